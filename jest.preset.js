@@ -1,0 +1,46 @@
+// Shared jest configuration. Each project's jest.config.js (unit) and jest.integration.config.js
+// (real Kafka + PostgreSQL) call one of these with its own directory.
+const path = require('node:path');
+const { compilerOptions } = require('./tsconfig.base.json');
+
+const root = __dirname;
+
+/** `@pos-tripletex/x` → libs/x/src/index.ts, straight from tsconfig.base.json's paths. */
+function moduleNameMapper() {
+  const mapper = {};
+  for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
+    mapper[`^${alias.replace(/[/\\^$*+?.()|[\]{}-]/g, '\\$&')}$`] = path.join(root, target);
+  }
+  return mapper;
+}
+
+function base(projectDir) {
+  return {
+    rootDir: projectDir,
+    testEnvironment: 'node',
+    moduleFileExtensions: ['ts', 'js', 'json'],
+    moduleNameMapper: moduleNameMapper(),
+    // Transpile only (isolatedModules): type errors are the typecheck target's job, and this is
+    // several times faster on a 2-core machine.
+    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(root, 'tsconfig.jest.json') }] },
+    clearMocks: true,
+  };
+}
+
+exports.unitConfig = (projectDir) => ({
+  ...base(projectDir),
+  displayName: path.relative(root, projectDir),
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'],
+});
+
+exports.integrationConfig = (projectDir) => ({
+  ...base(projectDir),
+  displayName: `${path.relative(root, projectDir)} (integration)`,
+  testMatch: ['<rootDir>/test/**/*.integration-spec.ts'],
+  globalSetup: path.join(root, 'libs/testing/src/jest/global-setup.ts'),
+  globalTeardown: path.join(root, 'libs/testing/src/jest/global-teardown.ts'),
+  testTimeout: 120_000,
+  // Suites share one broker and one database on a 2-core machine; each file uses its own
+  // topics and schemas, so files may run in parallel, but two at a time is the sweet spot here.
+  maxWorkers: 2,
+});

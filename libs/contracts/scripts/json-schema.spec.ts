@@ -1,0 +1,51 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { Topics } from '../src';
+import { SCHEMA_DIR, schemaFiles } from './json-schema';
+
+const examples = resolve(__dirname, '../fixtures/checkout-completed.v1');
+
+describe('published JSON Schemas', () => {
+  it('are up to date with the event classes (run `npx nx run contracts:schemas` if not)', () => {
+    for (const [file, content] of Object.entries(schemaFiles())) {
+      expect(readFileSync(join(SCHEMA_DIR, file), 'utf8')).toBe(content);
+    }
+  });
+
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(
+    JSON.parse(readFileSync(join(SCHEMA_DIR, `${Topics.CheckoutCompletedV1}.schema.json`), 'utf8')),
+  );
+
+  it.each(readdirSync(join(examples, 'valid')))('accept valid/%s', (file) => {
+    const ok = validate(JSON.parse(readFileSync(join(examples, 'valid', file), 'utf8')));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  // The structural rules a schema can express; cross-field rules live in parseEvent only.
+  it.each([
+    'bad-company-id.json',
+    'bad-uuid.json',
+    'bad-vatrate.json',
+    'currency-eur.json',
+    'customer-id-string.json',
+    'empty-lines.json',
+    'empty-payments.json',
+    'float-amount.json',
+    'long-description.json',
+    'missing-eventid.json',
+    'no-offset-datetime.json',
+    'rounding-too-big.json',
+    'schema-version-2.json',
+    'string-amount.json',
+    'unknown-field.json',
+    'unknown-method.json',
+    'array-not-object.json',
+  ])('reject invalid/%s', (file) => {
+    expect(validate(JSON.parse(readFileSync(join(examples, 'invalid', file), 'utf8')))).toBe(false);
+  });
+});

@@ -1,0 +1,9 @@
+import 'reflect-metadata';
+
+export * from './topics';
+export * from './parsing/problem';
+export * from './parsing/parse-event';
+export * from './events/validators';
+export * from './events/checkout-completed.v1';
+export * from './events/day-closed.v1';
+export * from './events/integration-config.v1';
