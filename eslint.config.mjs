@@ -4,6 +4,36 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+/** Who may import whom. Only tests may import libs/testing. */
+function boundaries({ tests }) {
+  const testing = tests ? ['type:testing'] : [];
+  return {
+    enforceBuildableLibDependency: false,
+    banTransitiveDependencies: false,
+    allow: [],
+    depConstraints: [
+      {
+        sourceTag: 'type:service',
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:data-access', 'type:util', ...testing],
+        bannedExternalImports: ['kafkajs', 'axios'],
+      },
+      { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [...testing] },
+      {
+        sourceTag: 'type:util',
+        onlyDependOnLibsWithTags: ['type:util', 'type:contracts', ...testing],
+      },
+      {
+        sourceTag: 'type:data-access',
+        onlyDependOnLibsWithTags: ['type:util', 'type:contracts', ...testing],
+      },
+      {
+        sourceTag: 'type:testing',
+        onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:data-access'],
+      },
+    ],
+  };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -31,42 +61,14 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'off',
       'no-console': ['error', { allow: ['error', 'warn'] }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          banTransitiveDependencies: false,
-          allow: [],
-          depConstraints: [
-            {
-              sourceTag: 'type:service',
-              onlyDependOnLibsWithTags: [
-                'type:contracts',
-                'type:data-access',
-                'type:util',
-                'type:testing',
-              ],
-              bannedExternalImports: ['kafkajs', 'axios'],
-            },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
-            {
-              sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:util', 'type:contracts'],
-            },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:data-access'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries({ tests: false })],
     },
   },
   {
     // Tests and scripts may print and poke at internals.
     files: ['**/*.spec.ts', '**/test/**/*.ts', '**/scripts/**/*.ts'],
     rules: {
+      '@nx/enforce-module-boundaries': ['error', boundaries({ tests: true })],
       'no-console': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

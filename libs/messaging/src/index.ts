@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+
+export * from './database';
+export * from './kafka/kafka-config';
+export * from './kafka/kafka-client';
+export * from './inbox/received-message';
+export * from './inbox/inbox';
+export * from './dead-letter/dead-letter.publisher';
+export * from './outbox/outbox';
+export * from './outbox/outbox-relay';
+export * from './messaging.module';

@@ -1,0 +1,99 @@
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { Kafka, KafkaConfig, logLevel, LogEntry, Partitioners } from 'kafkajs';
+
+/** What libs/messaging reads from a service's validated environment (KafkaServiceEnv). */
+export interface KafkaSettings {
+  clientId: string;
+  brokers: string[];
+  groupId: string;
+  partitions: number;
+  replicationFactor: number;
+  maxAttempts: number;
+  outboxPollIntervalMs: number;
+  sessionTimeoutMs: number;
+}
+
+export function kafkaSettings(config: ConfigService): KafkaSettings {
+  return {
+    clientId: config.getOrThrow<string>('KAFKA_CLIENT_ID'),
+    brokers: config
+      .getOrThrow<string>('KAFKA_BROKERS')
+      .split(',')
+      .map((b) => b.trim()),
+    groupId: config.getOrThrow<string>('KAFKA_GROUP_ID'),
+    partitions: config.getOrThrow<number>('KAFKA_TOPIC_PARTITIONS'),
+    replicationFactor: config.getOrThrow<number>('KAFKA_REPLICATION_FACTOR'),
+    maxAttempts: config.getOrThrow<number>('KAFKA_HANDLER_MAX_ATTEMPTS'),
+    outboxPollIntervalMs: config.getOrThrow<number>('OUTBOX_POLL_INTERVAL_MS'),
+    sessionTimeoutMs: config.getOrThrow<number>('KAFKA_SESSION_TIMEOUT_MS'),
+  };
+}
+
+/** Routes kafkajs's own logs into the service's structured log. */
+export function kafkaLogCreator(context: string) {
+  const logger = new Logger(context);
+  return () =>
+    ({ namespace, level, log }: LogEntry): void => {
+      const { message, ...extra } = log;
+      const text = `${namespace}: ${message}`;
+      switch (level) {
+        case logLevel.ERROR:
+          logger.error({ ...extra }, text);
+          break;
+        case logLevel.WARN:
+          logger.warn({ ...extra }, text);
+          break;
+        case logLevel.INFO:
+          logger.log({ ...extra }, text);
+          break;
+        default:
+          logger.debug({ ...extra }, text);
+      }
+    };
+}
+
+function clientConfig(settings: KafkaSettings, context: string): KafkaConfig {
+  return {
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(context),
+    retry: { initialRetryTime: 300, retries: 8 },
+  };
+}
+
+export function createKafka(settings: KafkaSettings, context = 'Kafka'): Kafka {
+  return new Kafka(clientConfig(settings, context));
+}
+
+/**
+ * The Kafka transport for a hybrid app's `@EventPattern` handlers. Values stay raw bytes
+ * (`keepBinary`) because handlers parse them with the contracts' `parseEvent`; group and client ids
+ * are used as configured (no `-server` suffix); offsets commit after the handler resolves.
+ */
+export function kafkaTransport(config: ConfigService): MicroserviceOptions {
+  const settings = kafkaSettings(config);
+  return {
+    transport: Transport.KAFKA,
+    options: {
+      client: clientConfig(settings, 'KafkaConsumer'),
+      consumer: {
+        groupId: settings.groupId,
+        allowAutoTopicCreation: false,
+        sessionTimeout: settings.sessionTimeoutMs,
+        heartbeatInterval: Math.min(3_000, Math.floor(settings.sessionTimeoutMs / 3)),
+        retry: { initialRetryTime: 300, retries: 10 },
+      },
+      producer: {
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+      },
+      subscribe: { fromBeginning: true },
+      run: { autoCommit: true, partitionsConsumedConcurrently: 1 },
+      parser: { keepBinary: true },
+      postfixId: '',
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { INestApplication, Type } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { EnvValidationError } from '../config/validate-env';
+import { describeError } from '../errors/app-error';
+import { AppErrorFilter, requestValidationPipe } from '../http/app-error.filter';
+import { createLogger } from '../logging/logging.module';
+
+export interface ServiceAppOptions {
+  service: string;
+  /** Loads the root module. Config is validated when it is imported, so import it lazily. */
+  module: () => Promise<Type<unknown>>;
+  /** The Kafka transport for a hybrid HTTP + microservice app, if the service consumes. */
+  microservice?: (config: ConfigService) => MicroserviceOptions;
+  /** Overrides of the environment's HTTP port (tests pass 0). */
+  port?: number;
+}
+
+export interface RunningService {
+  app: NestExpressApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Creates and starts a service: JSON logs, validation, error shape, Kafka consumer (hybrid
+ * app), shutdown hooks. Order matters: `init` runs module hooks (topics provisioned, checks
+ * registered) before the consumer subscribes, and HTTP listens last, so /ready never answers
+ * before the service can work.
+ */
+export async function startService(options: ServiceAppOptions): Promise<RunningService> {
+  const module = await options.module();
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.flushLogs();
+  app.useGlobalPipes(requestValidationPipe());
+  app.useGlobalFilters(new AppErrorFilter());
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  const config = app.get(ConfigService);
+  if (options.microservice) {
+    app.connectMicroservice<MicroserviceOptions>(options.microservice(config), {
+      inheritAppConfig: true,
+    });
+  }
+  await app.init();
+  await app.startAllMicroservices();
+  const port = options.port ?? config.getOrThrow<number>('HTTP_PORT');
+  const host = config.get<string>('HTTP_HOST') ?? '0.0.0.0';
+  await app.listen(port, host);
+  const address = app.getHttpServer().address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const url = `http://127.0.0.1:${actualPort}`;
+  logger.log(`${options.service} listening on ${host}:${actualPort}`, 'Bootstrap');
+  return { app, url, close: () => app.close() };
+}
+
+/**
+ * The body of a service's main.ts: start it; on SIGTERM let Nest drain (stop consuming, finish
+ * in-flight work, commit offsets) but never longer than SHUTDOWN_TIMEOUT_MS; print a readable
+ * message and exit 1 when configuration is invalid or start-up fails.
+ */
+export async function runService(options: ServiceAppOptions): Promise<void> {
+  const fallback = createLogger(options.service);
+  try {
+    const running = await startService(options);
+    const timeoutMs = running.app.get(ConfigService).get<number>('SHUTDOWN_TIMEOUT_MS') ?? 25_000;
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        fallback.info({ signal }, `${signal} received: draining (at most ${timeoutMs} ms)`);
+        setTimeout(() => {
+          fallback.error(`shutdown did not finish within ${timeoutMs} ms; exiting`);
+          process.exit(1);
+        }, timeoutMs).unref();
+      });
+    }
+  } catch (error) {
+    if (error instanceof EnvValidationError) {
+      fallback.fatal({ problems: error.problems }, error.message);
+      console.error(`\n${error.message}\n`);
+    } else {
+      fallback.fatal({ err: error }, `${options.service} failed to start: ${describeError(error)}`);
+    }
+    process.exit(1);
+  }
+}
+
+export type { INestApplication };

@@ -1,0 +1,107 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+/** Reads `true`/`false`/`1`/`0` strictly (class-transformer would turn "false" into true). */
+export function EnvBoolean(): PropertyDecorator {
+  return (target, key) => {
+    // Read the raw variable: implicit conversion has already turned "false" into true.
+    Transform(({ obj }: { obj: Record<string | symbol, unknown> }) => {
+      const value = obj[key];
+      if (value === true || value === 'true' || value === '1') return true;
+      if (value === false || value === 'false' || value === '0') return false;
+      return value;
+    })(target, key);
+    IsBoolean({ message: `${String(key)} must be true or false` })(target, key);
+  };
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** What every service reads. Subclasses set their own defaults for port and names. */
+export class BaseServiceEnv {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Max(65535)
+  @Min(0)
+  @IsInt({ message: 'HTTP_PORT must be a port number (0 picks a free one)' })
+  HTTP_PORT: number = 3000;
+
+  @MinLength(1)
+  @IsString()
+  HTTP_HOST: string = '0.0.0.0';
+
+  /** After SIGTERM, how long in-flight work may take before the process exits anyway. */
+  @Min(1000)
+  @IsInt()
+  SHUTDOWN_TIMEOUT_MS: number = 25_000;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export class DatabaseServiceEnv extends BaseServiceEnv {
+  @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'DATABASE_URL must be a postgres:// connection URL',
+  })
+  DATABASE_URL!: string;
+
+  /** The service's own schema; every table of the service lives there. */
+  @Matches(SCHEMA_NAME, {
+    message: 'DATABASE_SCHEMA must be a lower-case SQL identifier ([a-z_][a-z0-9_]*)',
+  })
+  DATABASE_SCHEMA: string = 'public';
+
+  @Max(100)
+  @Min(1)
+  @IsInt()
+  DATABASE_POOL_MAX: number = 10;
+
+  @EnvBoolean()
+  DATABASE_SSL: boolean = false;
+}
+
+const BROKER_LIST = /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/;
+
+export class KafkaServiceEnv extends DatabaseServiceEnv {
+  @Matches(BROKER_LIST, {
+    message: 'KAFKA_BROKERS must be a comma-separated list of host:port, e.g. 127.0.0.1:9092',
+  })
+  KAFKA_BROKERS!: string;
+
+  @Matches(/^[A-Za-z0-9._-]{1,100}$/)
+  KAFKA_CLIENT_ID: string = 'pos-tripletex';
+
+  /** Consumer group of the service; every instance of a service shares it. */
+  @Matches(/^[A-Za-z0-9._-]{1,100}$/)
+  KAFKA_GROUP_ID: string = 'pos-tripletex';
+
+  /** Partitions for topics this service creates at start-up (existing topics are left alone). */
+  @Max(1000)
+  @Min(1)
+  @IsInt()
+  KAFKA_TOPIC_PARTITIONS: number = 6;
+
+  @Max(5)
+  @Min(1)
+  @IsInt()
+  KAFKA_REPLICATION_FACTOR: number = 1;
+
+  /** A consumer silent this long is removed from the group and its partitions reassigned. */
+  @Max(300_000)
+  @Min(6_000)
+  @IsInt()
+  KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
+
+  /** Attempts for a message whose handling fails transiently, before it is dead-lettered. */
+  @Max(100)
+  @Min(1)
+  @IsInt()
+  KAFKA_HANDLER_MAX_ATTEMPTS: number = 5;
+
+  @Min(50)
+  @IsInt()
+  OUTBOX_POLL_INTERVAL_MS: number = 250;
+}

@@ -1,0 +1,51 @@
+import { Controller, Get } from '@nestjs/common';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorResult,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
+import { describeError } from '../errors/app-error';
+import { ReadinessRegistry } from './readiness';
+
+const CHECK_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  /** Liveness: the process is up and its event loop answers. Checks nothing external. */
+  @Get('health')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: every registered dependency answers; 503 with the reasons otherwise. */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check(
+      this.readiness.all().map((c) => async (): Promise<HealthIndicatorResult> => {
+        const session = this.indicators.check(c.name);
+        try {
+          const details = await withTimeout(c.check(), CHECK_TIMEOUT_MS);
+          return session.up(details ?? {});
+        } catch (error) {
+          return session.down({ message: describeError(error) });
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,64 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
+import { redactPaths } from './redaction';
+import { scrubbingStream } from './secret-scrubber';
+
+const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
+
+/** pino options shared by the Nest logger and stand-alone scripts (migrate). */
+export function pinoOptions(service: string, level: string): pino.LoggerOptions {
+  return {
+    name: service,
+    level,
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: redactPaths(), censor: '[redacted]' },
+  };
+}
+
+/** A logger for code outside Nest (migrations, scripts), with the same format and redaction. */
+export function createLogger(
+  service: string,
+  level = process.env.LOG_LEVEL ?? 'info',
+): pino.Logger {
+  return pino(pinoOptions(service, level), scrubbingStream(process.stdout));
+}
+
+/**
+ * Structured JSON logs (one object per line) through nestjs-pino, with secret redaction by field
+ * name and by registered value, request ids (x-request-id is honoured) and quiet health probes.
+ */
+@Module({})
+export class LoggingModule {
+  static forService(service: string): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => ({
+            pinoHttp: [
+              {
+                ...pinoOptions(service, config.get<string>('LOG_LEVEL') ?? 'info'),
+                genReqId: (req: IncomingMessage) => {
+                  const given = req.headers['x-request-id'];
+                  return typeof given === 'string' && /^[\w-]{1,100}$/.test(given)
+                    ? given
+                    : randomUUID();
+                },
+                autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has(req.url ?? '') },
+                quietReqLogger: true,
+              },
+              scrubbingStream(process.stdout),
+            ],
+          }),
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './env';
+export * from './eventually';
+export * from './kafka/test-kafka';
+export * from './db/test-database';
+export { HOW_TO_PROVISION, KAFKA_IMAGE, POSTGRES_IMAGE } from './jest/infrastructure';

@@ -1,0 +1,54 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+
+// Pinned images for the Docker path; the same versions the local provisioning script and
+// docker-compose.yml use (Confluent Platform 7.9 = Apache Kafka 3.9).
+export const KAFKA_IMAGE = 'confluentinc/cp-kafka:7.9.2';
+export const POSTGRES_IMAGE = 'postgres:16.6-alpine';
+
+export const HOW_TO_PROVISION = [
+  'Integration tests need a real Kafka broker and a real PostgreSQL. Either:',
+  '  - run `npm run infra -- up` (provisions Kafka from Maven Central and uses the local PostgreSQL),',
+  '    then `export KAFKA_BROKERS=127.0.0.1:9092 DATABASE_URL=postgres://postgres@127.0.0.1:5432/pos_tripletex_test`, or',
+  '  - start a Docker engine: the suites then start Kafka and PostgreSQL with testcontainers.',
+].join('\n');
+
+export async function checkKafka(brokers: string): Promise<string> {
+  const kafka = new Kafka({
+    clientId: 'test-infra-check',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2, initialRetryTime: 200 },
+    connectionTimeout: 3000,
+  });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return `cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s)`;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+export async function checkPostgres(url: string): Promise<string> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    return `PostgreSQL ${rows[0].server_version}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Is a Docker engine reachable for testcontainers? Never throws. */
+export async function dockerAvailable(): Promise<boolean> {
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,155 @@
+import { Consumer, IHeaders, Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
+import { testInfra, uniqueName } from '../env';
+import { eventually } from '../eventually';
+
+export interface CollectedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined)
+      out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+  }
+  return out;
+}
+
+/** Reads topics from the beginning into memory, for assertions on what was published. */
+export class Collector {
+  readonly messages: CollectedMessage[] = [];
+
+  constructor(private readonly consumer: Consumer) {}
+
+  /** Messages whose value parses to JSON, decoded. */
+  json<T = Record<string, unknown>>(topic?: string): T[] {
+    return this.messages
+      .filter((m) => (!topic || m.topic === topic) && m.value !== null)
+      .map((m) => JSON.parse((m.value as Buffer).toString('utf8')) as T);
+  }
+
+  async waitFor(
+    predicate: (messages: CollectedMessage[]) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<CollectedMessage[]> {
+    return eventually(
+      () => {
+        if (!predicate(this.messages))
+          throw new Error(`only ${this.messages.length} message(s) collected so far`);
+        return this.messages;
+      },
+      { timeoutMs },
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
+
+/** A Kafka client for tests: create topics, produce, collect. */
+export class TestKafka {
+  readonly kafka: Kafka;
+  private producer?: Producer;
+  private readonly collectors: Collector[] = [];
+
+  constructor(brokers = testInfra().kafkaBrokers) {
+    this.kafka = new Kafka({
+      clientId: uniqueName('test'),
+      brokers: brokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
+  }
+
+  async createTopics(names: string[], partitions = 3): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async produce(
+    topic: string,
+    messages: {
+      key?: string | null;
+      value: string | Buffer | object | null;
+      headers?: Record<string, string>;
+    }[],
+  ): Promise<void> {
+    if (!this.producer) {
+      this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      await this.producer.connect();
+    }
+    await this.producer.send({
+      topic,
+      acks: -1,
+      messages: messages.map((m) => ({
+        key: m.key ?? null,
+        value:
+          m.value === null || typeof m.value === 'string' || Buffer.isBuffer(m.value)
+            ? m.value
+            : JSON.stringify(m.value),
+        headers: m.headers,
+      })),
+    });
+  }
+
+  /** Starts collecting the given topics from the beginning; resolves once the consumer is running. */
+  async collect(topics: string[]): Promise<Collector> {
+    const consumer = this.kafka.consumer({
+      groupId: uniqueName('collector'),
+      allowAutoTopicCreation: false,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    const collector = new Collector(consumer);
+    await new Promise<void>((resolve, reject) => {
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+      consumer
+        .run({
+          eachMessage: ({
+            topic,
+            partition,
+            message,
+          }: {
+            topic: string;
+            partition: number;
+            message: KafkaMessage;
+          }) => {
+            collector.messages.push({
+              topic,
+              partition,
+              offset: message.offset,
+              key: message.key ? message.key.toString('utf8') : null,
+              value: message.value,
+              headers: decodeHeaders(message.headers),
+            });
+            return Promise.resolve();
+          },
+        })
+        .catch(reject);
+    });
+    this.collectors.push(collector);
+    return collector;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.collectors.map((c) => c.stop().catch(() => undefined)));
+    await this.producer?.disconnect();
+  }
+}
