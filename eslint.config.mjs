@@ -14,7 +14,13 @@ function boundaries({ tests }) {
     depConstraints: [
       {
         sourceTag: 'type:service',
-        onlyDependOnLibsWithTags: ['type:contracts', 'type:data-access', 'type:util', ...testing],
+        onlyDependOnLibsWithTags: [
+          'type:contracts',
+          'type:feature',
+          'type:data-access',
+          'type:util',
+          ...testing,
+        ],
         bannedExternalImports: ['kafkajs', 'axios'],
       },
       { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [...testing] },
@@ -25,6 +31,10 @@ function boundaries({ tests }) {
       {
         sourceTag: 'type:data-access',
         onlyDependOnLibsWithTags: ['type:util', 'type:contracts', ...testing],
+      },
+      {
+        sourceTag: 'type:feature',
+        onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', ...testing],
       },
       {
         sourceTag: 'type:testing',

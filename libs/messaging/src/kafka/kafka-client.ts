@@ -15,7 +15,7 @@ export interface TopicUsage {
 
 /**
  * The service's own Kafka connections: an admin (topic provisioning, readiness) and one
- * idempotent producer shared by the outbox relay and dead-lettering. Topics are created at
+ * ordered producer shared by the outbox relay and dead-lettering. Topics are created at
  * start-up, before the consumer subscribes, so a fresh broker needs no manual setup.
  */
 @Injectable()
@@ -32,8 +32,10 @@ export class KafkaClient implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.kafka = createKafka(settings, 'KafkaClient');
     this.admin = this.kafka.admin();
+    // One request in flight keeps per-partition order. Not kafkajs's idempotent mode: it demands
+    // unbounded retries (a send would hang while the broker is down); consumers drop the rare
+    // duplicate of a retried send by eventId anyway.
     this.producer = this.kafka.producer({
-      idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,

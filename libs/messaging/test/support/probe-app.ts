@@ -137,6 +137,7 @@ export class ProbeModule {}
 export function startProbe(): Promise<RunningService> {
   return startService({
     service: 'probe',
+    env: ProbeEnv,
     module: () => Promise.resolve(ProbeModule),
     microservice: kafkaTransport,
     port: 0,

@@ -1,16 +1,19 @@
 import { INestApplication, Type } from '@nestjs/common';
+import type { ClassConstructor } from 'class-transformer';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { EnvValidationError } from '../config/validate-env';
+import { EnvValidationError, loadEnv } from '../config/validate-env';
 import { describeError } from '../errors/app-error';
 import { AppErrorFilter, requestValidationPipe } from '../http/app-error.filter';
 import { createLogger } from '../logging/logging.module';
 
 export interface ServiceAppOptions {
   service: string;
+  /** The service's environment class: checked before anything starts, with a readable error. */
+  env: ClassConstructor<object>;
   /** Loads the root module. Config is validated when it is imported, so import it lazily. */
   module: () => Promise<Type<unknown>>;
   /** The Kafka transport for a hybrid HTTP + microservice app, if the service consumes. */
@@ -32,14 +35,18 @@ export interface RunningService {
  * before the service can work.
  */
 export async function startService(options: ServiceAppOptions): Promise<RunningService> {
+  loadEnv(options.env, options.service);
   const module = await options.module();
-  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    bufferLogs: true,
+    // Let start-up errors reach runService, which explains them and exits 1.
+    abortOnError: false,
+  });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
   app.useGlobalPipes(requestValidationPipe());
   app.useGlobalFilters(new AppErrorFilter());
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   const config = app.get(ConfigService);
   if (options.microservice) {
     app.connectMicroservice<MicroserviceOptions>(options.microservice(config), {
@@ -68,15 +75,30 @@ export async function runService(options: ServiceAppOptions): Promise<void> {
   try {
     const running = await startService(options);
     const timeoutMs = running.app.get(ConfigService).get<number>('SHUTDOWN_TIMEOUT_MS') ?? 25_000;
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        fallback.info({ signal }, `${signal} received: draining (at most ${timeoutMs} ms)`);
-        setTimeout(() => {
-          fallback.error(`shutdown did not finish within ${timeoutMs} ms; exiting`);
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      fallback.info({ signal }, `${signal} received: draining (at most ${timeoutMs} ms)`);
+      setTimeout(() => {
+        fallback.error(`shutdown did not finish within ${timeoutMs} ms; exiting`);
+        process.exit(1);
+      }, timeoutMs).unref();
+      // close(): module destroy hooks, stop the consumer (in-flight work finishes, offsets
+      // commit), stop HTTP, then close producers and the database.
+      running.close().then(
+        () => {
+          fallback.info('stopped cleanly');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          fallback.error({ err: error }, `shutdown failed: ${describeError(error)}`);
           process.exit(1);
-        }, timeoutMs).unref();
-      });
-    }
+        },
+      );
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   } catch (error) {
     if (error instanceof EnvValidationError) {
       fallback.fatal({ problems: error.problems }, error.message);

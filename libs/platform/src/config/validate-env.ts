@@ -52,6 +52,7 @@ export function loadEnv<T extends object>(
   });
   const errors = validateSync(env, {
     skipMissingProperties: false,
+    stopAtFirstError: true,
     whitelist: false,
     validationError: { target: false, value: false },
   });

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
+import { LOG_LEVELS } from '../config/base-env';
 import { redactPaths } from './redaction';
 import { scrubbingStream } from './secret-scrubber';
 
@@ -22,11 +23,13 @@ export function pinoOptions(service: string, level: string): pino.LoggerOptions 
 }
 
 /** A logger for code outside Nest (migrations, scripts), with the same format and redaction. */
-export function createLogger(
-  service: string,
-  level = process.env.LOG_LEVEL ?? 'info',
-): pino.Logger {
-  return pino(pinoOptions(service, level), scrubbingStream(process.stdout));
+export function createLogger(service: string, level = process.env.LOG_LEVEL): pino.Logger {
+  // This logger also reports invalid configuration, so it must not trust LOG_LEVEL itself.
+  const valid = (LOG_LEVELS as readonly string[]).includes(level ?? '');
+  return pino(
+    pinoOptions(service, valid ? (level as string) : 'info'),
+    scrubbingStream(process.stdout),
+  );
 }
 
 /**

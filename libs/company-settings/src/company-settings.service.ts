@@ -1,0 +1,48 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { IntegrationConfigV1 } from '@pos-tripletex/contracts';
+import { DataSource, EntityManager } from 'typeorm';
+import { CompanySettingsEntity } from './company-settings.entity';
+
+export type SettingsOutcome = 'applied' | 'stale' | 'removed';
+
+/** Reads and maintains this service's copy of each company's integration settings. */
+@Injectable()
+export class CompanySettingsService {
+  private readonly logger = new Logger(CompanySettingsService.name);
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Stores the event unless a newer version is already stored (events can arrive out of order after a replay). */
+  async apply(event: IntegrationConfigV1, tx: EntityManager): Promise<SettingsOutcome> {
+    const written = await tx.query<unknown[]>(
+      `INSERT INTO company_settings (company_id, version, status, config, changed_at, received_at)
+       VALUES ($1, $2, $3, $4::jsonb, $5, now())
+       ON CONFLICT (company_id) DO UPDATE
+         SET version = EXCLUDED.version, status = EXCLUDED.status, config = EXCLUDED.config,
+             changed_at = EXCLUDED.changed_at, received_at = now()
+         WHERE company_settings.version < EXCLUDED.version
+       RETURNING company_id`,
+      [event.companyId, event.version, event.status, JSON.stringify(event), event.changedAt],
+    );
+    const outcome = written.length > 0 ? 'applied' : 'stale';
+    this.logger.log(
+      { companyId: event.companyId, version: event.version, status: event.status, outcome },
+      `integration settings v${event.version} of ${event.companyId}: ${outcome}`,
+    );
+    return outcome;
+  }
+
+  /** A tombstone on the compacted topic: the company is gone. */
+  async remove(companyId: string): Promise<SettingsOutcome> {
+    await this.dataSource.query('DELETE FROM company_settings WHERE company_id = $1', [companyId]);
+    this.logger.log({ companyId }, `integration settings of ${companyId} removed`);
+    return 'removed';
+  }
+
+  async get(companyId: string): Promise<IntegrationConfigV1 | null> {
+    const row = await this.dataSource
+      .getRepository(CompanySettingsEntity)
+      .findOne({ where: { companyId } });
+    return row?.config ?? null;
+  }
+}

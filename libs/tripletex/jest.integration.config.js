@@ -1,3 +1,0 @@
-const { integrationConfig } = require('../../jest.preset');
-
-module.exports = integrationConfig(__dirname);

@@ -1,3 +1,0 @@
-const { unitConfig } = require('../../jest.preset');
-
-module.exports = unitConfig(__dirname);

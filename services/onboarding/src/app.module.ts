@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { Topics } from '@pos-tripletex/contracts';
+import { MessagingModule } from '@pos-tripletex/messaging';
+import { DatabaseModule, envValidator, HealthModule, LoggingModule } from '@pos-tripletex/platform';
+import { SERVICE_NAME } from './bootstrap';
+import { OnboardingEnv } from './config/env.schema';
+import { databaseSetup } from './database/setup';
+
+/** Connects a company to Tripletex: token verification, the BackOffice wizard, settings. */
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      validate: envValidator(OnboardingEnv, SERVICE_NAME),
+    }),
+    LoggingModule.forService(SERVICE_NAME),
+    HealthModule,
+    DatabaseModule.forService(databaseSetup),
+    MessagingModule.forService({
+      consumes: [],
+      produces: [Topics.IntegrationConfigV1],
+    }),
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,15 @@
+import { join } from 'node:path';
+import { Topics } from '@pos-tripletex/contracts';
+import { describeServiceBasics } from '@pos-tripletex/testing';
+import { startForTest } from '../src/bootstrap';
+import { createDataSource } from '../src/database/setup';
+
+describeServiceBasics({
+  name: 'onboarding',
+  mainJs: join(__dirname, '../dist/main.js'),
+  start: startForTest,
+  infrastructure: {
+    createDataSource,
+    topics: [Topics.IntegrationConfigV1],
+  },
+});

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { CompanySettingsModule } from '@pos-tripletex/company-settings';
+import { Topics } from '@pos-tripletex/contracts';
+import { MessagingModule } from '@pos-tripletex/messaging';
+import { DatabaseModule, envValidator, HealthModule, LoggingModule } from '@pos-tripletex/platform';
+import { SERVICE_NAME } from './bootstrap';
+import { SalesExportEnv } from './config/env.schema';
+import { databaseSetup } from './database/setup';
+
+/** Posts every closed business day to Tripletex as one balanced ledger voucher. */
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      validate: envValidator(SalesExportEnv, SERVICE_NAME),
+    }),
+    LoggingModule.forService(SERVICE_NAME),
+    HealthModule,
+    DatabaseModule.forService(databaseSetup),
+    MessagingModule.forService({
+      consumes: [Topics.CheckoutCompletedV1, Topics.DayClosedV1, Topics.IntegrationConfigV1],
+      produces: [Topics.DayStatusV1],
+    }),
+    CompanySettingsModule,
+  ],
+})
+export class AppModule {}

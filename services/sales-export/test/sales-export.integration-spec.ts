@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
+import { describeServiceBasics } from '@pos-tripletex/testing';
+import { startForTest } from '../src/bootstrap';
+import { createDataSource } from '../src/database/setup';
+
+describeServiceBasics({
+  name: 'sales-export',
+  mainJs: join(__dirname, '../dist/main.js'),
+  start: startForTest,
+  infrastructure: {
+    createDataSource,
+    topics: [
+      Topics.CheckoutCompletedV1,
+      deadLetterTopic(Topics.CheckoutCompletedV1),
+      Topics.DayClosedV1,
+      Topics.IntegrationConfigV1,
+      deadLetterTopic(Topics.IntegrationConfigV1),
+      Topics.DayStatusV1,
+    ],
+  },
+});
