@@ -5,6 +5,8 @@
 #   deploy/kafka/kafka.sh stop     stop the broker (SIGTERM, then SIGKILL after 30 s)
 #   deploy/kafka/kafka.sh status   exit 0 and print "ready" when the broker answers metadata requests
 #   deploy/kafka/kafka.sh reset    stop and delete the broker's data (topics, offsets)
+#   deploy/kafka/kafka.sh read T   print topic T from the beginning with keys and headers
+#                                  (e.g. a dead-letter topic: pos.checkout.completed.v1.dlq)
 #
 # Jars come from Maven Central through deploy/kafka/pom.xml into $KAFKA_CACHE_DIR (git-ignored),
 # so a second start reuses them. Needs java (17+) and mvn on PATH.
@@ -40,8 +42,12 @@ fetch_jars() {
   command -v mvn >/dev/null || die "mvn is not installed; it fetches the Kafka $version jars from Maven Central"
   say "fetching Kafka $version jars from Maven Central into $jars"
   rm -rf "$jars"; mkdir -p "$jars"
-  mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$jars" \
-    || die "mvn could not fetch the Kafka jars (is Maven Central reachable?)"
+  mkdir -p "$cache"
+  if ! mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$jars" >"$cache/mvn.log" 2>&1; then
+    cat "$cache/mvn.log" >&2
+    die "mvn could not fetch the Kafka jars (is Maven Central reachable?)"
+  fi
   touch "$jars/.complete-$version"
 }
 
@@ -78,9 +84,13 @@ log4j.logger.kafka.request.logger=WARN
 PROPS
 }
 
+# Command-line tools (storage format, metadata check, console consumer): warnings only, on stderr.
 java_run() {
-  java -Xms256m -Xmx"$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-    -Dlog4j.configuration="file:$cache/log4j.properties" -cp "$jars/*" "$@"
+  mkdir -p "$cache"
+  printf 'log4j.rootLogger=WARN, stderr\nlog4j.appender.stderr=org.apache.log4j.ConsoleAppender\nlog4j.appender.stderr.Target=System.err\nlog4j.appender.stderr.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stderr.layout.ConversionPattern=[%%d] %%p %%m (%%c)%%n\n' \
+    >"$cache/tools-log4j.properties"
+  java -Xms64m -Xmx512m -XX:+UseSerialGC -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$cache/tools-log4j.properties" -cp "$jars/*" "$@"
 }
 
 format_storage() {
@@ -155,5 +165,12 @@ case "${1:-}" in
   stop) stop ;;
   status) pid="$(running_pid || true)"; status ;;
   reset) stop; rm -rf "$data" "$conf"; say "data removed" ;;
-  *) echo "usage: $0 start|stop|status|reset" >&2; exit 2 ;;
+  read)
+    [[ -n "${2:-}" ]] || die "usage: $0 read <topic>"
+    fetch_jars
+    java_run org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server "$host:$port" \
+      --topic "$2" --from-beginning --timeout-ms "${KAFKA_READ_TIMEOUT_MS:-5000}" \
+      --property print.key=true --property print.headers=true --property print.timestamp=true 2>/dev/null || true
+    ;;
+  *) echo "usage: $0 start|stop|status|reset|read <topic>" >&2; exit 2 ;;
 esac

@@ -85,7 +85,7 @@ export function IsSafeInteger(options?: ValidationOptions): PropertyDecorator {
         validate: (value) => isSafeInteger(value),
         defaultMessage: buildMessage(
           (each) =>
-            `${each}$property must be a whole number within ±2^53 (amounts are integer øre; strings and decimals are not accepted)`,
+            `${each}$property must be a whole number within ±2^53 (a JSON integer: strings and decimals are not accepted)`,
           options,
         ),
       },

@@ -82,6 +82,8 @@ export function kafkaTransport(config: ConfigService): MicroserviceOptions {
       consumer: {
         groupId: settings.groupId,
         allowAutoTopicCreation: false,
+        // A stop waits for the fetch in flight: a short long-poll keeps SIGTERM-to-exit quick.
+        maxWaitTimeInMs: 1000,
         sessionTimeout: settings.sessionTimeoutMs,
         heartbeatInterval: Math.min(3_000, Math.floor(settings.sessionTimeoutMs / 3)),
         retry: { initialRetryTime: 300, retries: 10 },

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 
 // Pinned images for the Docker path; the same versions the local provisioning script and
 // docker-compose.yml use (Confluent Platform 7.9 = Apache Kafka 3.9).
-export const KAFKA_IMAGE = 'confluentinc/cp-kafka:7.9.2';
+export const KAFKA_IMAGE = 'confluentinc/cp-kafka:7.9.1';
 export const POSTGRES_IMAGE = 'postgres:16.6-alpine';
 
 export const HOW_TO_PROVISION = [
