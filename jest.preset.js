@@ -1,9 +1,15 @@
 // Shared jest configuration. Each project's jest.config.js (unit) and jest.integration.config.js
 // (real Kafka + PostgreSQL) call one of these with its own directory.
+const fs = require('node:fs');
 const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
 const root = __dirname;
+
+// The test targets write jest's JSON results here (--outputFile); jest does not create folders.
+for (const tier of ['unit', 'integration']) {
+  fs.mkdirSync(path.join(root, '.cache/test-results', tier), { recursive: true });
+}
 
 /** `@pos-tripletex/x` → libs/x/src/index.ts, straight from tsconfig.base.json's paths. */
 function moduleNameMapper() {
