@@ -111,3 +111,17 @@ export async function runService(options: ServiceAppOptions): Promise<void> {
 }
 
 export type { INestApplication };
+
+/**
+ * A service's two entry points from one description: `bootstrap` (main.ts: run until SIGTERM)
+ * and `startForTest` (integration tests: the real service in-process on a free port).
+ */
+export function serviceEntryPoints(options: Omit<ServiceAppOptions, 'port'>): {
+  bootstrap: () => Promise<void>;
+  startForTest: () => Promise<RunningService>;
+} {
+  return {
+    bootstrap: () => runService(options),
+    startForTest: () => startService({ ...options, port: 0 }),
+  };
+}
