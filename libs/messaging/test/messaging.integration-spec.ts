@@ -196,6 +196,28 @@ describe('crash between effect and offset commit', () => {
   });
 });
 
+describe('graceful shutdown', () => {
+  it('finishes the record in hand and commits its offset before the service stops', async () => {
+    const eventId = randomUUID();
+    await kafka.produce(topic, [{ key: 'c7', value: { eventId, amount: 3, behaviour: 'slow' } }]);
+    // The handler has the record (counted outside its transaction) but has not committed yet.
+    await eventually(async () => expect(await deliveries(eventId)).toBe(1));
+    expect(await effects(eventId)).toEqual([]);
+    await probe!.close();
+    probe = undefined;
+    expect(await effects(eventId)).toEqual([{ amount: 3 }]);
+
+    // The next instance of the group starts after that offset: the record is not delivered again.
+    probe = await startProbe();
+    const marker = randomUUID();
+    await kafka.produce(topic, [{ key: 'c7', value: { eventId: marker, amount: 1 } }]);
+    await eventually(async () => expect(await effects(marker)).toHaveLength(1), {
+      timeoutMs: 60_000,
+    });
+    expect(await deliveries(eventId)).toBe(1);
+  });
+});
+
 describe('Outbox', () => {
   it('publishes committed rows in order and never a row from a rolled-back transaction', async () => {
     const outTopic = uniqueName('probe.out');

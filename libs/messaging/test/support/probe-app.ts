@@ -29,7 +29,7 @@ export const PROBE_TOPIC = process.env.PROBE_TOPIC as string;
 export interface ProbeEvent {
   eventId: string;
   /** What the handler should do: apply, fail transiently N times, or fail for good. */
-  behaviour?: 'ok' | 'flaky' | 'final-error';
+  behaviour?: 'ok' | 'flaky' | 'final-error' | 'slow';
   amount: number;
 }
 
@@ -89,6 +89,7 @@ class ProbeConsumer {
       eventId: (e) => e.eventId,
       handle: async (event, tx) => {
         await tx.query('INSERT INTO attempts (event_id) VALUES ($1)', [event.eventId]);
+        if (event.behaviour === 'slow') await new Promise((r) => setTimeout(r, 1500));
         if (event.behaviour === 'final-error') {
           throw new AppError('PROBE.REFUSED', `event ${event.eventId} can never be applied`);
         }
