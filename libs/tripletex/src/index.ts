@@ -1,8 +1,18 @@
 /**
  * The typed Tripletex API v2 client: session tokens, typed calls, paging, errors, retries.
- * The only place that may import axios. Filled by the Tripletex issue; until then it holds what
- * the rest of the system already relies on.
+ * The only place that may import axios. Types are generated from spec/openapi.subset.json.
  */
+export * from './types';
+export * from './errors/tripletex-errors';
+export * from './client/options';
+export * from './client/retry-policy';
+export * from './client/paginate';
+export * from './client/semaphore';
+export * from './client/session-tokens';
+export * from './client/tripletex-http';
+export * from './client/tripletex-company.client';
+export * from './client/tripletex.client';
+export * from './spec';
 
 /** Tripletex's own base URLs (configurable per deployment; tests use services/tripletex-sandbox). */
 export const TripletexBaseUrls = {

@@ -1,0 +1,74 @@
+import { DateTime } from 'luxon';
+import type { SessionToken } from '../types';
+
+const TRIPLETEX_ZONE = 'Europe/Oslo';
+
+interface CachedSession {
+  token: string;
+  expirationDate: string;
+  /** When we stop using it and create a new one (ms since epoch). */
+  renewAt: number;
+}
+
+export type CreateSession = (
+  employeeToken: string,
+  expirationDate: string,
+) => Promise<SessionToken>;
+
+/**
+ * Session tokens per company: created from the consumer and employee tokens, cached until
+ * shortly before they expire, created once even when many calls ask at the same moment, and
+ * dropped when Tripletex answers 401.
+ *
+ * A session "expires at midnight on its expirationDate" in Tripletex's time zone: the date, not a
+ * timestamp, is what counts (comparing a full timestamp against it is a known source of 401s).
+ */
+export class SessionTokens {
+  private readonly cache = new Map<string, CachedSession>();
+  private readonly creating = new Map<string, Promise<CachedSession>>();
+
+  constructor(
+    private readonly create: CreateSession,
+    private readonly now: () => Date,
+    private readonly sessionDays: number,
+    private readonly renewBeforeMs: number,
+  ) {}
+
+  async get(key: string, employeeToken: string): Promise<string> {
+    const cached = this.cache.get(key);
+    if (cached && this.now().getTime() < cached.renewAt) return cached.token;
+    let pending = this.creating.get(key);
+    if (!pending) {
+      pending = this.createFor(employeeToken).finally(() => this.creating.delete(key));
+      this.creating.set(key, pending);
+    }
+    const session = await pending;
+    this.cache.set(key, session);
+    return session.token;
+  }
+
+  /** Forget a session Tripletex refused (only if it is still the cached one). */
+  invalidate(key: string, token: string): void {
+    if (this.cache.get(key)?.token === token) this.cache.delete(key);
+  }
+
+  /** The expirationDate a new session gets: today in Oslo plus sessionDays. */
+  expirationDate(): string {
+    return DateTime.fromJSDate(this.now(), { zone: TRIPLETEX_ZONE })
+      .startOf('day')
+      .plus({ days: this.sessionDays })
+      .toISODate() as string;
+  }
+
+  private async createFor(employeeToken: string): Promise<CachedSession> {
+    const expirationDate = this.expirationDate();
+    const session = await this.create(employeeToken, expirationDate);
+    if (!session.token) throw new Error('Tripletex created a session without a token');
+    const expiresAt = DateTime.fromISO(session.expirationDate ?? expirationDate, {
+      zone: TRIPLETEX_ZONE,
+    })
+      .startOf('day')
+      .toMillis();
+    return { token: session.token, expirationDate, renewAt: expiresAt - this.renewBeforeMs };
+  }
+}

@@ -1,0 +1,268 @@
+import { TripletexError } from '../errors/tripletex-errors';
+import type { operations } from '../generated/tripletex-api';
+import type {
+  Account,
+  Company,
+  Customer,
+  Invoice,
+  ListEnvelope,
+  LoggedInUserInfo,
+  Order,
+  QueryOf,
+  Subscription,
+  ValueEnvelope,
+  VatType,
+  Voucher,
+  VoucherType,
+} from '../types';
+import type { CompanyCredentials } from './options';
+import { paginate } from './paginate';
+import { QueryValue, TripletexHttp, TripletexRequest } from './tripletex-http';
+
+type Query<Op extends keyof operations> = QueryOf<Op>;
+
+export interface BankAccountStatus {
+  /** Whether the company can invoice: 1920 (or another bank account) has a bank account number. */
+  registered: boolean;
+  accounts: Pick<Account, 'id' | 'number' | 'name' | 'bankAccountNumber' | 'isBankAccount'>[];
+}
+
+/**
+ * Typed Tripletex calls for one company. Reads retry on transient failures; creates never retry
+ * blindly: after a timeout or 5xx they fail with `outcomeUnknown`, and the caller looks for its
+ * earlier result (e.g. `findVouchersByExternalNumber`) before creating again.
+ */
+export class TripletexCompanyClient {
+  private readonly vatTypesByNumber = new Map<string, Promise<VatType | undefined>>();
+
+  constructor(
+    private readonly http: TripletexHttp,
+    readonly credentials: CompanyCredentials,
+  ) {}
+
+  // ---- generic -------------------------------------------------------------------------------
+
+  async call<T>(request: TripletexRequest): Promise<T> {
+    return (await this.http.request<T>(this.credentials, request)).data;
+  }
+
+  private async value<T>(request: TripletexRequest): Promise<T> {
+    return (await this.call<ValueEnvelope<T>>(request)).value;
+  }
+
+  private list<T>(path: string, query: Record<string, QueryValue>): Promise<ListEnvelope<T>> {
+    return this.call<ListEnvelope<T>>({ method: 'GET', path, query });
+  }
+
+  private iterate<T>(
+    path: string,
+    query: Record<string, QueryValue>,
+    pageSize?: number,
+  ): AsyncGenerator<T> {
+    return paginate<T>((from, count) => this.list<T>(path, { ...query, from, count }), pageSize);
+  }
+
+  // ---- session and company -------------------------------------------------------------------
+
+  whoAmI(fields?: string): Promise<LoggedInUserInfo> {
+    return this.value({ method: 'GET', path: '/token/session/>whoAmI', query: { fields } });
+  }
+
+  getCompany(id: number, fields?: string): Promise<Company> {
+    return this.value({ method: 'GET', path: `/company/${id}`, query: { fields } });
+  }
+
+  // ---- customers -----------------------------------------------------------------------------
+
+  listCustomers(query: Query<'Customer_search'> = {}): Promise<ListEnvelope<Customer>> {
+    return this.list('/customer', query);
+  }
+
+  /** Every customer matching the query (e.g. `changedSince`, `isInactive`), page by page. */
+  iterateCustomers(
+    query: Omit<Query<'Customer_search'>, 'from' | 'count'> = {},
+    pageSize?: number,
+  ): AsyncGenerator<Customer> {
+    return this.iterate('/customer', query, pageSize);
+  }
+
+  getCustomer(id: number, fields?: string): Promise<Customer> {
+    return this.value({ method: 'GET', path: `/customer/${id}`, query: { fields } });
+  }
+
+  // ---- ledger --------------------------------------------------------------------------------
+
+  listAccounts(query: Query<'LedgerAccount_search'> = {}): Promise<ListEnvelope<Account>> {
+    return this.list('/ledger/account', query);
+  }
+
+  iterateAccounts(
+    query: Omit<Query<'LedgerAccount_search'>, 'from' | 'count'> = {},
+    pageSize?: number,
+  ): AsyncGenerator<Account> {
+    return this.iterate('/ledger/account', query, pageSize);
+  }
+
+  getAccount(id: number, fields?: string): Promise<Account> {
+    return this.value({ method: 'GET', path: `/ledger/account/${id}`, query: { fields } });
+  }
+
+  /** The company's bank accounts and whether one has a number: without it Tripletex cannot invoice. */
+  async bankAccountStatus(): Promise<BankAccountStatus> {
+    const page = await this.listAccounts({
+      isBankAccount: true,
+      fields: 'id,number,name,bankAccountNumber,isBankAccount',
+      count: 1000,
+    });
+    const accounts = page.values ?? [];
+    return {
+      registered: accounts.some(
+        (a) => typeof a.bankAccountNumber === 'string' && a.bankAccountNumber.trim() !== '',
+      ),
+      accounts,
+    };
+  }
+
+  listVatTypes(query: Query<'LedgerVatType_search'> = {}): Promise<ListEnvelope<VatType>> {
+    return this.list('/ledger/vatType', query);
+  }
+
+  /**
+   * The outgoing VAT type with this number (e.g. "3" 25 %, "31" 15 %, "33" 12 %, "5"/"6" 0 %).
+   * Looked up by number, never assumed: ids differ from numbers for some codes (12 % is id 32,
+   * number "33"). Cached per client.
+   */
+  outgoingVatType(number: string): Promise<VatType | undefined> {
+    let found = this.vatTypesByNumber.get(number);
+    if (!found) {
+      found = this.listVatTypes({
+        number,
+        typeOfVat: 'OUTGOING',
+        fields: 'id,number,name,percentage',
+      }).then((page) => page.values?.find((v) => v.number === number));
+      found.catch(() => this.vatTypesByNumber.delete(number));
+      this.vatTypesByNumber.set(number, found);
+    }
+    return found;
+  }
+
+  listVoucherTypes(
+    query: Query<'LedgerVoucherType_search'> = {},
+  ): Promise<ListEnvelope<VoucherType>> {
+    return this.list('/ledger/voucherType', query);
+  }
+
+  // ---- vouchers ------------------------------------------------------------------------------
+
+  /** Creates a voucher. Not retried after an unknown outcome: look it up by externalVoucherNumber first. */
+  postVoucher(voucher: Voucher, options: { sendToLedger?: boolean } = {}): Promise<Voucher> {
+    return this.value({
+      method: 'POST',
+      path: '/ledger/voucher',
+      query: { sendToLedger: options.sendToLedger ?? true },
+      body: voucher,
+    });
+  }
+
+  getVoucher(id: number, fields?: string): Promise<Voucher> {
+    return this.value({ method: 'GET', path: `/ledger/voucher/${id}`, query: { fields } });
+  }
+
+  /** Vouchers carrying this external number: how a retry finds a voucher posted before a crash. */
+  async findVouchersByExternalNumber(
+    externalVoucherNumber: string,
+    fields?: string,
+  ): Promise<Voucher[]> {
+    const page = await this.list<Voucher>('/ledger/voucher/>externalVoucherNumber', {
+      externalVoucherNumber,
+      fields,
+    });
+    return page.values ?? [];
+  }
+
+  listVouchers(query: Query<'LedgerVoucher_search'>): Promise<ListEnvelope<Voucher>> {
+    return this.list('/ledger/voucher', query);
+  }
+
+  reverseVoucher(id: number, date: string): Promise<Voucher> {
+    return this.value({ method: 'PUT', path: `/ledger/voucher/${id}/:reverse`, query: { date } });
+  }
+
+  // ---- orders and invoices -------------------------------------------------------------------
+
+  postOrder(order: Order): Promise<Order> {
+    return this.value({ method: 'POST', path: '/order', body: order });
+  }
+
+  getOrder(id: number, fields?: string): Promise<Order> {
+    return this.value({ method: 'GET', path: `/order/${id}`, query: { fields } });
+  }
+
+  listOrders(query: Query<'Order_search'>): Promise<ListEnvelope<Order>> {
+    return this.list('/order', query);
+  }
+
+  /** `POST /invoice`, usually with one new order inline. Tripletex's own default for sendToCustomer is true. */
+  postInvoice(invoice: Invoice, options: { sendToCustomer: boolean }): Promise<Invoice> {
+    return this.value({
+      method: 'POST',
+      path: '/invoice',
+      query: { sendToCustomer: options.sendToCustomer },
+      body: invoice,
+    });
+  }
+
+  getInvoice(id: number, fields?: string): Promise<Invoice> {
+    return this.value({ method: 'GET', path: `/invoice/${id}`, query: { fields } });
+  }
+
+  listInvoices(query: Query<'Invoice_search'>): Promise<ListEnvelope<Invoice>> {
+    return this.list('/invoice', query);
+  }
+
+  /** One invoice for several orders of the same customer (same currency, due date and receiver). */
+  invoiceMultipleOrders(
+    orderIds: number[],
+    invoiceDate: string,
+    options: { sendToCustomer: boolean },
+  ): Promise<Invoice> {
+    if (orderIds.length === 0) {
+      throw new TripletexError('validation', 'invoiceMultipleOrders needs at least one order', {
+        status: 0,
+        method: 'PUT',
+        path: '/order/:invoiceMultipleOrders',
+      });
+    }
+    return this.value({
+      method: 'PUT',
+      path: '/order/:invoiceMultipleOrders',
+      query: { id: orderIds, invoiceDate, sendToCustomer: options.sendToCustomer },
+    });
+  }
+
+  createCreditNote(
+    invoiceId: number,
+    date: string,
+    options: { comment?: string; sendToCustomer?: boolean } = {},
+  ): Promise<Invoice> {
+    return this.value({
+      method: 'PUT',
+      path: `/invoice/${invoiceId}/:createCreditNote`,
+      query: { date, comment: options.comment, sendToCustomer: options.sendToCustomer },
+    });
+  }
+
+  // ---- webhooks ------------------------------------------------------------------------------
+
+  listSubscriptions(): Promise<ListEnvelope<Subscription>> {
+    return this.list('/event/subscription', { fields: 'id,event,targetUrl,status,fields' });
+  }
+
+  createSubscription(subscription: Subscription): Promise<Subscription> {
+    return this.value({ method: 'POST', path: '/event/subscription', body: subscription });
+  }
+
+  async deleteSubscription(id: number): Promise<void> {
+    await this.call({ method: 'DELETE', path: `/event/subscription/${id}` });
+  }
+}

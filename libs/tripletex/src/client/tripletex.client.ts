@@ -1,0 +1,31 @@
+import type { SessionToken } from '../types';
+import { CompanyCredentials, TripletexClientOptions } from './options';
+import { TripletexCompanyClient } from './tripletex-company.client';
+import { TripletexHttp } from './tripletex-http';
+
+/**
+ * The Tripletex API v2 client of a deployment (one consumer token, many companies). Share one
+ * instance per process: it holds the connection pool, the session-token cache and the
+ * per-company concurrency limits.
+ */
+export class TripletexClient {
+  private readonly http: TripletexHttp;
+
+  constructor(readonly options: TripletexClientOptions) {
+    this.http = new TripletexHttp(options);
+  }
+
+  /** Calls on behalf of one company. Cheap: create one per use if convenient. */
+  company(credentials: CompanyCredentials): TripletexCompanyClient {
+    return new TripletexCompanyClient(this.http, credentials);
+  }
+
+  /** A new session token straight from the two tokens (token verification; bypasses the cache). */
+  createSession(employeeToken: string, expirationDate: string): Promise<SessionToken> {
+    return this.http.createSession(employeeToken, expirationDate);
+  }
+
+  close(): void {
+    this.http.close();
+  }
+}
