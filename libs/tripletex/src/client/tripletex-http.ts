@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { secrets } from '@pos-tripletex/platform';
-import axios, { AxiosError, AxiosInstance, AxiosResponse, Method } from 'axios';
+import axios, { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
