@@ -39,12 +39,20 @@ exports.unitConfig = (projectDir) => ({
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'],
 });
 
-exports.integrationConfig = (projectDir) => ({
+/**
+ * Integration suites. `kafkaAndPostgres: false` for suites that only talk HTTP (e.g. to the
+ * Tripletex sandbox) and need no broker or database.
+ */
+exports.integrationConfig = (projectDir, { kafkaAndPostgres = true } = {}) => ({
   ...base(projectDir),
   displayName: `${path.relative(root, projectDir)} (integration)`,
   testMatch: ['<rootDir>/test/**/*.integration-spec.ts'],
-  globalSetup: path.join(root, 'libs/testing/src/jest/global-setup.ts'),
-  globalTeardown: path.join(root, 'libs/testing/src/jest/global-teardown.ts'),
+  ...(kafkaAndPostgres
+    ? {
+        globalSetup: path.join(root, 'libs/testing/src/jest/global-setup.ts'),
+        globalTeardown: path.join(root, 'libs/testing/src/jest/global-teardown.ts'),
+      }
+    : {}),
   testTimeout: 120_000,
   // Suites share one broker and one database on a 2-core machine; each file uses its own
   // topics and schemas, so files may run in parallel, but two at a time is the sweet spot here.

@@ -3,11 +3,11 @@ import { ConfigModule } from '@nestjs/config';
 import { envValidator, HealthModule, LoggingModule } from '@pos-tripletex/platform';
 import { SERVICE_NAME } from './bootstrap';
 import { TripletexSandboxEnv } from './config/env.schema';
+import { SandboxModule } from './sandbox.module';
 
 /**
- * A simulator of the Tripletex API v2 subset we use, for local runs and tests. This is the
- * bootable shell; the API itself (validated against shared/tripletex/openapi.subset.json) comes
- * with the Tripletex issue.
+ * A faithful simulator of the Tripletex API v2 subset we use, for local runs and tests: /v2 follows
+ * Tripletex's own OpenAPI document and observed behaviour; /_sandbox holds the operator switches.
  */
 @Module({
   imports: [
@@ -18,6 +18,7 @@ import { TripletexSandboxEnv } from './config/env.schema';
     }),
     LoggingModule.forService(SERVICE_NAME),
     HealthModule,
+    SandboxModule,
   ],
 })
 export class AppModule {}

@@ -20,6 +20,10 @@ export interface ServiceAppOptions {
   microservice?: (config: ConfigService) => MicroserviceOptions;
   /** Overrides of the environment's HTTP port (tests pass 0). */
   port?: number;
+  /** Nest's JSON body parser for every route (default true); `configure` may mount parsers itself. */
+  bodyParser?: boolean;
+  /** Last touches on the app before it starts (middleware, parsers). */
+  configure?: (app: NestExpressApplication) => void;
 }
 
 export interface RunningService {
@@ -39,9 +43,11 @@ export async function startService(options: ServiceAppOptions): Promise<RunningS
   const module = await options.module();
   const app = await NestFactory.create<NestExpressApplication>(module, {
     bufferLogs: true,
+    bodyParser: options.bodyParser ?? true,
     // Let start-up errors reach runService, which explains them and exits 1.
     abortOnError: false,
   });
+  options.configure?.(app);
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();

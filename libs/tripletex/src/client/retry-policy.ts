@@ -34,7 +34,8 @@ export function rateLimitDelay(
   random = Math.random,
 ): number {
   if (resetSeconds !== undefined && Number.isFinite(resetSeconds) && resetSeconds >= 0) {
-    return Math.min(policy.maxDelayMs * 2, Math.round(resetSeconds * 1000 + random() * 250));
+    // The server's word wins over our own caps; a wait beyond maxTotalMs ends the retries instead.
+    return Math.round(resetSeconds * 1000 + random() * 250);
   }
   return backoffDelay(policy, attempt, random);
 }

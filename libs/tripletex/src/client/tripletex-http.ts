@@ -61,10 +61,7 @@ function toQueryString(query: Record<string, QueryValue> | undefined): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined || value === null) continue;
-    params.append(
-      key,
-      Array.isArray(value) ? value.join(',') : String(value),
-    );
+    params.append(key, Array.isArray(value) ? value.join(',') : String(value));
   }
   const text = params.toString();
   return text ? `?${text}` : '';

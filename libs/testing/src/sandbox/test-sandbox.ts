@@ -1,0 +1,129 @@
+import { resolve } from 'node:path';
+import { SpawnedService } from '../services/spawned-service';
+
+export const SANDBOX_MAIN = resolve(
+  __dirname,
+  '../../../../services/tripletex-sandbox/dist/main.js',
+);
+export const TEST_CONSUMER_TOKEN = 'test-consumer-token-0001';
+
+export interface SandboxCompany {
+  companyId: number;
+  employeeToken: string;
+}
+
+/**
+ * The Tripletex sandbox as its own process (built dist/main.js), reached over HTTP like the real
+ * API, with its operator switches. One per test file: faults and rate limits are sandbox-wide.
+ */
+export class TestSandbox {
+  private constructor(private readonly process: SpawnedService) {}
+
+  static async start(env: Record<string, string> = {}): Promise<TestSandbox> {
+    const service = await SpawnedService.start(SANDBOX_MAIN, {
+      LOG_LEVEL: 'warn',
+      SANDBOX_SEED_DEMO: 'false',
+      SANDBOX_CONSUMER_TOKENS: TEST_CONSUMER_TOKEN,
+      ...env,
+    });
+    await service.ready();
+    return new TestSandbox(service);
+  }
+
+  get url(): string {
+    return this.process.url;
+  }
+
+  /** The API root clients use, like https://tripletex.no/v2. */
+  get apiUrl(): string {
+    return `${this.process.url}/v2`;
+  }
+
+  get consumerToken(): string {
+    return TEST_CONSUMER_TOKEN;
+  }
+
+  async operator<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const res = await fetch(`${this.process.url}/_sandbox/${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`sandbox operator ${method} ${path} → ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  createCompany(seed: {
+    name: string;
+    bankAccountNumber?: string | null;
+    organizationNumber?: string;
+  }): Promise<SandboxCompany> {
+    return this.operator('POST', 'companies', seed);
+  }
+
+  setControls(controls: Record<string, unknown>): Promise<unknown> {
+    return this.operator('PUT', 'controls', controls);
+  }
+
+  /** The next `count` matching requests fail this way. */
+  addFault(fault: {
+    kind: 'status' | 'timeout' | 'drop';
+    status?: number;
+    method?: string;
+    pathPrefix?: string;
+    omitResetHeader?: boolean;
+    count?: number;
+  }): Promise<unknown> {
+    return this.operator('POST', 'faults', fault);
+  }
+
+  setClock(offsetMs: number): Promise<unknown> {
+    return this.operator('PUT', 'clock', { offsetMs });
+  }
+
+  revokeSessions(): Promise<unknown> {
+    return this.operator('POST', 'sessions/revoke');
+  }
+
+  async requests(
+    companyId?: number,
+  ): Promise<{ method: string; path: string; operationId?: string; status: number }[]> {
+    const q = companyId === undefined ? '' : `?companyId=${companyId}`;
+    return (
+      await this.operator<{
+        requests: { method: string; path: string; operationId?: string; status: number }[];
+      }>('GET', `requests${q}`)
+    ).requests;
+  }
+
+  async addCustomers(
+    companyId: number,
+    customers: Record<string, unknown>[],
+  ): Promise<{ id: number }[]> {
+    return (
+      await this.operator<{ customers: { id: number }[] }>(
+        'POST',
+        `companies/${companyId}/customers`,
+        { customers },
+      )
+    ).customers;
+  }
+
+  ledger<T = Record<string, unknown[]>>(companyId: number): Promise<T> {
+    return this.operator('GET', `companies/${companyId}/ledger`);
+  }
+
+  async peakConcurrency(companyId: number): Promise<number> {
+    return (await this.operator<{ peak: number }>('GET', `companies/${companyId}/concurrency`))
+      .peak;
+  }
+
+  async stop(): Promise<void> {
+    await this.process.stop();
+  }
+}

@@ -1,0 +1,319 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseIntPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { SandboxControls } from '../state/sandbox-controls';
+import { SandboxState } from '../state/sandbox-state';
+import { SandboxSeeder } from '../state/sandbox-seeder';
+import { UiEdits } from '../state/ui-edits';
+
+class CompanySeedDto {
+  @MinLength(1)
+  @IsString()
+  name!: string;
+
+  @Matches(/^\d{9}$/)
+  @IsOptional()
+  organizationNumber?: string;
+
+  /** 11-digit Norwegian account number on 1920; null or absent: none registered. */
+  @Matches(/^\d{11}$/)
+  @IsOptional()
+  bankAccountNumber?: string | null;
+
+  @MinLength(8)
+  @IsString()
+  @IsOptional()
+  employeeToken?: string;
+}
+
+class RateLimitDto {
+  @Min(1)
+  @IsInt()
+  limit!: number;
+
+  @Min(1)
+  @IsInt()
+  windowSeconds!: number;
+
+  @Max(1)
+  @Min(0)
+  @IsNumber()
+  @IsOptional()
+  omitResetHeaderRatio?: number;
+}
+
+class FaultsDto {
+  @Max(1)
+  @Min(0)
+  @IsNumber()
+  @IsOptional()
+  errorRatio?: number;
+
+  @Max(1)
+  @Min(0)
+  @IsNumber()
+  @IsOptional()
+  timeoutRatio?: number;
+
+  @Max(1)
+  @Min(0)
+  @IsNumber()
+  @IsOptional()
+  dropRatio?: number;
+
+  @Min(0)
+  @IsInt()
+  @IsOptional()
+  hangMs?: number;
+}
+
+class ControlsDto {
+  @Min(0)
+  @IsInt()
+  @IsOptional()
+  latencyMs?: number;
+
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  @IsOptional()
+  rateLimit?: RateLimitDto;
+
+  @ValidateNested()
+  @Type(() => FaultsDto)
+  @IsOptional()
+  faults?: FaultsDto;
+}
+
+class ScriptedFaultDto {
+  @IsIn(['status', 'timeout', 'drop'])
+  kind!: 'status' | 'timeout' | 'drop';
+
+  @Max(599)
+  @Min(400)
+  @IsInt()
+  @IsOptional()
+  status?: number;
+
+  @IsIn(['GET', 'POST', 'PUT', 'DELETE'])
+  @IsOptional()
+  method?: string;
+
+  @IsString()
+  @IsOptional()
+  pathPrefix?: string;
+
+  @IsBoolean()
+  @IsOptional()
+  omitResetHeader?: boolean;
+
+  @Min(1)
+  @IsInt()
+  count = 1;
+}
+
+class ClockDto {
+  /** Shift of the sandbox's clock in ms (e.g. 8 days to expire sessions). */
+  @IsInt()
+  offsetMs!: number;
+}
+
+class CustomerSeedDto {
+  @MinLength(1)
+  @IsString()
+  name!: string;
+
+  @IsString()
+  @IsOptional()
+  email?: string;
+
+  @IsString()
+  @IsOptional()
+  organizationNumber?: string;
+
+  @IsInt()
+  @IsOptional()
+  customerNumber?: number;
+
+  @IsBoolean()
+  @IsOptional()
+  isInactive?: boolean;
+
+  @IsBoolean()
+  @IsOptional()
+  isPrivateIndividual?: boolean;
+
+  @IsInt()
+  @IsOptional()
+  invoicesDueIn?: number;
+}
+
+class CustomersDto {
+  @ValidateNested({ each: true })
+  @Type(() => CustomerSeedDto)
+  customers!: CustomerSeedDto[];
+}
+
+class ResetDto {
+  @IsBoolean()
+  @IsOptional()
+  seedDemo?: boolean;
+}
+
+/**
+ * Operator switches, deliberately outside /v2: seed companies and tokens, latency, rate limit,
+ * faults, clock, reset, and read back what was posted (the "ledger") and what was asked.
+ */
+@Controller('_sandbox')
+export class OperatorController {
+  constructor(
+    private readonly state: SandboxState,
+    private readonly controls: SandboxControls,
+    private readonly seeder: SandboxSeeder,
+    private readonly uiEdits: UiEdits,
+  ) {}
+
+  @Post('reset')
+  @HttpCode(200)
+  reset(@Body() body: ResetDto) {
+    this.state.reset();
+    this.controls.reset();
+    this.seeder.seedConsumerTokens();
+    if (body.seedDemo ?? true) this.seeder.seedDemo();
+    return { reset: true, consumerTokens: [...this.state.consumerTokens].length };
+  }
+
+  @Post('companies')
+  createCompany(@Body() body: CompanySeedDto) {
+    const created = this.state.addCompany({
+      ...body,
+      bankAccountNumber: body.bankAccountNumber ?? null,
+    });
+    return { ...created, consumerTokens: this.seeder.consumerTokenHint() };
+  }
+
+  @Get('controls')
+  getControls() {
+    return {
+      latencyMs: this.controls.latencyMs,
+      rateLimit: this.controls.rateLimit,
+      faults: this.controls.faults,
+      scripted: this.controls.scripted,
+    };
+  }
+
+  @Put('controls')
+  setControls(@Body() body: ControlsDto) {
+    if (body.latencyMs !== undefined) this.controls.latencyMs = body.latencyMs;
+    if (body.rateLimit) this.controls.rateLimit = { omitResetHeaderRatio: 0, ...body.rateLimit };
+    if (body.faults) this.controls.faults = { ...this.controls.faults, ...body.faults };
+    return this.getControls();
+  }
+
+  @Post('faults')
+  addFault(@Body() body: ScriptedFaultDto) {
+    this.controls.scripted.push({ ...body, remaining: body.count });
+    return { scripted: this.controls.scripted };
+  }
+
+  @Put('clock')
+  setClock(@Body() body: ClockDto) {
+    this.state.clockOffsetMs = body.offsetMs;
+    return { now: this.state.now().toISOString(), today: this.state.today() };
+  }
+
+  @Get('requests')
+  requests(@Query('companyId') companyId?: string) {
+    const id = companyId === undefined ? undefined : Number(companyId);
+    return {
+      requests: this.controls.requests.filter((r) => id === undefined || r.companyId === id),
+    };
+  }
+
+  /** Revokes every session: the next call with one gets 401 (tests of session renewal). */
+  @Post('sessions/revoke')
+  @HttpCode(200)
+  revokeSessions() {
+    const revoked = this.state.sessions.size;
+    this.state.sessions.clear();
+    return { revoked };
+  }
+
+  /** Peak concurrent requests per company seen so far (the client's per-company limit shows here). */
+  @Get('companies/:id/concurrency')
+  concurrency(@Param('id', ParseIntPipe) id: number) {
+    const tokens = [...this.state.employeeTokens.entries()]
+      .filter(([, e]) => e.companyId === id)
+      .map(([t]) => t);
+    return { peak: Math.max(0, ...tokens.map((t) => this.controls.peakInFlight.get(t) ?? 0)) };
+  }
+
+  /** Customers as if created in Tripletex's UI (webhooks fire): `{ customers: [{ name, ... }] }`. */
+  @Post('companies/:id/customers')
+  addCustomers(@Param('id', ParseIntPipe) id: number, @Body() body: CustomersDto) {
+    const company = this.state.companies.get(id);
+    if (!company) throw new NotFoundException(`no sandbox company ${id}`);
+    return { customers: body.customers.map((c) => this.uiEdits.createCustomer(company, { ...c })) };
+  }
+
+  @Put('companies/:id/customers/:customerId')
+  updateCustomer(
+    @Param('id', ParseIntPipe) id: number,
+    @Param('customerId', ParseIntPipe) customerId: number,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const company = this.state.companies.get(id);
+    if (!company) throw new NotFoundException(`no sandbox company ${id}`);
+    return { customer: this.uiEdits.updateCustomer(company, customerId, body) };
+  }
+
+  @Post('companies/:id/customers/:customerId/delete')
+  @HttpCode(200)
+  deleteCustomer(
+    @Param('id', ParseIntPipe) id: number,
+    @Param('customerId', ParseIntPipe) customerId: number,
+  ) {
+    const company = this.state.companies.get(id);
+    if (!company) throw new NotFoundException(`no sandbox company ${id}`);
+    this.uiEdits.deleteCustomer(company, customerId);
+    return { deleted: customerId };
+  }
+
+  @Get('companies/:id/ledger')
+  ledger(@Param('id', ParseIntPipe) id: number) {
+    const company = this.state.companies.get(id);
+    if (!company) throw new NotFoundException(`no sandbox company ${id}`);
+    return {
+      company: company.company,
+      customers: [...company.customers.values()],
+      vouchers: [...company.vouchers.values()],
+      orders: [...company.orders.values()],
+      invoices: [...company.invoices.values()],
+      subscriptions: [...company.subscriptions.values()].map(
+        ({ authHeaderValue: _a, hmacSharedSecret: _h, ...s }) => s,
+      ),
+    };
+  }
+}

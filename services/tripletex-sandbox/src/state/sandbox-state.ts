@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import { DateTime } from 'luxon';
+import reference from './reference-data.json';
+
+// In-memory state of the simulated Tripletex: companies with their chart of accounts, VAT and
+// voucher types, customers, vouchers, orders, invoices, webhook subscriptions; tokens and
+// sessions. Handlers run synchronously on it, so concurrent requests never interleave halfway.
+
+export type Json = Record<string, unknown>;
+export type Entity = Json & { id: number; version: number; url: string };
+
+export const SANDBOX_HOST = 'tripletex-sandbox.local/v2';
+
+/** Outgoing VAT codes a VAT-registered company has active (FACTS 37). */
+const OUTGOING_VAT_NUMBERS = new Set(['3', '31', '33', '5', '6', '7', '52', '0']);
+
+export interface SessionRecord {
+  token: string;
+  companyId: number;
+  employeeId: number;
+  employeeToken: string;
+  consumerToken: string;
+  expirationDate: string;
+  id: number;
+}
+
+export interface CompanyState {
+  company: Entity;
+  employeeId: number;
+  accounts: Map<number, Entity>;
+  vatTypes: Map<number, Entity>;
+  voucherTypes: Map<number, Entity>;
+  paymentTypes: Map<number, Entity>;
+  customers: Map<number, Entity>;
+  vouchers: Map<number, Entity>;
+  orders: Map<number, Entity>;
+  invoices: Map<number, Entity>;
+  subscriptions: Map<
+    number,
+    Entity & { authHeaderName?: string; authHeaderValue?: string; hmacSharedSecret?: string }
+  >;
+  /** When each entity last changed (for `changedSince`). */
+  changedAt: Map<number, number>;
+  counters: {
+    customerNumber: number;
+    voucherNumber: number;
+    invoiceNumber: number;
+    orderNumber: number;
+  };
+}
+
+export interface CompanySeed {
+  name: string;
+  organizationNumber?: string;
+  /** Bank account number on 1920; null: none registered (invoicing is then refused). */
+  bankAccountNumber?: string | null;
+  /** Employee token to accept for this company; generated if absent. */
+  employeeToken?: string;
+}
+
+export class SandboxState {
+  private nextId = 1_000_001;
+  readonly consumerTokens = new Set<string>();
+  readonly employeeTokens = new Map<string, { companyId: number; employeeId: number }>();
+  readonly sessions = new Map<string, SessionRecord>();
+  readonly companies = new Map<number, CompanyState>();
+  /** Shifts the sandbox's clock (tests of token expiry). */
+  clockOffsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.clockOffsetMs);
+  }
+
+  /** Today in Tripletex's time zone. */
+  today(): string {
+    return DateTime.fromJSDate(this.now(), { zone: 'Europe/Oslo' }).toISODate() as string;
+  }
+
+  id(): number {
+    return this.nextId++;
+  }
+
+  url(path: string, id: number): string {
+    return `${SANDBOX_HOST}/${path}/${id}`;
+  }
+
+  reset(): void {
+    this.consumerTokens.clear();
+    this.employeeTokens.clear();
+    this.sessions.clear();
+    this.companies.clear();
+    this.clockOffsetMs = 0;
+  }
+
+  addCompany(seed: CompanySeed): { companyId: number; employeeToken: string } {
+    const companyId = this.id();
+    const employeeId = this.id();
+    const employeeToken =
+      seed.employeeToken ?? `sandbox-employee-${randomBytes(12).toString('hex')}`;
+    const company: Entity = {
+      id: companyId,
+      version: 1,
+      url: this.url('company', companyId),
+      name: seed.name,
+      displayName: seed.name,
+      organizationNumber: seed.organizationNumber ?? String(900_000_000 + (companyId % 99_999_999)),
+      type: 'AS',
+      startDate: '2020-01-01',
+    };
+    const state: CompanyState = {
+      company,
+      employeeId,
+      accounts: new Map(),
+      vatTypes: new Map(),
+      voucherTypes: new Map(),
+      paymentTypes: new Map(),
+      customers: new Map(),
+      vouchers: new Map(),
+      orders: new Map(),
+      invoices: new Map(),
+      subscriptions: new Map(),
+      changedAt: new Map(),
+      counters: { customerNumber: 10000, voucherNumber: 0, invoiceNumber: 0, orderNumber: 0 },
+    };
+    for (const vat of reference.vatTypes as {
+      id: number;
+      number: string;
+      name: string;
+      percentage: number;
+    }[]) {
+      state.vatTypes.set(vat.id, {
+        id: vat.id,
+        version: 0,
+        url: this.url('ledger/vatType', vat.id),
+        name: vat.name,
+        number: vat.number,
+        displayName: `${vat.number} ${vat.name}`,
+        percentage: vat.percentage,
+      });
+    }
+    const vatByNumber = (n: string) => [...state.vatTypes.values()].find((v) => v.number === n);
+    for (const account of reference.accounts_standard_chart as { number: number; name: string }[]) {
+      const id = this.id();
+      const rec: Entity = {
+        id,
+        version: 1,
+        url: this.url('ledger/account', id),
+        number: account.number,
+        numberPretty: String(account.number),
+        name: account.name,
+        displayName: `${account.number} ${account.name}`,
+        ledgerType:
+          account.number === 1500 ? 'CUSTOMER' : account.number === 2400 ? 'VENDOR' : 'GENERAL',
+        isBankAccount: [1920, 1940, 1950].includes(account.number),
+        isInactive: false,
+        vatLocked: account.number === 3000,
+      };
+      if (account.number === 3000) rec.vatType = vatByNumber('3');
+      if (account.number === 1920 && seed.bankAccountNumber)
+        rec.bankAccountNumber = seed.bankAccountNumber;
+      state.accounts.set(id, rec);
+    }
+    for (const type of reference.voucherTypes as { id: number; name: string }[]) {
+      const id = this.id();
+      state.voucherTypes.set(id, {
+        id,
+        version: 1,
+        url: this.url('ledger/voucherType', id),
+        name: type.name,
+        displayName: type.name,
+      });
+    }
+    for (const type of reference.invoicePaymentTypes as {
+      description: string;
+      debitAccountNumber: number;
+    }[]) {
+      const id = this.id();
+      const debitAccount = [...state.accounts.values()].find(
+        (a) => a.number === type.debitAccountNumber,
+      );
+      state.paymentTypes.set(id, {
+        id,
+        version: 1,
+        url: this.url('invoice/paymentType', id),
+        description: type.description,
+        debitAccount,
+      });
+    }
+    this.companies.set(companyId, state);
+    this.employeeTokens.set(employeeToken, { companyId, employeeId });
+    return { companyId, employeeToken };
+  }
+
+  /** Outgoing codes are those a VAT-registered company can use on sales. */
+  isOutgoingVat(vat: Entity): boolean {
+    return OUTGOING_VAT_NUMBERS.has(vat.number as string);
+  }
+
+  touch(company: CompanyState, entity: Entity): void {
+    company.changedAt.set(entity.id, this.now().getTime());
+  }
+}
