@@ -1,3 +1,4 @@
 const { integrationConfig } = require('../../jest.preset');
 
-module.exports = integrationConfig(__dirname);
+// The sandbox needs no Kafka or PostgreSQL.
+module.exports = integrationConfig(__dirname, { kafkaAndPostgres: false });

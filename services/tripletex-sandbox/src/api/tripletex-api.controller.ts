@@ -8,7 +8,10 @@ import { SandboxState, SessionRecord } from '../state/sandbox-state';
 import { parseFields, project } from './fields';
 import { customerHandlers } from './handlers/customer.handlers';
 import { Handler, HandlerResult } from './handlers/handler';
+import { eventHandlers } from './handlers/event.handlers';
+import { invoiceHandlers } from './handlers/invoice.handlers';
 import { ledgerHandlers } from './handlers/ledger.handlers';
+import { voucherHandlers } from './handlers/voucher.handlers';
 import { sessionHandlers } from './handlers/session.handlers';
 import { SandboxError } from './sandbox-error';
 import { SpecOperation, SpecRouter } from './spec-router';
@@ -26,6 +29,9 @@ export const HANDLERS: Record<string, Handler> = {
   ...sessionHandlers,
   ...customerHandlers,
   ...ledgerHandlers,
+  ...voucherHandlers,
+  ...invoiceHandlers,
+  ...eventHandlers,
 };
 
 async function readBody(req: Request): Promise<string> {

@@ -1,6 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseFields, project } from '../api/fields';
+import { SpecRouter } from '../api/spec-router';
 import { SandboxEvents, SandboxEventType } from '../state/sandbox-events';
 import { CompanyState, Entity } from '../state/sandbox-state';
 
@@ -32,10 +34,24 @@ export class WebhookDispatcher extends SandboxEvents implements OnApplicationShu
         subscriptionId: subscription.id,
         event,
         id: entity.id,
-        value: event.endsWith('.delete') ? null : entity,
+        // Filtered by the subscription's `fields`, like an API answer; null on delete.
+        value: event.endsWith('.delete')
+          ? null
+          : this.project(entity, subscription.fields as string | undefined),
       });
       void this.deliver(subscription, event, entity.id, body);
     }
+  }
+
+  constructor(private readonly router: SpecRouter) {
+    super();
+  }
+
+  private project(entity: Entity, fields: string | undefined): unknown {
+    const schemas = (
+      this.router.spec.components as { schemas: Record<string, Record<string, unknown>> }
+    ).schemas;
+    return project(entity, parseFields(fields), 'Customer', (name) => schemas[name]);
   }
 
   onApplicationShutdown(): void {

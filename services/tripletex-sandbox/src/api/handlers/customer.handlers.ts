@@ -133,10 +133,7 @@ export const customerHandlers: Record<string, Handler> = {
         (q.email === undefined || c.email === q.email) &&
         (q.invoiceEmail === undefined || c.invoiceEmail === q.invoiceEmail) &&
         (q.phoneNumberMobile === undefined || c.phoneNumberMobile === q.phoneNumberMobile) &&
-        (!name ||
-          (typeof c.name === 'string' ? c.name : '')
-            .toLowerCase()
-            .includes(name)) &&
+        (!name || (typeof c.name === 'string' ? c.name : '').toLowerCase().includes(name)) &&
         c.isInactive === inactive &&
         (changedSince === undefined || (company.changedAt.get(c.id) ?? 0) >= changedSince),
     );

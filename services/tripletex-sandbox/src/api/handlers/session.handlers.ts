@@ -63,8 +63,7 @@ function createSession(
 
 export const sessionHandlers: Record<string, Handler> = {
   TokenSessionCreate_create: (ctx) => createSession(ctx, ctx.query),
-  TokenSessionCreate_createWithBody: (ctx) =>
-    createSession(ctx, (ctx.body ?? {})),
+  TokenSessionCreate_createWithBody: (ctx) => createSession(ctx, ctx.body ?? {}),
 
   TokenSessionWhoAmI_whoAmI: (ctx) => {
     const company = companyOf(ctx);

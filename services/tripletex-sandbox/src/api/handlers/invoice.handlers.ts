@@ -1,0 +1,366 @@
+import { DateTime } from 'luxon';
+import { SandboxError, Texts } from '../sandbox-error';
+import type { CompanyState, Entity, Json, SandboxState } from '../../state/sandbox-state';
+import { companyOf, Handler, HandlerContext, idList, list, ref, sortBy, value } from './handler';
+import { fromOre, netOfGross, toOre } from './money';
+
+type Problem = { field: string | null; message: string };
+type Deps = Pick<HandlerContext, 'state'>;
+
+/** Invoicing needs a bank account number on one of the company's bank accounts (FACTS 25). */
+function requireBankAccount(company: CompanyState): void {
+  const registered = [...company.accounts.values()].some(
+    (a) =>
+      a.isBankAccount === true &&
+      typeof a.bankAccountNumber === 'string' &&
+      a.bankAccountNumber.trim() !== '',
+  );
+  if (!registered) throw SandboxError.validation([{ field: null, message: Texts.noBankAccount }]);
+}
+
+/** KID: the invoice number with a MOD10 (Luhn) check digit. */
+export function kidOf(invoiceNumber: number): string {
+  const digits = String(invoiceNumber).padStart(6, '0');
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return `${digits}${(10 - (sum % 10)) % 10}`;
+}
+
+function orderLineAmounts(
+  state: SandboxState,
+  company: CompanyState,
+  line: Json,
+  pricesIncludeVat: boolean,
+  problems: Problem[],
+): Json {
+  if (typeof line.description !== 'string' && line.product === undefined) {
+    problems.push({ field: 'orderLines.description', message: Texts.orderLineDescription });
+  }
+  const vat = line.vatType === undefined ? undefined : ref(company.vatTypes, line.vatType);
+  if (line.vatType !== undefined && (!vat || !state.isOutgoingVat(vat))) {
+    problems.push({ field: 'orderLines.vatType.id', message: Texts.invalidVat });
+  }
+  const count = (line.count as number | undefined) ?? 0; // Tripletex's default: a line without count is 0
+  const percentage = (vat?.percentage as number | undefined) ?? 0;
+  const discount = (line.discount as number | undefined) ?? 0;
+  const priceField = pricesIncludeVat
+    ? 'unitPriceIncludingVatCurrency'
+    : 'unitPriceExcludingVatCurrency';
+  const otherField = pricesIncludeVat
+    ? 'unitPriceExcludingVatCurrency'
+    : 'unitPriceIncludingVatCurrency';
+  if (line[otherField] !== undefined && line[priceField] === undefined) {
+    problems.push({
+      field: `orderLines.${otherField}`,
+      message: pricesIncludeVat
+        ? 'The unit price must be inclusive VAT since the unit price on the order is inclusive VAT.'
+        : 'The unit price must be exclusive VAT since the unit price on the order is exclusive VAT.',
+    });
+  }
+  const unit =
+    toOre(line[priceField] ?? 0) ?? Math.round(((line[priceField] as number) ?? 0) * 100);
+  const lineTotal = Math.round(unit * count * (1 - discount / 100));
+  const gross = pricesIncludeVat ? lineTotal : Math.round((lineTotal * (100 + percentage)) / 100);
+  const net = pricesIncludeVat ? netOfGross(lineTotal, percentage) : lineTotal;
+  return {
+    ...line,
+    count,
+    vatType: vat,
+    amountExcludingVatCurrency: fromOre(net),
+    amountIncludingVatCurrency: fromOre(gross),
+  };
+}
+
+/** POST /order (also an order inline in POST /invoice). */
+export function createOrder(ctx: Deps, company: CompanyState, body: Json): Entity {
+  const problems: Problem[] = [];
+  if (body.id !== undefined)
+    problems.push({ field: 'id', message: 'An ID cannot be set when creating a new object.' });
+  const customer = ref(company.customers, body.customer);
+  if (!customer)
+    problems.push({
+      field: 'customer.id',
+      message: body.customer === undefined ? Texts.notNull : 'Kunden finnes ikke.',
+    });
+  else if (customer.isInactive === true)
+    problems.push({ field: 'customer.id', message: 'Kunden er inaktiv.' });
+  if (typeof body.orderDate !== 'string')
+    problems.push({ field: 'orderDate', message: Texts.notNull });
+  if (typeof body.deliveryDate !== 'string')
+    problems.push({ field: 'deliveryDate', message: Texts.notNull });
+  const pricesIncludeVat = body.isPrioritizeAmountsIncludingVat === true;
+  const lines = ((body.orderLines as Json[] | undefined) ?? []).map((l) =>
+    orderLineAmounts(ctx.state, company, l, pricesIncludeVat, problems),
+  );
+  if (problems.length) throw SandboxError.validation(problems);
+  const id = ctx.state.id();
+  const order: Entity = {
+    invoicesDueIn: customer?.invoicesDueIn ?? 14,
+    invoicesDueInType: customer?.invoicesDueInType ?? 'DAYS',
+    ...body,
+    id,
+    version: 1,
+    url: ctx.state.url('order', id),
+    number: String(++company.counters.orderNumber),
+    customer,
+    isPrioritizeAmountsIncludingVat: pricesIncludeVat,
+    isClosed: false,
+    orderLines: lines.map((l) => {
+      const lineId = ctx.state.id();
+      return {
+        ...l,
+        id: lineId,
+        version: 1,
+        url: ctx.state.url('order/orderline', lineId),
+        order: { id },
+      };
+    }),
+  };
+  company.orders.set(id, order);
+  return order;
+}
+
+/** One invoice for one or more open orders of one customer. */
+function invoiceOrders(
+  ctx: Deps,
+  company: CompanyState,
+  orders: Entity[],
+  fields: {
+    invoiceDate: string;
+    invoiceDueDate?: string;
+    comment?: unknown;
+    sendToCustomer: boolean;
+  },
+): Entity {
+  requireBankAccount(company);
+  const problems: Problem[] = [];
+  for (const order of orders) {
+    if (order.isClosed === true)
+      problems.push({
+        field: 'orders',
+        message: `Ordre ${String(order.number)} er allerede fakturert.`,
+      });
+  }
+  const lines = orders.flatMap((o) => o.orderLines as Json[]);
+  if (lines.length === 0) problems.push({ field: null, message: Texts.noOrderLines });
+  if (problems.length) throw SandboxError.validation(problems);
+  const first = orders[0];
+  const customer = first.customer as Entity;
+  const dueDate =
+    fields.invoiceDueDate ??
+    (DateTime.fromISO(fields.invoiceDate)
+      .plus({
+        [first.invoicesDueInType === 'MONTHS' ? 'months' : 'days']:
+          (first.invoicesDueIn as number) ?? 14,
+      })
+      .toISODate() as string);
+  const gross = lines.reduce(
+    (s, l) => s + Math.round((l.amountIncludingVatCurrency as number) * 100),
+    0,
+  );
+  const net = lines.reduce(
+    (s, l) => s + Math.round((l.amountExcludingVatCurrency as number) * 100),
+    0,
+  );
+  const id = ctx.state.id();
+  const invoiceNumber = ++company.counters.invoiceNumber;
+  const invoice: Entity = {
+    id,
+    version: 1,
+    url: ctx.state.url('invoice', id),
+    invoiceNumber,
+    invoiceDate: fields.invoiceDate,
+    invoiceDueDate: dueDate,
+    customer,
+    kid: kidOf(invoiceNumber),
+    comment: fields.comment,
+    invoiceComment: first.invoiceComment,
+    orders: orders.map((o) => ({ id: o.id, url: o.url })),
+    orderLines: lines,
+    deliveryDate: first.deliveryDate,
+    amount: fromOre(gross),
+    amountCurrency: fromOre(gross),
+    amountExcludingVat: fromOre(net),
+    amountExcludingVatCurrency: fromOre(net),
+    amountOutstanding: fromOre(gross),
+    amountCurrencyOutstanding: fromOre(gross),
+    isCreditNote: false,
+    isCredited: false,
+    isCharged: true,
+    isApproved: true,
+    ehfSendStatus: fields.sendToCustomer ? 'SENT' : 'DO_NOT_SEND',
+  };
+  for (const order of orders)
+    company.orders.set(order.id, { ...order, isClosed: true, version: order.version + 1 });
+  company.invoices.set(id, invoice);
+  ctx.state.touch(company, invoice);
+  return invoice;
+}
+
+export const invoiceHandlers: Record<string, Handler> = {
+  Order_post: (ctx) => value(createOrder(ctx, companyOf(ctx), (ctx.body ?? {}) as Json)),
+
+  Order_get: (ctx) => {
+    const order = companyOf(ctx).orders.get(ctx.path.id as number);
+    if (!order) throw SandboxError.notFound();
+    return value(order);
+  },
+
+  Order_search: (ctx) => {
+    const q = ctx.query;
+    const customers = idList(q.customerId);
+    const ids = idList(q.id);
+    const values = [...companyOf(ctx).orders.values()].filter(
+      (o) =>
+        (o.orderDate as string) >= (q.orderDateFrom as string) &&
+        (o.orderDate as string) < (q.orderDateTo as string) &&
+        (!ids || ids.includes(o.id)) &&
+        (!customers || customers.includes((o.customer as Entity).id)) &&
+        (q.isClosed === undefined || o.isClosed === q.isClosed),
+    );
+    return list(sortBy(values, q.sorting));
+  },
+
+  Invoice_post: (ctx) => {
+    const company = companyOf(ctx);
+    const body = (ctx.body ?? {}) as Json;
+    requireBankAccount(company);
+    const problems: Problem[] = [];
+    if (typeof body.invoiceDate !== 'string')
+      problems.push({ field: 'invoiceDate', message: Texts.notNull });
+    if (typeof body.invoiceDueDate !== 'string')
+      problems.push({ field: 'invoiceDueDate', message: Texts.notNull });
+    const orders = (body.orders as Json[] | undefined) ?? [];
+    if (orders.length === 0) problems.push({ field: 'orders', message: Texts.emptyList });
+    if (orders.length > 1)
+      problems.push({
+        field: 'orders',
+        message: 'Only one order per invoice is supported at the moment.',
+      });
+    if (problems.length) throw SandboxError.validation(problems);
+    const given = orders[0];
+    const order =
+      given.id !== undefined ? ref(company.orders, given) : createOrder(ctx, company, given);
+    if (!order)
+      throw SandboxError.validation([{ field: 'orders.id', message: 'Ordren finnes ikke.' }]);
+    return value(
+      invoiceOrders(ctx, company, [order], {
+        invoiceDate: body.invoiceDate as string,
+        invoiceDueDate: body.invoiceDueDate as string,
+        comment: body.comment,
+        sendToCustomer: (ctx.query.sendToCustomer as boolean | undefined) ?? true,
+      }),
+    );
+  },
+
+  OrderInvoice_invoice: (ctx) => {
+    const company = companyOf(ctx);
+    const order = company.orders.get(ctx.path.id as number);
+    if (!order) throw SandboxError.notFound();
+    return value(
+      invoiceOrders(ctx, company, [order], {
+        invoiceDate: ctx.query.invoiceDate as string,
+        sendToCustomer: (ctx.query.sendToCustomer as boolean | undefined) ?? true,
+      }),
+    );
+  },
+
+  OrderInvoiceMultipleOrders_invoiceMultipleOrders: (ctx) => {
+    const company = companyOf(ctx);
+    const ids = idList(ctx.query.id) ?? [];
+    const orders = ids.map((id) => company.orders.get(id));
+    if (orders.some((o) => !o))
+      throw SandboxError.validation([
+        { field: 'id', message: 'En eller flere ordre finnes ikke.' },
+      ]);
+    const found = orders as Entity[];
+    const same = (f: (o: Entity) => unknown) => new Set(found.map(f)).size <= 1;
+    const problems: Problem[] = [];
+    if (!same((o) => (o.customer as Entity).id))
+      problems.push({ field: 'id', message: 'Ordrene må ha samme kunde.' });
+    if (!same((o) => (o.currency as Entity | undefined)?.id ?? 'NOK'))
+      problems.push({ field: 'id', message: 'Ordrene må ha samme valuta.' });
+    if (!same((o) => `${String(o.invoicesDueIn)}${String(o.invoicesDueInType)}`)) {
+      problems.push({ field: 'id', message: 'Ordrene må ha samme forfallsdato.' });
+    }
+    if (!same((o) => o.receiverEmail ?? null))
+      problems.push({ field: 'id', message: 'Ordrene må ha samme mottaker.' });
+    if (problems.length) throw SandboxError.validation(problems);
+    return value(
+      invoiceOrders(ctx, company, found, {
+        invoiceDate: ctx.query.invoiceDate as string,
+        sendToCustomer: (ctx.query.sendToCustomer as boolean | undefined) ?? true,
+      }),
+    );
+  },
+
+  Invoice_get: (ctx) => {
+    const invoice = companyOf(ctx).invoices.get(ctx.path.id as number);
+    if (!invoice) throw SandboxError.notFound();
+    return value(invoice);
+  },
+
+  Invoice_search: (ctx) => {
+    const q = ctx.query;
+    const ids = idList(q.id);
+    const customers = idList(q.customerId);
+    const values = [...companyOf(ctx).invoices.values()].filter(
+      (i) =>
+        (i.invoiceDate as string) >= (q.invoiceDateFrom as string) &&
+        (i.invoiceDate as string) < (q.invoiceDateTo as string) &&
+        (!ids || ids.includes(i.id)) &&
+        (!customers || customers.includes((i.customer as Entity).id)) &&
+        (q.invoiceNumber === undefined || String(i.invoiceNumber) === q.invoiceNumber) &&
+        (q.kid === undefined || i.kid === q.kid),
+    );
+    return list(sortBy(values, q.sorting));
+  },
+
+  InvoiceCreateCreditNote_createCreditNote: (ctx) => {
+    const company = companyOf(ctx);
+    const original = company.invoices.get(ctx.path.id as number);
+    if (!original) throw SandboxError.notFound();
+    if (original.isCreditNote === true || original.isCredited === true) {
+      throw SandboxError.validation([{ field: null, message: Texts.overCredited }]);
+    }
+    const id = ctx.state.id();
+    const invoiceNumber = ++company.counters.invoiceNumber;
+    const negate = (n: unknown) => -(n as number);
+    const credit: Entity = {
+      ...original,
+      id,
+      version: 1,
+      url: ctx.state.url('invoice', id),
+      invoiceNumber,
+      kid: kidOf(invoiceNumber),
+      invoiceDate: ctx.query.date,
+      invoiceDueDate: ctx.query.date,
+      comment: ctx.query.comment ?? `Kreditnota for faktura ${String(original.invoiceNumber)}`,
+      creditedInvoice: original.id,
+      isCreditNote: true,
+      isCredited: false,
+      amount: negate(original.amount),
+      amountCurrency: negate(original.amountCurrency),
+      amountExcludingVat: negate(original.amountExcludingVat),
+      amountExcludingVatCurrency: negate(original.amountExcludingVatCurrency),
+      amountOutstanding: 0,
+      amountCurrencyOutstanding: 0,
+    };
+    company.invoices.set(id, credit);
+    company.invoices.set(original.id, {
+      ...original,
+      isCredited: true,
+      amountOutstanding: 0,
+      amountCurrencyOutstanding: 0,
+      version: original.version + 1,
+    });
+    return value(credit);
+  },
+};
