@@ -1,4 +1,9 @@
 // What `npm run up` starts locally: each service, its port, and the environment it gets.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+const pick = (source, keys) =>
+  Object.fromEntries(keys.filter((k) => source[k]).map((k) => [k, source[k]]));
 export const SERVICES = [
   { name: 'tripletex-sandbox', port: 3080, database: false },
   { name: 'onboarding', port: 3001, database: true },
@@ -8,6 +13,23 @@ export const SERVICES = [
 ];
 
 export const RUN_DIR = new URL('../../.cache/run/', import.meta.url);
+const SECRETS_FILE = new URL('local-secrets.json', RUN_DIR);
+
+/**
+ * Secrets of a local run: a BackOffice JWT secret and an encryption key, made once per checkout
+ * and kept in .cache/run (git-ignored). Production secrets come from the operator's environment.
+ */
+export function localSecrets() {
+  if (existsSync(SECRETS_FILE)) return JSON.parse(readFileSync(SECRETS_FILE, 'utf8'));
+  const secrets = {
+    AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEYS: `local1:${randomBytes(32).toString('base64')}`,
+    ENCRYPTION_ACTIVE_KEY_ID: 'local1',
+  };
+  mkdirSync(RUN_DIR, { recursive: true });
+  writeFileSync(SECRETS_FILE, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
 
 /** Environment for a locally started service; variables already set in the shell win. */
 export function serviceEnv(service) {
@@ -21,6 +43,13 @@ export function serviceEnv(service) {
     env.DATABASE_URL =
       process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/pos_tripletex';
     env.KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+    env.TRIPLETEX_BASE_URL = process.env.TRIPLETEX_BASE_URL ?? 'http://127.0.0.1:3080/v2';
+    env.TRIPLETEX_CONSUMER_TOKEN = process.env.TRIPLETEX_CONSUMER_TOKEN ?? 'sandbox-consumer-token';
+    Object.assign(
+      env,
+      localSecrets(),
+      pick(process.env, ['AUTH_JWT_SECRET', 'ENCRYPTION_KEYS', 'ENCRYPTION_ACTIVE_KEY_ID']),
+    );
   }
   return env;
 }

@@ -8,7 +8,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { RUN_DIR, SERVICES, serviceEnv } from './services.mjs';
+import { createRequire } from 'node:module';
+import { localSecrets, RUN_DIR, SERVICES, serviceEnv } from './services.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = new Set(process.argv.slice(2));
@@ -27,6 +28,16 @@ function run(command, commandArgs, options = {}) {
     console.error(`[up] failed: ${command} ${commandArgs.join(' ')}`);
     process.exit(result.status ?? 1);
   }
+}
+
+/** A BackOffice-style token to try the APIs with (signed with the local secret). */
+function demoJwt() {
+  const { sign } = createRequire(import.meta.url)('jsonwebtoken');
+  return sign(
+    { companyId: 'demo-company', sub: 'local-operator' },
+    localSecrets().AUTH_JWT_SECRET,
+    { algorithm: 'HS256', expiresIn: '1d' },
+  );
 }
 
 function dockerComposeWorks() {
@@ -181,6 +192,8 @@ async function upLocal() {
     );
   }
   console.log(`  ${'kafka'.padEnd(18)} 127.0.0.1:9092`);
+  console.log(`  ${'docs'.padEnd(18)} http://localhost:3001/docs (onboarding API)`);
+  console.log(`  BackOffice JWT for company "demo-company" (1 day): ${demoJwt()}`);
   console.log(
     `  ${'postgresql'.padEnd(18)} 127.0.0.1:5432 (database pos_tripletex, a schema per service)`,
   );

@@ -7,3 +7,4 @@ export * from './events/validators';
 export * from './events/checkout-completed.v1';
 export * from './events/day-closed.v1';
 export * from './events/integration-config.v1';
+export * from './events/integration-events.v1';

@@ -13,6 +13,10 @@ export const Topics = {
   InvoiceStatusV1: 'invoicing.invoice-status.v1',
   /** customer-sync → POS. Compacted, key = companyId:customerId, tombstone on delete. */
   CustomersChangedV1: 'customers.changed.v1',
+  /** onboarding → POS. Compacted, key = companyId: whether the POS offers the Invoice payment method. */
+  InvoicePaymentMethodV1: 'integration.invoice-payment-method.v1',
+  /** any service → onboarding: Tripletex refused a company's token (401 even with a fresh session). */
+  TripletexAuthFailedV1: 'integration.tripletex-auth-failed.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
@@ -24,7 +28,11 @@ export interface TopicSpec {
   cleanupPolicy: CleanupPolicy;
 }
 
-const compacted = new Set<string>([Topics.IntegrationConfigV1, Topics.CustomersChangedV1]);
+const compacted = new Set<string>([
+  Topics.IntegrationConfigV1,
+  Topics.CustomersChangedV1,
+  Topics.InvoicePaymentMethodV1,
+]);
 
 /** The dead-letter topic of a topic: rejected records with their original bytes and the reason. */
 export function deadLetterTopic(topic: string): string {

@@ -14,3 +14,6 @@ export * from './database/run-migrations';
 export * from './database/database.module';
 export * from './http/app-error.filter';
 export * from './bootstrap/bootstrap';
+export * from './security/secret-box';
+export * from './security/backoffice-auth';
+export * from './security/security.module';

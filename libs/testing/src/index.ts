@@ -6,3 +6,4 @@ export { HOW_TO_PROVISION, KAFKA_IMAGE, POSTGRES_IMAGE } from './jest/infrastruc
 export * from './services/spawned-service';
 export * from './services/service-basics';
 export * from './sandbox/test-sandbox';
+export * from './services/secrets';

@@ -19,3 +19,4 @@ export const TripletexBaseUrls = {
   production: 'https://tripletex.no/v2',
   test: 'https://api-test.tripletex.tech/v2',
 } as const;
+export * from './nest/tripletex.module';

@@ -2,10 +2,18 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Topics } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
-import { DatabaseModule, envValidator, HealthModule, LoggingModule } from '@pos-tripletex/platform';
+import {
+  DatabaseModule,
+  envValidator,
+  HealthModule,
+  LoggingModule,
+  SecurityModule,
+} from '@pos-tripletex/platform';
+import { TripletexModule } from '@pos-tripletex/tripletex';
 import { SERVICE_NAME } from './bootstrap';
 import { OnboardingEnv } from './config/env.schema';
 import { databaseSetup } from './database/setup';
+import { IntegrationsModule } from './integrations/integrations.module';
 
 /** Connects a company to Tripletex: token verification, the BackOffice wizard, settings. */
 @Module({
@@ -19,9 +27,12 @@ import { databaseSetup } from './database/setup';
     HealthModule,
     DatabaseModule.forService(databaseSetup),
     MessagingModule.forService({
-      consumes: [],
-      produces: [Topics.IntegrationConfigV1],
+      consumes: [Topics.TripletexAuthFailedV1],
+      produces: [Topics.IntegrationConfigV1, Topics.InvoicePaymentMethodV1],
     }),
+    SecurityModule,
+    TripletexModule,
+    IntegrationsModule,
   ],
 })
 export class AppModule {}

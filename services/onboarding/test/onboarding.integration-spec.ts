@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { Topics } from '@pos-tripletex/contracts';
-import { describeServiceBasics } from '@pos-tripletex/testing';
+import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
+import { describeServiceBasics, testSecrets } from '@pos-tripletex/testing';
 import { startForTest } from '../src/bootstrap';
 import { createDataSource } from '../src/database/setup';
 
@@ -8,8 +8,14 @@ describeServiceBasics({
   name: 'onboarding',
   mainJs: join(__dirname, '../dist/main.js'),
   start: startForTest,
+  env: testSecrets().env,
   infrastructure: {
     createDataSource,
-    topics: [Topics.IntegrationConfigV1],
+    topics: [
+      Topics.IntegrationConfigV1,
+      Topics.InvoicePaymentMethodV1,
+      Topics.TripletexAuthFailedV1,
+      deadLetterTopic(Topics.TripletexAuthFailedV1),
+    ],
   },
 });

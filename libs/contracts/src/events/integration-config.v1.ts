@@ -60,6 +60,11 @@ export class ProductGroupMappingV1 extends LedgerAccountRefV1 {
   /** false: eat-in; true: takeaway (usually another VAT rate). */
   @IsBoolean()
   takeaway!: boolean;
+
+  /** The VAT rate the operator said the group is sold at (the account was checked to accept it). */
+  @IsIn([25, 15, 12, 0])
+  @IsOptional()
+  vatRate?: 25 | 15 | 12 | 0;
 }
 
 export class OtherEventMappingV1 extends LedgerAccountRefV1 {

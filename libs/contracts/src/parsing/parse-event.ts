@@ -7,6 +7,7 @@ import {
 } from '../events/checkout-completed.v1';
 import { DayClosedV1 } from '../events/day-closed.v1';
 import { IntegrationConfigV1 } from '../events/integration-config.v1';
+import { InvoicePaymentMethodV1, TripletexAuthFailedV1 } from '../events/integration-events.v1';
 import { Topics } from '../topics';
 import { ParseResult, Problem, ProblemCodes } from './problem';
 
@@ -15,6 +16,8 @@ export interface EventsByTopic {
   [Topics.CheckoutCompletedV1]: CheckoutCompletedV1;
   [Topics.DayClosedV1]: DayClosedV1;
   [Topics.IntegrationConfigV1]: IntegrationConfigV1;
+  [Topics.InvoicePaymentMethodV1]: InvoicePaymentMethodV1;
+  [Topics.TripletexAuthFailedV1]: TripletexAuthFailedV1;
 }
 export type ParseableTopic = keyof EventsByTopic;
 
@@ -38,6 +41,16 @@ const definitions: { [K in ParseableTopic]: EventDefinition<EventsByTopic[K]> } 
   [Topics.DayClosedV1]: { cls: DayClosedV1, maxBytes: 64 * 1024, strict: true },
   [Topics.IntegrationConfigV1]: {
     cls: IntegrationConfigV1,
+    maxBytes: INTERNAL_MAX_BYTES,
+    strict: false,
+  },
+  [Topics.InvoicePaymentMethodV1]: {
+    cls: InvoicePaymentMethodV1,
+    maxBytes: INTERNAL_MAX_BYTES,
+    strict: false,
+  },
+  [Topics.TripletexAuthFailedV1]: {
+    cls: TripletexAuthFailedV1,
     maxBytes: INTERNAL_MAX_BYTES,
     strict: false,
   },

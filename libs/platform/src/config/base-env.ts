@@ -105,3 +105,62 @@ export class KafkaServiceEnv extends DatabaseServiceEnv {
   @IsInt()
   OUTBOX_POLL_INTERVAL_MS: number = 250;
 }
+
+const KEY_RING =
+  /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{40,}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{40,})*$/;
+
+/**
+ * A service with a BackOffice API that talks to Tripletex on behalf of companies: BackOffice JWTs,
+ * the key ring for employee tokens (at rest and in integration.config.v1), and Tripletex itself.
+ */
+export class TripletexServiceEnv extends KafkaServiceEnv {
+  /** HS256 secret BackOffice signs its JWTs with (at least 32 characters). */
+  @MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
+  @IsString({
+    message: 'AUTH_JWT_SECRET must be set: the HS256 secret BackOffice signs its JWTs with',
+  })
+  AUTH_JWT_SECRET!: string;
+
+  /** Expected `iss` of BackOffice JWTs; empty: not checked. */
+  @IsString()
+  AUTH_JWT_ISSUER: string = '';
+
+  /** Expected `aud` of BackOffice JWTs; empty: not checked. */
+  @IsString()
+  AUTH_JWT_AUDIENCE: string = '';
+
+  /** Key ring for employee tokens: `id:base64(32 bytes)[,id:base64…]`. Keep old keys until nothing uses them. */
+  @Matches(KEY_RING, {
+    message: 'ENCRYPTION_KEYS must be a comma-separated list of <key id>:<base64 32-byte key>',
+  })
+  ENCRYPTION_KEYS!: string;
+
+  /** The key new secrets are encrypted with (one of ENCRYPTION_KEYS). */
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/, {
+    message: 'ENCRYPTION_ACTIVE_KEY_ID must name a key of ENCRYPTION_KEYS',
+  })
+  ENCRYPTION_ACTIVE_KEY_ID!: string;
+
+  /** Tripletex API root: https://tripletex.no/v2, https://api-test.tripletex.tech/v2 or the sandbox. */
+  @Matches(/^https?:\/\/\S+\/v2\/?$/, {
+    message: 'TRIPLETEX_BASE_URL must be an http(s) URL ending in /v2',
+  })
+  TRIPLETEX_BASE_URL: string = 'http://127.0.0.1:3080/v2';
+
+  /** The deployment's Tripletex consumer token (a secret). */
+  @MinLength(8, {
+    message:
+      'TRIPLETEX_CONSUMER_TOKEN must be set (the consumer token Tripletex issued to this deployment)',
+  })
+  @IsString()
+  TRIPLETEX_CONSUMER_TOKEN!: string;
+
+  @Min(1000)
+  @IsInt()
+  TRIPLETEX_TIMEOUT_MS: number = 30_000;
+
+  @Max(32)
+  @Min(1)
+  @IsInt()
+  TRIPLETEX_MAX_CONCURRENT_PER_COMPANY: number = 4;
+}

@@ -1,5 +1,6 @@
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { ValidationError, getMetadataStorage, validateSync } from 'class-validator';
+import { DatabaseServiceEnv } from './base-env';
 
 /** Thrown at start-up when the environment is incomplete or wrong. Never carries a value. */
 export class EnvValidationError extends Error {
@@ -63,4 +64,22 @@ export function loadEnv<T extends object>(
 /** `ConfigModule.forRoot({ validate })` adapter. */
 export function envValidator<T extends object>(cls: ClassConstructor<T>, service: string) {
   return (config: Record<string, unknown>): T => loadEnv(cls, service, config);
+}
+
+/**
+ * Only the database part of a service's environment (for the migrate step and the TypeORM CLI,
+ * which need no Kafka, secrets or Tripletex settings), with the service's own schema default.
+ */
+export function loadDatabaseEnv(
+  serviceEnv: ClassConstructor<DatabaseServiceEnv>,
+  service: string,
+  source: Record<string, unknown> = process.env,
+): DatabaseServiceEnv {
+  const given = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== '' && v !== undefined),
+  );
+  return loadEnv(DatabaseServiceEnv, service, {
+    DATABASE_SCHEMA: new serviceEnv().DATABASE_SCHEMA,
+    ...given,
+  });
 }

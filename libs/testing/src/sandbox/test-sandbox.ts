@@ -62,6 +62,7 @@ export class TestSandbox {
     name: string;
     bankAccountNumber?: string | null;
     organizationNumber?: string;
+    employeeTokenExpiresOn?: string;
   }): Promise<SandboxCompany> {
     return this.operator('POST', 'companies', seed);
   }
@@ -84,6 +85,11 @@ export class TestSandbox {
 
   setClock(offsetMs: number): Promise<unknown> {
     return this.operator('PUT', 'clock', { offsetMs });
+  }
+
+  /** Deletes an employee token in "Tripletex": its sessions end, new ones are refused. */
+  revokeEmployeeToken(employeeToken: string): Promise<unknown> {
+    return this.operator('POST', 'employee-tokens/revoke', { employeeToken });
   }
 
   revokeSessions(): Promise<unknown> {

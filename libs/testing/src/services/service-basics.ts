@@ -16,6 +16,8 @@ export interface ServiceSpec {
   mainJs: string;
   /** Starts the service in-process on a free port. */
   start(): Promise<Running>;
+  /** Extra environment (secrets, URLs) the service needs to start. */
+  env?: Record<string, string>;
   /** Uses Kafka and a database schema (false for the sandbox). */
   infrastructure?: {
     createDataSource(env: Record<string, unknown>): DataSource;
@@ -58,14 +60,14 @@ export function describeServiceBasics(spec: ServiceSpec): void {
     beforeAll(async () => {
       if (spec.infrastructure) {
         schema = await TestSchema.create(spec.name.replace(/-/g, '_'));
-        env = serviceEnv(schema.name);
+        env = { ...serviceEnv(schema.name), ...(spec.env ?? {}) };
         const ds = spec.infrastructure.createDataSource(env);
         await ds.initialize();
         await ds.query(`CREATE SCHEMA IF NOT EXISTS "${schema.name}"`);
         await ds.runMigrations({ transaction: 'each' });
         await ds.destroy();
       } else {
-        env = serviceEnv(undefined);
+        env = { ...serviceEnv(undefined), ...(spec.env ?? {}) };
       }
       Object.assign(process.env, env);
       running = await spec.start();

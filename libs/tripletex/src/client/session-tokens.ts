@@ -52,6 +52,11 @@ export class SessionTokens {
     if (this.cache.get(key)?.token === token) this.cache.delete(key);
   }
 
+  /** Drop whatever is cached for a company (its token changed or was deleted). */
+  forget(key: string): void {
+    this.cache.delete(key);
+  }
+
   /** The expirationDate a new session gets: today in Oslo plus sessionDays. */
   expirationDate(): string {
     return DateTime.fromJSDate(this.now(), { zone: TRIPLETEX_ZONE })

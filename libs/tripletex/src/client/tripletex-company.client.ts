@@ -107,6 +107,18 @@ export class TripletexCompanyClient {
     return this.value({ method: 'GET', path: `/ledger/account/${id}`, query: { fields } });
   }
 
+  /** The accounts with these ids (one request; unknown ids are simply absent). */
+  async accountsByIds(ids: number[], fields?: string): Promise<Account[]> {
+    if (ids.length === 0) return [];
+    const page = await this.listAccounts({ id: [...new Set(ids)].join(','), fields, count: 1000 });
+    return page.values ?? [];
+  }
+
+  /** Creates an account (e.g. a card-clearing or gift-card account a fresh company lacks). */
+  createAccount(account: Pick<Account, 'number' | 'name'> & Partial<Account>): Promise<Account> {
+    return this.value({ method: 'POST', path: '/ledger/account', body: account });
+  }
+
   /** The company's bank accounts and whether one has a number: without it Tripletex cannot invoice. */
   async bankAccountStatus(): Promise<BankAccountStatus> {
     const page = await this.listAccounts({

@@ -146,6 +146,11 @@ export class TripletexHttp {
     ) as Promise<TripletexResponse<T>>;
   }
 
+  /** Forget a company's cached session (after its employee token changed or was deleted). */
+  forget(key: string): void {
+    this.sessions.forget(key);
+  }
+
   /** Releases the keep-alive connections. */
   close(): void {
     this.httpAgent.destroy();

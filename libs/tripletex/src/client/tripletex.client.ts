@@ -25,6 +25,11 @@ export class TripletexClient {
     return this.http.createSession(employeeToken, expirationDate);
   }
 
+  /** Forget a company's cached session: call it when its employee token changes or is removed. */
+  forget(key: string): void {
+    this.http.forget(key);
+  }
+
   close(): void {
     this.http.close();
   }

@@ -1,16 +1,20 @@
 import { messagingEntities, messagingMigrations } from '@pos-tripletex/messaging';
-import { DatabaseSetup, loadEnv, typeOrmOptions } from '@pos-tripletex/platform';
+import { DatabaseSetup, loadDatabaseEnv, typeOrmOptions } from '@pos-tripletex/platform';
 import { DataSource } from 'typeorm';
 import { OnboardingEnv } from '../config/env.schema';
+import { IntegrationEntity } from '../integrations/entities/integration.entity';
+import { Integrations1764028800200 } from './migrations/1764028800200-integrations';
 
 /** Every entity and every migration of the service, listed explicitly (bundlers break globs). */
 export const databaseSetup: DatabaseSetup = {
   service: 'onboarding',
-  entities: [...messagingEntities],
-  migrations: [...messagingMigrations],
+  entities: [...messagingEntities, IntegrationEntity],
+  migrations: [...messagingMigrations, Integrations1764028800200],
 };
 
 /** A DataSource from the environment, for the migrate step and the TypeORM CLI. */
 export function createDataSource(env: Record<string, unknown> = process.env): DataSource {
-  return new DataSource(typeOrmOptions(loadEnv(OnboardingEnv, 'onboarding', env), databaseSetup));
+  return new DataSource(
+    typeOrmOptions(loadDatabaseEnv(OnboardingEnv, 'onboarding', env), databaseSetup),
+  );
 }

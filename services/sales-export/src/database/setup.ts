@@ -3,7 +3,7 @@ import {
   companySettingsMigrations,
 } from '@pos-tripletex/company-settings';
 import { messagingEntities, messagingMigrations } from '@pos-tripletex/messaging';
-import { DatabaseSetup, loadEnv, typeOrmOptions } from '@pos-tripletex/platform';
+import { DatabaseSetup, loadDatabaseEnv, typeOrmOptions } from '@pos-tripletex/platform';
 import { DataSource } from 'typeorm';
 import { SalesExportEnv } from '../config/env.schema';
 
@@ -17,6 +17,6 @@ export const databaseSetup: DatabaseSetup = {
 /** A DataSource from the environment, for the migrate step and the TypeORM CLI. */
 export function createDataSource(env: Record<string, unknown> = process.env): DataSource {
   return new DataSource(
-    typeOrmOptions(loadEnv(SalesExportEnv, 'sales-export', env), databaseSetup),
+    typeOrmOptions(loadDatabaseEnv(SalesExportEnv, 'sales-export', env), databaseSetup),
   );
 }

@@ -47,6 +47,11 @@ class CompanySeedDto {
   @IsString()
   @IsOptional()
   employeeToken?: string;
+
+  /** The employee token stops working on this day. */
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsOptional()
+  employeeTokenExpiresOn?: string;
 }
 
 class RateLimitDto {
@@ -176,6 +181,12 @@ class CustomersDto {
   customers!: CustomerSeedDto[];
 }
 
+class RevokeTokenDto {
+  @MinLength(8)
+  @IsString()
+  employeeToken!: string;
+}
+
 class ResetDto {
   @IsBoolean()
   @IsOptional()
@@ -259,6 +270,18 @@ export class OperatorController {
     const revoked = this.state.sessions.size;
     this.state.sessions.clear();
     return { revoked };
+  }
+
+  /** Deletes an employee token, as a Tripletex admin can: new sessions are refused, open ones end. */
+  @Post('employee-tokens/revoke')
+  @HttpCode(200)
+  revokeEmployeeToken(@Body() body: RevokeTokenDto) {
+    const known = this.state.employeeTokens.delete(body.employeeToken);
+    for (const [token, session] of this.state.sessions) {
+      if (session.employeeToken === body.employeeToken) this.state.sessions.delete(token);
+    }
+    if (!known) throw new NotFoundException('no such employee token');
+    return { revoked: true };
   }
 
   /** Peak concurrent requests per company seen so far (the client's per-company limit shows here). */

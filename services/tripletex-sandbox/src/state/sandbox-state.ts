@@ -56,12 +56,17 @@ export interface CompanySeed {
   bankAccountNumber?: string | null;
   /** Employee token to accept for this company; generated if absent. */
   employeeToken?: string;
+  /** The employee token stops working on this day (Tripletex tokens can be given an end date). */
+  employeeTokenExpiresOn?: string;
 }
 
 export class SandboxState {
   private nextId = 1_000_001;
   readonly consumerTokens = new Set<string>();
-  readonly employeeTokens = new Map<string, { companyId: number; employeeId: number }>();
+  readonly employeeTokens = new Map<
+    string,
+    { companyId: number; employeeId: number; expiresOn?: string }
+  >();
   readonly sessions = new Map<string, SessionRecord>();
   readonly companies = new Map<number, CompanyState>();
   /** Shifts the sandbox's clock (tests of token expiry). */
@@ -187,7 +192,11 @@ export class SandboxState {
       });
     }
     this.companies.set(companyId, state);
-    this.employeeTokens.set(employeeToken, { companyId, employeeId });
+    this.employeeTokens.set(employeeToken, {
+      companyId,
+      employeeId,
+      expiresOn: seed.employeeTokenExpiresOn,
+    });
     return { companyId, employeeToken };
   }
 

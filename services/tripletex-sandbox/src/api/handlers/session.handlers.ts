@@ -18,7 +18,8 @@ function createSession(
     typeof args.employeeToken === 'string'
       ? state.employeeTokens.get(args.employeeToken)
       : undefined;
-  if (!employee) {
+  // A deleted token, or one past the end date it was given, no longer opens a session.
+  if (!employee || (employee.expiresOn !== undefined && state.today() >= employee.expiresOn)) {
     throw SandboxError.validation(
       [{ field: 'arg:employeeToken', message: Texts.employeeToken }],
       18000,

@@ -1,0 +1,87 @@
+import {
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  HttpStatus,
+  Injectable,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { JwtService } from '@nestjs/jwt';
+import type { Request } from 'express';
+import { AppError } from '../errors/app-error';
+
+/** Who is calling: the BackOffice user and the company (tenant) their token is for. */
+export interface BackOfficeUser {
+  companyId: string;
+  subject: string;
+}
+
+type AuthedRequest = Request & { backOfficeUser?: BackOfficeUser };
+
+function unauthorized(code: string, message: string): AppError {
+  return new AppError(code, message, { httpStatus: HttpStatus.UNAUTHORIZED });
+}
+
+/**
+ * BackOffice JWTs (HS256, `companyId` claim, optional issuer/audience). A route with a
+ * `:companyId` parameter only admits a token for that company: another company's token gets 403,
+ * so a caller sees and changes only its own company.
+ */
+@Injectable()
+export class BackOfficeAuthGuard implements CanActivate {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly config: ConfigService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<AuthedRequest>();
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match)
+      throw unauthorized(
+        'AUTH.MISSING_TOKEN',
+        'Sign in: this API needs a BackOffice bearer token.',
+      );
+    let claims: Record<string, unknown>;
+    try {
+      claims = await this.jwt.verifyAsync<Record<string, unknown>>(match[1], {
+        secret: this.config.getOrThrow<string>('AUTH_JWT_SECRET'),
+        algorithms: ['HS256'],
+        issuer: this.config.get<string>('AUTH_JWT_ISSUER') || undefined,
+        audience: this.config.get<string>('AUTH_JWT_AUDIENCE') || undefined,
+      });
+    } catch (error) {
+      const expired = (error as Error).name === 'TokenExpiredError';
+      throw unauthorized(
+        expired ? 'AUTH.TOKEN_EXPIRED' : 'AUTH.INVALID_TOKEN',
+        expired ? 'Your session has expired: sign in again.' : 'The bearer token is not valid.',
+      );
+    }
+    const companyId = claims.companyId;
+    if (typeof companyId !== 'string' || companyId === '') {
+      throw unauthorized('AUTH.NO_COMPANY', 'The bearer token names no company.');
+    }
+    const user: BackOfficeUser = {
+      companyId,
+      subject: typeof claims.sub === 'string' ? claims.sub : '',
+    };
+    const wanted = req.params?.companyId;
+    if (wanted !== undefined && wanted !== companyId) {
+      throw new AppError('AUTH.OTHER_COMPANY', 'This token is for another company.', {
+        httpStatus: HttpStatus.FORBIDDEN,
+      });
+    }
+    req.backOfficeUser = user;
+    return true;
+  }
+}
+
+/** The authenticated BackOffice user of the request (after BackOfficeAuthGuard). */
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): BackOfficeUser => {
+    const user = context.switchToHttp().getRequest<AuthedRequest>().backOfficeUser;
+    if (!user) throw new Error('CurrentUser used on a route without BackOfficeAuthGuard');
+    return user;
+  },
+);

@@ -1,0 +1,211 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+const ID64 = /^[A-Za-z0-9_-]{1,64}$/;
+const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+export class VerifyTokenDto {
+  @ApiProperty({
+    description: 'The employee token created in Tripletex (never returned or logged).',
+    writeOnly: true,
+  })
+  @Matches(/^\S+$/, { message: 'employeeToken must not contain spaces or line breaks' })
+  @MaxLength(500)
+  @MinLength(8)
+  @IsString()
+  employeeToken!: string;
+}
+
+export class StartDateDto {
+  @ApiProperty({
+    example: '2026-11-01',
+    description: 'First business day to export (YYYY-MM-DD, Europe/Oslo); not in the future.',
+  })
+  @Matches(DAY, { message: 'startDate must be a date YYYY-MM-DD' })
+  startDate!: string;
+
+  @ApiPropertyOptional({
+    example: 4,
+    description: 'Sales before this hour belong to the previous business day.',
+  })
+  @Max(12)
+  @Min(0)
+  @IsInt()
+  @IsOptional()
+  dayCutoffHour?: number;
+}
+
+export class PaymentMethodMappingDto {
+  @ApiProperty({ example: 'card', description: 'The POS payment method id.' })
+  @Matches(ID64, { message: 'paymentMethodId must be 1–64 characters of A-Z, a-z, 0-9, _ or -' })
+  paymentMethodId!: string;
+
+  @ApiProperty({ example: 'Bankkort' })
+  @MaxLength(100)
+  @MinLength(1)
+  @IsString()
+  name!: string;
+
+  @ApiPropertyOptional({ enum: ['CASH', 'CARD', 'VIPPS', 'GIFT_CARD', 'INVOICE', 'OTHER'] })
+  @IsIn(['CASH', 'CARD', 'VIPPS', 'GIFT_CARD', 'INVOICE', 'OTHER'])
+  @IsOptional()
+  method?: string;
+
+  @ApiProperty({
+    nullable: true,
+    example: 1000123,
+    description: 'Tripletex account id; null: not chosen yet.',
+  })
+  @Min(1)
+  @IsInt()
+  @IsOptional()
+  accountId!: number | null;
+}
+
+export class PaymentMethodsDto {
+  @ApiProperty({ type: [PaymentMethodMappingDto], description: 'Every payment method of the POS.' })
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(200)
+  @Type(() => PaymentMethodMappingDto)
+  paymentMethods!: PaymentMethodMappingDto[];
+}
+
+export class ProductGroupMappingDto {
+  @ApiProperty({ example: 'food' })
+  @Matches(ID64, { message: 'productGroupId must be 1–64 characters of A-Z, a-z, 0-9, _ or -' })
+  productGroupId!: string;
+
+  @ApiProperty({ example: 'Mat' })
+  @MaxLength(100)
+  @MinLength(1)
+  @IsString()
+  name!: string;
+
+  @ApiProperty({
+    enum: [25, 15, 12, 0],
+    description: 'The VAT rate the group is sold at (eat-in or takeaway).',
+  })
+  @IsIn([25, 15, 12, 0])
+  vatRate!: 25 | 15 | 12 | 0;
+
+  @ApiProperty({ nullable: true, example: 1000456 })
+  @Min(1)
+  @IsInt()
+  @IsOptional()
+  accountId!: number | null;
+}
+
+export class ProductGroupsDto {
+  @ApiProperty({ type: [ProductGroupMappingDto], description: 'Every product group of the POS.' })
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(1000)
+  @Type(() => ProductGroupMappingDto)
+  productGroups!: ProductGroupMappingDto[];
+}
+
+export class OtherEventMappingDto {
+  @ApiProperty({ enum: ['TIPS', 'ROUNDING', 'CASH_DIFFERENCE', 'GIFT_CARDS_SOLD'] })
+  @IsIn(['TIPS', 'ROUNDING', 'CASH_DIFFERENCE', 'GIFT_CARDS_SOLD'])
+  event!: 'TIPS' | 'ROUNDING' | 'CASH_DIFFERENCE' | 'GIFT_CARDS_SOLD';
+
+  @ApiProperty({ nullable: true, description: 'null: the business has none of these.' })
+  @Min(1)
+  @IsInt()
+  @IsOptional()
+  accountId!: number | null;
+}
+
+export class OtherEventsDto {
+  @ApiProperty({ type: [OtherEventMappingDto] })
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(10)
+  @Type(() => OtherEventMappingDto)
+  otherEvents!: OtherEventMappingDto[];
+}
+
+export class CollectiveInvoicingDto {
+  @ApiProperty()
+  @IsBoolean()
+  enabled!: boolean;
+
+  @ApiPropertyOptional({ enum: ['WEEKLY', 'MONTHLY', 'ON_DEMAND'], default: 'MONTHLY' })
+  @IsIn(['WEEKLY', 'MONTHLY', 'ON_DEMAND'])
+  @IsOptional()
+  cadence?: 'WEEKLY' | 'MONTHLY' | 'ON_DEMAND';
+}
+
+export class InvoicingDto {
+  @ApiProperty({
+    description: 'Charge by invoice through Tripletex (needs a bank account number in Tripletex).',
+  })
+  @IsBoolean()
+  enabled!: boolean;
+
+  @ApiPropertyOptional({
+    default: true,
+    description: 'Let Tripletex send each invoice to the customer.',
+  })
+  @IsBoolean()
+  @IsOptional()
+  sendToCustomer?: boolean;
+
+  @ApiPropertyOptional({ type: CollectiveInvoicingDto })
+  @ValidateNested()
+  @Type(() => CollectiveInvoicingDto)
+  @IsOptional()
+  collective?: CollectiveInvoicingDto;
+}
+
+export class CreateAccountDto {
+  @ApiProperty({
+    example: 1921,
+    description: 'Account number (1000–8999) the company does not have yet.',
+  })
+  @Max(8999)
+  @Min(1000)
+  @IsInt()
+  number!: number;
+
+  @ApiProperty({ example: 'Kortoppgjør' })
+  @MaxLength(100)
+  @MinLength(1)
+  @IsString()
+  name!: string;
+}
+
+export class AccountsQueryDto {
+  @ApiPropertyOptional({ description: 'Account number prefix or part of the name.' })
+  @MaxLength(100)
+  @IsString()
+  @IsOptional()
+  query?: string;
+
+  @ApiPropertyOptional({ default: 0 })
+  @Min(0)
+  @IsInt()
+  @Type(() => Number)
+  @IsOptional()
+  from?: number;
+
+  @ApiPropertyOptional({ default: 100, maximum: 1000 })
+  @Max(1000)
+  @Min(1)
+  @IsInt()
+  @Type(() => Number)
+  @IsOptional()
+  count?: number;
+}

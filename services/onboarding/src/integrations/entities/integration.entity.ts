@@ -1,0 +1,152 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
+
+export const INTEGRATION_STATUSES = [
+  'ONBOARDING',
+  'ACTIVE',
+  'INACTIVE',
+  'NEEDS_ATTENTION',
+] as const;
+export type IntegrationStatusValue = (typeof INTEGRATION_STATUSES)[number];
+
+export const WIZARD_STEPS = [
+  'token',
+  'start-date',
+  'payment-methods',
+  'product-groups',
+  'product-groups-takeaway',
+  'other-events',
+  'invoicing',
+] as const;
+export type WizardStep = (typeof WIZARD_STEPS)[number];
+
+export interface PaymentMethodMapping {
+  paymentMethodId: string;
+  name: string;
+  accountId: number | null;
+  accountNumber: number | null;
+}
+
+export interface ProductGroupMapping {
+  productGroupId: string;
+  name: string;
+  vatRate: 25 | 15 | 12 | 0;
+  accountId: number | null;
+  accountNumber: number | null;
+}
+
+export interface OtherEventMapping {
+  event: 'TIPS' | 'ROUNDING' | 'CASH_DIFFERENCE' | 'GIFT_CARDS_SOLD';
+  accountId: number | null;
+  accountNumber: number | null;
+}
+
+export interface InvoicingSettings {
+  enabled: boolean;
+  sendToCustomer: boolean;
+  collective: { enabled: boolean; cadence: 'WEEKLY' | 'MONTHLY' | 'ON_DEMAND' };
+}
+
+/** Invoicing off until the operator turns it on (Tripletex's own sendToCustomer default is true). */
+export const DEFAULT_INVOICING: InvoicingSettings = {
+  enabled: false,
+  sendToCustomer: true,
+  collective: { enabled: false, cadence: 'MONTHLY' },
+};
+
+/** A company's Tripletex integration: token (encrypted), wizard state, settings, status. */
+@Entity({ name: 'integrations' })
+@Check(
+  'ck_integrations_status',
+  `"status" IN ('ONBOARDING', 'ACTIVE', 'INACTIVE', 'NEEDS_ATTENTION')`,
+)
+export class IntegrationEntity {
+  /** The BackOffice company (tenant). */
+  @PrimaryColumn({ type: 'varchar', length: 64, primaryKeyConstraintName: 'pk_integrations' })
+  companyId!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  status!: IntegrationStatusValue;
+
+  /** Why it needs attention (or was deactivated), in plain words. */
+  @Column({ type: 'text', nullable: true })
+  statusReason!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  tripletexCompanyId!: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  tripletexCompanyName!: string | null;
+
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  tripletexOrganizationNumber!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  tripletexEmployeeId!: number | null;
+
+  /** Key id of the key that encrypted the employee token (AES-256-GCM, see SecretBox). */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  tokenKeyId!: string | null;
+
+  /** base64url(iv ‖ ciphertext ‖ tag); never the token itself. */
+  @Column({ type: 'text', nullable: true })
+  tokenCiphertext!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  tokenVerifiedAt!: Date | null;
+
+  @Column({ type: 'boolean', default: false })
+  bankAccountRegistered!: boolean;
+
+  @Column({ type: 'date', nullable: true })
+  startDate!: string | null;
+
+  @Column({ type: 'integer', default: 4 })
+  dayCutoffHour!: number;
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  paymentMethods!: PaymentMethodMapping[];
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  productGroups!: ProductGroupMapping[];
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  productGroupsTakeaway!: ProductGroupMapping[];
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  otherEvents!: OtherEventMapping[];
+
+  @Column({ type: 'jsonb' })
+  invoicing!: InvoicingSettings;
+
+  /** Wizard steps saved so far (the wizard can be left and resumed). */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  completedSteps!: WizardStep[];
+
+  /** integration.config.v1 `version` last published; 0: never. */
+  @Column({ type: 'integer', default: 0 })
+  configVersion!: number;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  activatedAt!: Date | null;
+
+  /** Set when a service reported that Tripletex refused the token: re-verify soon. */
+  @Column({ type: 'timestamptz', nullable: true })
+  reverifyRequestedAt!: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @VersionColumn()
+  rowVersion!: number;
+}

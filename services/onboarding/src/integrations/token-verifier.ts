@@ -1,0 +1,83 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppError } from '@pos-tripletex/platform';
+import { TripletexClient, TripletexError } from '@pos-tripletex/tripletex';
+import { DateTime } from 'luxon';
+import { createHash } from 'node:crypto';
+import { OnboardingErrors } from './integration.errors';
+
+export interface VerifiedToken {
+  tripletexCompanyId: number;
+  companyName: string;
+  organizationNumber: string | null;
+  employeeId: number;
+  bankAccountRegistered: boolean;
+}
+
+/**
+ * Checks an employee token the way Tripletex will be used with it: a session from the
+ * deployment's consumer token and this employee token, whoAmI, the company, and the bank account
+ * (without its number Tripletex cannot invoice). Every failure becomes a plain-words AppError.
+ */
+@Injectable()
+export class TokenVerifier {
+  private readonly logger = new Logger(TokenVerifier.name);
+
+  constructor(private readonly tripletex: TripletexClient) {}
+
+  async verify(employeeToken: string): Promise<VerifiedToken> {
+    // A key per token: the check never reuses a session of a company's previous token.
+    const key = `verify:${createHash('sha256').update(employeeToken).digest('hex').slice(0, 32)}`;
+    const tx = this.tripletex.company({ key, employeeToken });
+    try {
+      const me = await tx.whoAmI();
+      const tripletexCompanyId = me.companyId as number;
+      const company = await this.step('the company settings', () =>
+        tx.getCompany(tripletexCompanyId, 'id,name,organizationNumber'),
+      );
+      const bank = await this.step('the chart of accounts', () => tx.bankAccountStatus());
+      return {
+        tripletexCompanyId,
+        companyName: company.name ?? '',
+        organizationNumber: company.organizationNumber ?? null,
+        employeeId: me.employeeId as number,
+        bankAccountRegistered: bank.registered,
+      };
+    } catch (error) {
+      throw this.explain(error);
+    } finally {
+      this.tripletex.forget(key);
+    }
+  }
+
+  private async step<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (TripletexError.is(error, 'forbidden')) throw OnboardingErrors.missingAccess(what);
+      throw error;
+    }
+  }
+
+  private explain(error: unknown): AppError {
+    if (error instanceof AppError && !(error instanceof TripletexError)) return error;
+    if (!(error instanceof TripletexError)) return OnboardingErrors.tripletexUnavailable();
+    const fields = error.validationMessages.map((v) => v.field);
+    if (fields.includes('arg:consumerToken')) {
+      this.logger.error(
+        `Tripletex rejects the deployment's consumer token (request ${error.requestId ?? '?'})`,
+      );
+      return OnboardingErrors.misconfigured();
+    }
+    if (error.kind === 'unauthorized' || fields.includes('arg:employeeToken'))
+      return OnboardingErrors.tokenInvalid();
+    if (error.kind === 'forbidden') return OnboardingErrors.missingAccess('the API');
+    if (error.retriable) return OnboardingErrors.tripletexUnavailable();
+    this.logger.error(`unexpected Tripletex answer while verifying a token: ${error.message}`);
+    return OnboardingErrors.tripletexUnavailable();
+  }
+}
+
+/** Today in Europe/Oslo, YYYY-MM-DD. */
+export function osloToday(now = new Date()): string {
+  return DateTime.fromJSDate(now, { zone: 'Europe/Oslo' }).toISODate() as string;
+}
