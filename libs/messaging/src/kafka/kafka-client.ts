@@ -3,6 +3,7 @@ import { deadLetterTopic, topicSpec } from '@pos-tripletex/contracts';
 import { ReadinessRegistry } from '@pos-tripletex/platform';
 import { Admin, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { createKafka, KafkaSettings } from './kafka-config';
+import { ensureTopics } from './topics';
 
 export const MESSAGING_SETTINGS = Symbol('MESSAGING_SETTINGS');
 export const MESSAGING_TOPICS = Symbol('MESSAGING_TOPICS');
@@ -66,13 +67,9 @@ export class KafkaClient implements OnModuleInit, OnApplicationShutdown {
 
   /** Creates the missing topics (compacted where the contract says so); existing ones are left alone. */
   async ensureTopics(names: string[]): Promise<void> {
-    const wanted = [...new Set(names)];
-    const existing = new Set(await this.admin.listTopics());
-    const missing = wanted.filter((t) => !existing.has(t));
-    if (missing.length === 0) return;
-    await this.admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((name) => ({
+    const created = await ensureTopics(
+      this.admin,
+      [...new Set(names)].map((name) => ({
         topic: name,
         numPartitions: this.settings.partitions,
         replicationFactor: this.settings.replicationFactor,
@@ -81,8 +78,8 @@ export class KafkaClient implements OnModuleInit, OnApplicationShutdown {
             ? [{ name: 'cleanup.policy', value: 'compact' }]
             : [],
       })),
-    });
-    this.logger.log(`created topics: ${missing.join(', ')}`);
+    );
+    if (created.length > 0) this.logger.log(`created topics: ${created.join(', ')}`);
   }
 
   /** Sends and waits for every in-sync replica to have the records. */

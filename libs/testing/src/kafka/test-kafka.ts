@@ -67,13 +67,19 @@ export class TestKafka {
     });
   }
 
+  /** Creates topics and waits for their leaders (polling: kafkajs's own wait can give up too early). */
   async createTopics(names: string[], partitions = 3): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+      });
+      await eventually(async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: names });
+        if (!topics.every((t) => t.partitions.every((p) => p.leader >= 0)))
+          throw new Error('no leaders yet');
       });
     } finally {
       await admin.disconnect();
