@@ -5,15 +5,36 @@ import { CompanySettingsEntity } from './company-settings.entity';
 
 export type SettingsOutcome = 'applied' | 'stale' | 'removed';
 
+/**
+ * Called in the same transaction as a newer version is stored, with the version before it (null
+ * for a company seen for the first time): a service reacts to activation or deactivation here, so
+ * its reaction commits (or not) together with the settings.
+ */
+export type SettingsListener = (
+  next: IntegrationConfigV1,
+  previous: IntegrationConfigV1 | null,
+  tx: EntityManager,
+) => Promise<void>;
+
 /** Reads and maintains this service's copy of each company's integration settings. */
 @Injectable()
 export class CompanySettingsService {
   private readonly logger = new Logger(CompanySettingsService.name);
 
+  private readonly listeners: SettingsListener[] = [];
+
   constructor(private readonly dataSource: DataSource) {}
+
+  onApplied(listener: SettingsListener): void {
+    this.listeners.push(listener);
+  }
 
   /** Stores the event unless a newer version is already stored (events can arrive out of order after a replay). */
   async apply(event: IntegrationConfigV1, tx: EntityManager): Promise<SettingsOutcome> {
+    const [before] = await tx.query<{ config: IntegrationConfigV1 }[]>(
+      'SELECT config FROM company_settings WHERE company_id = $1 FOR UPDATE',
+      [event.companyId],
+    );
     const written = await tx.query<unknown[]>(
       `INSERT INTO company_settings (company_id, version, status, config, changed_at, received_at)
        VALUES ($1, $2, $3, $4::jsonb, $5, now())
@@ -25,6 +46,9 @@ export class CompanySettingsService {
       [event.companyId, event.version, event.status, JSON.stringify(event), event.changedAt],
     );
     const outcome = written.length > 0 ? 'applied' : 'stale';
+    if (outcome === 'applied') {
+      for (const listener of this.listeners) await listener(event, before?.config ?? null, tx);
+    }
     this.logger.log(
       { companyId: event.companyId, version: event.version, status: event.status, outcome },
       `integration settings v${event.version} of ${event.companyId}: ${outcome}`,

@@ -11,4 +11,10 @@ export const { bootstrap, startForTest } = serviceEntryPoints({
   // Imported lazily: the environment is validated when the module is imported.
   module: async () => (await import('./app.module')).AppModule,
   microservice: kafkaTransport,
+  // Webhook signatures are checked over the exact bytes Tripletex sent.
+  rawBody: true,
+  apiDocs: {
+    title: 'pos-tripletex customer-sync',
+    description: "Tripletex customers for BackOffice's Customers page and the POS customer picker.",
+  },
 });

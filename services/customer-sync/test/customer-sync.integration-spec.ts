@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
-import { describeServiceBasics } from '@pos-tripletex/testing';
+import { describeServiceBasics, testSecrets } from '@pos-tripletex/testing';
 import { startForTest } from '../src/bootstrap';
 import { createDataSource } from '../src/database/setup';
 
@@ -8,12 +8,14 @@ describeServiceBasics({
   name: 'customer-sync',
   mainJs: join(__dirname, '../dist/main.js'),
   start: startForTest,
+  env: testSecrets().env,
   infrastructure: {
     createDataSource,
     topics: [
       Topics.IntegrationConfigV1,
       deadLetterTopic(Topics.IntegrationConfigV1),
       Topics.CustomersChangedV1,
+      Topics.TripletexAuthFailedV1,
     ],
   },
 });

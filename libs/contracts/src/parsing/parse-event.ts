@@ -7,6 +7,7 @@ import {
 } from '../events/checkout-completed.v1';
 import { DayClosedV1 } from '../events/day-closed.v1';
 import { IntegrationConfigV1 } from '../events/integration-config.v1';
+import { CustomerChangedV1 } from '../events/customers-changed.v1';
 import { InvoicePaymentMethodV1, TripletexAuthFailedV1 } from '../events/integration-events.v1';
 import { Topics } from '../topics';
 import { ParseResult, Problem, ProblemCodes } from './problem';
@@ -18,6 +19,7 @@ export interface EventsByTopic {
   [Topics.IntegrationConfigV1]: IntegrationConfigV1;
   [Topics.InvoicePaymentMethodV1]: InvoicePaymentMethodV1;
   [Topics.TripletexAuthFailedV1]: TripletexAuthFailedV1;
+  [Topics.CustomersChangedV1]: CustomerChangedV1;
 }
 export type ParseableTopic = keyof EventsByTopic;
 
@@ -51,6 +53,11 @@ const definitions: { [K in ParseableTopic]: EventDefinition<EventsByTopic[K]> } 
   },
   [Topics.TripletexAuthFailedV1]: {
     cls: TripletexAuthFailedV1,
+    maxBytes: INTERNAL_MAX_BYTES,
+    strict: false,
+  },
+  [Topics.CustomersChangedV1]: {
+    cls: CustomerChangedV1,
     maxBytes: INTERNAL_MAX_BYTES,
     strict: false,
   },

@@ -2,6 +2,7 @@ import { INestApplication, Type } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -22,6 +23,10 @@ export interface ServiceAppOptions {
   port?: number;
   /** Nest's JSON body parser for every route (default true); `configure` may mount parsers itself. */
   bodyParser?: boolean;
+  /** Keep each request's raw body (`req.rawBody`), e.g. to verify signed webhooks. */
+  rawBody?: boolean;
+  /** Publish OpenAPI docs at /docs (JSON at /docs/openapi.json) with this title and description. */
+  apiDocs?: { title: string; description: string };
   /** Last touches on the app before it starts (middleware, parsers). */
   configure?: (app: NestExpressApplication) => void;
 }
@@ -44,10 +49,12 @@ export async function startService(options: ServiceAppOptions): Promise<RunningS
   const app = await NestFactory.create<NestExpressApplication>(module, {
     bufferLogs: true,
     bodyParser: options.bodyParser ?? true,
+    rawBody: options.rawBody ?? false,
     // Let start-up errors reach runService, which explains them and exits 1.
     abortOnError: false,
   });
   options.configure?.(app);
+  if (options.apiDocs) setupApiDocs(app, options.apiDocs.title, options.apiDocs.description);
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
@@ -130,4 +137,20 @@ export function serviceEntryPoints(options: Omit<ServiceAppOptions, 'port'>): {
     bootstrap: () => runService(options),
     startForTest: () => startService({ ...options, port: 0 }),
   };
+}
+
+/** OpenAPI at /docs and /docs/openapi.json, from the controllers' decorators. */
+export function setupApiDocs(app: INestApplication, title: string, description: string): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(title)
+      .setDescription(
+        `${description} Errors: {statusCode, code, message, errors?: [{field, messages}], details?, requestId}.`,
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 }

@@ -33,8 +33,12 @@ export class SpawnedService {
     );
   }
 
-  static async start(mainJs: string, env: Record<string, string>): Promise<SpawnedService> {
-    const port = await freePort();
+  static async start(
+    mainJs: string,
+    env: Record<string, string>,
+    fixedPort?: number,
+  ): Promise<SpawnedService> {
+    const port = fixedPort ?? (await freePort());
     const child = spawn(process.execPath, [mainJs], {
       env: {
         PATH: process.env.PATH ?? '',

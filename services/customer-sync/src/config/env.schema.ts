@@ -1,9 +1,51 @@
-import { KafkaServiceEnv } from '@pos-tripletex/platform';
+import { TripletexServiceEnv } from '@pos-tripletex/platform';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 
 /** The whole environment of customer-sync: every variable, with its local default. See .env.example. */
-export class CustomerSyncEnv extends KafkaServiceEnv {
+export class CustomerSyncEnv extends TripletexServiceEnv {
   override HTTP_PORT: number = 3003;
   override DATABASE_SCHEMA: string = 'customer_sync';
   override KAFKA_CLIENT_ID: string = 'customer-sync';
   override KAFKA_GROUP_ID: string = 'customer-sync';
+
+  /** Where Tripletex reaches this service for webhooks (https in production). */
+  @Matches(/^https?:\/\/\S+$/, {
+    message: 'WEBHOOK_PUBLIC_URL must be the http(s) base URL Tripletex can reach this service at',
+  })
+  WEBHOOK_PUBLIC_URL: string = 'http://127.0.0.1:3003';
+
+  /** Customers per Tripletex page. */
+  @Max(1000)
+  @Min(10)
+  @IsInt()
+  SYNC_PAGE_SIZE: number = 1000;
+
+  @Max(3600)
+  @Min(1)
+  @IsInt()
+  SYNC_POLL_SECONDS: number = 5;
+
+  /** How often customers changed in Tripletex are fetched (catches missed webhooks). */
+  @Max(86_400)
+  @Min(5)
+  @IsInt()
+  CHANGED_SINCE_INTERVAL_SECONDS: number = 300;
+
+  /** How often every customer is synced again (reconciliation; finds deletions webhooks missed). */
+  @Max(24 * 30)
+  @Min(1)
+  @IsInt()
+  FULL_SYNC_INTERVAL_HOURS: number = 24;
+
+  /** Pause between subscribing to webhooks and the first full sync (Tripletex's advice). */
+  @Max(60_000)
+  @Min(0)
+  @IsInt()
+  WEBHOOK_SETTLE_MS: number = 3000;
+
+  /** Companies synced in parallel by one instance. */
+  @Max(16)
+  @Min(1)
+  @IsInt()
+  SYNC_CONCURRENCY: number = 2;
 }

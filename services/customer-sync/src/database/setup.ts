@@ -6,12 +6,22 @@ import { messagingEntities, messagingMigrations } from '@pos-tripletex/messaging
 import { DatabaseSetup, loadDatabaseEnv, typeOrmOptions } from '@pos-tripletex/platform';
 import { DataSource } from 'typeorm';
 import { CustomerSyncEnv } from '../config/env.schema';
+import { CustomerEntity } from '../customers/entities/customer.entity';
+import { SyncStateEntity } from '../sync/sync-state.entity';
+import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
+import { CustomerSync1764028800300 } from './migrations/1764028800300-customer-sync';
 
 /** Every entity and every migration of the service, listed explicitly (bundlers break globs). */
 export const databaseSetup: DatabaseSetup = {
   service: 'customer-sync',
-  entities: [...messagingEntities, ...companySettingsEntities],
-  migrations: [...messagingMigrations, ...companySettingsMigrations],
+  entities: [
+    ...messagingEntities,
+    ...companySettingsEntities,
+    CustomerEntity,
+    SyncStateEntity,
+    WebhookDeliveryEntity,
+  ],
+  migrations: [...messagingMigrations, ...companySettingsMigrations, CustomerSync1764028800300],
 };
 
 /** A DataSource from the environment, for the migrate step and the TypeORM CLI. */

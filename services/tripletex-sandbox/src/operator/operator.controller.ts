@@ -27,6 +27,7 @@ import {
 import { SandboxControls } from '../state/sandbox-controls';
 import { SandboxState } from '../state/sandbox-state';
 import { SandboxSeeder } from '../state/sandbox-seeder';
+import { createCustomer } from '../api/handlers/customer.handlers';
 import { UiEdits } from '../state/ui-edits';
 
 class CompanySeedDto {
@@ -175,6 +176,18 @@ class CustomerSeedDto {
   invoicesDueIn?: number;
 }
 
+class GenerateCustomersDto {
+  @Max(1_000_000)
+  @Min(1)
+  @IsInt()
+  count!: number;
+
+  @MinLength(1)
+  @IsString()
+  @IsOptional()
+  namePrefix?: string;
+}
+
 class CustomersDto {
   @ValidateNested({ each: true })
   @Type(() => CustomerSeedDto)
@@ -299,6 +312,21 @@ export class OperatorController {
     const company = this.state.companies.get(id);
     if (!company) throw new NotFoundException(`no sandbox company ${id}`);
     return { customers: body.customers.map((c) => this.uiEdits.createCustomer(company, { ...c })) };
+  }
+
+  /** Many customers at once, for benchmarks: `{ count, namePrefix? }` (no webhooks fire). */
+  @Post('companies/:id/customers/generate')
+  generateCustomers(@Param('id', ParseIntPipe) id: number, @Body() body: GenerateCustomersDto) {
+    const company = this.state.companies.get(id);
+    if (!company) throw new NotFoundException(`no sandbox company ${id}`);
+    const quiet = { state: this.state, events: { emit: () => undefined } };
+    for (let i = 0; i < body.count; i++) {
+      createCustomer(quiet, company, {
+        name: `${body.namePrefix ?? 'Kunde'} ${i}`,
+        email: `kunde${i}@example.no`,
+      });
+    }
+    return { generated: body.count, customers: company.customers.size };
   }
 
   @Put('companies/:id/customers/:customerId')

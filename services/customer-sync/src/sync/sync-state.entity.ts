@@ -1,0 +1,89 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export type FullSyncStatus = 'IDLE' | 'PENDING' | 'RUNNING' | 'DONE' | 'FAILED';
+
+/** Where each company's synchronisation stands, so it resumes exactly where it stopped. */
+@Entity({ name: 'sync_states' })
+export class SyncStateEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64, primaryKeyConstraintName: 'pk_sync_states' })
+  companyId!: string;
+
+  /** The integration is ACTIVE: customers are synced and served. */
+  @Column({ type: 'boolean' })
+  active!: boolean;
+
+  @Column({ type: 'integer', nullable: true })
+  tripletexCompanyId!: number | null;
+
+  /** The employee token as it came in integration.config.v1 (ciphertext; kept to unsubscribe). */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  tokenKeyId!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  tokenCiphertext!: string | null;
+
+  /** Webhook secrets (sealed with the key ring): the auth header value and the HMAC secret. */
+  @Column({ type: 'jsonb', nullable: true })
+  webhookSecrets!: {
+    authHeader: { keyId: string; value: string };
+    hmac: { keyId: string; value: string };
+  } | null;
+
+  /** Our subscriptions in Tripletex, by event. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  subscriptionIds!: Record<string, number>;
+
+  @Column({ type: 'boolean', default: false })
+  needsSubscription!: boolean;
+
+  @Column({ type: 'boolean', default: false })
+  needsUnsubscription!: boolean;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  subscribedAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 10, default: 'IDLE' })
+  fullSyncStatus!: FullSyncStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  fullSyncGeneration!: number;
+
+  /** Resume point of a running full sync: which pass (active/inactive customers) and offset. */
+  @Column({ type: 'boolean', default: false })
+  fullSyncInactivePass!: boolean;
+
+  @Column({ type: 'integer', default: 0 })
+  fullSyncFrom!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  fullSyncPages!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  fullSyncCustomers!: number;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  fullSyncStartedAt!: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  fullSyncFinishedAt!: Date | null;
+
+  /** Customers changed since this moment are fetched by the next incremental sync. */
+  @Column({ type: 'timestamptz', nullable: true })
+  changedSinceCursor!: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  changedSinceRunAt!: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  lastError!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lastErrorAt!: Date | null;
+
+  /** After a failure: not before this moment (backoff). */
+  @Column({ type: 'timestamptz', nullable: true })
+  retryAt!: Date | null;
+
+  @Column({ type: 'integer', default: 0 })
+  failures!: number;
+}

@@ -1,0 +1,18 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Idempotency keys of webhook deliveries already applied: a replay changes nothing. */
+@Entity({ name: 'webhook_deliveries' })
+export class WebhookDeliveryEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64, primaryKeyConstraintName: 'pk_webhook_deliveries' })
+  companyId!: string;
+
+  @PrimaryColumn({
+    type: 'varchar',
+    length: 100,
+    primaryKeyConstraintName: 'pk_webhook_deliveries',
+  })
+  idempotencyKey!: string;
+
+  @Column({ type: 'timestamptz' })
+  receivedAt!: Date;
+}
