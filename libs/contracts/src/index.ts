@@ -9,3 +9,4 @@ export * from './events/day-closed.v1';
 export * from './events/integration-config.v1';
 export * from './events/integration-events.v1';
 export * from './events/customers-changed.v1';
+export * from './events/invoice-status.v1';

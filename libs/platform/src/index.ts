@@ -17,3 +17,4 @@ export * from './bootstrap/bootstrap';
 export * from './security/secret-box';
 export * from './security/backoffice-auth';
 export * from './security/security.module';
+export * from './time/business-day';

@@ -7,3 +7,4 @@ export * from './services/spawned-service';
 export * from './services/service-basics';
 export * from './sandbox/test-sandbox';
 export * from './services/secrets';
+export * from './builders/checkout.builder';

@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { CompanySettingsModule } from '@pos-tripletex/company-settings';
 import { Topics } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
-import { DatabaseModule, envValidator, HealthModule, LoggingModule } from '@pos-tripletex/platform';
+import {
+  DatabaseModule,
+  envValidator,
+  HealthModule,
+  LoggingModule,
+  SecurityModule,
+} from '@pos-tripletex/platform';
+import { TripletexModule } from '@pos-tripletex/tripletex';
 import { SERVICE_NAME } from './bootstrap';
 import { InvoicingEnv } from './config/env.schema';
 import { databaseSetup } from './database/setup';
+import { InvoicesModule } from './invoices/invoices.module';
 
 /** Turns checkouts paid by invoice into Tripletex invoices, once. */
 @Module({
@@ -21,9 +28,11 @@ import { databaseSetup } from './database/setup';
     DatabaseModule.forService(databaseSetup),
     MessagingModule.forService({
       consumes: [Topics.CheckoutCompletedV1, Topics.IntegrationConfigV1],
-      produces: [Topics.InvoiceStatusV1],
+      produces: [Topics.InvoiceStatusV1, Topics.TripletexAuthFailedV1],
     }),
-    CompanySettingsModule,
+    SecurityModule,
+    TripletexModule,
+    InvoicesModule,
   ],
 })
 export class AppModule {}

@@ -11,4 +11,9 @@ export const { bootstrap, startForTest } = serviceEntryPoints({
   // Imported lazily: the environment is validated when the module is imported.
   module: async () => (await import('./app.module')).AppModule,
   microservice: kafkaTransport,
+  apiDocs: {
+    title: 'pos-tripletex invoicing',
+    description:
+      'Checkouts charged by invoice: status, lists, pro forma receipts, collective invoicing.',
+  },
 });

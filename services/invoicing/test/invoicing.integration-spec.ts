@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
-import { describeServiceBasics } from '@pos-tripletex/testing';
+import { describeServiceBasics, testSecrets } from '@pos-tripletex/testing';
 import { startForTest } from '../src/bootstrap';
 import { createDataSource } from '../src/database/setup';
 
@@ -8,6 +8,7 @@ describeServiceBasics({
   name: 'invoicing',
   mainJs: join(__dirname, '../dist/main.js'),
   start: startForTest,
+  env: testSecrets().env,
   infrastructure: {
     createDataSource,
     topics: [
@@ -15,6 +16,7 @@ describeServiceBasics({
       deadLetterTopic(Topics.CheckoutCompletedV1),
       Topics.IntegrationConfigV1,
       Topics.InvoiceStatusV1,
+      Topics.TripletexAuthFailedV1,
     ],
   },
 });

@@ -8,6 +8,7 @@ import {
 import { DayClosedV1 } from '../events/day-closed.v1';
 import { IntegrationConfigV1 } from '../events/integration-config.v1';
 import { CustomerChangedV1 } from '../events/customers-changed.v1';
+import { InvoiceStatusV1 } from '../events/invoice-status.v1';
 import { InvoicePaymentMethodV1, TripletexAuthFailedV1 } from '../events/integration-events.v1';
 import { Topics } from '../topics';
 import { ParseResult, Problem, ProblemCodes } from './problem';
@@ -20,6 +21,7 @@ export interface EventsByTopic {
   [Topics.InvoicePaymentMethodV1]: InvoicePaymentMethodV1;
   [Topics.TripletexAuthFailedV1]: TripletexAuthFailedV1;
   [Topics.CustomersChangedV1]: CustomerChangedV1;
+  [Topics.InvoiceStatusV1]: InvoiceStatusV1;
 }
 export type ParseableTopic = keyof EventsByTopic;
 
@@ -61,6 +63,7 @@ const definitions: { [K in ParseableTopic]: EventDefinition<EventsByTopic[K]> } 
     maxBytes: INTERNAL_MAX_BYTES,
     strict: false,
   },
+  [Topics.InvoiceStatusV1]: { cls: InvoiceStatusV1, maxBytes: INTERNAL_MAX_BYTES, strict: false },
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -33,8 +33,6 @@ export interface BankAccountStatus {
  * earlier result (e.g. `findVouchersByExternalNumber`) before creating again.
  */
 export class TripletexCompanyClient {
-  private readonly vatTypesByNumber = new Map<string, Promise<VatType | undefined>>();
-
   constructor(
     private readonly http: TripletexHttp,
     readonly credentials: CompanyCredentials,
@@ -142,20 +140,16 @@ export class TripletexCompanyClient {
   /**
    * The outgoing VAT type with this number (e.g. "3" 25 %, "31" 15 %, "33" 12 %, "5"/"6" 0 %).
    * Looked up by number, never assumed: ids differ from numbers for some codes (12 % is id 32,
-   * number "33"). Cached per client.
+   * number "33"). Cached per company for the life of the process (VAT codes do not change under us).
    */
   outgoingVatType(number: string): Promise<VatType | undefined> {
-    let found = this.vatTypesByNumber.get(number);
-    if (!found) {
-      found = this.listVatTypes({
+    return this.http.cached(`${this.credentials.key}:vatType:OUTGOING:${number}`, () =>
+      this.listVatTypes({
         number,
         typeOfVat: 'OUTGOING',
         fields: 'id,number,name,percentage',
-      }).then((page) => page.values?.find((v) => v.number === number));
-      found.catch(() => this.vatTypesByNumber.delete(number));
-      this.vatTypesByNumber.set(number, found);
-    }
-    return found;
+      }).then((page) => page.values?.find((v) => v.number === number)),
+    );
   }
 
   listVoucherTypes(

@@ -78,6 +78,8 @@ export class TripletexHttp {
   private readonly axios: AxiosInstance;
   private readonly sessions: SessionTokens;
   private readonly limits = new Map<string, Semaphore>();
+  private readonly lookups = new Map<string, Promise<unknown>>();
+  private readonly pausedUntil = new Map<string, number>();
   private readonly retry: RetryPolicy;
   private readonly logger: TripletexLogger;
   private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
@@ -133,28 +135,65 @@ export class TripletexHttp {
   ): Promise<TripletexResponse<T>> {
     return this.limitFor(company.key).run(() =>
       this.withRetries(request, async () => {
+        await this.paceFor(company.key);
         const token = await this.sessions.get(company.key, company.employeeToken);
-        const res = await this.send(request, token);
+        let res = await this.send(request, token);
         if (res.status === 401) {
           // Expired or revoked session: forget it and try once more with a fresh one.
           this.sessions.invalidate(company.key, token);
           const fresh = await this.sessions.get(company.key, company.employeeToken);
-          return this.send(request, fresh);
+          res = await this.send(request, fresh);
         }
+        this.notePace(company.key, res);
         return res;
       }),
     ) as Promise<TripletexResponse<T>>;
   }
 
-  /** Forget a company's cached session (after its employee token changed or was deleted). */
+  /** Forget a company's cached session and look-ups (after its employee token changed or was deleted). */
   forget(key: string): void {
     this.sessions.forget(key);
+    for (const cachedKey of this.lookups.keys())
+      if (cachedKey.startsWith(`${key}:`)) this.lookups.delete(cachedKey);
+  }
+
+  /**
+   * A look-up shared by every caller in the process (e.g. a company's VAT types), fetched once;
+   * a failed one is not kept.
+   */
+  cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let found = this.lookups.get(key) as Promise<T> | undefined;
+    if (!found) {
+      found = load();
+      found.catch(() => this.lookups.delete(key));
+      this.lookups.set(key, found);
+    }
+    return found;
   }
 
   /** Releases the keep-alive connections. */
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+  }
+
+  /**
+   * Proactive pacing: when Tripletex said the window's requests are used up (X-Rate-Limit-Remaining
+   * 0), wait for its reset instead of spending a request on a certain 429.
+   */
+  private async paceFor(key: string): Promise<void> {
+    const until = this.pausedUntil.get(key);
+    if (until === undefined) return;
+    const wait = until - Date.now();
+    if (wait > 0) await sleep(Math.min(wait, this.retry.maxDelayMs));
+    else this.pausedUntil.delete(key);
+  }
+
+  private notePace(key: string, res: AxiosResponse): void {
+    const remaining = headerNumber(res, 'x-rate-limit-remaining');
+    const reset = headerNumber(res, 'x-rate-limit-reset');
+    if (remaining === 0 && reset !== undefined)
+      this.pausedUntil.set(key, Date.now() + reset * 1000);
   }
 
   private limitFor(key: string): Semaphore {

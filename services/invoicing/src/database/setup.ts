@@ -6,12 +6,22 @@ import { messagingEntities, messagingMigrations } from '@pos-tripletex/messaging
 import { DatabaseSetup, loadDatabaseEnv, typeOrmOptions } from '@pos-tripletex/platform';
 import { DataSource } from 'typeorm';
 import { InvoicingEnv } from '../config/env.schema';
+import { CollectiveRunEntity } from '../invoices/entities/collective-run.entity';
+import { CollectiveScheduleEntity } from '../invoices/entities/collective-schedule.entity';
+import { InvoiceRequestEntity } from '../invoices/entities/invoice-request.entity';
+import { Invoicing1764028800400 } from './migrations/1764028800400-invoicing';
 
 /** Every entity and every migration of the service, listed explicitly (bundlers break globs). */
 export const databaseSetup: DatabaseSetup = {
   service: 'invoicing',
-  entities: [...messagingEntities, ...companySettingsEntities],
-  migrations: [...messagingMigrations, ...companySettingsMigrations],
+  entities: [
+    ...messagingEntities,
+    ...companySettingsEntities,
+    InvoiceRequestEntity,
+    CollectiveRunEntity,
+    CollectiveScheduleEntity,
+  ],
+  migrations: [...messagingMigrations, ...companySettingsMigrations, Invoicing1764028800400],
 };
 
 /** A DataSource from the environment, for the migrate step and the TypeORM CLI. */

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppError, SecretBox } from '@pos-tripletex/platform';
+import { AppError, osloToday, SecretBox } from '@pos-tripletex/platform';
 import { TripletexClient, TripletexCompanyClient, TripletexError } from '@pos-tripletex/tripletex';
 import { DataSource, EntityManager } from 'typeorm';
 import {
@@ -19,7 +19,7 @@ import {
 import { IntegrationPublisher } from './integration-publisher';
 import { OnboardingErrors, StepProblem } from './integration.errors';
 import { MappingChecker } from './mapping-checker';
-import { osloToday, TokenVerifier } from './token-verifier';
+import { TokenVerifier } from './token-verifier';
 
 /** What BackOffice sees of an integration: wizard state and settings, never the token. */
 export interface IntegrationView {

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '@pos-tripletex/platform';
 import { TripletexClient, TripletexError } from '@pos-tripletex/tripletex';
-import { DateTime } from 'luxon';
 import { createHash } from 'node:crypto';
 import { OnboardingErrors } from './integration.errors';
 
@@ -75,9 +74,4 @@ export class TokenVerifier {
     this.logger.error(`unexpected Tripletex answer while verifying a token: ${error.message}`);
     return OnboardingErrors.tripletexUnavailable();
   }
-}
-
-/** Today in Europe/Oslo, YYYY-MM-DD. */
-export function osloToday(now = new Date()): string {
-  return DateTime.fromJSDate(now, { zone: 'Europe/Oslo' }).toISODate() as string;
 }

@@ -1,0 +1,103 @@
+// Shared pieces of the benchmark scripts: processes, ports, the sandbox, a schema, results.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+export const require = createRequire(import.meta.url);
+export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+export const DATABASE_URL =
+  process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/pos_tripletex_test';
+export const CONSUMER = 'bench-consumer-token';
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+/** Starts a built service and waits for /ready. */
+export async function start(main, env, port) {
+  port ??= await freePort();
+  const child = spawn(process.execPath, [main], {
+    env: { PATH: process.env.PATH, ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/ready`)).ok) return { child, url };
+    } catch {}
+    await sleep(100);
+  }
+  throw new Error(`${main} did not start`);
+}
+
+export async function startSandbox() {
+  const sandbox = await start(`${root}services/tripletex-sandbox/dist/main.js`, {
+    LOG_LEVEL: 'warn',
+    SANDBOX_SEED_DEMO: 'false',
+    SANDBOX_CONSUMER_TOKENS: CONSUMER,
+  });
+  sandbox.op = async (method, path, body) =>
+    (
+      await fetch(`${sandbox.url}/_sandbox/${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body && JSON.stringify(body),
+      })
+    ).json();
+  return sandbox;
+}
+
+/** A fresh schema in the test database, migrated with the service's own DataSource factory. */
+export async function freshSchema(prefix, createDataSource, env) {
+  const { Client } = require('pg');
+  const schema = `${prefix}_${randomBytes(3).toString('hex')}`;
+  const admin = new Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA "${schema}"`);
+  const ds = createDataSource({ ...env, DATABASE_URL, DATABASE_SCHEMA: schema });
+  await ds.initialize();
+  await ds.runMigrations();
+  await ds.destroy();
+  const db = new Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });
+  await db.connect();
+  return {
+    schema,
+    db,
+    async drop() {
+      await db.end();
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+/** Peak resident memory of a process (VmHWM), MB. */
+export function peakMemoryMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+export function machine() {
+  return { cpus: cpus().length, model: cpus()[0]?.model, node: process.version };
+}
+
+export const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** Writes deploy/bench/results/<name>.json and .md and prints the table. */
+export function writeResults(name, result, markdown) {
+  mkdirSync(`${root}deploy/bench/results`, { recursive: true });
+  writeFileSync(`${root}deploy/bench/results/${name}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(`${root}deploy/bench/results/${name}.md`, markdown);
+  console.log(markdown);
+}

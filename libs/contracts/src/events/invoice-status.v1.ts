@@ -1,0 +1,70 @@
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { ID64, IsRfc3339WithOffset, IsSafeInteger } from './validators';
+
+export const INVOICE_STATUSES = ['PENDING', 'ORDERED', 'INVOICED', 'CREDITED', 'FAILED'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
+/**
+ * invoicing.invoice-status.v1 (key = companyId): what became of a checkout paid by invoice.
+ * PENDING (accepted), ORDERED (collective invoicing: an order waits for the next run), INVOICED
+ * (with invoice number, KID and amount in øre), CREDITED (a refund's credit note), FAILED (with
+ * the reason in plain words, e.g. Tripletex's own message).
+ */
+export class InvoiceStatusV1 {
+  @IsUUID('all')
+  eventId!: string;
+
+  @IsIn([1])
+  schemaVersion!: 1;
+
+  @Matches(ID64)
+  @IsString()
+  companyId!: string;
+
+  /** The checkout's eventId. */
+  @IsUUID('all')
+  checkoutEventId!: string;
+
+  @IsString()
+  receiptNumber!: string;
+
+  @IsIn(INVOICE_STATUSES)
+  status!: InvoiceStatus;
+
+  @Min(1)
+  @IsSafeInteger()
+  @IsOptional()
+  invoiceNumber?: number;
+
+  @IsString()
+  @IsOptional()
+  kid?: string;
+
+  /** Invoice (or credit note) amount in øre, VAT included. */
+  @IsSafeInteger()
+  @IsOptional()
+  amount?: number;
+
+  @Min(1)
+  @IsSafeInteger()
+  @IsOptional()
+  invoiceId?: number;
+
+  @Min(1)
+  @IsSafeInteger()
+  @IsOptional()
+  orderId?: number;
+
+  /** Stable code of a failure (e.g. INVOICING.CUSTOMER_INACTIVE). */
+  @IsString()
+  @IsOptional()
+  code?: string;
+
+  @MaxLength(2000)
+  @IsString()
+  @IsOptional()
+  reason?: string;
+
+  @IsRfc3339WithOffset()
+  changedAt!: string;
+}

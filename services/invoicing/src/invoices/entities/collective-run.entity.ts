@@ -1,0 +1,53 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export type RunStatus = 'PENDING' | 'IN_FLIGHT' | 'DONE' | 'FAILED';
+
+/** One `:invoiceMultipleOrders` call for one customer: intent first, result after. */
+@Entity({ name: 'collective_runs' })
+@Index('ix_collective_runs_company_status', ['companyId', 'status'])
+export class CollectiveRunEntity {
+  @PrimaryGeneratedColumn('increment', {
+    type: 'bigint',
+    primaryKeyConstraintName: 'pk_collective_runs',
+  })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  companyId!: string;
+
+  @Column({ type: 'integer' })
+  customerId!: number;
+
+  @Column({ type: 'jsonb' })
+  orderIds!: number[];
+
+  @Column({ type: 'date' })
+  invoiceDate!: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  status!: RunStatus;
+
+  @Column({ type: 'integer', nullable: true })
+  invoiceId!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  invoiceNumber!: number | null;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  kid!: string | null;
+
+  @Column({ type: 'bigint', nullable: true })
+  amount!: string | null;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ type: 'text', nullable: true })
+  lastError!: string | null;
+
+  @Column({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  finishedAt!: Date | null;
+}

@@ -1,0 +1,107 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { CheckoutCompletedV1 } from '@pos-tripletex/contracts';
+
+export type RequestKind = 'INVOICE' | 'CREDIT_NOTE';
+export type RequestMode = 'SINGLE' | 'COLLECTIVE';
+export type RequestStatus =
+  'PENDING' | 'IN_FLIGHT' | 'ORDERED' | 'INVOICED' | 'CREDITED' | 'FAILED';
+
+/**
+ * One checkout paid by invoice (or the refund of one), from intent to result. The row is written
+ * before Tripletex is called; a retry looks for the earlier result in Tripletex (by the marker the
+ * order carries) before creating anything again.
+ */
+@Entity({ name: 'invoice_requests' })
+@Index('ix_invoice_requests_due', ['status', 'nextAttemptAt'])
+@Index('ix_invoice_requests_company_customer', ['companyId', 'customerId'])
+@Index('ix_invoice_requests_company_day', ['companyId', 'businessDay'])
+export class InvoiceRequestEntity {
+  /** The checkout's eventId: one request per checkout, however often it is delivered. */
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_invoice_requests' })
+  checkoutEventId!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  companyId!: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  kind!: RequestKind;
+
+  @Column({ type: 'varchar', length: 12 })
+  mode!: RequestMode;
+
+  @Column({ type: 'varchar', length: 12 })
+  status!: RequestStatus;
+
+  @Column({ type: 'integer' })
+  customerId!: number;
+
+  @Column({ type: 'text', nullable: true })
+  customerName!: string | null;
+
+  @Column({ type: 'varchar', length: 32 })
+  receiptNumber!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  locationId!: string;
+
+  @Column({ type: 'date' })
+  businessDay!: string;
+
+  /** Gross total of the checkout in øre (negative for a refund). */
+  @Column({ type: 'bigint' })
+  totalGross!: string;
+
+  /** The checkout as received (for the pro forma receipt and for building the order). */
+  @Column({ type: 'jsonb' })
+  checkout!: CheckoutCompletedV1;
+
+  /** A refund: the checkout whose invoice it credits. */
+  @Column({ type: 'uuid', nullable: true })
+  refundOf!: string | null;
+
+  /** Written into the order's invoice comment; how a retry finds an earlier result in Tripletex. */
+  @Column({ type: 'varchar', length: 100 })
+  marker!: string;
+
+  @Column({ type: 'integer', nullable: true })
+  orderId!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  invoiceId!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  invoiceNumber!: number | null;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  kid!: string | null;
+
+  /** Invoice (or credit note) amount in øre as Tripletex computed it. */
+  @Column({ type: 'bigint', nullable: true })
+  invoiceAmount!: string | null;
+
+  /** A collective invoice: the run that invoiced this order. */
+  @Column({ type: 'bigint', nullable: true })
+  collectiveRunId!: string | null;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ type: 'timestamptz' })
+  nextAttemptAt!: Date;
+
+  /** While IN_FLIGHT: after this the attempt is presumed dead and retried (with a look-up first). */
+  @Column({ type: 'timestamptz', nullable: true })
+  leaseUntil!: Date | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  failureCode!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  lastError!: string | null;
+
+  @Column({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { CheckoutCompletedV1 } from '@pos-tripletex/contracts';
+import { dueDate, markerOf, orderFor, vatCodesOf } from './invoice-builder';
+
+const checkout = (over: Partial<CheckoutCompletedV1> = {}): CheckoutCompletedV1 => ({
+  eventId: randomUUID(),
+  schemaVersion: 1,
+  companyId: 'c1',
+  locationId: 'l1',
+  receiptNumber: '10001',
+  kind: 'SALE',
+  completedAt: '2026-11-24T12:00:00+01:00',
+  currency: 'NOK',
+  lines: [
+    {
+      lineId: '1',
+      articleId: 'a',
+      description: 'Lunsj',
+      productGroupId: 'food',
+      quantity: 2,
+      unitPriceGross: 24900,
+      discountGross: 1000,
+      totalGross: 48800,
+      vatRate: 25,
+      takeaway: false,
+    },
+    {
+      lineId: '2',
+      articleId: 'b',
+      description: 'Reker',
+      productGroupId: 'fish',
+      quantity: 0.375,
+      unitPriceGross: 29900,
+      discountGross: 0,
+      totalGross: 11213,
+      vatRate: 15,
+      takeaway: true,
+    },
+  ],
+  payments: [{ paymentMethodId: 'inv', method: 'INVOICE', amount: 60513 }],
+  tip: 500,
+  rounding: 0,
+  invoice: { customerId: 7, reference: 'PO-1', comment: 'Julelunsj' },
+  ...over,
+});
+
+describe(orderFor.name, () => {
+  const ids = new Map([
+    ['3', 3],
+    ['31', 31],
+    ['6', 6],
+  ]);
+
+  it('prices lines VAT-inclusive, with count, the discount as its own line and the tip outside VAT', () => {
+    const c = checkout();
+    const order = orderFor(c, 7, '2026-11-24', ids);
+    expect(order).toMatchObject({
+      customer: { id: 7 },
+      orderDate: '2026-11-24',
+      deliveryDate: '2026-11-24',
+      isPrioritizeAmountsIncludingVat: true,
+      reference: 'PO-1',
+    });
+    expect(order.invoiceComment).toBe(`Julelunsj\n${markerOf(c)}`);
+    expect(order.orderLines).toEqual([
+      { description: 'Lunsj', count: 2, unitPriceIncludingVatCurrency: 249, vatType: { id: 3 } },
+      {
+        description: 'Rabatt: Lunsj',
+        count: 1,
+        unitPriceIncludingVatCurrency: -10,
+        vatType: { id: 3 },
+      },
+      {
+        description: 'Reker',
+        count: 0.375,
+        unitPriceIncludingVatCurrency: 299,
+        vatType: { id: 31 },
+      },
+      { description: 'Tips', count: 1, unitPriceIncludingVatCurrency: 5, vatType: { id: 6 } },
+    ]);
+  });
+
+  it('needs the VAT codes of its rates (and 6 for a tip)', () => {
+    expect(vatCodesOf(checkout()).sort()).toEqual(['3', '31', '6']);
+    expect(vatCodesOf(checkout({ tip: 0 })).sort()).toEqual(['3', '31']);
+    expect(() => orderFor(checkout(), 7, '2026-11-24', new Map())).toThrow(
+      'VAT code 3 is not resolved',
+    );
+  });
+});
+
+describe(dueDate.name, () => {
+  it('follows the customer’s terms in days or months, else the default', () => {
+    expect(dueDate('2026-11-24', { invoicesDueIn: 10, invoicesDueInType: 'DAYS' }, 14)).toBe(
+      '2026-12-04',
+    );
+    expect(dueDate('2026-11-30', { invoicesDueIn: 1, invoicesDueInType: 'MONTHS' }, 14)).toBe(
+      '2026-12-30',
+    );
+    expect(dueDate('2026-11-24', {}, 14)).toBe('2026-12-08');
+  });
+});

@@ -1,0 +1,92 @@
+import type { CheckoutCompletedV1 } from '@pos-tripletex/contracts';
+import type { Order, OrderLine } from '@pos-tripletex/tripletex';
+
+/** The outgoing VAT code (Tripletex number) a sale at this rate needs. Tips are outside VAT. */
+export const VAT_CODE_FOR_RATE: Record<number, string> = { 25: '3', 15: '31', 12: '33', 0: '5' };
+export const TIP_VAT_CODE = '6';
+
+/** øre → kroner with two decimals, exactly (integers divide by 100 without drift at 2 decimals). */
+export const kroner = (ore: number): number => Math.round(ore) / 100;
+
+/**
+ * What a retry looks for: written into the order's invoice comment (which Tripletex shows on the
+ * invoice, so it doubles as the receipt reference for the customer).
+ */
+export function markerOf(checkout: CheckoutCompletedV1): string {
+  return `POS-kvittering ${checkout.receiptNumber} (ref ${checkout.eventId})`;
+}
+
+/**
+ * The Tripletex order for a checkout, amounts VAT-inclusive as the POS priced them: one line per
+ * checkout line (count always set: Tripletex defaults it to 0), the discount as its own line so the
+ * totals match the checkout to the øre, and the tip on a line outside VAT.
+ */
+export function orderFor(
+  checkout: CheckoutCompletedV1,
+  customerId: number,
+  businessDay: string,
+  vatTypeIds: Map<string, number>,
+): Order {
+  const vat = (code: string) => {
+    const id = vatTypeIds.get(code);
+    if (id === undefined) throw new Error(`VAT code ${code} is not resolved`);
+    return { id };
+  };
+  const lines: OrderLine[] = [];
+  for (const line of checkout.lines) {
+    const vatType = vat(VAT_CODE_FOR_RATE[line.vatRate]);
+    lines.push({
+      description: line.description,
+      count: line.quantity,
+      unitPriceIncludingVatCurrency: kroner(line.unitPriceGross),
+      vatType,
+    });
+    if (line.discountGross > 0) {
+      lines.push({
+        description: `Rabatt: ${line.description}`.slice(0, 255),
+        count: 1,
+        unitPriceIncludingVatCurrency: -kroner(line.discountGross),
+        vatType,
+      });
+    }
+  }
+  if (checkout.tip > 0) {
+    lines.push({
+      description: 'Tips',
+      count: 1,
+      unitPriceIncludingVatCurrency: kroner(checkout.tip),
+      vatType: vat(TIP_VAT_CODE),
+    });
+  }
+  const comment = checkout.invoice?.comment?.trim();
+  return {
+    customer: { id: customerId },
+    orderDate: businessDay,
+    deliveryDate: businessDay,
+    isPrioritizeAmountsIncludingVat: true,
+    reference: checkout.invoice?.reference,
+    invoiceComment: comment ? `${comment}\n${markerOf(checkout)}` : markerOf(checkout),
+    orderLines: lines,
+  };
+}
+
+/** VAT codes a checkout needs resolved to Tripletex ids. */
+export function vatCodesOf(checkout: CheckoutCompletedV1): string[] {
+  const codes = new Set(checkout.lines.map((l) => VAT_CODE_FOR_RATE[l.vatRate]));
+  if (checkout.tip > 0) codes.add(TIP_VAT_CODE);
+  return [...codes];
+}
+
+/** The invoice's due date from the customer's terms (days or months), else the company default. */
+export function dueDate(
+  invoiceDate: string,
+  terms: { invoicesDueIn?: number; invoicesDueInType?: string },
+  defaultDays: number,
+): string {
+  const n = terms.invoicesDueIn && terms.invoicesDueIn > 0 ? terms.invoicesDueIn : defaultDays;
+  const d = new Date(`${invoiceDate}T12:00:00Z`);
+  if (terms.invoicesDueIn && terms.invoicesDueInType === 'MONTHS')
+    d.setUTCMonth(d.getUTCMonth() + n);
+  else d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,223 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Topics, TripletexAuthFailedV1 } from '@pos-tripletex/contracts';
+import { Outbox } from '@pos-tripletex/messaging';
+import { describeError } from '@pos-tripletex/platform';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { InvoiceRequestEntity } from './entities/invoice-request.entity';
+import { InvoiceStatusPublisher } from './invoice-status';
+import { Invoicer, Outcome } from './invoicer';
+
+const toOre = (kroner: number | undefined) =>
+  kroner === undefined ? null : String(Math.round(kroner * 100));
+
+/**
+ * Works through the recorded requests: claims due ones (several instances share the work with
+ * SKIP LOCKED; at most TRIPLETEX_MAX_CONCURRENT_PER_COMPANY per company, so one slow or
+ * rate-limited company never holds up the others), marks them IN_FLIGHT with a lease before
+ * calling Tripletex, and records the outcome with its status event in one transaction. A lease
+ * that runs out (the process died mid-call) makes the request due again, and that retry looks for
+ * the earlier result first.
+ */
+@Injectable()
+export class InvoiceWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(InvoiceWorker.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopping = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly invoicer: Invoicer,
+    private readonly statuses: InvoiceStatusPublisher,
+    private readonly outbox: Outbox,
+    private readonly config: ConfigService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.nudge(), this.config.get<number>('INVOICE_POLL_MS', 500));
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Look for work now (a checkout was just recorded). */
+  nudge(): void {
+    if (this.stopping) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((error: unknown) =>
+        this.logger.error(`invoice worker pass failed: ${describeError(error)}`),
+      )
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.nudge();
+        }
+      });
+  }
+
+  /**
+   * Keeps up to INVOICE_WORKERS requests in progress, claiming more as each one finishes: a request
+   * waiting out a rate limit never holds up the others.
+   */
+  private async drain(): Promise<void> {
+    const workers = this.config.get<number>('INVOICE_WORKERS', 8);
+    const active = new Set<Promise<void>>();
+    for (;;) {
+      const free = this.stopping ? 0 : workers - active.size;
+      const claimed = free > 0 ? await this.claim(free) : [];
+      for (const id of claimed) {
+        const work: Promise<void> = this.handle(id)
+          .catch((error: unknown) =>
+            this.logger.error(
+              { checkout: id },
+              `invoice request failed unexpectedly: ${describeError(error)}`,
+            ),
+          )
+          .finally(() => active.delete(work));
+        active.add(work);
+      }
+      if (active.size === 0) return;
+      if (claimed.length === 0 || active.size >= workers) await Promise.race(active);
+    }
+  }
+
+  /** Claims due requests: at most `limit`, and per company no more than its concurrency allows. */
+  private async claim(limit: number): Promise<string[]> {
+    const perCompany = this.config.get<number>('TRIPLETEX_MAX_CONCURRENT_PER_COMPANY', 4);
+    const leaseSeconds = this.config.get<number>('INVOICE_LEASE_SECONDS', 120);
+    const claimed = await this.dataSource.query<{ checkout_event_id: string }[]>(
+      `WITH due AS (
+           SELECT checkout_event_id, company_id,
+                  row_number() OVER (PARTITION BY company_id ORDER BY next_attempt_at) AS n
+           FROM invoice_requests
+           WHERE (status = 'PENDING' AND next_attempt_at <= now()) OR (status = 'IN_FLIGHT' AND lease_until < now())
+         ), picked AS (
+           SELECT r.checkout_event_id FROM invoice_requests r JOIN due d USING (checkout_event_id)
+           WHERE d.n <= $2
+             AND (SELECT count(*) FROM invoice_requests f WHERE f.company_id = r.company_id AND f.status = 'IN_FLIGHT' AND f.lease_until >= now()) < $2
+           ORDER BY r.next_attempt_at LIMIT $1 FOR UPDATE OF r SKIP LOCKED
+         ), claimed AS (
+           UPDATE invoice_requests r SET status = 'IN_FLIGHT', attempts = r.attempts + 1,
+             lease_until = now() + make_interval(secs => $3), updated_at = now()
+           FROM picked WHERE r.checkout_event_id = picked.checkout_event_id
+           RETURNING r.checkout_event_id
+         ) SELECT checkout_event_id FROM claimed`,
+      [limit, perCompany, leaseSeconds],
+    );
+    return claimed.map((c) => c.checkout_event_id);
+  }
+
+  private async handle(checkoutEventId: string): Promise<void> {
+    const repo = this.dataSource.getRepository(InvoiceRequestEntity);
+    const request = await repo.findOneByOrFail({ checkoutEventId });
+    const outcome = await this.invoicer.process(request, () =>
+      request.refundOf
+        ? repo.findOneBy({ checkoutEventId: request.refundOf })
+        : Promise.resolve(null),
+    );
+    if (
+      process.env.NODE_ENV === 'test' &&
+      process.env.FAULT_KILL_AFTER_TRIPLETEX_CALL === '1' &&
+      outcome.status !== 'RETRY' &&
+      outcome.status !== 'FAILED'
+    ) {
+      // Fault injection for the exactly-once test: Tripletex has acted, nothing is recorded yet.
+      process.kill(process.pid, 'SIGKILL');
+    }
+    await this.record(request, outcome);
+  }
+
+  private async record(r: InvoiceRequestEntity, outcome: Outcome): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const row = await tx.getRepository(InvoiceRequestEntity).findOne({
+        where: { checkoutEventId: r.checkoutEventId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!row || row.status !== 'IN_FLIGHT') return; // someone else took it over after our lease ran out
+      row.updatedAt = new Date();
+      row.leaseUntil = null;
+      switch (outcome.status) {
+        case 'INVOICED':
+        case 'CREDITED':
+          Object.assign(row, {
+            status: outcome.status,
+            invoiceId: outcome.invoice.id ?? null,
+            invoiceNumber: outcome.invoice.invoiceNumber ?? null,
+            kid: outcome.invoice.kid ?? null,
+            invoiceAmount: toOre(outcome.invoice.amount),
+            orderId: outcome.status === 'INVOICED' ? (outcome.orderId ?? row.orderId) : row.orderId,
+            customerName: outcome.customerName ?? row.customerName,
+            failureCode: null,
+            lastError: null,
+          });
+          break;
+        case 'ORDERED':
+          Object.assign(row, {
+            status: 'ORDERED',
+            orderId: outcome.order.id ?? null,
+            customerName: outcome.customerName ?? row.customerName,
+            lastError: null,
+          });
+          break;
+        case 'FAILED':
+          Object.assign(row, {
+            status: 'FAILED',
+            failureCode: outcome.code,
+            lastError: outcome.reason,
+          });
+          break;
+        case 'RETRY': {
+          const backoff = Math.min(600_000, 1000 * 2 ** Math.min(row.attempts, 10));
+          const delay = Math.max(outcome.afterMs, backoff / 2 + Math.random() * (backoff / 2));
+          Object.assign(row, {
+            status: 'PENDING',
+            nextAttemptAt: new Date(Date.now() + delay),
+            lastError: outcome.error.slice(0, 2000),
+          });
+          if (outcome.unauthorized) await this.reportAuthFailure(tx, row, outcome.error);
+          break;
+        }
+      }
+      await tx.getRepository(InvoiceRequestEntity).save(row);
+      if (outcome.status !== 'RETRY') await this.statuses.publish(tx, row, outcome.status);
+    });
+    if (outcome.status === 'RETRY')
+      this.logger.warn(
+        { checkout: r.checkoutEventId, companyId: r.companyId },
+        `will retry: ${outcome.error}`,
+      );
+  }
+
+  private async reportAuthFailure(
+    tx: import('typeorm').EntityManager,
+    r: InvoiceRequestEntity,
+    message: string,
+  ): Promise<void> {
+    const event: TripletexAuthFailedV1 = {
+      eventId: randomUUID(),
+      schemaVersion: 1,
+      companyId: r.companyId,
+      service: 'invoicing',
+      message,
+      failedAt: new Date().toISOString(),
+    };
+    await this.outbox.add(tx, {
+      topic: Topics.TripletexAuthFailedV1,
+      key: r.companyId,
+      value: event,
+      headers: { 'event-type': Topics.TripletexAuthFailedV1, producer: 'invoicing' },
+    });
+  }
+}

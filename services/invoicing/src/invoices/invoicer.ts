@@ -1,0 +1,295 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { CompanySettingsService } from '@pos-tripletex/company-settings';
+import { IntegrationConfigV1 } from '@pos-tripletex/contracts';
+import { addDays, AppError, SecretBox } from '@pos-tripletex/platform';
+import {
+  Invoice,
+  Order,
+  TripletexClient,
+  TripletexCompanyClient,
+  TripletexError,
+} from '@pos-tripletex/tripletex';
+import { InvoiceRequestEntity } from './entities/invoice-request.entity';
+import { dueDate, orderFor, vatCodesOf } from './invoice-builder';
+
+/** What became of a request at Tripletex. */
+export type Outcome =
+  | { status: 'INVOICED' | 'CREDITED'; invoice: Invoice; orderId?: number; customerName?: string }
+  | { status: 'ORDERED'; order: Order; customerName?: string }
+  | { status: 'RETRY'; afterMs: number; error: string; unauthorized?: boolean }
+  | { status: 'FAILED'; code: string; reason: string };
+
+const final = (code: string, reason: string): Outcome => ({ status: 'FAILED', code, reason });
+
+/**
+ * The Tripletex side of one request. On a first attempt it creates; on any later attempt (the
+ * earlier one may have reached Tripletex: a timeout, a 5xx, a crash before we recorded the answer)
+ * it first looks for the earlier result by the marker in the order's invoice comment, and only
+ * creates what is not there.
+ */
+@Injectable()
+export class Invoicer {
+  private readonly logger = new Logger(Invoicer.name);
+  private readonly customers = new Map<
+    string,
+    {
+      at: number;
+      customer: {
+        name?: string;
+        isInactive?: boolean;
+        invoicesDueIn?: number;
+        invoicesDueInType?: string;
+      };
+    }
+  >();
+
+  constructor(
+    private readonly tripletex: TripletexClient,
+    private readonly secrets: SecretBox,
+    private readonly settings: CompanySettingsService,
+    private readonly config: ConfigService,
+  ) {}
+
+  client(config: IntegrationConfigV1): TripletexCompanyClient {
+    const token = config.tripletex?.employeeToken;
+    if (!token)
+      throw new AppError('INVOICING.NO_TOKEN', 'no Tripletex token in the integration settings');
+    return this.tripletex.company({
+      key: config.companyId,
+      employeeToken: this.secrets.open(token, config.companyId),
+    });
+  }
+
+  async process(
+    r: InvoiceRequestEntity,
+    originals: () => Promise<InvoiceRequestEntity | null>,
+  ): Promise<Outcome> {
+    const config = await this.settings.get(r.companyId);
+    if (!config || config.status !== 'ACTIVE' || !config.invoicing.enabled) {
+      if (config?.status === 'NEEDS_ATTENTION')
+        return {
+          status: 'RETRY',
+          afterMs: 10 * 60_000,
+          error: 'the Tripletex integration needs attention',
+        };
+      return final(
+        'INVOICING.NOT_ENABLED',
+        'Invoicing through Tripletex is not enabled (or the integration is not active) for this company.',
+      );
+    }
+    try {
+      const tx = this.client(config);
+      if (r.kind === 'CREDIT_NOTE') return await this.creditNote(tx, r, config, await originals());
+      const customer = await this.customer(tx, r);
+      if ('status' in customer) return customer;
+      const found = r.attempts > 1 ? await this.findEarlier(tx, r) : null;
+      if (r.mode === 'COLLECTIVE') {
+        if (found) return { status: 'ORDERED', order: found.order, customerName: customer.name };
+        const order = await tx.postOrder(await this.order(tx, r));
+        return { status: 'ORDERED', order, customerName: customer.name };
+      }
+      if (found?.invoice)
+        return {
+          status: 'INVOICED',
+          invoice: found.invoice,
+          orderId: found.order.id,
+          customerName: customer.name,
+        };
+      if (found) {
+        const invoice = await tx.call<{ value: Invoice }>({
+          method: 'PUT',
+          path: `/order/${found.order.id}/:invoice`,
+          query: { invoiceDate: r.businessDay, sendToCustomer: config.invoicing.sendToCustomer },
+        });
+        return {
+          status: 'INVOICED',
+          invoice: invoice.value,
+          orderId: found.order.id,
+          customerName: customer.name,
+        };
+      }
+      const invoice = await tx.postInvoice(
+        {
+          invoiceDate: r.businessDay,
+          invoiceDueDate: dueDate(
+            r.businessDay,
+            customer,
+            this.config.get<number>('DEFAULT_DUE_DAYS', 14),
+          ),
+          orders: [await this.order(tx, r)],
+        },
+        { sendToCustomer: config.invoicing.sendToCustomer },
+      );
+      return {
+        status: 'INVOICED',
+        invoice,
+        orderId: invoice.orders?.[0]?.id,
+        customerName: customer.name,
+      };
+    } catch (error) {
+      return this.classify(error);
+    }
+  }
+
+  /** The order's lines with this company's VAT type ids (looked up by number, cached). */
+  private async order(tx: TripletexCompanyClient, r: InvoiceRequestEntity): Promise<Order> {
+    const ids = new Map<string, number>();
+    for (const code of vatCodesOf(r.checkout)) {
+      const vat = await tx.outgoingVatType(code);
+      if (!vat?.id)
+        throw new AppError(
+          'INVOICING.VAT_CODE_MISSING',
+          `VAT code ${code} is not active in Tripletex for this company.`,
+        );
+      ids.set(code, vat.id);
+    }
+    return orderFor(r.checkout, r.customerId, r.businessDay, ids);
+  }
+
+  /** The customer (due terms; checked to exist and be active), cached for five minutes. */
+  private async customer(tx: TripletexCompanyClient, r: InvoiceRequestEntity) {
+    const key = `${r.companyId}:${r.customerId}`;
+    const cached = this.customers.get(key);
+    let customer = cached && Date.now() - cached.at < 300_000 ? cached.customer : undefined;
+    if (!customer) {
+      try {
+        customer = await tx.getCustomer(
+          r.customerId,
+          'id,name,isInactive,invoicesDueIn,invoicesDueInType',
+        );
+      } catch (error) {
+        if (TripletexError.is(error, 'not-found')) {
+          return final(
+            'INVOICING.CUSTOMER_UNKNOWN',
+            `Customer ${r.customerId} does not exist in Tripletex for this company.`,
+          );
+        }
+        throw error;
+      }
+      this.customers.set(key, { at: Date.now(), customer });
+    }
+    if (customer.isInactive)
+      return final(
+        'INVOICING.CUSTOMER_INACTIVE',
+        `Customer ${customer.name ?? r.customerId} is inactive in Tripletex.`,
+      );
+    return customer;
+  }
+
+  /** The order (and its invoice) an earlier attempt created, found by the marker. */
+  private async findEarlier(
+    tx: TripletexCompanyClient,
+    r: InvoiceRequestEntity,
+  ): Promise<{ order: Order; invoice?: Invoice } | null> {
+    const next = addDays(r.businessDay, 1);
+    const orders = await tx.listOrders({
+      customerId: String(r.customerId),
+      orderDateFrom: r.businessDay,
+      orderDateTo: next,
+      fields: 'id,number,invoiceComment,isClosed',
+    });
+    const order = (orders.values ?? []).find((o) => (o.invoiceComment ?? '').includes(r.marker));
+    if (!order) return null;
+    this.logger.log(
+      { checkout: r.checkoutEventId, orderId: order.id },
+      'found the order of an earlier attempt',
+    );
+    if (!order.isClosed) return { order };
+    const invoices = await tx.listInvoices({
+      customerId: String(r.customerId),
+      invoiceDateFrom: r.businessDay,
+      invoiceDateTo: addDays(r.businessDay, 1),
+      fields: 'id,invoiceNumber,kid,amount,isCreditNote,orders(id)',
+    });
+    const invoice = (invoices.values ?? []).find(
+      (i) => !i.isCreditNote && (i.orders ?? []).some((o) => o.id === order.id),
+    );
+    return { order, invoice };
+  }
+
+  private async creditNote(
+    tx: TripletexCompanyClient,
+    r: InvoiceRequestEntity,
+    config: IntegrationConfigV1,
+    original: InvoiceRequestEntity | null,
+  ): Promise<Outcome> {
+    if (!original || original.kind !== 'INVOICE') {
+      return final(
+        'INVOICING.ORIGINAL_UNKNOWN',
+        `The refunded sale ${r.refundOf ?? ''} was not paid by invoice here, so there is no invoice to credit.`,
+      );
+    }
+    if (original.status === 'PENDING' || original.status === 'IN_FLIGHT') {
+      return { status: 'RETRY', afterMs: 30_000, error: 'the refunded sale is not invoiced yet' };
+    }
+    if (original.status !== 'INVOICED' || !original.invoiceId) {
+      return final(
+        'INVOICING.ORIGINAL_NOT_INVOICED',
+        'The refunded sale has no invoice of its own (it failed, or waits for a collective invoice): credit it in Tripletex.',
+      );
+    }
+    if (original.mode === 'COLLECTIVE') {
+      return final(
+        'INVOICING.COLLECTIVE_REFUND',
+        'The refunded sale is part of a collective invoice; Tripletex can only credit whole invoices, so credit it in Tripletex.',
+      );
+    }
+    if (-Number(r.totalGross) !== Number(original.totalGross)) {
+      return final(
+        'INVOICING.PARTIAL_REFUND',
+        'Only a full refund of an invoiced sale becomes a credit note here; credit part of an invoice in Tripletex.',
+      );
+    }
+    if (r.attempts > 1) {
+      const current = await tx.getInvoice(original.invoiceId, 'id,isCredited');
+      if (current.isCredited) {
+        const invoices = await tx.listInvoices({
+          customerId: String(original.customerId),
+          invoiceDateFrom: r.businessDay,
+          invoiceDateTo: addDays(r.businessDay, 1),
+          fields: 'id,invoiceNumber,kid,amount,creditedInvoice',
+        });
+        const credit = (invoices.values ?? []).find(
+          (i) => i.creditedInvoice === original.invoiceId,
+        );
+        if (credit) return { status: 'CREDITED', invoice: credit };
+      }
+    }
+    const credit = await tx.createCreditNote(original.invoiceId, r.businessDay, {
+      comment: `Retur: ${r.marker}`.slice(0, 255),
+      sendToCustomer: config.invoicing.sendToCustomer,
+    });
+    return { status: 'CREDITED', invoice: credit };
+  }
+
+  private classify(error: unknown): Outcome {
+    if (error instanceof TripletexError) {
+      if (error.retriable) {
+        return { status: 'RETRY', afterMs: error.retryAfterMs ?? 0, error: error.message };
+      }
+      const said = error.validationMessages.map((v) => v.message).join('; ') || error.message;
+      if (
+        error.kind === 'unauthorized' ||
+        error.validationMessages.some((v) => v.field === 'arg:employeeToken')
+      ) {
+        return {
+          status: 'RETRY',
+          afterMs: 15 * 60_000,
+          error: 'Tripletex refused the company token',
+          unauthorized: true,
+        };
+      }
+      if (/bankkontonummer/i.test(said))
+        return final('INVOICING.NO_BANK_ACCOUNT', `Tripletex: ${said}`);
+      if (error.kind === 'forbidden')
+        return final('INVOICING.MISSING_ACCESS', `Tripletex refused access: ${said}`);
+      return final('INVOICING.TRIPLETEX_REFUSED', `Tripletex: ${said}`);
+    }
+    if (error instanceof AppError && !error.retriable) return final(error.code, error.message);
+    return { status: 'RETRY', afterMs: 0, error: (error as Error)?.message ?? String(error) };
+  }
+}
+
+export const notFound = (what: string) =>
+  new AppError('INVOICING.NOT_FOUND', what, { httpStatus: HttpStatus.NOT_FOUND });
