@@ -54,7 +54,8 @@ exports.integrationConfig = (projectDir, { kafkaAndPostgres = true } = {}) => ({
       }
     : {}),
   testTimeout: 120_000,
-  // Suites share one broker and one database on a 2-core machine; each file uses its own
-  // topics and schemas, so files may run in parallel, but two at a time is the sweet spot here.
-  maxWorkers: 2,
+  // One file at a time within a project: each file starts its own instance of the service, and
+  // two instances of one service in different consumer groups on the shared topics would act on
+  // each other's test events (Nx still runs two projects side by side).
+  maxWorkers: 1,
 });

@@ -10,6 +10,7 @@ export * from './health/readiness';
 export * from './health/health.module';
 export * from './database/snake-naming.strategy';
 export * from './database/typeorm-options';
+export * from './database/typeorm-logger';
 export * from './database/run-migrations';
 export * from './database/database.module';
 export * from './http/app-error.filter';

@@ -1,6 +1,7 @@
 import { DataSourceOptions, MixedList } from 'typeorm';
 import type { DatabaseServiceEnv } from '../config/base-env';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { TypeOrmLogger } from './typeorm-logger';
 
 export interface DatabaseSetup {
   service: string;
@@ -29,6 +30,8 @@ export function typeOrmOptions(env: DatabaseServiceEnv, setup: DatabaseSetup): D
     namingStrategy: new SnakeNamingStrategy(),
     applicationName: setup.service,
     logging: ['error', 'warn', 'migration'],
+    logger: new TypeOrmLogger(),
+    maxQueryExecutionTime: 2000,
     extra: {
       max: env.DATABASE_POOL_MAX,
       options: `-c search_path=${env.DATABASE_SCHEMA},public`,

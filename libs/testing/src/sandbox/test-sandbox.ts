@@ -77,6 +77,7 @@ export class TestSandbox {
     status?: number;
     method?: string;
     pathPrefix?: string;
+    companyId?: number;
     omitResetHeader?: boolean;
     count?: number;
   }): Promise<unknown> {

@@ -75,9 +75,11 @@ export class TripletexApiController {
     let operationId: string | undefined;
     let companyId: number | undefined;
     let release: (() => void) | undefined;
+    // Whose request it is, for the request log, even when a fault answers before authentication.
+    companyId = this.companyOfAuth(req);
     try {
       if (this.controls.latencyMs > 0) await sleep(this.controls.latencyMs);
-      if (await this.injectFault(req, res, path)) {
+      if (await this.injectFault(req, res, path, companyId)) {
         status = res.statusCode;
         return;
       }
@@ -136,6 +138,13 @@ export class TripletexApiController {
     }
   }
 
+  private companyOfAuth(req: Request): number | undefined {
+    const match = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    if (!match) return undefined;
+    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+    return this.state.sessions.get(decoded.slice(decoded.indexOf(':') + 1))?.companyId;
+  }
+
   private authenticate(req: Request): SessionRecord {
     const header = req.headers.authorization ?? '';
     const match = /^Basic\s+(.+)$/i.exec(header);
@@ -169,8 +178,13 @@ export class TripletexApiController {
   }
 
   /** Scripted and random faults; true when the request has been answered (or dropped) already. */
-  private async injectFault(req: Request, res: Response, path: string): Promise<boolean> {
-    const scripted = this.controls.takeScripted(req.method, path);
+  private async injectFault(
+    req: Request,
+    res: Response,
+    path: string,
+    companyId: number | undefined,
+  ): Promise<boolean> {
+    const scripted = this.controls.takeScripted(req.method, path, companyId);
     const faults = this.controls.faults;
     const roll = Math.random();
     const kind =

@@ -131,6 +131,10 @@ class ScriptedFaultDto {
   @IsOptional()
   pathPrefix?: string;
 
+  @IsInt()
+  @IsOptional()
+  companyId?: number;
+
   @IsBoolean()
   @IsOptional()
   omitResetHeader?: boolean;

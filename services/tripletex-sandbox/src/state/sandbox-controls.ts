@@ -6,6 +6,8 @@ export interface ScriptedFault {
   /** Only requests with this method / whose path starts with this (below /v2). */
   method?: string;
   pathPrefix?: string;
+  /** Only requests made with a session of this company (other tenants are left alone). */
+  companyId?: number;
   /** For a 429: leave out X-Rate-Limit-Reset, as the real API sometimes does. */
   omitResetHeader?: boolean;
   remaining: number;
@@ -99,12 +101,13 @@ export class SandboxControls {
   }
 
   /** The scripted fault for this request, if one matches (and uses it up). */
-  takeScripted(method: string, path: string): ScriptedFault | undefined {
+  takeScripted(method: string, path: string, companyId?: number): ScriptedFault | undefined {
     const fault = this.scripted.find(
       (f) =>
         f.remaining > 0 &&
         (!f.method || f.method === method) &&
-        (!f.pathPrefix || path.startsWith(f.pathPrefix)),
+        (!f.pathPrefix || path.startsWith(f.pathPrefix)) &&
+        (f.companyId === undefined || f.companyId === companyId),
     );
     if (!fault) return undefined;
     fault.remaining--;
