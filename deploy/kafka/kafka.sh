@@ -125,11 +125,12 @@ start() {
     say "already running (pid $pid) on $host:$port"
     wait_ready; return 0
   fi
+  # The jars first: they are also what asks whoever holds the port whether it is a broker.
+  fetch_jars
   if port_open "$port"; then
     if metadata_ok; then say "a broker already answers on $host:$port; using it"; return 0; fi
-    die "port $port is taken by something that is not a Kafka broker"
+    die "port $port is taken by something that does not answer Kafka metadata requests"
   fi
-  fetch_jars
   write_config
   format_storage
   say "starting Kafka $version on $host:$port (log: $log)"
