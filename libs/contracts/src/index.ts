@@ -10,3 +10,4 @@ export * from './events/integration-config.v1';
 export * from './events/integration-events.v1';
 export * from './events/customers-changed.v1';
 export * from './events/invoice-status.v1';
+export * from './events/day-status.v1';

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 export * from './database';
 export * from './kafka/kafka-config';
 export * from './kafka/kafka-client';
+export * from './kafka/batch-consumer';
 export * from './kafka/topics';
 export * from './inbox/received-message';
 export * from './inbox/inbox';

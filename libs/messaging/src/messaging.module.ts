@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DeadLetterPublisher } from './dead-letter/dead-letter.publisher';
+import { BatchConsumers } from './kafka/batch-consumer';
 import { Inbox } from './inbox/inbox';
 import {
   KafkaClient,
@@ -31,8 +32,17 @@ export class MessagingModule {
         Inbox,
         OutboxRelay,
         Outbox,
+        BatchConsumers,
       ],
-      exports: [KafkaClient, DeadLetterPublisher, Inbox, Outbox, OutboxRelay, MESSAGING_SETTINGS],
+      exports: [
+        KafkaClient,
+        DeadLetterPublisher,
+        Inbox,
+        Outbox,
+        OutboxRelay,
+        BatchConsumers,
+        MESSAGING_SETTINGS,
+      ],
     };
   }
 }

@@ -20,3 +20,5 @@ export const TripletexBaseUrls = {
   test: 'https://api-test.tripletex.tech/v2',
 } as const;
 export * from './nest/tripletex.module';
+export * from './money/money';
+export * from './money/vat';

@@ -110,6 +110,21 @@ export class InvoicingSettingsV1 {
   collective: CollectiveInvoicingV1 = new CollectiveInvoicingV1();
 }
 
+export class SalesExportSettingsV1 {
+  /**
+   * Passed to Tripletex as `sendToLedger`. true (Tripletex's default): vouchers go straight into
+   * the ledger; false: they wait in Tripletex for a bookkeeper to approve them.
+   */
+  @IsBoolean()
+  sendToLedger = true;
+
+  /** Minutes after the cut-off a day without a Z-report stays open for late sales. */
+  @Max(24 * 60)
+  @Min(0)
+  @IsSafeInteger()
+  graceMinutes = 30;
+}
+
 /** The employee token, encrypted by onboarding (AES-256-GCM); services share the key ring. */
 export class EncryptedSecretV1 {
   @MinLength(1)
@@ -184,4 +199,10 @@ export class IntegrationConfigV1 {
   @ValidateNested()
   @Type(() => InvoicingSettingsV1)
   invoicing: InvoicingSettingsV1 = new InvoicingSettingsV1();
+
+  /** Added after v1 went out: absent on older events, which means the defaults. */
+  @ValidateNested()
+  @Type(() => SalesExportSettingsV1)
+  @IsOptional()
+  salesExport?: SalesExportSettingsV1;
 }

@@ -9,6 +9,7 @@ import { DayClosedV1 } from '../events/day-closed.v1';
 import { IntegrationConfigV1 } from '../events/integration-config.v1';
 import { CustomerChangedV1 } from '../events/customers-changed.v1';
 import { InvoiceStatusV1 } from '../events/invoice-status.v1';
+import { DayStatusV1 } from '../events/day-status.v1';
 import { InvoicePaymentMethodV1, TripletexAuthFailedV1 } from '../events/integration-events.v1';
 import { Topics } from '../topics';
 import { ParseResult, Problem, ProblemCodes } from './problem';
@@ -22,6 +23,7 @@ export interface EventsByTopic {
   [Topics.TripletexAuthFailedV1]: TripletexAuthFailedV1;
   [Topics.CustomersChangedV1]: CustomerChangedV1;
   [Topics.InvoiceStatusV1]: InvoiceStatusV1;
+  [Topics.DayStatusV1]: DayStatusV1;
 }
 export type ParseableTopic = keyof EventsByTopic;
 
@@ -64,6 +66,7 @@ const definitions: { [K in ParseableTopic]: EventDefinition<EventsByTopic[K]> } 
     strict: false,
   },
   [Topics.InvoiceStatusV1]: { cls: InvoiceStatusV1, maxBytes: INTERNAL_MAX_BYTES, strict: false },
+  [Topics.DayStatusV1]: { cls: DayStatusV1, maxBytes: INTERNAL_MAX_BYTES, strict: false },
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,6 +1,12 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { KafkaContext } from '@nestjs/microservices';
-import { EventsByTopic, ParseableTopic, ParseResult, parseEvent } from '@pos-tripletex/contracts';
+import {
+  EventsByTopic,
+  ParseableTopic,
+  ParseResult,
+  parseEvent,
+  Problem,
+} from '@pos-tripletex/contracts';
 import { describeError, isRetriable } from '@pos-tripletex/platform';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
@@ -10,6 +16,30 @@ import { MESSAGING_SETTINGS } from '../kafka/kafka-client';
 import { fromKafkaContext, ReceivedMessage } from './received-message';
 
 export type InboxOutcome = 'processed' | 'duplicate' | 'dead-lettered';
+
+/** A parsed event with the record it came in. */
+export interface Received<T> {
+  event: T;
+  message: ReceivedMessage;
+}
+
+export interface BatchInboxHandler<T> {
+  /** Name the processed-events rows are kept under; defaults to the service's consumer group. */
+  consumer?: string;
+  parse(value: Buffer | null): ParseResult<T>;
+  eventId(event: T): string;
+  /**
+   * The effect of several new events at once (redeliveries already removed). Everything it writes
+   * through `tx` commits together with their processed-event rows.
+   */
+  handleBatch(events: Received<T>[], tx: EntityManager): Promise<void>;
+}
+
+export interface BatchOutcome {
+  processed: number;
+  duplicates: number;
+  deadLettered: number;
+}
 
 export interface InboxHandler<T> {
   /** Name the processed-events rows are kept under; defaults to the service's consumer group. */
@@ -75,17 +105,95 @@ export class Inbox implements BeforeApplicationShutdown {
     });
   }
 
+  /**
+   * Several records in one transaction: parse all (violations are dead-lettered), drop
+   * redeliveries with one bulk insert into processed_events, apply the rest with one call of
+   * `handleBatch`. If the batch fails for a reason other than an outage, every record is retried
+   * on its own (`process`), so one bad record is dead-lettered and never holds up the good ones.
+   */
+  async processBatch<T>(
+    messages: ReceivedMessage[],
+    handler: BatchInboxHandler<T>,
+  ): Promise<BatchOutcome> {
+    const outcome: BatchOutcome = { processed: 0, duplicates: 0, deadLettered: 0 };
+    const good: Received<T>[] = [];
+    const seen = new Set<string>();
+    for (const message of messages) {
+      const parsed = handler.parse(message.value);
+      if (!parsed.ok) {
+        await this.deadLetterViolation(message, parsed.problems);
+        outcome.deadLettered++;
+        continue;
+      }
+      const id = handler.eventId(parsed.event);
+      if (seen.has(id)) {
+        outcome.duplicates++;
+        continue;
+      }
+      seen.add(id);
+      good.push({ event: parsed.event, message });
+    }
+    if (good.length === 0) return outcome;
+    const consumer = handler.consumer ?? this.settings.groupId;
+    try {
+      const fresh = await this.dataSource.transaction(async (tx) => {
+        const inserted: { event_id: string }[] = await tx.query(
+          `INSERT INTO processed_events (consumer, event_id, topic, partition, "offset")
+           SELECT $1, e.event_id, e.topic, e.partition, e.offset
+           FROM unnest($2::varchar[], $3::varchar[], $4::int[], $5::bigint[]) AS e(event_id, topic, partition, "offset")
+           ON CONFLICT (consumer, event_id) DO NOTHING
+           RETURNING event_id`,
+          [
+            consumer,
+            good.map((g) => handler.eventId(g.event)),
+            good.map((g) => g.message.topic),
+            good.map((g) => g.message.partition),
+            good.map((g) => g.message.offset),
+          ],
+        );
+        const ids = new Set(inserted.map((r) => r.event_id));
+        const events = good.filter((g) => ids.has(handler.eventId(g.event)));
+        if (events.length > 0) await handler.handleBatch(events, tx);
+        return events.length;
+      });
+      outcome.processed += fresh;
+      outcome.duplicates += good.length - fresh;
+      return outcome;
+    } catch (error) {
+      if (this.stopping.signal.aborted || isDatabaseUnavailable(error)) throw error;
+      this.logger.warn(
+        `a batch of ${good.length} failed (${describeError(error)}); applying its records one by one`,
+      );
+    }
+    for (const { event, message } of good) {
+      const one = await this.process(message, {
+        consumer,
+        parse: () => ({ ok: true, event }),
+        eventId: (e) => handler.eventId(e),
+        handle: (e, tx, m) => handler.handleBatch([{ event: e, message: m }], tx),
+      });
+      if (one === 'processed') outcome.processed++;
+      else if (one === 'duplicate') outcome.duplicates++;
+      else outcome.deadLettered++;
+    }
+    return outcome;
+  }
+
+  private async deadLetterViolation(message: ReceivedMessage, problems: Problem[]): Promise<void> {
+    await this.deadLetters.publish(message, {
+      code: 'CONTRACT_VIOLATION',
+      message: `${problems.length} problem(s): ${problems
+        .slice(0, 5)
+        .map((p) => `${p.path || '(record)'}: ${p.message}`)
+        .join('; ')}`,
+      problems,
+    });
+  }
+
   async process<T>(message: ReceivedMessage, handler: InboxHandler<T>): Promise<InboxOutcome> {
     const parsed = handler.parse(message.value);
     if (!parsed.ok) {
-      await this.deadLetters.publish(message, {
-        code: 'CONTRACT_VIOLATION',
-        message: `${parsed.problems.length} problem(s): ${parsed.problems
-          .slice(0, 5)
-          .map((p) => `${p.path || '(record)'}: ${p.message}`)
-          .join('; ')}`,
-        problems: parsed.problems,
-      });
+      await this.deadLetterViolation(message, parsed.problems);
       return 'dead-lettered';
     }
     const consumer = handler.consumer ?? this.settings.groupId;

@@ -1,12 +1,18 @@
 import type { CheckoutCompletedV1 } from '@pos-tripletex/contracts';
-import type { Order, OrderLine } from '@pos-tripletex/tripletex';
+import {
+  kronerFromOre,
+  OUTGOING_VAT_NUMBER_BY_RATE,
+  OUTSIDE_VAT_NUMBER,
+  type Order,
+  type OrderLine,
+} from '@pos-tripletex/tripletex';
 
 /** The outgoing VAT code (Tripletex number) a sale at this rate needs. Tips are outside VAT. */
-export const VAT_CODE_FOR_RATE: Record<number, string> = { 25: '3', 15: '31', 12: '33', 0: '5' };
-export const TIP_VAT_CODE = '6';
+export const VAT_CODE_FOR_RATE = OUTGOING_VAT_NUMBER_BY_RATE;
+export const TIP_VAT_CODE = OUTSIDE_VAT_NUMBER;
 
-/** øre → kroner with two decimals, exactly (integers divide by 100 without drift at 2 decimals). */
-export const kroner = (ore: number): number => Math.round(ore) / 100;
+/** øre → kroner with two decimals, exactly (through the decimal text, see libs/tripletex money). */
+export const kroner = (ore: number): number => kronerFromOre(ore);
 
 /**
  * What a retry looks for: written into the order's invoice comment (which Tripletex shows on the

@@ -70,6 +70,7 @@ export class IntegrationPublisher {
           })),
       },
       invoicing: i.invoicing,
+      salesExport: i.salesExport,
     };
     const invoiceMethodOn = status === 'ACTIVE' && i.invoicing.enabled;
     const paymentMethod: InvoicePaymentMethodV1 = {

@@ -11,8 +11,10 @@ import {
 } from './dto/wizard.dto';
 import {
   DEFAULT_INVOICING,
+  DEFAULT_SALES_EXPORT,
   IntegrationEntity,
   InvoicingSettings,
+  SalesExportSettings,
   WIZARD_STEPS,
   WizardStep,
 } from './entities/integration.entity';
@@ -39,6 +41,7 @@ export interface IntegrationView {
   productGroupsTakeaway: IntegrationEntity['productGroupsTakeaway'];
   otherEvents: IntegrationEntity['otherEvents'];
   invoicing: InvoicingSettings;
+  salesExport: SalesExportSettings;
   configVersion: number;
   activatedAt: string | null;
 }
@@ -100,6 +103,7 @@ export class IntegrationService {
           productGroupsTakeaway: [],
           otherEvents: [],
           invoicing: DEFAULT_INVOICING,
+          salesExport: DEFAULT_SALES_EXPORT,
           dayCutoffHour: 4,
           configVersion: 0,
           bankAccountRegistered: false,
@@ -171,6 +175,10 @@ export class IntegrationService {
     return this.saveStep(companyId, 'start-date', correlationId, (i) => {
       i.startDate = dto.startDate;
       if (dto.dayCutoffHour !== undefined) i.dayCutoffHour = dto.dayCutoffHour;
+      i.salesExport = {
+        sendToLedger: dto.sendToLedger ?? i.salesExport.sendToLedger,
+        graceMinutes: dto.graceMinutes ?? i.salesExport.graceMinutes,
+      };
     });
   }
 
@@ -619,6 +627,7 @@ export class IntegrationService {
       productGroupsTakeaway: i.productGroupsTakeaway,
       otherEvents: i.otherEvents,
       invoicing: i.invoicing,
+      salesExport: i.salesExport,
       configVersion: i.configVersion,
       activatedAt: i.activatedAt?.toISOString() ?? null,
     };

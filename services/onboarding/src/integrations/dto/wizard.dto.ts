@@ -47,6 +47,26 @@ export class StartDateDto {
   @IsInt()
   @IsOptional()
   dayCutoffHour?: number;
+
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'true (default): the daily vouchers go straight into the ledger; false: they wait in Tripletex for a bookkeeper to approve them.',
+  })
+  @IsBoolean()
+  @IsOptional()
+  sendToLedger?: boolean;
+
+  @ApiPropertyOptional({
+    example: 30,
+    description:
+      'Minutes after the cut-off a day without a Z-report (pos.day.closed.v1) stays open for late sales (default 30).',
+  })
+  @Max(24 * 60)
+  @Min(0)
+  @IsInt()
+  @IsOptional()
+  graceMinutes?: number;
 }
 
 export class PaymentMethodMappingDto {

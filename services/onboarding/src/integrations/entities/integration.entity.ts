@@ -61,6 +61,15 @@ export const DEFAULT_INVOICING: InvoicingSettings = {
   collective: { enabled: false, cadence: 'MONTHLY' },
 };
 
+export interface SalesExportSettings {
+  /** Tripletex `sendToLedger`: false leaves the daily vouchers for a bookkeeper to approve. */
+  sendToLedger: boolean;
+  /** Minutes after the cut-off a day without a Z-report stays open for late sales. */
+  graceMinutes: number;
+}
+
+export const DEFAULT_SALES_EXPORT: SalesExportSettings = { sendToLedger: true, graceMinutes: 30 };
+
 /** A company's Tripletex integration: token (encrypted), wizard state, settings, status. */
 @Entity({ name: 'integrations' })
 @Check(
@@ -125,6 +134,9 @@ export class IntegrationEntity {
 
   @Column({ type: 'jsonb' })
   invoicing!: InvoicingSettings;
+
+  @Column({ type: 'jsonb' })
+  salesExport!: SalesExportSettings;
 
   /** Wizard steps saved so far (the wizard can be left and resumed). */
   @Column({ type: 'jsonb', default: () => "'[]'" })
