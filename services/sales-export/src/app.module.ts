@@ -3,10 +3,18 @@ import { ConfigModule } from '@nestjs/config';
 import { CompanySettingsModule } from '@pos-tripletex/company-settings';
 import { Topics } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
-import { DatabaseModule, envValidator, HealthModule, LoggingModule } from '@pos-tripletex/platform';
+import {
+  DatabaseModule,
+  envValidator,
+  HealthModule,
+  LoggingModule,
+  SecurityModule,
+} from '@pos-tripletex/platform';
+import { TripletexModule } from '@pos-tripletex/tripletex';
 import { SERVICE_NAME } from './bootstrap';
 import { SalesExportEnv } from './config/env.schema';
 import { databaseSetup } from './database/setup';
+import { ExportModule } from './export/export.module';
 
 /** Posts every closed business day to Tripletex as one balanced ledger voucher. */
 @Module({
@@ -21,9 +29,12 @@ import { databaseSetup } from './database/setup';
     DatabaseModule.forService(databaseSetup),
     MessagingModule.forService({
       consumes: [Topics.CheckoutCompletedV1, Topics.DayClosedV1, Topics.IntegrationConfigV1],
-      produces: [Topics.DayStatusV1],
+      produces: [Topics.DayStatusV1, Topics.TripletexAuthFailedV1],
     }),
     CompanySettingsModule,
+    SecurityModule,
+    TripletexModule,
+    ExportModule,
   ],
 })
 export class AppModule {}

@@ -11,4 +11,9 @@ export const { bootstrap, startForTest } = serviceEntryPoints({
   // Imported lazily: the environment is validated when the module is imported.
   module: async () => (await import('./app.module')).AppModule,
   microservice: kafkaTransport,
+  apiDocs: {
+    title: 'pos-tripletex sales-export',
+    description:
+      'Business days posted to Tripletex as ledger vouchers: status per day, voucher preview, gaps, backfill progress, re-export.',
+  },
 });

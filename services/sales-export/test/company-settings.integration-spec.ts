@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
 import { RunningService } from '@pos-tripletex/platform';
-import { eventually, serviceEnv, TestKafka, TestSchema, uniqueName } from '@pos-tripletex/testing';
+import {
+  TestKafka,
+  TestSchema,
+  eventually,
+  serviceEnv,
+  testSecrets,
+  uniqueName,
+} from '@pos-tripletex/testing';
 import { startForTest } from '../src/bootstrap';
 import { createDataSource } from '../src/database/setup';
 
@@ -45,7 +52,7 @@ const stored = (companyId: string) =>
 
 beforeAll(async () => {
   schema = await TestSchema.create('sales_export_settings');
-  const env = serviceEnv(schema.name);
+  const env = { ...serviceEnv(schema.name), ...testSecrets().env };
   const ds = createDataSource(env);
   await ds.initialize();
   await ds.runMigrations();

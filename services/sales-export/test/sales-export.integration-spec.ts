@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
-import { describeServiceBasics } from '@pos-tripletex/testing';
+import { describeServiceBasics, testSecrets } from '@pos-tripletex/testing';
 import { startForTest } from '../src/bootstrap';
 import { createDataSource } from '../src/database/setup';
 
@@ -8,6 +8,7 @@ describeServiceBasics({
   name: 'sales-export',
   mainJs: join(__dirname, '../dist/main.js'),
   start: startForTest,
+  env: testSecrets().env,
   infrastructure: {
     createDataSource,
     topics: [
@@ -17,6 +18,7 @@ describeServiceBasics({
       Topics.IntegrationConfigV1,
       deadLetterTopic(Topics.IntegrationConfigV1),
       Topics.DayStatusV1,
+      Topics.TripletexAuthFailedV1,
     ],
   },
 });

@@ -1,9 +1,38 @@
-import { KafkaServiceEnv } from '@pos-tripletex/platform';
+import { TripletexServiceEnv } from '@pos-tripletex/platform';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 
 /** The whole environment of sales-export: every variable, with its local default. See .env.example. */
-export class SalesExportEnv extends KafkaServiceEnv {
+export class SalesExportEnv extends TripletexServiceEnv {
   override HTTP_PORT: number = 3002;
   override DATABASE_SCHEMA: string = 'sales_export';
   override KAFKA_CLIENT_ID: string = 'sales-export';
   override KAFKA_GROUP_ID: string = 'sales-export';
+
+  /** Consumer group of the batch consumer of pos.checkout.completed.v1 (apart from KAFKA_GROUP_ID). */
+  @Matches(/^[A-Za-z0-9._-]{1,100}$/)
+  CHECKOUT_CONSUMER_GROUP_ID: string = 'sales-export-checkouts';
+
+  /** Checkout records stored per database transaction. */
+  @Max(5000)
+  @Min(1)
+  @IsInt()
+  INGEST_CHUNK_SIZE: number = 500;
+
+  /** Days exported in parallel by one instance (one at a time per company, so days go in order). */
+  @Max(64)
+  @Min(1)
+  @IsInt()
+  EXPORT_WORKERS: number = 4;
+
+  /** How often the worker looks for days to close and to export. */
+  @Max(60_000)
+  @Min(50)
+  @IsInt()
+  EXPORT_POLL_MS: number = 1000;
+
+  /** An export not finished within this time is presumed dead and taken over (looking up first). */
+  @Max(3600)
+  @Min(10)
+  @IsInt()
+  EXPORT_LEASE_SECONDS: number = 120;
 }

@@ -6,12 +6,22 @@ import { messagingEntities, messagingMigrations } from '@pos-tripletex/messaging
 import { DatabaseSetup, loadDatabaseEnv, typeOrmOptions } from '@pos-tripletex/platform';
 import { DataSource } from 'typeorm';
 import { SalesExportEnv } from '../config/env.schema';
+import { DayEntity } from '../export/entities/day.entity';
+import { SaleEntity } from '../export/entities/sale.entity';
+import { VoucherEntity } from '../export/entities/voucher.entity';
+import { SalesExport1764028800500 } from './migrations/1764028800500-sales-export';
 
 /** Every entity and every migration of the service, listed explicitly (bundlers break globs). */
 export const databaseSetup: DatabaseSetup = {
   service: 'sales-export',
-  entities: [...messagingEntities, ...companySettingsEntities],
-  migrations: [...messagingMigrations, ...companySettingsMigrations],
+  entities: [
+    ...messagingEntities,
+    ...companySettingsEntities,
+    SaleEntity,
+    DayEntity,
+    VoucherEntity,
+  ],
+  migrations: [...messagingMigrations, ...companySettingsMigrations, SalesExport1764028800500],
 };
 
 /** A DataSource from the environment, for the migrate step and the TypeORM CLI. */

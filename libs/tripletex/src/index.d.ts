@@ -1,0 +1,23 @@
+/**
+ * The typed Tripletex API v2 client: session tokens, typed calls, paging, errors, retries.
+ * The only place that may import axios. Types are generated from spec/openapi.subset.json.
+ */
+export * from './types';
+export * from './errors/tripletex-errors';
+export * from './client/options';
+export * from './client/retry-policy';
+export * from './client/paginate';
+export * from './client/semaphore';
+export * from './client/session-tokens';
+export * from './client/tripletex-http';
+export * from './client/tripletex-company.client';
+export * from './client/tripletex.client';
+export * from './spec';
+/** Tripletex's own base URLs (configurable per deployment; tests use services/tripletex-sandbox). */
+export declare const TripletexBaseUrls: {
+    readonly production: "https://tripletex.no/v2";
+    readonly test: "https://api-test.tripletex.tech/v2";
+};
+export * from './nest/tripletex.module';
+export * from './money/money';
+export * from './money/vat';

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DayStatus,
+  DayStatusV1,
+  DayVoucherV1,
+  Topics,
+  UnmappedItemV1,
+} from '@pos-tripletex/contracts';
+import { Outbox } from '@pos-tripletex/messaging';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+
+/** The day a status is about. */
+export interface DayRef {
+  companyId: string;
+  locationId: string;
+  businessDay: string;
+  checkouts: number;
+  postedGross?: number;
+}
+
+export interface StatusDetails {
+  voucher?: DayVoucherV1;
+  unmapped?: UnmappedItemV1[];
+  code?: string;
+  reason?: string;
+}
+
+/** sales-export.day-status.v1 through the outbox: it commits with the state change it reports. */
+@Injectable()
+export class DayStatusPublisher {
+  constructor(private readonly outbox: Outbox) {}
+
+  async publish(
+    tx: EntityManager,
+    days: { day: DayRef; status: DayStatus; details?: StatusDetails }[],
+  ): Promise<void> {
+    await this.outbox.add(
+      tx,
+      ...days.map(({ day, status, details }) => {
+        const event: DayStatusV1 = {
+          eventId: randomUUID(),
+          schemaVersion: 1,
+          companyId: day.companyId,
+          locationId: day.locationId,
+          businessDay: day.businessDay,
+          status,
+          checkouts: day.checkouts,
+          postedGross: day.postedGross,
+          voucher: details?.voucher,
+          unmapped: details?.unmapped,
+          code: details?.code,
+          reason: details?.reason?.slice(0, 2000),
+          changedAt: new Date().toISOString(),
+        };
+        return {
+          topic: Topics.DayStatusV1,
+          key: day.companyId,
+          value: event,
+          headers: { 'event-type': Topics.DayStatusV1, producer: 'sales-export' },
+        };
+      }),
+    );
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * What a day's sales (or one voucher) amount to, in the sales' own terms, øre. Vouchers are
+ * computed as differences of these: what the day's sales come to now, minus what the vouchers in
+ * effect already account for. Revenue keys are `productGroupId|vatRate|E` (eat-in) or `…|T`.
+ */
+export interface DayTotals {
+  /** paymentMethodId → Σ payments (debit; refunds negative). */
+  payments: Record<string, number>;
+  /** revenue key → Σ line totals, VAT included (credit). */
+  revenue: Record<string, number>;
+  tips: number;
+  rounding: number;
+}
+
+export interface RevenueKey {
+  productGroupId: string;
+  vatRate: number;
+  takeaway: boolean;
+}
+
+export const revenueKey = (k: RevenueKey): string =>
+  `${k.productGroupId}|${k.vatRate}|${k.takeaway ? 'T' : 'E'}`;
+
+export function parseRevenueKey(key: string): RevenueKey {
+  const [productGroupId, rate, where] = key.split('|');
+  return { productGroupId, vatRate: Number(rate), takeaway: where === 'T' };
+}
+
+export const emptyTotals = (): DayTotals => ({ payments: {}, revenue: {}, tips: 0, rounding: 0 });
+
+function combine(
+  a: Record<string, number>,
+  b: Record<string, number>,
+  sign: 1 | -1,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const value = (a[key] ?? 0) + sign * (b[key] ?? 0);
+    if (value !== 0) out[key] = value;
+  }
+  return out;
+}
+
+/** a + b, or a − b; zero entries are dropped. */
+export function addTotals(a: DayTotals, b: DayTotals, sign: 1 | -1 = 1): DayTotals {
+  return {
+    payments: combine(a.payments, b.payments, sign),
+    revenue: combine(a.revenue, b.revenue, sign),
+    tips: a.tips + sign * b.tips,
+    rounding: a.rounding + sign * b.rounding,
+  };
+}
+
+export const negateTotals = (t: DayTotals): DayTotals => addTotals(emptyTotals(), t, -1);
+
+export function isZero(t: DayTotals): boolean {
+  return (
+    t.tips === 0 &&
+    t.rounding === 0 &&
+    Object.values(t.payments).every((v) => v === 0) &&
+    Object.values(t.revenue).every((v) => v === 0)
+  );
+}
+
+/** Debits minus credits: 0 for anything made of valid checkouts (lines + tip + rounding = payments). */
+export function imbalance(t: DayTotals): number {
+  const sum = (r: Record<string, number>) => Object.values(r).reduce((s, v) => s + v, 0);
+  return sum(t.payments) - sum(t.revenue) - t.tips - t.rounding;
+}
+
+/** Σ payments: the gross the voucher moves. */
+export const paymentsTotal = (t: DayTotals): number =>
+  Object.values(t.payments).reduce((s, v) => s + v, 0);

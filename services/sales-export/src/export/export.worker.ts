@@ -1,0 +1,329 @@
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { CompanySettingsService } from '@pos-tripletex/company-settings';
+import {
+  DayStatus,
+  IntegrationConfigV1,
+  Topics,
+  TripletexAuthFailedV1,
+} from '@pos-tripletex/contracts';
+import { Outbox } from '@pos-tripletex/messaging';
+import { describeError } from '@pos-tripletex/platform';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { DayExporter, DayOutcome } from './day-exporter';
+import { DayKey } from './day-store';
+import { DayStatusPublisher, StatusDetails } from './day-status';
+import { DayEntity } from './entities/day.entity';
+import { CLOSES_AT_SQL, dayBoundaries } from './day-boundaries';
+
+interface DayRow {
+  company_id: string;
+  location_id: string;
+  business_day: string;
+  checkouts: number;
+  posted_gross: string;
+}
+
+const ref = (r: DayRow) => ({
+  companyId: r.company_id,
+  locationId: r.location_id,
+  businessDay: r.business_day,
+  checkouts: r.checkouts,
+  postedGross: Number(r.posted_gross),
+});
+
+/**
+ * Closes days (cut-off plus grace passed, or the Z-report's checkouts all in) and exports closed
+ * ones: claims due days with a lease (instances share the work with SKIP LOCKED; one day at a time
+ * per company, oldest first, so a backfill goes in order and one company's rate limit never holds
+ * up another's), lets the DayExporter do the Tripletex part, and records the outcome with its
+ * status event in one transaction. A lease that runs out (the process died) makes the day due
+ * again, and that pass finishes what the dead one started.
+ */
+@Injectable()
+export class ExportWorker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ExportWorker.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopping = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly exporter: DayExporter,
+    private readonly statuses: DayStatusPublisher,
+    private readonly settings: CompanySettingsService,
+    private readonly outbox: Outbox,
+    private readonly config: ConfigService,
+  ) {}
+
+  onModuleInit(): void {
+    this.settings.onApplied((next, previous, tx) => this.onSettings(next, previous, tx));
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.nudge(), this.config.get<number>('EXPORT_POLL_MS', 1000));
+    this.timer.unref();
+    this.nudge();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Look for work now. */
+  nudge(): void {
+    if (this.stopping) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((error: unknown) =>
+        this.logger.error(`export worker pass failed: ${describeError(error)}`),
+      )
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.nudge();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    await this.closeDueDays();
+    const workers = this.config.get<number>('EXPORT_WORKERS', 4);
+    const active = new Set<Promise<void>>();
+    for (;;) {
+      const free = this.stopping ? 0 : workers - active.size;
+      const claimed = free > 0 ? await this.claim(free) : [];
+      for (const key of claimed) {
+        const work: Promise<void> = this.handle(key)
+          .catch((error: unknown) =>
+            this.logger.error(
+              { ...key },
+              `day export failed unexpectedly: ${describeError(error)}`,
+            ),
+          )
+          .finally(() => active.delete(work));
+        active.add(work);
+      }
+      if (active.size === 0) return;
+      await Promise.race(active);
+    }
+  }
+
+  /** OPEN → CLOSED: past the cut-off plus grace, or the Z-report came and its checkouts are all in. */
+  async closeDueDays(): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const closed = await tx.query<DayRow[]>(
+        `WITH due AS (
+           SELECT company_id, location_id, business_day FROM days
+           WHERE status = 'OPEN' AND (closes_at <= now()
+             OR (z_received_at IS NOT NULL AND (z_checkout_count IS NULL OR checkouts >= z_checkout_count)))
+           FOR UPDATE SKIP LOCKED
+         ), closed AS (
+           UPDATE days d SET status = 'CLOSED', closed_at = now(),
+             closed_by = CASE WHEN d.closes_at <= now() THEN 'CUTOFF' ELSE 'Z_REPORT' END,
+             next_attempt_at = now(), updated_at = now()
+           FROM due WHERE (d.company_id, d.location_id, d.business_day) = (due.company_id, due.location_id, due.business_day)
+           RETURNING d.company_id, d.location_id, d.business_day::text AS business_day, d.checkouts, d.posted_gross
+         ) SELECT * FROM closed`,
+      );
+      await this.statuses.publish(
+        tx,
+        closed.map((r) => ({ day: ref(r), status: 'CLOSED' as const })),
+      );
+      return closed.length;
+    });
+  }
+
+  /**
+   * Due days of active companies from their start date on: the oldest per company, never a second
+   * one of a company while one is in progress. Days before the start date are never exported.
+   */
+  private async claim(limit: number): Promise<DayKey[]> {
+    const leaseSeconds = this.config.get<number>('EXPORT_LEASE_SECONDS', 120);
+    const claimed = await this.dataSource.query<DayRow[]>(
+      `WITH candidates AS (
+         SELECT DISTINCT ON (d.company_id) d.company_id, d.location_id, d.business_day
+         FROM days d JOIN company_settings cs ON cs.company_id = d.company_id
+         WHERE cs.status = 'ACTIVE' AND cs.config->>'startDate' IS NOT NULL
+           AND d.business_day >= (cs.config->>'startDate')::date
+           AND ((d.status = 'CLOSED' AND d.next_attempt_at <= now())
+             OR (d.status = 'EXPORTING' AND d.lease_until < now()))
+           AND NOT EXISTS (SELECT 1 FROM days x WHERE x.company_id = d.company_id
+                             AND x.status = 'EXPORTING' AND x.lease_until >= now())
+         ORDER BY d.company_id, d.business_day, d.location_id
+       ), picked AS (
+         SELECT d.company_id, d.location_id, d.business_day
+         FROM days d JOIN candidates c USING (company_id, location_id, business_day)
+         ORDER BY d.business_day LIMIT $1
+         FOR UPDATE OF d SKIP LOCKED
+       ), claimed AS (
+         UPDATE days d SET status = 'EXPORTING', attempts = d.attempts + 1,
+           lease_until = now() + make_interval(secs => $2), updated_at = now()
+         FROM picked p
+         WHERE (d.company_id, d.location_id, d.business_day) = (p.company_id, p.location_id, p.business_day)
+         RETURNING d.company_id, d.location_id, d.business_day::text AS business_day, d.checkouts, d.posted_gross
+       ) SELECT * FROM claimed`,
+      [limit, leaseSeconds],
+    );
+    return claimed.map((r) => ({
+      companyId: r.company_id,
+      locationId: r.location_id,
+      businessDay: r.business_day,
+    }));
+  }
+
+  private async handle(key: DayKey): Promise<void> {
+    const outcome = await this.exporter.export(key);
+    await this.finish(key, outcome);
+  }
+
+  private async finish(key: DayKey, outcome: DayOutcome): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const repo = tx.getRepository(DayEntity);
+      const day = await repo.findOne({ where: { ...key }, lock: { mode: 'pessimistic_write' } });
+      if (!day || day.status !== 'EXPORTING') return; // taken over after our lease ran out
+      day.leaseUntil = null;
+      day.updatedAt = new Date();
+      let status: DayStatus;
+      let details: StatusDetails | undefined;
+      switch (outcome.status) {
+        case 'POSTED':
+        case 'NOTHING_TO_POST': {
+          const reexportAgain =
+            day.reexportRequestedAt !== null &&
+            (outcome.reexportSeen === null || day.reexportRequestedAt > outcome.reexportSeen);
+          if (!reexportAgain) day.reexportRequestedAt = null;
+          day.exportedRevision = outcome.revision;
+          day.postedGross = String(outcome.postedGross);
+          day.failureCode = null;
+          day.lastError = null;
+          day.unmapped = null;
+          day.attempts = 0;
+          // Sales (or a re-export request) that came in meanwhile need another pass.
+          status = day.revision > outcome.revision || reexportAgain ? 'CLOSED' : outcome.status;
+          day.nextAttemptAt = new Date();
+          const v = outcome.voucher;
+          if (v?.tripletexId)
+            details = {
+              voucher: {
+                kind: v.kind,
+                voucherId: v.tripletexId,
+                number: v.tripletexNumber ?? undefined,
+                year: v.tripletexYear ?? undefined,
+                externalVoucherNumber: v.externalNumber,
+                sentToLedger: v.sendToLedger,
+              },
+            };
+          break;
+        }
+        case 'UNMAPPED':
+          status = 'UNMAPPED';
+          day.unmapped = outcome.unmapped;
+          day.failureCode = 'SALES_EXPORT.UNMAPPED';
+          day.lastError = outcome.reason;
+          details = { unmapped: outcome.unmapped, code: day.failureCode, reason: outcome.reason };
+          break;
+        case 'FAILED':
+          status = 'FAILED';
+          day.failureCode = outcome.code;
+          day.lastError = outcome.reason;
+          details = { code: outcome.code, reason: outcome.reason };
+          break;
+        case 'RETRY': {
+          status = 'CLOSED';
+          const backoff = Math.min(600_000, 1000 * 2 ** Math.min(day.attempts, 10));
+          const delay = Math.max(outcome.afterMs, backoff / 2 + Math.random() * (backoff / 2));
+          day.nextAttemptAt = new Date(Date.now() + delay);
+          day.lastError = outcome.error.slice(0, 2000);
+          if (outcome.unauthorized) await this.reportAuthFailure(tx, key, outcome.error);
+          break;
+        }
+      }
+      const announce = outcome.status !== 'RETRY';
+      day.status = status;
+      await repo.save(day);
+      if (announce) {
+        await this.statuses.publish(tx, [
+          {
+            day: {
+              ...key,
+              checkouts: day.checkouts,
+              postedGross: Number(day.postedGross),
+            },
+            status,
+            details,
+          },
+        ]);
+      }
+    });
+    const level = outcome.status === 'RETRY' || outcome.status === 'POSTED' ? 'log' : 'warn';
+    this.logger[level](
+      { ...key, outcome: outcome.status },
+      outcome.status === 'RETRY'
+        ? `export of ${key.locationId} ${key.businessDay} will be retried: ${outcome.error}`
+        : `export of ${key.locationId} ${key.businessDay}: ${outcome.status}${'reason' in outcome ? ` (${outcome.reason})` : ''}`,
+    );
+  }
+
+  private async reportAuthFailure(tx: EntityManager, key: DayKey, message: string): Promise<void> {
+    const event: TripletexAuthFailedV1 = {
+      eventId: randomUUID(),
+      schemaVersion: 1,
+      companyId: key.companyId,
+      service: 'sales-export',
+      message,
+      failedAt: new Date().toISOString(),
+    };
+    await this.outbox.add(tx, {
+      topic: Topics.TripletexAuthFailedV1,
+      key: key.companyId,
+      value: event,
+      headers: { 'event-type': Topics.TripletexAuthFailedV1, producer: 'sales-export' },
+    });
+  }
+
+  /**
+   * New settings: days stopped for a missing account or a refused voucher get another try (the
+   * mapping may be fixed now), and open days follow a changed cut-off or grace period.
+   */
+  private async onSettings(
+    next: IntegrationConfigV1,
+    previous: IntegrationConfigV1 | null,
+    tx: EntityManager,
+  ): Promise<void> {
+    const reopened = await tx.query<DayRow[]>(
+      `UPDATE days SET status = 'CLOSED', next_attempt_at = now(), updated_at = now()
+       WHERE company_id = $1 AND status IN ('UNMAPPED', 'FAILED')
+       RETURNING company_id, location_id, business_day::text AS business_day, checkouts, posted_gross`,
+      [next.companyId],
+    );
+    await this.statuses.publish(
+      tx,
+      reopened.map((r) => ({ day: ref(r), status: 'CLOSED' as const })),
+    );
+    const before = dayBoundaries(previous);
+    const after = dayBoundaries(next);
+    if (before.cutoffHour !== after.cutoffHour || before.graceMinutes !== after.graceMinutes) {
+      await tx.query(
+        `UPDATE days SET closes_at = ${CLOSES_AT_SQL('business_day', '$2::int', '$3::int')}, updated_at = now()
+         WHERE company_id = $1 AND status = 'OPEN'`,
+        [next.companyId, after.cutoffHour, after.graceMinutes],
+      );
+    }
+    if (next.status === 'ACTIVE') setImmediate(() => this.nudge());
+  }
+}
