@@ -8,9 +8,12 @@ export class SalesExportEnv extends TripletexServiceEnv {
   override KAFKA_CLIENT_ID: string = 'sales-export';
   override KAFKA_GROUP_ID: string = 'sales-export';
 
-  /** Consumer group of the batch consumer of pos.checkout.completed.v1 (apart from KAFKA_GROUP_ID). */
-  @Matches(/^[A-Za-z0-9._-]{1,100}$/)
-  CHECKOUT_CONSUMER_GROUP_ID: string = 'sales-export-checkouts';
+  /**
+   * Consumer group of the batch consumer of pos.checkout.completed.v1 (it cannot share the group of
+   * the Nest transport, which consumes other topics). Empty: `<KAFKA_GROUP_ID>-checkouts`.
+   */
+  @Matches(/^[A-Za-z0-9._-]{0,100}$/)
+  CHECKOUT_CONSUMER_GROUP_ID: string = '';
 
   /** Checkout records stored per database transaction. */
   @Max(5000)

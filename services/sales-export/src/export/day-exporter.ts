@@ -110,8 +110,11 @@ export class DayExporter {
       return { status: 'RETRY', afterMs: 60_000, error: 'the integration is not active' };
     try {
       const client = this.client(config);
+      // The voucher this pass put (or found) in Tripletex, for the status event.
+      let latest: VoucherEntity | undefined;
       for (const v of (await this.store.vouchers(key)).filter((x) => x.status === 'PENDING')) {
-        await this.complete(client, v);
+        const done = await this.complete(client, v);
+        if (done.kind !== 'REVERSAL') latest = done;
       }
       const day = await this.dataSource.getRepository(DayEntity).findOneByOrFail({ ...key });
       const reexportSeen = day.reexportRequestedAt;
@@ -126,6 +129,7 @@ export class DayExporter {
           status: plan.inEffect.length ? 'POSTED' : 'NOTHING_TO_POST',
           revision: plan.snapshot.revision,
           postedGross: paymentsTotal(totalsOf(plan.inEffect)),
+          voucher: latest,
           reexportSeen,
         };
       }

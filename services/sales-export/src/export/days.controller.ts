@@ -120,7 +120,8 @@ export class DaysController {
 
   @Get('days/:locationId/:businessDay')
   @ApiOperation({ summary: 'One day: status, receipts, Z-report, and every voucher made for it.' })
-  async get(@Param('companyId') companyId: string, @Param() p: DayParamsDto) {
+  async get(@Param() p: DayParamsDto) {
+    const { companyId } = p;
     const key = { companyId, locationId: p.locationId, businessDay: p.businessDay };
     const day = await this.load(key);
     return {
@@ -134,7 +135,8 @@ export class DaysController {
     summary:
       'The voucher the day needs now, exactly as it would be sent to Tripletex (or why it cannot be made).',
   })
-  async preview(@Param('companyId') companyId: string, @Param() p: DayParamsDto) {
+  async preview(@Param() p: DayParamsDto) {
+    const { companyId } = p;
     const key = { companyId, locationId: p.locationId, businessDay: p.businessDay };
     await this.load(key);
     const config = await this.settings.get(companyId);
@@ -165,7 +167,8 @@ export class DaysController {
     summary:
       'Export the day again: its vouchers are reversed in Tripletex and a new one is posted with the current mappings.',
   })
-  async reexport(@Param('companyId') companyId: string, @Param() p: DayParamsDto) {
+  async reexport(@Param() p: DayParamsDto) {
+    const { companyId } = p;
     const key = { companyId, locationId: p.locationId, businessDay: p.businessDay };
     await this.load(key);
     if (p.businessDay >= osloToday() && (await this.load(key)).status === 'OPEN')

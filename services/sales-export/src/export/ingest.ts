@@ -91,7 +91,9 @@ export class SalesIngest implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const groupId = this.config.getOrThrow<string>('CHECKOUT_CONSUMER_GROUP_ID');
+    const groupId =
+      this.config.get<string>('CHECKOUT_CONSUMER_GROUP_ID') ||
+      `${this.config.getOrThrow<string>('KAFKA_GROUP_ID')}-checkouts`;
     await this.consumers.start({
       groupId,
       topic: Topics.CheckoutCompletedV1,

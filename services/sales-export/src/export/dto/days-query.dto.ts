@@ -52,6 +52,9 @@ export class DaysQueryDto {
 }
 
 export class DayParamsDto {
+  @Matches(ID64, { message: 'companyId must be 1–64 characters of A-Z, a-z, 0-9, _ or -' })
+  companyId!: string;
+
   @Matches(ID64, { message: 'locationId must be 1–64 characters of A-Z, a-z, 0-9, _ or -' })
   locationId!: string;
 
