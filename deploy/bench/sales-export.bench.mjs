@@ -1,0 +1,439 @@
+#!/usr/bin/env node
+// Benchmark: sales-export ingest and backfill.
+//   npm run bench:sales-export   (needs `npm run infra -- up`; builds first)
+// 1. Ingest: BENCH_EVENTS (200,000) checkout events are on the topic before the service starts;
+//    events/s from service ready to the last sale stored, beside two ceilings measured on the same
+//    topic in the same run: Kafka's own ConsumerPerformance (kafka-tools) and a kafkajs consumer
+//    that does nothing with the records.
+// 2. Backfill: BENCH_DAYS (365) days of history, exported once the company is activated, against
+//    the sandbox with latency and a rate limit; days/s, time, Tripletex calls per exported day.
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import {
+  CONSUMER,
+  DATABASE_URL,
+  freshSchema,
+  KAFKA_BROKERS,
+  machine,
+  peakMemoryMb,
+  require,
+  root,
+  sleep,
+  start,
+  startSandbox,
+  writeResults,
+} from './bench-kit.mjs';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const DAYS = Number(process.env.BENCH_DAYS ?? 365);
+const PER_DAY = Number(process.env.BENCH_CHECKOUTS_PER_DAY ?? 5);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
+const RATE_LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 10); // requests per second per token
+const TOPIC = 'pos.checkout.completed.v1';
+const { Kafka, logLevel, Partitioners } = require('kafkajs');
+const { SecretBox, osloToday, addDays } = require(`${root}libs/platform/dist/index.js`);
+const { createDataSource } = require(`${root}services/sales-export/dist/database/setup.js`);
+
+const kafka = new Kafka({ brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+const admin = kafka.admin();
+const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+const today = osloToday();
+const keys = `bench:${randomBytes(32).toString('base64')}`;
+const box = SecretBox.fromConfig(keys, 'bench');
+
+function checkout(companyId, locationId, day, i) {
+  const a = 5000 + (i % 97) * 100;
+  const b = 3000 + (i % 13) * 50;
+  const cash = i % 4 === 0;
+  const rounding = cash ? (i % 3) - 1 : 0;
+  const tip = i % 5 === 0 ? 1000 : 0;
+  const amount = a + 2 * b + tip + rounding;
+  const minute = String(i % 60).padStart(2, '0');
+  return JSON.stringify({
+    eventId: randomUUID(),
+    schemaVersion: 1,
+    companyId,
+    locationId,
+    registerId: 'kasse-1',
+    receiptNumber: String(100000 + i),
+    kind: 'SALE',
+    completedAt: `${day}T${String(10 + (i % 12)).padStart(2, '0')}:${minute}:00+01:00`,
+    currency: 'NOK',
+    lines: [
+      {
+        lineId: '1',
+        articleId: 'a1',
+        description: 'Dagens',
+        productGroupId: 'food',
+        quantity: 1,
+        unitPriceGross: a,
+        discountGross: 0,
+        totalGross: a,
+        vatRate: 25,
+        takeaway: false,
+      },
+      {
+        lineId: '2',
+        articleId: 'a2',
+        description: 'Kaffe',
+        productGroupId: 'drinks',
+        quantity: 2,
+        unitPriceGross: b,
+        discountGross: 0,
+        totalGross: 2 * b,
+        vatRate: 15,
+        takeaway: true,
+      },
+    ],
+    payments: [{ paymentMethodId: cash ? 'cash' : 'card', method: cash ? 'CASH' : 'CARD', amount }],
+    tip,
+    rounding,
+  });
+}
+
+async function accountIds(sandbox, company) {
+  const session = await (
+    await fetch(
+      `${sandbox.url}/v2/token/session/:create?consumerToken=${CONSUMER}&employeeToken=${company.employeeToken}&expirationDate=${addDays(today, 2)}`,
+      { method: 'PUT' },
+    )
+  ).json();
+  const auth = `Basic ${Buffer.from(`0:${session.value.token}`).toString('base64')}`;
+  const page = await (
+    await fetch(
+      `${sandbox.url}/v2/ledger/account?number=1900,1579,2910,3000,3001,7740&fields=id,number`,
+      {
+        headers: { authorization: auth },
+      },
+    )
+  ).json();
+  return Object.fromEntries(page.values.map((a) => [a.number, a.id]));
+}
+
+async function publishConfig(companyId, company, ids, status, version) {
+  const acc = (n) => ({ accountId: ids[n], accountNumber: n });
+  await producer.send({
+    topic: 'integration.config.v1',
+    acks: -1,
+    messages: [
+      {
+        key: companyId,
+        value: JSON.stringify({
+          eventId: randomUUID(),
+          schemaVersion: 1,
+          companyId,
+          version,
+          status,
+          changedAt: new Date().toISOString(),
+          startDate: addDays(today, -DAYS - 1),
+          dayCutoffHour: 4,
+          tripletex: {
+            companyId: company.companyId,
+            employeeToken: box.seal(company.employeeToken, companyId),
+          },
+          mappings: {
+            paymentMethods: [
+              { paymentMethodId: 'cash', ...acc(1900) },
+              { paymentMethodId: 'card', ...acc(1579) },
+            ],
+            productGroups: [
+              { productGroupId: 'food', takeaway: false, vatRate: 25, ...acc(3000) },
+              { productGroupId: 'drinks', takeaway: true, vatRate: 15, ...acc(3001) },
+            ],
+            otherEvents: [
+              { event: 'TIPS', ...acc(2910) },
+              { event: 'ROUNDING', ...acc(7740) },
+            ],
+          },
+          invoicing: {
+            enabled: false,
+            sendToCustomer: false,
+            collective: { enabled: false, cadence: 'MONTHLY' },
+          },
+          salesExport: { sendToLedger: true, graceMinutes: 30 },
+        }),
+      },
+    ],
+  });
+}
+
+async function produceAll(messages) {
+  const started = Date.now();
+  for (let i = 0; i < messages.length; i += 2000) {
+    await producer.send({ topic: TOPIC, acks: -1, messages: messages.slice(i, i + 2000) });
+  }
+  return (Date.now() - started) / 1000;
+}
+
+async function until(what, check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+async function topicRecords() {
+  const offsets = await admin.fetchTopicOffsets(TOPIC);
+  return offsets.reduce((s, o) => s + Number(o.high) - Number(o.low), 0);
+}
+
+/** Kafka's own ConsumerPerformance reading `records` records of the topic from the start. */
+function kafkaConsumerCeiling(records) {
+  const libs = `${root}.cache/kafka/libs`;
+  if (!existsSync(libs)) return null;
+  const out = execFileSync(
+    'java',
+    [
+      '-Xmx512m',
+      `-Dlog4j.configuration=file:${root}.cache/kafka/tools-log4j.properties`,
+      '-cp',
+      `${libs}/*`,
+      'org.apache.kafka.tools.ConsumerPerformance',
+      '--bootstrap-server',
+      KAFKA_BROKERS,
+      '--topic',
+      TOPIC,
+      '--messages',
+      String(records),
+      '--group',
+      `perf-${randomUUID()}`,
+      '--timeout',
+      '120000',
+    ],
+    { encoding: 'utf8' },
+  );
+  const lines = out.trim().split('\n');
+  const header = lines.findIndex((l) => l.startsWith('start.time'));
+  const names = lines[header].split(',').map((s) => s.trim());
+  const values = lines[header + 1].split(',').map((s) => s.trim());
+  const row = Object.fromEntries(names.map((n, i) => [n, values[i]]));
+  return {
+    records: Number(row['data.consumed.in.nMsg']),
+    mbPerSecond: Number(row['MB.sec']),
+    recordsPerSecond: Number(row['nMsg.sec']),
+    fetchRecordsPerSecond: Number(row['fetch.nMsg.sec']),
+  };
+}
+
+/** A kafkajs consumer that reads `records` records with eachBatch and does nothing with them. */
+async function kafkajsCeiling(records) {
+  const consumer = kafka.consumer({
+    groupId: `bench-noop-${randomUUID()}`,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+  let seen = 0;
+  let first;
+  let last;
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      first ??= Date.now();
+      seen += batch.messages.length;
+      last = Date.now();
+    },
+  });
+  await until('the kafkajs consumer', () => seen >= records, 300_000);
+  await consumer.disconnect();
+  return { records: seen, recordsPerSecond: Math.round(seen / ((last - first) / 1000)) };
+}
+
+const sandbox = await startSandbox();
+let service;
+let store;
+await admin.connect();
+await producer.connect();
+try {
+  const companyA = `bench-a-${randomBytes(3).toString('hex')}`;
+  const companyB = `bench-b-${randomBytes(3).toString('hex')}`;
+  const tripletexA = await sandbox.op('POST', 'companies', { name: 'Ingest Benchmark AS' });
+  const tripletexB = await sandbox.op('POST', 'companies', { name: 'Backfill Benchmark AS' });
+  const idsA = await accountIds(sandbox, tripletexA);
+  const idsB = await accountIds(sandbox, tripletexB);
+  // Inactive while the sales come in: the ingest is measured on its own.
+  await publishConfig(companyA, tripletexA, idsA, 'INACTIVE', 1);
+  await publishConfig(companyB, tripletexB, idsB, 'INACTIVE', 1);
+
+  const locations = ['oslo', 'bergen', 'trondheim', 'stavanger'];
+  const ingestDays = 50;
+  const messages = Array.from({ length: EVENTS }, (_, i) => ({
+    key: companyA,
+    value: checkout(
+      companyA,
+      locations[i % 4],
+      addDays(today, -2 - (Math.floor(i / 4) % ingestDays)),
+      i,
+    ),
+  }));
+  const produceSeconds = await produceAll(messages);
+  const backfillMessages = [];
+  for (let d = 0; d < DAYS; d++) {
+    for (let j = 0; j < PER_DAY; j++)
+      backfillMessages.push({
+        key: companyB,
+        value: checkout(companyB, 'oslo', addDays(today, -DAYS - 1 + d), d * PER_DAY + j),
+      });
+  }
+  await produceAll(backfillMessages);
+  const records = await topicRecords();
+
+  const env = {
+    LOG_LEVEL: 'warn',
+    KAFKA_BROKERS,
+    KAFKA_GROUP_ID: `bench-${randomUUID()}`,
+    AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEYS: keys,
+    ENCRYPTION_ACTIVE_KEY_ID: 'bench',
+    TRIPLETEX_BASE_URL: `${sandbox.url}/v2`,
+    TRIPLETEX_CONSUMER_TOKEN: CONSUMER,
+    OUTBOX_POLL_INTERVAL_MS: '100',
+    EXPORT_POLL_MS: '200',
+  };
+  store = await freshSchema('bench_sales_export', createDataSource, env);
+  const serviceStarted = Date.now();
+  service = await start(`${root}services/sales-export/dist/main.js`, {
+    ...env,
+    DATABASE_URL,
+    DATABASE_SCHEMA: store.schema,
+  });
+  const ready = Date.now();
+  const count = async (companyId) =>
+    Number(
+      (await store.db.query('SELECT count(*) AS n FROM sales WHERE company_id = $1', [companyId]))
+        .rows[0].n,
+    );
+  const ingested = await until(
+    'the ingest',
+    async () => ((await count(companyA)) >= EVENTS ? Date.now() : 0),
+    900_000,
+  );
+  await until(
+    'the backfill history',
+    async () => (await count(companyB)) >= DAYS * PER_DAY,
+    300_000,
+  );
+  const consumed = Number(
+    (await store.db.query('SELECT count(*) AS n FROM processed_events')).rows[0].n,
+  );
+  const ingestSeconds = (ingested - ready) / 1000;
+  const ingestMemoryMb = peakMemoryMb(service.child.pid);
+
+  const kafkaCeiling = kafkaConsumerCeiling(records);
+  const kafkajs = await kafkajsCeiling(records);
+
+  // Backfill: every day closed (they are in the past), then the company is activated.
+  await until(
+    'the days to close',
+    async () =>
+      Number(
+        (
+          await store.db.query(
+            `SELECT count(*) AS n FROM days WHERE company_id = $1 AND status = 'CLOSED'`,
+            [companyB],
+          )
+        ).rows[0].n,
+      ) >= DAYS,
+    120_000,
+  );
+  await sandbox.op('PUT', 'controls', {
+    latencyMs: LATENCY_MS,
+    rateLimit: { limit: RATE_LIMIT, windowSeconds: 1, omitResetHeaderRatio: 0.2 },
+  });
+  const before = (await sandbox.op('GET', `requests?companyId=${tripletexB.companyId}`)).requests
+    .length;
+  const backfillStarted = Date.now();
+  await publishConfig(companyB, tripletexB, idsB, 'ACTIVE', 2);
+  const posted = async () =>
+    Number(
+      (
+        await store.db.query(
+          `SELECT count(*) AS n FROM days WHERE company_id = $1 AND status = 'POSTED'`,
+          [companyB],
+        )
+      ).rows[0].n,
+    );
+  await until('the backfill', async () => (await posted()) >= DAYS, 3_600_000);
+  const backfillSeconds = (Date.now() - backfillStarted) / 1000;
+  const requests = (
+    await sandbox.op('GET', `requests?companyId=${tripletexB.companyId}`)
+  ).requests.slice(before);
+  const ledger = await sandbox.op('GET', `companies/${tripletexB.companyId}/ledger`);
+  const peakMb = peakMemoryMb(service.child.pid);
+  const calls = requests.length;
+  const refused429 = requests.filter((r) => r.status === 429).length;
+
+  const result = {
+    measuredAt: new Date().toISOString(),
+    machine: machine(),
+    ingest: {
+      events: EVENTS,
+      recordsOnTopic: records,
+      recordsConsumed: consumed,
+      produceSeconds: +produceSeconds.toFixed(1),
+      serviceStartSeconds: +((ready - serviceStarted) / 1000).toFixed(1),
+      seconds: +ingestSeconds.toFixed(1),
+      eventsPerSecond: Math.round(consumed / ingestSeconds),
+      kafkaConsumerPerformance: kafkaCeiling,
+      kafkajsNoopConsumer: kafkajs,
+      peakMemoryMb: ingestMemoryMb,
+    },
+    backfill: {
+      days: DAYS,
+      checkoutsPerDay: PER_DAY,
+      sandbox: { latencyMs: LATENCY_MS, rateLimitPerSecond: RATE_LIMIT },
+      seconds: +backfillSeconds.toFixed(1),
+      daysPerSecond: +(DAYS / backfillSeconds).toFixed(2),
+      vouchers: ledger.vouchers.length,
+      tripletexCalls: calls,
+      refused429,
+      tripletexCallsPerDay: +(calls / DAYS).toFixed(2),
+      tripletexCallsByOperation: requests.reduce(
+        (m, r) => ({ ...m, [r.operationId ?? r.path]: (m[r.operationId ?? r.path] ?? 0) + 1 }),
+        {},
+      ),
+    },
+    peakMemoryMb: peakMb,
+  };
+  const i = result.ingest;
+  const b = result.backfill;
+  writeResults(
+    'sales-export',
+    result,
+    [
+      '# sales-export: ingest and backfill benchmark',
+      '',
+      `Measured ${result.measuredAt} on ${result.machine.cpus} cores (${result.machine.model}), Node ${result.machine.node}; Kafka, PostgreSQL, the sandbox and the service share the machine.`,
+      '',
+      '| measure | value |',
+      '|---|---|',
+      `| checkout events ingested (on the topic before the service started; ${i.recordsConsumed} consumed in all, ${i.recordsOnTopic} on the topic) | ${EVENTS} in ${i.seconds} s |`,
+      `| **ingest throughput** (stored as sales and days, idempotent, chunks of 500 per transaction) | **${i.eventsPerSecond} events/s** |`,
+      `| ceiling: Kafka ConsumerPerformance, same topic, same run | ${i.kafkaConsumerPerformance ? `${i.kafkaConsumerPerformance.recordsPerSecond} records/s (${i.kafkaConsumerPerformance.mbPerSecond} MB/s)` : 'n/a'} |`,
+      `| ceiling: kafkajs consumer doing nothing, same topic | ${i.kafkajsNoopConsumer.recordsPerSecond} records/s |`,
+      `| producing the events (kafkajs, acks=all, batches of 2,000) | ${i.produceSeconds} s |`,
+      `| service peak memory after the ingest (VmHWM) | ${i.peakMemoryMb} MB |`,
+      `| backfill: days exported (${PER_DAY} checkouts a day, one location) | ${b.days} days, ${b.vouchers} vouchers |`,
+      `| Tripletex (sandbox): latency per call / rate limit | ${LATENCY_MS} ms / ${RATE_LIMIT} requests/s per token (20 % of 429s without X-Rate-Limit-Reset) |`,
+      `| **backfill time** | **${b.seconds} s** (${b.daysPerSecond} days/s; ceiling ${RATE_LIMIT} calls/s ÷ ${b.tripletexCallsPerDay} calls per day = ${(RATE_LIMIT / b.tripletexCallsPerDay).toFixed(2)} days/s) |`,
+      `| Tripletex calls (429s among them) | ${b.tripletexCalls} (${b.refused429}): ${Object.entries(
+        b.tripletexCallsByOperation,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')} |`,
+      `| **Tripletex calls per exported day** | **${b.tripletexCallsPerDay}** |`,
+      `| service peak memory overall (VmHWM) | ${peakMb} MB |`,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  service?.child.kill('SIGTERM');
+  sandbox.child.kill('SIGTERM');
+  await producer.disconnect().catch(() => undefined);
+  await admin.disconnect().catch(() => undefined);
+  await sleep(1500);
+  await store?.drop();
+}
