@@ -81,7 +81,7 @@ function mappings(ids: Record<number, number>, options: { vipps?: boolean } = {}
 
 async function publishConfig(
   s: Pick<Setup, 'companyId' | 'tripletex' | 'accounts'>,
-  options: { startDate?: string; vipps?: boolean; status?: string } = {},
+  options: { startDate?: string; vipps?: boolean; status?: string; sendToLedger?: boolean } = {},
 ) {
   configVersion += 1;
   await kafka.produce(Topics.IntegrationConfigV1, [
@@ -106,7 +106,7 @@ async function publishConfig(
           sendToCustomer: false,
           collective: { enabled: false, cadence: 'MONTHLY' },
         },
-        salesExport: { sendToLedger: true, graceMinutes: 30 },
+        salesExport: { sendToLedger: options.sendToLedger ?? true, graceMinutes: 30 },
       },
     },
   ]);
@@ -120,7 +120,9 @@ async function publishConfig(
   });
 }
 
-async function company(options: { startDate?: string; vipps?: boolean } = {}): Promise<Setup> {
+async function company(
+  options: { startDate?: string; vipps?: boolean; sendToLedger?: boolean } = {},
+): Promise<Setup> {
   const companyId = uniqueName('co');
   const tripletex = await sandbox.createCompany({ name: `Kafé ${companyId}` });
   const s = { companyId, tripletex, accounts: await accountIds(tripletex) };
@@ -203,9 +205,9 @@ beforeAll(async () => {
   await ds.runMigrations();
   await ds.destroy();
   kafka = new TestKafka();
-  events = await kafka.collect([Topics.DayStatusV1, deadLetterTopic(Topics.CheckoutCompletedV1)]);
   service = await SpawnedService.start(MAIN, env);
-  await service.ready();
+  await service.ready(); // it has created its topics (a fresh broker has none)
+  events = await kafka.collect([Topics.DayStatusV1, deadLetterTopic(Topics.CheckoutCompletedV1)]);
 });
 
 afterAll(async () => {
@@ -406,6 +408,24 @@ describe('the daily voucher', () => {
     await finalStatus(s.companyId, day, 'POSTED');
     expect(await vouchersIn(s.tripletex.companyId)).toHaveLength(1);
     expect((await api(s.companyId, '/gaps')).body.count).toBe(0);
+  });
+
+  it('leaves the voucher for a bookkeeper to approve when the company asks for that', async () => {
+    const s = await company({ sendToLedger: false });
+    const day = daysAgo(12);
+    await checkouts([
+      aCheckout({
+        companyId: s.companyId,
+        completedAt: at(day),
+        lines: [{ unitPriceGross: 4200 }],
+      }),
+    ]);
+    const posted = await finalStatus(s.companyId, day, 'POSTED');
+    expect(posted.voucher).toMatchObject({ sentToLedger: false, kind: 'ORIGINAL' });
+    expect(posted.voucher.number).toBeUndefined();
+    const [voucher] = await vouchersIn(s.tripletex.companyId);
+    expect(voucher).toMatchObject({ number: 0, tempNumber: expect.any(Number) });
+    expect(voucher.tempNumber).toBeGreaterThan(0);
   });
 
   it('exports nothing before the start date', async () => {

@@ -1,4 +1,9 @@
-import { backoff, headersToStrings, isDatabaseUnavailable } from '../index';
+import {
+  backoff,
+  headersToStrings,
+  isDatabaseUnavailable,
+  isTransientDatabaseError,
+} from '../index';
 
 describe(isDatabaseUnavailable.name, () => {
   it.each([
@@ -44,4 +49,21 @@ describe(headersToStrings.name, () => {
       }),
     ).toEqual({ 'correlation-id': 'abc', multi: 'first' });
   });
+});
+
+describe(isTransientDatabaseError.name, () => {
+  it.each([
+    [{ code: '40P01', message: 'deadlock detected' }],
+    [{ code: '40001', message: 'could not serialize access due to concurrent update' }],
+    [{ message: 'query failed', driverError: { code: '55P03' } }],
+  ])('retries %p instead of dead-lettering the event', (error) => {
+    expect(isTransientDatabaseError(error)).toBe(true);
+  });
+
+  it.each([[{ code: '23505' }], [{ code: '22P02' }], [new Error('bad')], [null]])(
+    'leaves %p to the usual handling',
+    (error) => {
+      expect(isTransientDatabaseError(error)).toBe(false);
+    },
+  );
 });

@@ -69,6 +69,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
+ * A conflict between concurrent transactions (serialization failure, deadlock, lock not
+ * available): nothing is wrong with the event, and trying again succeeds.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && ['40001', '40P01', '55P03'].includes(e.code)) return true;
+  return e.driverError !== undefined && isTransientDatabaseError(e.driverError);
+}
+
+/**
  * Idempotent consumption. For each record: parse it (a contract violation is dead-lettered at
  * once, it can never succeed); apply the effect and the processed-event row in one transaction (a
  * redelivery finds the row and does nothing); retry transient failures with backoff and keep the
@@ -225,7 +236,7 @@ export class Inbox implements BeforeApplicationShutdown {
           );
           throw error;
         }
-        if (!isRetriable(error)) {
+        if (!isRetriable(error) && !isTransientDatabaseError(error)) {
           await this.deadLetters.publish(message, {
             code: codeOf(error, 'REJECTED'),
             message: describeError(error),
