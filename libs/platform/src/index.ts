@@ -19,3 +19,4 @@ export * from './security/secret-box';
 export * from './security/backoffice-auth';
 export * from './security/security.module';
 export * from './time/business-day';
+export * from './metrics/metrics';

@@ -309,6 +309,31 @@ describe('the daily voucher', () => {
     });
     const preview = await api(s.companyId, `/days/oslo-sentrum/${day}/preview`);
     expect(preview.body).toMatchObject({ kind: null, voucher: null, sales: 3 });
+
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    const value = (pattern: RegExp) => Number(pattern.exec(metrics)?.[1] ?? NaN);
+    expect(
+      value(/^pos_sales_export_days_total\{outcome="POSTED",service="sales-export"\} (\d+)$/m),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(/^pos_sales_export_vouchers_total\{kind="ORIGINAL",service="sales-export"\} (\d+)$/m),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(
+        /^pos_tripletex_requests_total\{method="POST",path="\/ledger\/voucher",status="201",service="sales-export"\} (\d+)$/m,
+      ),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(
+        /^pos_events_consumed_total\{topic="pos\.checkout\.completed\.v1",outcome="processed",service="sales-export"\} (\d+)$/m,
+      ),
+    ).toBeGreaterThanOrEqual(4);
+    expect(metrics).toMatch(
+      new RegExp(
+        `^pos_kafka_consumer_lag\\{group="${env.KAFKA_GROUP_ID}-checkouts",topic="pos\\.checkout\\.completed\\.v1",partition="\\d+",service="sales-export"\\} \\d+$`,
+        'm',
+      ),
+    );
   });
 
   it('posts a correction voucher for a sale that arrives after its day was exported', async () => {

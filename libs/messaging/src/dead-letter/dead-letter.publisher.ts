@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { deadLetterTopic, Problem } from '@pos-tripletex/contracts';
+import { counter } from '@pos-tripletex/platform';
 import { KafkaClient } from '../kafka/kafka-client';
 import type { ReceivedMessage } from '../inbox/received-message';
 
@@ -24,6 +25,12 @@ export const DeadLetterHeaders = {
 } as const;
 
 const MAX_HEADER_CHARS = 64 * 1024;
+
+const deadLettered = counter({
+  name: 'pos_dead_letters_total',
+  help: 'Records parked on a dead-letter topic, by original topic and error code',
+  labelNames: ['topic', 'code'] as const,
+});
 
 /**
  * Parks a record on `<topic>.dlq`: the original key and value bytes unchanged (so it can be
@@ -64,6 +71,7 @@ export class DeadLetterPublisher {
         ],
       },
     ]);
+    deadLettered.inc({ topic: message.topic, code: reason.code });
     this.logger.warn(
       {
         topic: message.topic,

@@ -7,7 +7,7 @@ import {
   parseEvent,
   Problem,
 } from '@pos-tripletex/contracts';
-import { describeError, isRetriable } from '@pos-tripletex/platform';
+import { counter, describeError, isRetriable } from '@pos-tripletex/platform';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
@@ -16,6 +16,12 @@ import { MESSAGING_SETTINGS } from '../kafka/kafka-client';
 import { fromKafkaContext, ReceivedMessage } from './received-message';
 
 export type InboxOutcome = 'processed' | 'duplicate' | 'dead-lettered';
+
+const consumed = counter({
+  name: 'pos_events_consumed_total',
+  help: 'Records consumed, by topic and outcome (processed, duplicate, dead-lettered)',
+  labelNames: ['topic', 'outcome'] as const,
+});
 
 /** A parsed event with the record it came in. */
 export interface Received<T> {
@@ -127,6 +133,21 @@ export class Inbox implements BeforeApplicationShutdown {
     handler: BatchInboxHandler<T>,
   ): Promise<BatchOutcome> {
     const outcome: BatchOutcome = { processed: 0, duplicates: 0, deadLettered: 0 };
+    try {
+      return await this.applyBatch(messages, handler, outcome);
+    } finally {
+      const topic = messages[0]?.topic ?? 'unknown';
+      consumed.inc({ topic, outcome: 'processed' }, outcome.processed);
+      consumed.inc({ topic, outcome: 'duplicate' }, outcome.duplicates);
+      consumed.inc({ topic, outcome: 'dead-lettered' }, outcome.deadLettered);
+    }
+  }
+
+  private async applyBatch<T>(
+    messages: ReceivedMessage[],
+    handler: BatchInboxHandler<T>,
+    outcome: BatchOutcome,
+  ): Promise<BatchOutcome> {
     const good: Received<T>[] = [];
     const seen = new Set<string>();
     for (const message of messages) {
@@ -177,7 +198,7 @@ export class Inbox implements BeforeApplicationShutdown {
       );
     }
     for (const { event, message } of good) {
-      const one = await this.process(message, {
+      const one = await this.processOne(message, {
         consumer,
         parse: () => ({ ok: true, event }),
         eventId: (e) => handler.eventId(e),
@@ -202,6 +223,15 @@ export class Inbox implements BeforeApplicationShutdown {
   }
 
   async process<T>(message: ReceivedMessage, handler: InboxHandler<T>): Promise<InboxOutcome> {
+    const outcome = await this.processOne(message, handler);
+    consumed.inc({ topic: message.topic, outcome });
+    return outcome;
+  }
+
+  private async processOne<T>(
+    message: ReceivedMessage,
+    handler: InboxHandler<T>,
+  ): Promise<InboxOutcome> {
     const parsed = handler.parse(message.value);
     if (!parsed.ok) {
       await this.deadLetterViolation(message, parsed.problems);

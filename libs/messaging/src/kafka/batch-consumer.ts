@@ -3,7 +3,7 @@ import { ReadinessRegistry } from '@pos-tripletex/platform';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { headersToStrings, ReceivedMessage } from '../inbox/received-message';
 import { createKafka, KafkaSettings } from './kafka-config';
-import { MESSAGING_SETTINGS } from './kafka-client';
+import { KafkaClient, MESSAGING_SETTINGS } from './kafka-client';
 
 export interface BatchConsumerOptions {
   /** Consumer group; its own, not the group of the service's Nest transport. */
@@ -52,6 +52,7 @@ export class BatchConsumers implements BeforeApplicationShutdown {
   constructor(
     @Inject(MESSAGING_SETTINGS) private readonly settings: KafkaSettings,
     private readonly readiness: ReadinessRegistry,
+    private readonly kafkaClient: KafkaClient,
   ) {}
 
   async start(options: BatchConsumerOptions): Promise<Consumer> {
@@ -95,6 +96,7 @@ export class BatchConsumers implements BeforeApplicationShutdown {
       },
     });
     this.consumers.push(consumer);
+    this.kafkaClient.trackLag(options.groupId);
     this.readiness.register({
       name: `kafka-consumer:${options.groupId}`,
       check: () => {

@@ -1,12 +1,35 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { deadLetterTopic, topicSpec } from '@pos-tripletex/contracts';
-import { ReadinessRegistry } from '@pos-tripletex/platform';
+import { gauge, ReadinessRegistry } from '@pos-tripletex/platform';
 import { Admin, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { createKafka, KafkaSettings } from './kafka-config';
 import { ensureTopics } from './topics';
 
 export const MESSAGING_SETTINGS = Symbol('MESSAGING_SETTINGS');
 export const MESSAGING_TOPICS = Symbol('MESSAGING_TOPICS');
+
+interface LagRow {
+  group: string;
+  topic: string;
+  partition: string;
+  lag: number;
+}
+
+const lagSources = new Set<() => Promise<LagRow[]>>();
+
+gauge({
+  name: 'pos_kafka_consumer_lag',
+  help: 'Records on the topic not yet committed by the consumer group, by group, topic and partition',
+  labelNames: ['group', 'topic', 'partition'] as const,
+  async collect() {
+    this.reset();
+    for (const source of lagSources) {
+      for (const row of await source().catch(() => [])) {
+        this.set({ group: row.group, topic: row.topic, partition: row.partition }, row.lag);
+      }
+    }
+  },
+});
 
 /** Topics a service uses: it consumes some (their dead-letter topics come along) and produces some. */
 export interface TopicUsage {
@@ -25,6 +48,9 @@ export class KafkaClient implements OnModuleInit, OnApplicationShutdown {
   private readonly kafka: Kafka;
   private readonly admin: Admin;
   private readonly producer: Producer;
+  private readonly lagGroups = new Set<string>();
+  private lagCache?: { at: number; rows: Promise<LagRow[]> };
+  private readonly lagSource = () => this.consumerLag();
 
   constructor(
     @Inject(MESSAGING_SETTINGS) readonly settings: KafkaSettings,
@@ -51,6 +77,8 @@ export class KafkaClient implements OnModuleInit, OnApplicationShutdown {
       ...this.topics.consumes.map(deadLetterTopic),
     ]);
     await this.producer.connect();
+    this.trackLag(this.settings.groupId);
+    lagSources.add(this.lagSource);
     this.readiness.register({
       name: 'kafka',
       check: async () => {
@@ -61,6 +89,7 @@ export class KafkaClient implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    lagSources.delete(this.lagSource);
     await this.producer.disconnect().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
   }
@@ -80,6 +109,42 @@ export class KafkaClient implements OnModuleInit, OnApplicationShutdown {
       })),
     );
     if (created.length > 0) this.logger.log(`created topics: ${created.join(', ')}`);
+  }
+
+  /** Reports this consumer group's lag on GET /metrics (`pos_kafka_consumer_lag`). */
+  trackLag(groupId: string): void {
+    this.lagGroups.add(groupId);
+  }
+
+  /** Lag of the tracked groups on every topic they have committed offsets for (cached 5 s). */
+  consumerLag(): Promise<LagRow[]> {
+    if (this.lagCache && Date.now() - this.lagCache.at < 5000) return this.lagCache.rows;
+    const rows = (async () => {
+      const out: LagRow[] = [];
+      const ends = new Map<string, Map<number, number>>();
+      for (const group of this.lagGroups) {
+        for (const t of await this.admin.fetchOffsets({ groupId: group })) {
+          if (!ends.has(t.topic)) {
+            const offsets = await this.admin.fetchTopicOffsets(t.topic);
+            ends.set(t.topic, new Map(offsets.map((o) => [o.partition, Number(o.high)])));
+          }
+          for (const p of t.partitions) {
+            const committed = Number(p.offset);
+            if (committed < 0) continue;
+            const high = ends.get(t.topic)?.get(p.partition) ?? committed;
+            out.push({
+              group,
+              topic: t.topic,
+              partition: String(p.partition),
+              lag: high - committed,
+            });
+          }
+        }
+      }
+      return out;
+    })();
+    this.lagCache = { at: Date.now(), rows };
+    return rows;
   }
 
   /** Sends and waits for every in-sync replica to have the records. */

@@ -5,12 +5,18 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { describeError } from '@pos-tripletex/platform';
+import { counter, describeError } from '@pos-tripletex/platform';
 import { Message } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { KafkaClient, MESSAGING_SETTINGS } from '../kafka/kafka-client';
 import { KafkaSettings } from '../kafka/kafka-config';
+
+const published = counter({
+  name: 'pos_events_published_total',
+  help: 'Events published from the outbox, by topic',
+  labelNames: ['topic'] as const,
+});
 
 const BATCH_SIZE = 500;
 const RETENTION_DAYS = 7;
@@ -81,6 +87,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       );
       if (rows.length === 0) return 0;
       await this.kafka.send(groupByTopic(rows));
+      for (const row of rows) published.inc({ topic: row.topic });
       await tx.query('UPDATE outbox_messages SET sent_at = now() WHERE id = ANY($1::bigint[])', [
         rows.map((r) => r.id),
       ]);

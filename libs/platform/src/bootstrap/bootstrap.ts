@@ -1,3 +1,4 @@
+import { enableDefaultMetrics } from '../metrics/metrics';
 import { INestApplication, Type } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
 import { ConfigService } from '@nestjs/config';
@@ -45,6 +46,7 @@ export interface RunningService {
  */
 export async function startService(options: ServiceAppOptions): Promise<RunningService> {
   loadEnv(options.env, options.service);
+  enableDefaultMetrics(options.service);
   const module = await options.module();
   const app = await NestFactory.create<NestExpressApplication>(module, {
     bufferLogs: true,

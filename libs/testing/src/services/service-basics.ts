@@ -93,6 +93,15 @@ export function describeServiceBasics(spec: ServiceSpec): void {
       }
     });
 
+    it('serves Prometheus metrics, labelled with the service', async () => {
+      const res = await fetch(`${running!.url}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/plain');
+      const text = await res.text();
+      expect(text).toContain(`process_cpu_user_seconds_total{service="${spec.name}"}`);
+      expect(text).toMatch(/^# TYPE nodejs_eventloop_lag_seconds gauge$/m);
+    });
+
     if (spec.infrastructure) {
       const infra = spec.infrastructure;
 

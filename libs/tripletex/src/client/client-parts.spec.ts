@@ -126,3 +126,16 @@ describe(SessionTokens.name, () => {
     expect(await tokens.get('c1', 'e')).not.toBe(first);
   });
 });
+
+describe('pathTemplate', () => {
+  it('replaces ids so each operation is one metrics series', () => {
+    const { pathTemplate } =
+      jest.requireActual<typeof import('./tripletex-http')>('./tripletex-http');
+    expect(pathTemplate('/ledger/voucher/123/:reverse')).toBe('/ledger/voucher/{id}/:reverse');
+    expect(pathTemplate('/customer/42')).toBe('/customer/{id}');
+    expect(pathTemplate('/ledger/voucher/>externalVoucherNumber')).toBe(
+      '/ledger/voucher/>externalVoucherNumber',
+    );
+    expect(pathTemplate('/token/session/:create')).toBe('/token/session/:create');
+  });
+});

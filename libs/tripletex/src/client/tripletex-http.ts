@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { secrets } from '@pos-tripletex/platform';
+import { counter, histogram, secrets } from '@pos-tripletex/platform';
 import axios, { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -15,6 +15,21 @@ import { CompanyCredentials, TripletexClientOptions, TripletexLogger } from './o
 import { backoffDelay, DEFAULT_RETRY, rateLimitDelay, RetryPolicy } from './retry-policy';
 import { Semaphore } from './semaphore';
 import { SessionTokens } from './session-tokens';
+
+const calls = counter({
+  name: 'pos_tripletex_requests_total',
+  help: 'Tripletex API calls, by method, path (ids as {id}) and status (0: no response)',
+  labelNames: ['method', 'path', 'status'] as const,
+});
+const latency = histogram({
+  name: 'pos_tripletex_request_duration_seconds',
+  help: 'Tripletex API call duration, by method and path (ids as {id})',
+  labelNames: ['method', 'path'] as const,
+  buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+});
+
+/** `/ledger/voucher/123/:reverse` → `/ledger/voucher/{id}/:reverse`: one series per operation. */
+export const pathTemplate = (path: string): string => path.replace(/\/\d+(?=\/|$)/g, '/{id}');
 
 export type QueryValue =
   string | number | boolean | undefined | null | readonly (string | number)[];
@@ -297,6 +312,9 @@ export class TripletexHttp {
         requestId: headerString(res, 'x-tlx-request-id'),
       };
       const text = `Tripletex ${request.method} ${request.path} → ${res?.status ?? 'no response'} in ${durationMs} ms`;
+      const path = pathTemplate(request.path);
+      calls.inc({ method: request.method, path, status: String(res?.status ?? 0) });
+      latency.observe({ method: request.method, path }, durationMs / 1000);
       if (res && res.status < 400) this.logger.log(line, text);
       else this.logger.warn(line, text);
     }

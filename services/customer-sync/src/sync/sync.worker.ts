@@ -1,8 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { describeError } from '@pos-tripletex/platform';
+import { counter, describeError } from '@pos-tripletex/platform';
 import { DataSource } from 'typeorm';
 import { SyncService } from './sync.service';
+
+const runs = counter({
+  name: 'pos_customer_sync_runs_total',
+  help: 'Customer sync work per company, by kind (subscribe, unsubscribe, full, changed-since) and outcome',
+  labelNames: ['kind', 'outcome'] as const,
+});
 
 /**
  * Runs the synchronisation work that is due: (un)subscribing, full syncs (initial, requested and
@@ -95,16 +101,27 @@ export class SyncWorker implements OnApplicationBootstrap, OnApplicationShutdown
         [`customer-sync:${companyId}`],
       )) as { locked: boolean }[];
       if (!locked) return;
+      let kind: string | undefined;
       try {
         const state = await this.sync.load(companyId);
         if (!state) return;
-        if (state.needsUnsubscription) await this.sync.unsubscribe(state);
-        else if (!state.active) return;
-        else if (state.needsSubscription) await this.sync.subscribe(state);
-        else if (['PENDING', 'RUNNING', 'FAILED'].includes(state.fullSyncStatus))
+        if (state.needsUnsubscription) {
+          kind = 'unsubscribe';
+          await this.sync.unsubscribe(state);
+        } else if (!state.active) return;
+        else if (state.needsSubscription) {
+          kind = 'subscribe';
+          await this.sync.subscribe(state);
+        } else if (['PENDING', 'RUNNING', 'FAILED'].includes(state.fullSyncStatus)) {
+          kind = 'full';
           await this.sync.fullSync(state);
-        else if (state.fullSyncStatus === 'DONE') await this.sync.changedSince(state);
+        } else if (state.fullSyncStatus === 'DONE') {
+          kind = 'changed-since';
+          await this.sync.changedSince(state);
+        }
+        if (kind) runs.inc({ kind, outcome: 'ok' });
       } catch (error) {
+        runs.inc({ kind: kind ?? 'load', outcome: 'failed' });
         await this.sync.failed(companyId, error);
       } finally {
         await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [

@@ -2,12 +2,18 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { ConfigService } from '@nestjs/config';
 import { Topics, TripletexAuthFailedV1 } from '@pos-tripletex/contracts';
 import { Outbox } from '@pos-tripletex/messaging';
-import { describeError } from '@pos-tripletex/platform';
+import { counter, describeError } from '@pos-tripletex/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { InvoiceRequestEntity } from './entities/invoice-request.entity';
 import { InvoiceStatusPublisher } from './invoice-status';
 import { Invoicer, Outcome } from './invoicer';
+
+const outcomes = counter({
+  name: 'pos_invoicing_requests_total',
+  help: 'Invoice request attempts, by outcome (INVOICED, ORDERED, CREDITED, FAILED, RETRY)',
+  labelNames: ['outcome'] as const,
+});
 
 const toOre = (kroner: number | undefined) =>
   kroner === undefined ? null : String(Math.round(kroner * 100));
@@ -140,6 +146,7 @@ export class InvoiceWorker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async record(r: InvoiceRequestEntity, outcome: Outcome): Promise<void> {
+    outcomes.inc({ outcome: outcome.status });
     await this.dataSource.transaction(async (tx) => {
       const row = await tx.getRepository(InvoiceRequestEntity).findOne({
         where: { checkoutEventId: r.checkoutEventId },

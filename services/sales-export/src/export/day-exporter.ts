@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { IntegrationConfigV1, UnmappedItemV1, VoucherKind } from '@pos-tripletex/contracts';
-import { AppError, describeError, SecretBox } from '@pos-tripletex/platform';
+import { AppError, counter, describeError, SecretBox } from '@pos-tripletex/platform';
 import {
   OUTGOING_VAT_NUMBER_BY_RATE,
   TripletexClient,
@@ -25,6 +25,12 @@ import {
   VatTypeInfo,
   vatRatesOf,
 } from './voucher-builder';
+
+const vouchersMade = counter({
+  name: 'pos_sales_export_vouchers_total',
+  help: 'Vouchers put into Tripletex (or found there after a crash), by kind',
+  labelNames: ['kind'] as const,
+});
 
 /** What an export pass came to for a day. */
 export type DayOutcome =
@@ -325,6 +331,7 @@ export class DayExporter {
       postedAt: new Date(),
       lastError: null,
     };
+    vouchersMade.inc({ kind: v.kind });
     await this.dataSource.transaction(async (tx) => {
       await tx.getRepository(VoucherEntity).update({ id: v.id, status: 'PENDING' }, posted);
       if (v.reversesId)

@@ -14,7 +14,7 @@ import {
   TripletexAuthFailedV1,
 } from '@pos-tripletex/contracts';
 import { Outbox } from '@pos-tripletex/messaging';
-import { describeError } from '@pos-tripletex/platform';
+import { counter, describeError } from '@pos-tripletex/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DayExporter, DayOutcome } from './day-exporter';
@@ -22,6 +22,12 @@ import { DayKey } from './day-store';
 import { DayStatusPublisher, StatusDetails } from './day-status';
 import { DayEntity } from './entities/day.entity';
 import { CLOSES_AT_SQL, dayBoundaries } from './day-boundaries';
+
+const dayExports = counter({
+  name: 'pos_sales_export_days_total',
+  help: 'Day export passes, by outcome (POSTED, NOTHING_TO_POST, UNMAPPED, FAILED, RETRY)',
+  labelNames: ['outcome'] as const,
+});
 
 interface DayRow {
   company_id: string;
@@ -192,6 +198,7 @@ export class ExportWorker implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   private async finish(key: DayKey, outcome: DayOutcome): Promise<void> {
+    dayExports.inc({ outcome: outcome.status });
     await this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(DayEntity);
       const day = await repo.findOne({ where: { ...key }, lock: { mode: 'pessimistic_write' } });
