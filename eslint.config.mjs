@@ -36,6 +36,17 @@ function boundaries({ tests }) {
         sourceTag: 'type:feature',
         onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', ...testing],
       },
+      // The end-to-end suites drive the whole system: they may use every library.
+      {
+        sourceTag: 'type:e2e',
+        onlyDependOnLibsWithTags: [
+          'type:testing',
+          'type:util',
+          'type:contracts',
+          'type:data-access',
+          'type:feature',
+        ],
+      },
       {
         sourceTag: 'type:testing',
         onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:data-access'],
@@ -76,7 +87,7 @@ export default tseslint.config(
   },
   {
     // Tests and scripts may print and poke at internals.
-    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/scripts/**/*.ts'],
+    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/scripts/**/*.ts', 'deploy/e2e/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries({ tests: true })],
       'no-console': 'off',

@@ -7,7 +7,7 @@ const { compilerOptions } = require('./tsconfig.base.json');
 const root = __dirname;
 
 // The test targets write jest's JSON results here (--outputFile); jest does not create folders.
-for (const tier of ['unit', 'integration']) {
+for (const tier of ['unit', 'integration', 'e2e']) {
   fs.mkdirSync(path.join(root, '.cache/test-results', tier), { recursive: true });
 }
 
