@@ -85,6 +85,16 @@ it('runs two instances of every service, sharing each consumer group’s partiti
     );
     expect(new Set(held).size).toBe(held.length); // no partition held twice
   }
+  // Every instance is ready, and sees Kafka, its database and Tripletex.
+  for (const instance of system.all()) {
+    const ready = await fetch(`${instance.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { info: unknown }).info).toMatchObject({
+      database: { status: 'up' },
+      kafka: { status: 'up' },
+      tripletex: { status: 'up', reachable: true },
+    });
+  }
   // sales-export reads checkouts in batches with a consumer group of its own.
   const checkoutGroup = `${system.groups.get('sales-export')}-checkouts`;
   const members = await system.sharedWork('sales-export', checkoutGroup);

@@ -163,4 +163,12 @@ export class TripletexServiceEnv extends KafkaServiceEnv {
   @Min(1)
   @IsInt()
   TRIPLETEX_MAX_CONCURRENT_PER_COMPANY: number = 4;
+
+  /**
+   * true: GET /ready answers 503 while Tripletex is unreachable. Default false: /ready reports
+   * it (`tripletex.reachable: false`) but stays 200, because the service still takes events and
+   * answers BackOffice, and retries the Tripletex work once it answers again.
+   */
+  @EnvBoolean()
+  READINESS_REQUIRES_TRIPLETEX: boolean = false;
 }

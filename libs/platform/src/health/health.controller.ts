@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   HealthCheck,
   HealthCheckService,
@@ -32,10 +33,23 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: every registered dependency answers; 503 with the reasons otherwise. */
+  /**
+   * Readiness: every registered dependency answers; otherwise 503 with terminus's body (which
+   * dependency is down and why), not the generic error envelope that would hide it.
+   */
   @Get('ready')
   @HealthCheck()
-  ready() {
+  async ready(@Res({ passthrough: true }) res: Response) {
+    try {
+      return await this.check();
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return error.getResponse();
+    }
+  }
+
+  private check() {
     return this.health.check(
       this.readiness.all().map((c) => async (): Promise<HealthIndicatorResult> => {
         const session = this.indicators.check(c.name);

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { TestSchema } from '../db/test-database';
 import { testInfra, uniqueName } from '../env';
 import { TestKafka } from '../kafka/test-kafka';
-import { SpawnedService } from './spawned-service';
+import { eventually } from '../eventually';
+import { freePort, SpawnedService } from './spawned-service';
 
 interface Running {
   url: string;
@@ -90,6 +91,8 @@ export function describeServiceBasics(spec: ServiceSpec): void {
       expect(body.status).toBe('ok');
       if (spec.infrastructure) {
         expect(body.info).toMatchObject({ database: { status: 'up' }, kafka: { status: 'up' } });
+        // Tripletex is reported, but by default does not decide readiness.
+        expect(body.info.tripletex).toMatchObject({ status: 'up', required: false });
       }
     });
 
@@ -126,6 +129,35 @@ export function describeServiceBasics(spec: ServiceSpec): void {
         } finally {
           await admin.disconnect();
           await kafka.close();
+        }
+      });
+    }
+
+    if (spec.infrastructure) {
+      it('answers /ready with 503 while Tripletex is unreachable, when told Tripletex is required', async () => {
+        const closedPort = await freePort();
+        const service = await SpawnedService.start(spec.mainJs, {
+          ...env,
+          TRIPLETEX_BASE_URL: `http://127.0.0.1:${closedPort}/v2`,
+          READINESS_REQUIRES_TRIPLETEX: 'true',
+        });
+        try {
+          await eventually(
+            async () => {
+              const res = await fetch(`${service.url}/ready`);
+              const body = (await res.json()) as {
+                info: Record<string, { status: string }>;
+                error: Record<string, { status: string; message: string }>;
+              };
+              expect(res.status).toBe(503);
+              expect(body.error.tripletex.status).toBe('down');
+              expect(body.error.tripletex.message).toContain('Tripletex is unreachable');
+              expect(body.info).toMatchObject({ database: { status: 'up' } });
+            },
+            { timeoutMs: 60_000, intervalMs: 500 },
+          );
+        } finally {
+          await service.stop('SIGKILL');
         }
       });
     }

@@ -186,6 +186,30 @@ export class TripletexHttp {
     return found;
   }
 
+  /**
+   * Whether Tripletex answers at all: one unauthenticated GET (no retries, short timeout). Any
+   * HTTP answer below 500 – normally 401 – means it is reachable and serving.
+   */
+  async probe(
+    timeoutMs: number,
+  ): Promise<{ reachable: boolean; status?: number; ms: number; error?: string }> {
+    const started = Date.now();
+    try {
+      const res = await this.axios.get('/token/session/>whoAmI', {
+        timeout: timeoutMs,
+        headers: { Accept: 'application/json' },
+      });
+      return { reachable: res.status < 500, status: res.status, ms: Date.now() - started };
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      return {
+        reachable: false,
+        ms: Date.now() - started,
+        error: e.code ?? e.message ?? String(error),
+      };
+    }
+  }
+
   /** Releases the keep-alive connections. */
   close(): void {
     this.httpAgent.destroy();

@@ -30,6 +30,11 @@ export class TripletexClient {
     this.http.forget(key);
   }
 
+  /** Whether Tripletex answers (for readiness): one unauthenticated request, no retries. */
+  probe(timeoutMs = 2000): ReturnType<TripletexHttp['probe']> {
+    return this.http.probe(timeoutMs);
+  }
+
   close(): void {
     this.http.close();
   }
