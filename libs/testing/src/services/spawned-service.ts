@@ -63,7 +63,8 @@ export class SpawnedService {
             { fatal: true },
           );
         const res = await fetch(`${this.url}/ready`);
-        if (res.status !== 200) throw new Error(`/ready answered ${res.status}`);
+        if (res.status !== 200)
+          throw new Error(`/ready answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
       },
       { timeoutMs, intervalMs: 250 },
     );

@@ -44,7 +44,7 @@ class TripletexReadiness implements OnModuleInit {
         const details = {
           reachable,
           required,
-          ...(status === undefined ? {} : { status }),
+          ...(status === undefined ? {} : { httpStatus: status }),
           ms,
           ...(error ? { error } : {}),
           checkedAt: new Date(this.last.at).toISOString(),
