@@ -5,5 +5,5 @@ module.exports = {
   ...integrationConfig(__dirname),
   displayName: 'e2e',
   testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-  testTimeout: 600_000,
+  testTimeout: process.env.FAULTS_SCALE === 'full' ? 1_200_000 : 600_000,
 };

@@ -127,6 +127,9 @@ export const dayOf = (at: DateTime) => businessDayOf(at.toISO() as string, CUTOF
 const at = (day: string, time: string) =>
   DateTime.fromISO(`${day}T${time}`, { zone: ZONE }).toISO({ suppressMilliseconds: true })!;
 
+/** Receipt numbers of invoiced checkouts, which also make their references unique. */
+let nextReceipt = 900_000 + Math.floor(Math.random() * 50_000) * 100;
+
 export interface LocationDay {
   companyId: string;
   locationId: string;
@@ -158,9 +161,11 @@ export function aDay(
     lines: [{ unitPriceGross: 44900 }, { unitPriceGross: 8900, productGroupId: 'beer' }],
     tip: 5000,
   });
-  const invoiced = invoiceCustomers.map((customerId, i) =>
-    aCheckout({
+  const invoiced = invoiceCustomers.map((customerId, i) => {
+    const receiptNumber = String(nextReceipt++);
+    return aCheckout({
       ...base,
+      receiptNumber,
       completedAt: when[3 + i],
       lines: [
         { description: 'Lunsjbuffet', quantity: 4 + i, unitPriceGross: 24900 },
@@ -168,11 +173,11 @@ export function aDay(
       ],
       invoice: {
         customerId,
-        reference: `PO-${locationId}-${businessDay}-${i + 1}`,
+        reference: `PO-${receiptNumber}`,
         comment: `Firmalunsj ${businessDay}`,
       },
-    }),
-  );
+    });
+  });
   const checkouts = [
     aCheckout({
       ...base,
@@ -202,6 +207,26 @@ export function aDay(
     .flatMap((c) => c.payments as { amount: number }[])
     .reduce((s, p) => s + p.amount, 0);
   return { ...base, businessDay, checkouts, voucherGross, invoiced };
+}
+
+/** A busier day: `blocks` rounds of aDay's mix at one location, as one business day. */
+export function aBusyDay(
+  company: Company,
+  locationId: string,
+  businessDay: string,
+  blocks: number,
+  invoiceCustomers: number[],
+  times?: (n: number) => string[],
+): LocationDay {
+  const parts = Array.from({ length: blocks }, () =>
+    aDay(company, locationId, businessDay, invoiceCustomers, times),
+  );
+  return {
+    ...parts[0],
+    checkouts: parts.flatMap((p) => p.checkouts),
+    invoiced: parts.flatMap((p) => p.invoiced),
+    voucherGross: parts.reduce((s, p) => s + p.voucherGross, 0),
+  };
 }
 
 /** The Z-report a POS sends when the location closes its day. */
