@@ -69,27 +69,6 @@ export class Instance {
     this.process = await SpawnedService.start(mainOf(this.name), this.env, this.port);
     await this.process.ready(90_000);
   }
-
-  /** Resident memory the process reports on /metrics, in bytes. */
-  async residentMemory(): Promise<number> {
-    const text = await (await fetch(`${this.url}/metrics`)).text();
-    const m = /^process_resident_memory_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(
-      text,
-    );
-    return m ? Number(m[1]) : NaN;
-  }
-
-  /** Sum of a counter over every label set matching `labels` (substring match on the label text). */
-  async counter(name: string, labels: Record<string, string> = {}): Promise<number> {
-    const text = await (await fetch(`${this.url}/metrics`)).text();
-    let sum = 0;
-    for (const line of text.split('\n')) {
-      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-      if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
-      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-    return sum;
-  }
 }
 
 export interface ApiAnswer<T = any> {

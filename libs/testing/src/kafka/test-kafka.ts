@@ -9,6 +9,10 @@ export interface CollectedMessage {
   key: string | null;
   value: Buffer | null;
   headers: Record<string, string>;
+  /** The record's Kafka timestamp (ms since epoch, as the producer set it). */
+  timestamp: number;
+  /** When this collector received it (ms since epoch). */
+  receivedAt: number;
 }
 
 function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
@@ -144,6 +148,8 @@ export class TestKafka {
               key: message.key ? message.key.toString('utf8') : null,
               value: message.value,
               headers: decodeHeaders(message.headers),
+              timestamp: Number(message.timestamp),
+              receivedAt: Date.now(),
             });
             return Promise.resolve();
           },

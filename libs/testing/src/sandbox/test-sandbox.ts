@@ -34,6 +34,11 @@ export class TestSandbox {
     return this.process.url;
   }
 
+  /** The sandbox's process id (for memory measurements). */
+  get pid(): number | undefined {
+    return this.process.child.pid;
+  }
+
   /** The API root clients use, like https://tripletex.no/v2. */
   get apiUrl(): string {
     return `${this.process.url}/v2`;
