@@ -24,6 +24,7 @@ import {
   sleep,
   writeResults,
 } from './bench-kit.mjs';
+import { e2eMarkdown } from './e2e-report.mjs';
 
 process.env.KAFKA_BROKERS ??= KAFKA_BROKERS;
 process.env.DATABASE_URL ??= DATABASE_URL;
@@ -239,10 +240,10 @@ try {
     }
   const all = days.flatMap((d) => d.checkouts);
   const t0 = Date.now();
-  for (let i = 0; i < all.length; i += 2000)
+  for (let i = 0; i < all.length; i += 500)
     await system.kafka.produce(
       Topics.CheckoutCompletedV1,
-      all.slice(i, i + 2000).map((c) => ({ key: c.companyId, value: c })),
+      all.slice(i, i + 500).map((c) => ({ key: c.companyId, value: c })),
     );
   const published = Date.now();
   await system.kafka.produce(Topics.DayClosedV1, days.map(scenario.zReport));
@@ -273,6 +274,7 @@ try {
     callsPerInvoice: round(calls.invoice / invoiced.length, 2),
     callsPerVoucher: round(calls.voucher / days.length, 2),
     sandboxRateLimit: controls.rateLimit,
+    companies: COMPANIES,
   };
   log(JSON.stringify(throughput));
 
@@ -363,21 +365,4 @@ try {
   await system.stop();
 }
 
-const r = result;
-const md = `# End-to-end benchmark
-
-${r.at}, ${r.machine.cpus} cores (${r.machine.model}), Node ${r.machine.node}; Kafka, PostgreSQL, the sandbox and ${r.instancesPerService} instances of each of the four services share the machine. \`npm run bench\`.
-
-| measure | result | ceiling in the same run |
-|---|---|---|
-| checkout events/s, published → every day POSTED and every invoice INVOICED | **${r.throughput.eventsPerSecond}/s** (${r.throughput.checkouts} checkouts, ${r.throughput.locationDays} location-days, ${r.throughput.invoiced} invoices, ${r.throughput.seconds} s) | Kafka ProducerPerformance ${r.kafka ? round(r.kafka.producerRecordsPerSecond) : 'n/a'} records/s, ConsumerPerformance ${r.kafka ? round(r.kafka.consumerRecordsPerSecond) : 'n/a'} records/s (${r.kafka?.recordSize}-byte records) |
-| the same load: every voucher posted after / every invoice done after | ${r.throughput.vouchersPostedAfterSeconds} s (${r.throughput.eventsPerSecondToVouchers} checkouts/s) / ${r.throughput.invoicedAfterSeconds} s (${r.throughput.invoicesPerSecond} invoices/s) | sandbox rate limit ${r.throughput.sandboxRateLimit.limit} requests per ${r.throughput.sandboxRateLimit.windowSeconds} s per company |
-| checkout → INVOICED p50 / p99 (${r.latency.invoices} at ${r.latency.ratePerSecond}/s) | **${r.latency.p50Ms} ms / ${r.latency.p99Ms} ms** (max ${r.latency.maxMs} ms) | Kafka EndToEndLatency p50 ${r.kafka?.endToEndLatencyMs.p50} ms / p99 ${r.kafka?.endToEndLatencyMs.p99} ms |
-| Tripletex calls per invoice | **${r.throughput.callsPerInvoice}** | 1 (the invoice itself) |
-| Tripletex calls per voucher | **${r.throughput.callsPerVoucher}** | 1 (the voucher itself) |
-| backfill of ${r.backfill.days} days (50 ms latency, 10 requests/s) | **${r.backfill.seconds} s** (${r.backfill.daysPerSecond} days/s, ${r.backfill.callsPerDay} calls/day) | ${r.backfill.ceilingDaysPerSecond} days/s at the rate limit |
-| peak memory per service (RSS, largest instance) | ${Object.entries(r.peakMemoryMb)
-  .map(([k, v]) => `${k} ${v} MB`)
-  .join(', ')} | |
-`;
-writeResults('e2e', r, md);
+writeResults('e2e', result, e2eMarkdown(result));
