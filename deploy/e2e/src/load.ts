@@ -193,6 +193,7 @@ export async function settle(
   const dayKey = (d: LocationDay) => `${d.companyId} ${d.locationId} ${d.businessDay}`;
 
   let waited: string | undefined;
+  let lastReport = Date.now();
   await eventually(
     () => {
       const days = lastDayStatus();
@@ -209,6 +210,10 @@ export async function settle(
         .slice(0, 3)
         .map((c) => JSON.stringify(invoices.get(c.eventId as string) ?? { eventId: c.eventId }));
       waited = `${notPosted.length} day(s) not posted, ${notInvoiced.length} invoice(s) missing ${missing.join(' ')}, ${notRefused.length} foreign not refused, ${dl}/${load.hostile.length * groups.length} dead letters`;
+      if (process.env.FAULTS_VERBOSE && Date.now() - lastReport > 5000) {
+        lastReport = Date.now();
+        process.stderr.write(`[faults] ${name}: ${waited}\n`);
+      }
       if (
         notPosted.length ||
         notInvoiced.length ||

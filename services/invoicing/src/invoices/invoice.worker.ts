@@ -19,6 +19,31 @@ const toOre = (kroner: number | undefined) =>
   kroner === undefined ? null : String(Math.round(kroner * 100));
 
 /**
+ * Claims due requests for one instance: $1 at most, $2 in flight per company, a lease of $3 s.
+ * Several instances run it at once; a request is never claimed by two of them while its lease
+ * holds (test/claim.integration-spec.ts).
+ */
+export const CLAIM_DUE_REQUESTS_SQL = `WITH due AS (
+           SELECT checkout_event_id, company_id,
+                  row_number() OVER (PARTITION BY company_id ORDER BY next_attempt_at) AS n
+           FROM invoice_requests
+           WHERE (status = 'PENDING' AND next_attempt_at <= now()) OR (status = 'IN_FLIGHT' AND lease_until < now())
+         ), picked AS (
+           SELECT r.checkout_event_id FROM invoice_requests r JOIN due d USING (checkout_event_id)
+           WHERE d.n <= $2
+             -- Again at the locking level: when another instance claimed the row between our
+             -- snapshot and our lock, PostgreSQL re-checks only these conditions on its new version.
+             AND ((r.status = 'PENDING' AND r.next_attempt_at <= now()) OR (r.status = 'IN_FLIGHT' AND r.lease_until < now()))
+             AND (SELECT count(*) FROM invoice_requests f WHERE f.company_id = r.company_id AND f.status = 'IN_FLIGHT' AND f.lease_until >= now()) < $2
+           ORDER BY r.next_attempt_at LIMIT $1 FOR UPDATE OF r SKIP LOCKED
+         ), claimed AS (
+           UPDATE invoice_requests r SET status = 'IN_FLIGHT', attempts = r.attempts + 1,
+             lease_until = now() + make_interval(secs => $3), updated_at = now()
+           FROM picked WHERE r.checkout_event_id = picked.checkout_event_id
+           RETURNING r.checkout_event_id
+         ) SELECT checkout_event_id FROM claimed`;
+
+/**
  * Works through the recorded requests: claims due ones (several instances share the work with
  * SKIP LOCKED; at most TRIPLETEX_MAX_CONCURRENT_PER_COMPANY per company, so one slow or
  * rate-limited company never holds up the others), marks them IN_FLIGHT with a lease before
@@ -104,22 +129,7 @@ export class InvoiceWorker implements OnApplicationBootstrap, OnApplicationShutd
     const perCompany = this.config.get<number>('TRIPLETEX_MAX_CONCURRENT_PER_COMPANY', 4);
     const leaseSeconds = this.config.get<number>('INVOICE_LEASE_SECONDS', 120);
     const claimed = await this.dataSource.query<{ checkout_event_id: string }[]>(
-      `WITH due AS (
-           SELECT checkout_event_id, company_id,
-                  row_number() OVER (PARTITION BY company_id ORDER BY next_attempt_at) AS n
-           FROM invoice_requests
-           WHERE (status = 'PENDING' AND next_attempt_at <= now()) OR (status = 'IN_FLIGHT' AND lease_until < now())
-         ), picked AS (
-           SELECT r.checkout_event_id FROM invoice_requests r JOIN due d USING (checkout_event_id)
-           WHERE d.n <= $2
-             AND (SELECT count(*) FROM invoice_requests f WHERE f.company_id = r.company_id AND f.status = 'IN_FLIGHT' AND f.lease_until >= now()) < $2
-           ORDER BY r.next_attempt_at LIMIT $1 FOR UPDATE OF r SKIP LOCKED
-         ), claimed AS (
-           UPDATE invoice_requests r SET status = 'IN_FLIGHT', attempts = r.attempts + 1,
-             lease_until = now() + make_interval(secs => $3), updated_at = now()
-           FROM picked WHERE r.checkout_event_id = picked.checkout_event_id
-           RETURNING r.checkout_event_id
-         ) SELECT checkout_event_id FROM claimed`,
+      CLAIM_DUE_REQUESTS_SQL,
       [limit, perCompany, leaseSeconds],
     );
     return claimed.map((c) => c.checkout_event_id);

@@ -46,6 +46,38 @@ const ref = (r: DayRow) => ({
 });
 
 /**
+ * Claims due days for one instance: $1 at most, each with a lease of $2 s; the oldest day of a
+ * company first and never a second one of a company while one is being exported. Several
+ * instances run it at once (test/claim.integration-spec.ts).
+ */
+export const CLAIM_DUE_DAYS_SQL = `WITH candidates AS (
+         SELECT DISTINCT ON (d.company_id) d.company_id, d.location_id, d.business_day
+         FROM days d JOIN company_settings cs ON cs.company_id = d.company_id
+         WHERE cs.status = 'ACTIVE' AND cs.config->>'startDate' IS NOT NULL
+           AND d.business_day >= (cs.config->>'startDate')::date
+           AND ((d.status = 'CLOSED' AND d.next_attempt_at <= now())
+             OR (d.status = 'EXPORTING' AND d.lease_until < now()))
+           AND NOT EXISTS (SELECT 1 FROM days x WHERE x.company_id = d.company_id
+                             AND x.status = 'EXPORTING' AND x.lease_until >= now())
+         ORDER BY d.company_id, d.business_day, d.location_id
+       ), picked AS (
+         SELECT d.company_id, d.location_id, d.business_day
+         FROM days d JOIN candidates c USING (company_id, location_id, business_day)
+         -- Again at the locking level: when another instance claimed the day between our snapshot
+         -- and our lock, PostgreSQL re-checks only these conditions on its new version.
+         WHERE (d.status = 'CLOSED' AND d.next_attempt_at <= now())
+            OR (d.status = 'EXPORTING' AND d.lease_until < now())
+         ORDER BY d.business_day LIMIT $1
+         FOR UPDATE OF d SKIP LOCKED
+       ), claimed AS (
+         UPDATE days d SET status = 'EXPORTING', attempts = d.attempts + 1,
+           lease_until = now() + make_interval(secs => $2), updated_at = now()
+         FROM picked p
+         WHERE (d.company_id, d.location_id, d.business_day) = (p.company_id, p.location_id, p.business_day)
+         RETURNING d.company_id, d.location_id, d.business_day::text AS business_day, d.checkouts, d.posted_gross
+       ) SELECT * FROM claimed`;
+
+/**
  * Closes days (cut-off plus grace passed, or the Z-report's checkouts all in) and exports closed
  * ones: claims due days with a lease (instances share the work with SKIP LOCKED; one day at a time
  * per company, oldest first, so a backfill goes in order and one company's rate limit never holds
@@ -160,31 +192,10 @@ export class ExportWorker implements OnModuleInit, OnApplicationBootstrap, OnApp
    */
   private async claim(limit: number): Promise<DayKey[]> {
     const leaseSeconds = this.config.get<number>('EXPORT_LEASE_SECONDS', 120);
-    const claimed = await this.dataSource.query<DayRow[]>(
-      `WITH candidates AS (
-         SELECT DISTINCT ON (d.company_id) d.company_id, d.location_id, d.business_day
-         FROM days d JOIN company_settings cs ON cs.company_id = d.company_id
-         WHERE cs.status = 'ACTIVE' AND cs.config->>'startDate' IS NOT NULL
-           AND d.business_day >= (cs.config->>'startDate')::date
-           AND ((d.status = 'CLOSED' AND d.next_attempt_at <= now())
-             OR (d.status = 'EXPORTING' AND d.lease_until < now()))
-           AND NOT EXISTS (SELECT 1 FROM days x WHERE x.company_id = d.company_id
-                             AND x.status = 'EXPORTING' AND x.lease_until >= now())
-         ORDER BY d.company_id, d.business_day, d.location_id
-       ), picked AS (
-         SELECT d.company_id, d.location_id, d.business_day
-         FROM days d JOIN candidates c USING (company_id, location_id, business_day)
-         ORDER BY d.business_day LIMIT $1
-         FOR UPDATE OF d SKIP LOCKED
-       ), claimed AS (
-         UPDATE days d SET status = 'EXPORTING', attempts = d.attempts + 1,
-           lease_until = now() + make_interval(secs => $2), updated_at = now()
-         FROM picked p
-         WHERE (d.company_id, d.location_id, d.business_day) = (p.company_id, p.location_id, p.business_day)
-         RETURNING d.company_id, d.location_id, d.business_day::text AS business_day, d.checkouts, d.posted_gross
-       ) SELECT * FROM claimed`,
-      [limit, leaseSeconds],
-    );
+    const claimed = await this.dataSource.query<DayRow[]>(CLAIM_DUE_DAYS_SQL, [
+      limit,
+      leaseSeconds,
+    ]);
     return claimed.map((r) => ({
       companyId: r.company_id,
       locationId: r.location_id,
