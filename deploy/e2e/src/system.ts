@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { AssignerProtocol } from 'kafkajs';
+import { Topics } from '@pos-tripletex/contracts';
 import {
   backOfficeJwt,
   eventually,
@@ -124,6 +125,18 @@ export class System {
         system.services.set(name, list);
       }
       await Promise.all(system.all().map((i) => i.process.ready(90_000)));
+      // New groups first replay the shared topics' history (as a new deployment does); a run
+      // starts once they are at the end, so its own events are not queued behind old ones.
+      const group = (name: ServiceName) => system.groups.get(name) as string;
+      await system.caughtUp(Topics.IntegrationConfigV1, [
+        group('sales-export'),
+        group('invoicing'),
+        group('customer-sync'),
+      ]);
+      await system.caughtUp(Topics.CheckoutCompletedV1, [
+        `${group('sales-export')}-checkouts`,
+        group('invoicing'),
+      ]);
       return system;
     } catch (error) {
       await system.stop();

@@ -40,7 +40,13 @@ interface Setup {
 }
 
 async function company(
-  options: { collective?: boolean; invoicing?: boolean; bankAccountNumber?: string | null } = {},
+  options: {
+    collective?: boolean;
+    invoicing?: boolean;
+    bankAccountNumber?: string | null;
+    /** Called before the settings are published (to send checkouts ahead of them). */
+    beforeSettings?: (s: Setup) => Promise<void>;
+  } = {},
 ): Promise<Setup> {
   const companyId = uniqueName('co');
   const tripletex = await sandbox.createCompany({
@@ -52,6 +58,7 @@ async function company(
     { name: 'Fjordkanten AS', invoicesDueIn: 10 },
     { name: 'Havbris AS' },
   ]);
+  await options.beforeSettings?.({ companyId, tripletex, customerId: a.id, otherCustomerId: b.id });
   configVersion += 1;
   await kafka.produce(Topics.IntegrationConfigV1, [
     {
@@ -230,6 +237,27 @@ describe('single invoices', () => {
     const text = await api(s.companyId, `/invoices/${String(c.eventId)}/receipt?format=text`);
     expect(text.body).toContain('PROFORMA-KVITTERING');
     expect(text.body).toContain('Referanse');
+  });
+
+  it('waits for the company’s settings when a checkout arrives before them', async () => {
+    let early: Record<string, unknown> | undefined;
+    const s = await company({
+      collective: true,
+      beforeSettings: async (setup) => {
+        early = aCheckout({
+          companyId: setup.companyId,
+          lines: [{ unitPriceGross: 15000 }],
+          invoice: { customerId: setup.customerId },
+        });
+        await checkout(early);
+        await final(early.eventId as string, 'PENDING');
+      },
+    });
+    // Decided with the settings that came later: collective, so an order waits for the run.
+    await final(early!.eventId as string, 'ORDERED');
+    expect(statusOf(early!.eventId as string).map((e) => e.status)).toEqual(['PENDING', 'ORDERED']);
+    const answer = await api(s.companyId, `/invoices/${String(early!.eventId)}`);
+    expect(answer.body).toMatchObject({ mode: 'COLLECTIVE', status: 'ORDERED' });
   });
 
   it('creates one invoice for a checkout delivered twice', async () => {

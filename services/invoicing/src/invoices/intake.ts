@@ -13,8 +13,9 @@ import { InvoiceWorker } from './invoice.worker';
 /**
  * Takes checkouts paid by invoice off pos.checkout.completed.v1 and records the intent (one row per
  * checkout, in the transaction of the processed-event row); the worker does the Tripletex part.
- * Checkouts of companies without active invoicing are rejected with the reason: a FAILED status
- * event and a dead-letter record, never silently dropped.
+ * Checkouts of companies whose settings say invoicing is off or the integration inactive are
+ * rejected with the reason: a FAILED status event and a dead-letter record, never silently
+ * dropped. A company whose settings have not arrived yet is waited for, not rejected.
  */
 @Injectable()
 export class InvoiceIntake {
@@ -38,7 +39,7 @@ export class InvoiceIntake {
       checkoutEventId: checkout.eventId,
       companyId: checkout.companyId,
       kind: checkout.kind === 'REFUND' ? 'CREDIT_NOTE' : 'INVOICE',
-      mode: config?.invoicing.collective.enabled ? 'COLLECTIVE' : 'SINGLE',
+      mode: !config ? 'UNDECIDED' : config.invoicing.collective.enabled ? 'COLLECTIVE' : 'SINGLE',
       status: 'PENDING',
       customerId: checkout.invoice.customerId,
       customerName: null,
@@ -54,8 +55,12 @@ export class InvoiceIntake {
       createdAt: new Date(),
       updatedAt: new Date(),
     });
-    const refusal =
-      !config || config.status !== 'ACTIVE'
+    // No settings yet is not a refusal: integration.config.v1 and the checkouts are different
+    // topics, so right after onboarding (or while a new instance replays the settings) a sale can
+    // arrive first. The worker waits for the settings (see Invoicer.process).
+    const refusal = !config
+      ? null
+      : config.status !== 'ACTIVE'
         ? {
             code: 'INVOICING.INTEGRATION_NOT_ACTIVE',
             reason:

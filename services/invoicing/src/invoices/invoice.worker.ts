@@ -165,6 +165,7 @@ export class InvoiceWorker implements OnApplicationBootstrap, OnApplicationShutd
       if (!row || row.status !== 'IN_FLIGHT') return; // someone else took it over after our lease ran out
       row.updatedAt = new Date();
       row.leaseUntil = null;
+      if (row.mode === 'UNDECIDED' && r.mode !== 'UNDECIDED') row.mode = r.mode;
       switch (outcome.status) {
         case 'INVOICED':
         case 'CREDITED':
@@ -197,7 +198,9 @@ export class InvoiceWorker implements OnApplicationBootstrap, OnApplicationShutd
           break;
         case 'RETRY': {
           const backoff = Math.min(600_000, 1000 * 2 ** Math.min(row.attempts, 10));
-          const delay = Math.max(outcome.afterMs, backoff / 2 + Math.random() * (backoff / 2));
+          const delay = outcome.exact
+            ? outcome.afterMs
+            : Math.max(outcome.afterMs, backoff / 2 + Math.random() * (backoff / 2));
           Object.assign(row, {
             status: 'PENDING',
             nextAttemptAt: new Date(Date.now() + delay),

@@ -17,10 +17,20 @@ import { dueDate, orderFor, vatCodesOf } from './invoice-builder';
 export type Outcome =
   | { status: 'INVOICED' | 'CREDITED'; invoice: Invoice; orderId?: number; customerName?: string }
   | { status: 'ORDERED'; order: Order; customerName?: string }
-  | { status: 'RETRY'; afterMs: number; error: string; unauthorized?: boolean }
+  | {
+      status: 'RETRY';
+      afterMs: number;
+      error: string;
+      unauthorized?: boolean;
+      /** Retry after exactly afterMs (waiting for something of ours, not backing off Tripletex). */
+      exact?: boolean;
+    }
   | { status: 'FAILED'; code: string; reason: string };
 
 const final = (code: string, reason: string): Outcome => ({ status: 'FAILED', code, reason });
+
+/** How long a checkout waits for its company's settings before it is refused. */
+const SETTINGS_WAIT_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The Tripletex side of one request. On a first attempt it creates; on any later attempt (the
@@ -66,7 +76,24 @@ export class Invoicer {
     originals: () => Promise<InvoiceRequestEntity | null>,
   ): Promise<Outcome> {
     const config = await this.settings.get(r.companyId);
-    if (!config || config.status !== 'ACTIVE' || !config.invoicing.enabled) {
+    if (!config) {
+      // The checkout came before the company's settings (different topics): wait for them, but
+      // not for ever – a POS invoicing for a company that never onboarded gets its answer.
+      if (Date.now() - r.createdAt.getTime() > SETTINGS_WAIT_MS)
+        return final(
+          'INVOICING.INTEGRATION_NOT_ACTIVE',
+          'No Tripletex integration is known for this company, so the sale cannot be invoiced.',
+        );
+      return {
+        status: 'RETRY',
+        afterMs: Math.min(30_000, 500 * r.attempts),
+        error: 'the company’s settings have not arrived yet',
+        exact: true,
+      };
+    }
+    if (r.mode === 'UNDECIDED')
+      r.mode = config.invoicing.collective.enabled ? 'COLLECTIVE' : 'SINGLE';
+    if (config.status !== 'ACTIVE' || !config.invoicing.enabled) {
       if (config?.status === 'NEEDS_ATTENTION')
         return {
           status: 'RETRY',

@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { CheckoutCompletedV1 } from '@pos-tripletex/contracts';
 
 export type RequestKind = 'INVOICE' | 'CREDIT_NOTE';
-export type RequestMode = 'SINGLE' | 'COLLECTIVE';
+/** UNDECIDED: the company's settings had not arrived when the checkout did; decided on processing. */
+export type RequestMode = 'SINGLE' | 'COLLECTIVE' | 'UNDECIDED';
 export type RequestStatus =
   'PENDING' | 'IN_FLIGHT' | 'ORDERED' | 'INVOICED' | 'CREDITED' | 'FAILED';
 
