@@ -178,6 +178,28 @@ export async function settle(
     }
     return seen;
   };
+  /**
+   * Checkouts charged to another company's customer that invoicing refused (FAILED status) and
+   * dead-lettered with the reason, once Tripletex said the customer is not this company's.
+   */
+  const refusedForeign = () => {
+    const failed = lastInvoiceStatus();
+    const lettered = new Set(
+      events.messages
+        .filter(
+          (m) =>
+            m.topic === deadLetterTopic(Topics.CheckoutCompletedV1) &&
+            m.headers['dlq-error-code'] === 'INVOICING.CUSTOMER_UNKNOWN' &&
+            m.value,
+        )
+        .map((m) => (JSON.parse(m.value!.toString()) as { eventId: string }).eventId),
+    );
+    return new Set(
+      load.foreign
+        .map((c) => c.eventId as string)
+        .filter((id) => failed.get(id)?.status === 'FAILED' && lettered.has(id)),
+    );
+  };
   const lastDayStatus = () => {
     const last = new Map<string, any>();
     for (const e of json(Topics.DayStatusV1))
@@ -202,9 +224,8 @@ export async function settle(
       const notInvoiced = load.invoiced.filter(
         (c) => invoices.get(c.eventId as string)?.status !== 'INVOICED',
       );
-      const notRefused = load.foreign.filter(
-        (c) => invoices.get(c.eventId as string)?.status !== 'FAILED',
-      );
+      const refused = refusedForeign();
+      const notRefused = load.foreign.filter((c) => !refused.has(c.eventId as string));
       const dl = deadLettered().size;
       const missing = notInvoiced
         .slice(0, 3)
@@ -269,8 +290,8 @@ export async function settle(
   const dl = deadLettered();
   for (const h of load.hostile)
     for (const g of groups) if (!dl.has(`${g} ${h.headers['x-fault-id']}`)) lost += 1;
-  for (const c of load.foreign)
-    if (invoices.get(c.eventId as string)?.status !== 'FAILED') lost += 1;
+  const refused = refusedForeign();
+  for (const c of load.foreign) if (!refused.has(c.eventId as string)) lost += 1;
 
   const counts: FaultCounts = {
     case: name,
@@ -280,9 +301,7 @@ export async function settle(
     vouchers,
     invoicesExpected: load.invoiced.length,
     invoices: invoiceCount,
-    refusedByInvoicing: load.foreign.filter(
-      (c) => invoices.get(c.eventId as string)?.status === 'FAILED',
-    ).length,
+    refusedByInvoicing: refused.size,
     deadLettered: dl.size,
     duplicates,
     lost,

@@ -310,6 +310,28 @@ describe('single invoices', () => {
       status: 'FAILED',
       failureCode: 'INVOICING.CUSTOMER_UNKNOWN',
     });
+    // …and the checkout is dead-lettered with the reason, like a contract violation.
+    const [letter] = await statuses
+      .waitFor((all) =>
+        all.some(
+          (m) =>
+            m.topic === deadLetterTopic(Topics.CheckoutCompletedV1) &&
+            m.value?.toString().includes(b.eventId as string),
+        ),
+      )
+      .then((all) =>
+        all.filter(
+          (m) =>
+            m.topic === deadLetterTopic(Topics.CheckoutCompletedV1) &&
+            m.value?.toString().includes(b.eventId as string),
+        ),
+      );
+    expect(letter.headers).toMatchObject({
+      'dlq-error-code': 'INVOICING.CUSTOMER_UNKNOWN',
+      'dlq-original-topic': Topics.CheckoutCompletedV1,
+      'dlq-reserialized': 'true',
+    });
+    expect(JSON.parse(letter.value!.toString())).toMatchObject({ eventId: b.eventId });
   });
 
   it('rejects a checkout of a company without invoicing with a status and a dead-letter record', async () => {

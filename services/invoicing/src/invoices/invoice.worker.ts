@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Topics, TripletexAuthFailedV1 } from '@pos-tripletex/contracts';
-import { Outbox } from '@pos-tripletex/messaging';
+import { deadLetterTopic, Topics, TripletexAuthFailedV1 } from '@pos-tripletex/contracts';
+import { DeadLetterHeaders, Outbox } from '@pos-tripletex/messaging';
 import { counter, describeError } from '@pos-tripletex/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -195,6 +195,7 @@ export class InvoiceWorker implements OnApplicationBootstrap, OnApplicationShutd
             failureCode: outcome.code,
             lastError: outcome.reason,
           });
+          await this.deadLetter(tx, row, outcome.code, outcome.reason);
           break;
         case 'RETRY': {
           const backoff = Math.min(600_000, 1000 * 2 ** Math.min(row.attempts, 10));
@@ -218,6 +219,34 @@ export class InvoiceWorker implements OnApplicationBootstrap, OnApplicationShutd
         { checkout: r.checkoutEventId, companyId: r.companyId },
         `will retry: ${outcome.error}`,
       );
+  }
+
+  /**
+   * A checkout Tripletex's answer shows to be bad (a customer of another company, an inactive
+   * customer, …) is dead-lettered like a contract violation, in the transaction of its FAILED
+   * status. The value is the stored checkout re-serialised (dlq-reserialized: the original bytes
+   * are not kept after intake), which replays as the same event.
+   */
+  private async deadLetter(
+    tx: import('typeorm').EntityManager,
+    r: InvoiceRequestEntity,
+    code: string,
+    reason: string,
+  ): Promise<void> {
+    await this.outbox.add(tx, {
+      topic: deadLetterTopic(Topics.CheckoutCompletedV1),
+      key: r.companyId,
+      value: r.checkout,
+      headers: {
+        [DeadLetterHeaders.OriginalTopic]: Topics.CheckoutCompletedV1,
+        [DeadLetterHeaders.ConsumerGroup]: this.config.getOrThrow<string>('KAFKA_GROUP_ID'),
+        [DeadLetterHeaders.ErrorCode]: code,
+        [DeadLetterHeaders.ErrorMessage]: reason.slice(0, 1000),
+        [DeadLetterHeaders.Problems]: '[]',
+        [DeadLetterHeaders.FailedAt]: new Date().toISOString(),
+        'dlq-reserialized': 'true',
+      },
+    });
   }
 
   private async reportAuthFailure(
