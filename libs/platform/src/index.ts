@@ -20,3 +20,4 @@ export * from './security/backoffice-auth';
 export * from './security/security.module';
 export * from './time/business-day';
 export * from './metrics/metrics';
+export * from './workers/work-loop';

@@ -251,10 +251,21 @@ describe('single invoices', () => {
         });
         await checkout(early);
         await final(early.eventId as string, 'PENDING');
+        // It has looked for the settings twice; its next look is 10 s away.
+        await eventually(
+          async () => {
+            const [row] = await schema.query<{ attempts: number }>(
+              'SELECT attempts FROM invoice_requests WHERE checkout_event_id = $1',
+              [early!.eventId],
+            );
+            expect(row.attempts).toBeGreaterThanOrEqual(2);
+          },
+          { timeoutMs: 15_000 },
+        );
       },
     });
-    // Decided with the settings that came later: collective, so an order waits for the run.
-    await final(early!.eventId as string, 'ORDERED');
+    // The settings make it due at once, and decide: collective, so an order waits for the run.
+    await final(early!.eventId as string, 'ORDERED', 5_000);
     expect(statusOf(early!.eventId as string).map((e) => e.status)).toEqual(['PENDING', 'ORDERED']);
     const answer = await api(s.companyId, `/invoices/${String(early!.eventId)}`);
     expect(answer.body).toMatchObject({ mode: 'COLLECTIVE', status: 'ORDERED' });

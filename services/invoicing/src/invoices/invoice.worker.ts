@@ -1,8 +1,15 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { deadLetterTopic, Topics, TripletexAuthFailedV1 } from '@pos-tripletex/contracts';
 import { DeadLetterHeaders, Outbox } from '@pos-tripletex/messaging';
-import { counter, describeError } from '@pos-tripletex/platform';
+import { counter, WorkLoop } from '@pos-tripletex/platform';
+import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { InvoiceRequestEntity } from './entities/invoice-request.entity';
@@ -52,12 +59,16 @@ export const CLAIM_DUE_REQUESTS_SQL = `WITH due AS (
  * the earlier result first.
  */
 @Injectable()
-export class InvoiceWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InvoiceWorker.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopping = false;
+  private readonly loop = new WorkLoop<string>({
+    name: 'invoice worker',
+    concurrency: () => this.config.get<number>('INVOICE_WORKERS', 8),
+    claim: (limit) => this.claim(limit),
+    handle: (id) => this.handle(id),
+    describe: (id) => ({ checkout: id }),
+    logger: this.logger,
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -65,63 +76,32 @@ export class InvoiceWorker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly statuses: InvoiceStatusPublisher,
     private readonly outbox: Outbox,
     private readonly config: ConfigService,
+    private readonly settings: CompanySettingsService,
   ) {}
 
+  onModuleInit(): void {
+    // Requests that came before their company's settings are due the moment the settings commit
+    // (the next poll, INVOICE_POLL_MS, takes them) instead of at their next retry.
+    this.settings.onApplied(async (next, _previous, tx) => {
+      await tx.query(
+        `UPDATE invoice_requests SET next_attempt_at = now()
+         WHERE company_id = $1 AND mode = 'UNDECIDED' AND status = 'PENDING'`,
+        [next.companyId],
+      );
+    });
+  }
+
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.nudge(), this.config.get<number>('INVOICE_POLL_MS', 500));
-    this.timer.unref();
+    this.loop.start(this.config.get<number>('INVOICE_POLL_MS', 500));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Look for work now (a checkout was just recorded). */
   nudge(): void {
-    if (this.stopping) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((error: unknown) =>
-        this.logger.error(`invoice worker pass failed: ${describeError(error)}`),
-      )
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.nudge();
-        }
-      });
-  }
-
-  /**
-   * Keeps up to INVOICE_WORKERS requests in progress, claiming more as each one finishes: a request
-   * waiting out a rate limit never holds up the others.
-   */
-  private async drain(): Promise<void> {
-    const workers = this.config.get<number>('INVOICE_WORKERS', 8);
-    const active = new Set<Promise<void>>();
-    for (;;) {
-      const free = this.stopping ? 0 : workers - active.size;
-      const claimed = free > 0 ? await this.claim(free) : [];
-      for (const id of claimed) {
-        const work: Promise<void> = this.handle(id)
-          .catch((error: unknown) =>
-            this.logger.error(
-              { checkout: id },
-              `invoice request failed unexpectedly: ${describeError(error)}`,
-            ),
-          )
-          .finally(() => active.delete(work));
-        active.add(work);
-      }
-      if (active.size === 0) return;
-      if (claimed.length === 0 || active.size >= workers) await Promise.race(active);
-    }
+    this.loop.nudge();
   }
 
   /** Claims due requests: at most `limit`, and per company no more than its concurrency allows. */

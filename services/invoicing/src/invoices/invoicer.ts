@@ -86,7 +86,8 @@ export class Invoicer {
         );
       return {
         status: 'RETRY',
-        afterMs: Math.min(30_000, 500 * r.attempts),
+        // A safety net: the settings' arrival makes waiting requests due at once (InvoiceWorker).
+        afterMs: Math.min(60_000, 5_000 * r.attempts),
         error: 'the company’s settings have not arrived yet',
         exact: true,
       };

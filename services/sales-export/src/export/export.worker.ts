@@ -14,7 +14,7 @@ import {
   TripletexAuthFailedV1,
 } from '@pos-tripletex/contracts';
 import { Outbox } from '@pos-tripletex/messaging';
-import { counter, describeError } from '@pos-tripletex/platform';
+import { counter, WorkLoop } from '@pos-tripletex/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DayExporter, DayOutcome } from './day-exporter';
@@ -88,10 +88,15 @@ export const CLAIM_DUE_DAYS_SQL = `WITH candidates AS (
 @Injectable()
 export class ExportWorker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ExportWorker.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopping = false;
+  private readonly loop = new WorkLoop<DayKey>({
+    name: 'export worker',
+    concurrency: () => this.config.get<number>('EXPORT_WORKERS', 4),
+    beforePass: () => this.closeDueDays(),
+    claim: (limit) => this.claim(limit),
+    handle: (key) => this.handle(key),
+    describe: (key) => ({ ...key }),
+    logger: this.logger,
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -107,58 +112,16 @@ export class ExportWorker implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.nudge(), this.config.get<number>('EXPORT_POLL_MS', 1000));
-    this.timer.unref();
-    this.nudge();
+    this.loop.start(this.config.get<number>('EXPORT_POLL_MS', 1000), { now: true });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Look for work now. */
   nudge(): void {
-    if (this.stopping) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((error: unknown) =>
-        this.logger.error(`export worker pass failed: ${describeError(error)}`),
-      )
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.nudge();
-        }
-      });
-  }
-
-  private async drain(): Promise<void> {
-    await this.closeDueDays();
-    const workers = this.config.get<number>('EXPORT_WORKERS', 4);
-    const active = new Set<Promise<void>>();
-    for (;;) {
-      const free = this.stopping ? 0 : workers - active.size;
-      const claimed = free > 0 ? await this.claim(free) : [];
-      for (const key of claimed) {
-        const work: Promise<void> = this.handle(key)
-          .catch((error: unknown) =>
-            this.logger.error(
-              { ...key },
-              `day export failed unexpectedly: ${describeError(error)}`,
-            ),
-          )
-          .finally(() => active.delete(work));
-        active.add(work);
-      }
-      if (active.size === 0) return;
-      await Promise.race(active);
-    }
+    this.loop.nudge();
   }
 
   /** OPEN → CLOSED: past the cut-off plus grace, or the Z-report came and its checkouts are all in. */
