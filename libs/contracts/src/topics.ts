@@ -17,6 +17,11 @@ export const Topics = {
   InvoicePaymentMethodV1: 'integration.invoice-payment-method.v1',
   /** any service → onboarding: Tripletex refused a company's token (401 even with a fresh session). */
   TripletexAuthFailedV1: 'integration.tripletex-auth-failed.v1',
+  /**
+   * sales-export, invoicing → POS: a record a POS published was refused (dead-lettered), with every
+   * problem. Key = companyId when one could be read.
+   */
+  RecordRejectedV1: 'integration.record-rejected.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

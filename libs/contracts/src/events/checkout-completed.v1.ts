@@ -43,6 +43,15 @@ export type VatRate = (typeof VAT_RATES)[number];
 /** Largest record a POS may publish on the topic. */
 export const CHECKOUT_MAX_BYTES = 256 * 1024;
 
+/**
+ * Deepest nesting of objects and arrays in a POS record (the record itself is depth 1; a checkout
+ * line is depth 3). Deeper values, even in fields the contract ignores, are rejected unread.
+ */
+export const CHECKOUT_MAX_DEPTH = 8;
+
+/** Most JSON values a POS record may hold (500 lines of about 15 values fit in 10,000). */
+export const CHECKOUT_MAX_VALUES = 20_000;
+
 /** Printable text: no control characters. */
 const PRINTABLE_1_32 = /^[^\p{Cc}\p{Cs}]{1,32}$/u;
 

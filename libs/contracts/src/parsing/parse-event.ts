@@ -2,6 +2,8 @@ import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { ValidationError, getMetadataStorage, validateSync } from 'class-validator';
 import {
   CHECKOUT_MAX_BYTES,
+  CHECKOUT_MAX_DEPTH,
+  CHECKOUT_MAX_VALUES,
   CheckoutCompletedV1,
   checkoutRuleProblems,
 } from '../events/checkout-completed.v1';
@@ -11,6 +13,7 @@ import { CustomerChangedV1 } from '../events/customers-changed.v1';
 import { InvoiceStatusV1 } from '../events/invoice-status.v1';
 import { DayStatusV1 } from '../events/day-status.v1';
 import { InvoicePaymentMethodV1, TripletexAuthFailedV1 } from '../events/integration-events.v1';
+import { RecordRejectedV1 } from '../events/record-rejected.v1';
 import { Topics } from '../topics';
 import { ParseResult, Problem, ProblemCodes } from './problem';
 
@@ -24,50 +27,82 @@ export interface EventsByTopic {
   [Topics.CustomersChangedV1]: CustomerChangedV1;
   [Topics.InvoiceStatusV1]: InvoiceStatusV1;
   [Topics.DayStatusV1]: DayStatusV1;
+  [Topics.RecordRejectedV1]: RecordRejectedV1;
 }
 export type ParseableTopic = keyof EventsByTopic;
 
 interface EventDefinition<T extends object> {
   cls: ClassConstructor<T>;
   maxBytes: number;
+  /**
+   * Deepest nesting of objects and arrays allowed anywhere in the record (the record itself is
+   * depth 1), known fields and unknown ones alike. Checked before any transformation, because
+   * class-transformer recurses and a deep enough value would overflow the stack.
+   */
+  maxDepth: number;
+  /** Most JSON values (objects, arrays, strings, numbers, …) the record may hold. */
+  maxValues: number;
   /** Strict: unknown top-level fields are problems (POS-facing). Else tolerant reader. */
   strict: boolean;
   rules?: (event: T) => Problem[];
 }
 
 const INTERNAL_MAX_BYTES = 1024 * 1024;
+/** Our own events nest a few levels (settings with mappings); this leaves room to grow. */
+const INTERNAL_LIMITS = { maxBytes: INTERNAL_MAX_BYTES, maxDepth: 32, maxValues: 200_000 };
 
 const definitions: { [K in ParseableTopic]: EventDefinition<EventsByTopic[K]> } = {
   [Topics.CheckoutCompletedV1]: {
     cls: CheckoutCompletedV1,
     maxBytes: CHECKOUT_MAX_BYTES,
+    // A checkout nests 3 deep (record → lines → line); 500 lines of ~15 values plus payments stay
+    // under 10,000 values.
+    maxDepth: CHECKOUT_MAX_DEPTH,
+    maxValues: CHECKOUT_MAX_VALUES,
     strict: true,
     rules: checkoutRuleProblems,
   },
-  [Topics.DayClosedV1]: { cls: DayClosedV1, maxBytes: 64 * 1024, strict: true },
+  [Topics.DayClosedV1]: {
+    cls: DayClosedV1,
+    maxBytes: 64 * 1024,
+    maxDepth: CHECKOUT_MAX_DEPTH,
+    maxValues: 5_000,
+    strict: true,
+  },
   [Topics.IntegrationConfigV1]: {
     cls: IntegrationConfigV1,
-    maxBytes: INTERNAL_MAX_BYTES,
+    ...INTERNAL_LIMITS,
     strict: false,
   },
   [Topics.InvoicePaymentMethodV1]: {
     cls: InvoicePaymentMethodV1,
-    maxBytes: INTERNAL_MAX_BYTES,
+    ...INTERNAL_LIMITS,
     strict: false,
   },
   [Topics.TripletexAuthFailedV1]: {
     cls: TripletexAuthFailedV1,
-    maxBytes: INTERNAL_MAX_BYTES,
+    ...INTERNAL_LIMITS,
     strict: false,
   },
   [Topics.CustomersChangedV1]: {
     cls: CustomerChangedV1,
-    maxBytes: INTERNAL_MAX_BYTES,
+    ...INTERNAL_LIMITS,
     strict: false,
   },
-  [Topics.InvoiceStatusV1]: { cls: InvoiceStatusV1, maxBytes: INTERNAL_MAX_BYTES, strict: false },
-  [Topics.DayStatusV1]: { cls: DayStatusV1, maxBytes: INTERNAL_MAX_BYTES, strict: false },
+  [Topics.InvoiceStatusV1]: { cls: InvoiceStatusV1, ...INTERNAL_LIMITS, strict: false },
+  [Topics.DayStatusV1]: { cls: DayStatusV1, ...INTERNAL_LIMITS, strict: false },
+  [Topics.RecordRejectedV1]: { cls: RecordRejectedV1, ...INTERNAL_LIMITS, strict: false },
 };
+
+/** The size and shape limits a topic's records are checked against before anything else. */
+export function limitsOf(topic: ParseableTopic): {
+  maxBytes: number;
+  maxDepth: number;
+  maxValues: number;
+} {
+  const { maxBytes, maxDepth, maxValues } = definitions[topic];
+  return { maxBytes, maxDepth, maxValues };
+}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -106,8 +141,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Turns the bytes of a Kafka record into a typed, validated event, or into the list of every
- * problem found (each with its JSON path). Never throws on bad input: the same bytes fail the
- * same way every time, so a consumer can dead-letter them and move on.
+ * problem found (each with its JSON path). Never throws, whatever the bytes: the same bytes fail
+ * the same way every time, so a consumer can dead-letter them and move on. The size, the nesting
+ * depth and the number of values are checked before any transformation.
  */
 export function parseEvent<K extends ParseableTopic>(
   topic: K,
@@ -121,8 +157,16 @@ export function parseEvent(
   topic: string,
   bytes: Uint8Array | string | null | undefined,
 ): ParseResult<object> {
+  try {
+    return parseBytes(topic, bytes);
+  } catch (error) {
+    return unprocessable(error);
+  }
+}
+
+function parseBytes(topic: string, bytes: Uint8Array | string | null | undefined) {
   const definition = (definitions as Record<string, EventDefinition<object> | undefined>)[topic];
-  if (!definition) {
+  if (!definition || !Object.prototype.hasOwnProperty.call(definitions, topic)) {
     return fail('', ProblemCodes.UnknownTopic, `no event contract is known for topic ${topic}`);
   }
   if (bytes === null || bytes === undefined || bytes.length === 0) {
@@ -161,7 +205,59 @@ export function validateEvent<K extends ParseableTopic>(
   value: unknown,
 ): ParseResult<EventsByTopic[K]> {
   const definition = definitions[topic] as unknown as EventDefinition<EventsByTopic[K]>;
-  return validatePlain(definition, value);
+  try {
+    return validatePlain(definition, value);
+  } catch (error) {
+    return unprocessable(error);
+  }
+}
+
+/** A failure of the checking itself (a bug, not the record's fault): still an answer, never a throw. */
+function unprocessable(error: unknown): { ok: false; problems: Problem[] } {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return fail('', ProblemCodes.Unprocessable, `the record could not be checked (${reason})`);
+}
+
+/**
+ * The first place where the value nests deeper than `maxDepth`, or a problem when it holds more
+ * than `maxValues` values. Iterative, so it cannot overflow the stack itself; it stops at the first
+ * breach, so its work is bounded by `maxValues`.
+ */
+export function shapeProblem(
+  json: unknown,
+  limits: { maxDepth: number; maxValues: number },
+): Problem | null {
+  const stack: { value: unknown; depth: number; path: string }[] = [
+    { value: json, depth: 1, path: '' },
+  ];
+  let values = 0;
+  while (stack.length > 0) {
+    const { value, depth, path } = stack.pop()!;
+    if (++values > limits.maxValues) {
+      return {
+        path: '',
+        code: ProblemCodes.TooManyValues,
+        message: `the record holds more than ${limits.maxValues} JSON values`,
+      };
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > limits.maxDepth) {
+      return {
+        path,
+        code: ProblemCodes.TooDeep,
+        message: `the record nests objects and arrays more than ${limits.maxDepth} levels deep`,
+      };
+    }
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--)
+        stack.push({ value: value[i] as unknown, depth: depth + 1, path: `${path}[${i}]` });
+    } else {
+      const entries = Object.entries(value as Record<string, unknown>);
+      for (let i = entries.length - 1; i >= 0; i--)
+        stack.push({ value: entries[i][1], depth: depth + 1, path: pathOf(path, entries[i][0]) });
+    }
+  }
+  return null;
 }
 
 function validatePlain<T extends object>(
@@ -171,6 +267,8 @@ function validatePlain<T extends object>(
   if (!isPlainObject(json)) {
     return fail('', ProblemCodes.NotAnObject, 'the record must be a JSON object');
   }
+  const shape = shapeProblem(json, definition);
+  if (shape) return { ok: false, problems: [shape] };
   const problems: Problem[] = [];
   const plain: Record<string, unknown> = {};
   const known = knownFields(definition.cls);

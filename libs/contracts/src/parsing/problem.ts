@@ -13,6 +13,10 @@ export type ParseResult<T> = { ok: true; event: T } | { ok: false; problems: Pro
 export const ProblemCodes = {
   Empty: 'EMPTY',
   TooLarge: 'TOO_LARGE',
+  TooDeep: 'TOO_DEEP',
+  TooManyValues: 'TOO_MANY_VALUES',
+  /** The checking itself failed (never the record's fault alone); the record is still refused. */
+  Unprocessable: 'UNPROCESSABLE',
   InvalidUtf8: 'INVALID_UTF8',
   InvalidJson: 'INVALID_JSON',
   NotAnObject: 'NOT_AN_OBJECT',
