@@ -57,8 +57,8 @@ export class CompanySettingsService {
   }
 
   /** A tombstone on the compacted topic: the company is gone. */
-  async remove(companyId: string): Promise<SettingsOutcome> {
-    await this.dataSource.query('DELETE FROM company_settings WHERE company_id = $1', [companyId]);
+  async remove(companyId: string, tx: EntityManager): Promise<SettingsOutcome> {
+    await tx.query('DELETE FROM company_settings WHERE company_id = $1', [companyId]);
     this.logger.log({ companyId }, `integration settings of ${companyId} removed`);
     return 'removed';
   }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DeadLetterPublisher } from './dead-letter/dead-letter.publisher';
 import { BatchConsumers } from './kafka/batch-consumer';
+import { ConsumerMonitor } from './kafka/consumer-monitor';
 import { Inbox } from './inbox/inbox';
 import {
   KafkaClient,
@@ -33,8 +34,10 @@ export class MessagingModule {
         OutboxRelay,
         Outbox,
         BatchConsumers,
+        ConsumerMonitor,
       ],
       exports: [
+        ConsumerMonitor,
         KafkaClient,
         DeadLetterPublisher,
         Inbox,

@@ -28,7 +28,7 @@ import { InvoicesModule } from './invoices/invoices.module';
     DatabaseModule.forService(databaseSetup),
     MessagingModule.forService({
       consumes: [Topics.CheckoutCompletedV1, Topics.IntegrationConfigV1],
-      produces: [Topics.InvoiceStatusV1, Topics.TripletexAuthFailedV1],
+      produces: [Topics.RecordRejectedV1, Topics.InvoiceStatusV1, Topics.TripletexAuthFailedV1],
     }),
     SecurityModule,
     TripletexModule,

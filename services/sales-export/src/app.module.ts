@@ -29,7 +29,7 @@ import { ExportModule } from './export/export.module';
     DatabaseModule.forService(databaseSetup),
     MessagingModule.forService({
       consumes: [Topics.CheckoutCompletedV1, Topics.DayClosedV1, Topics.IntegrationConfigV1],
-      produces: [Topics.DayStatusV1, Topics.TripletexAuthFailedV1],
+      produces: [Topics.RecordRejectedV1, Topics.DayStatusV1, Topics.TripletexAuthFailedV1],
     }),
     CompanySettingsModule,
     SecurityModule,

@@ -1,7 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { deadLetterTopic, Problem } from '@pos-tripletex/contracts';
 import { counter } from '@pos-tripletex/platform';
+import { createHash } from 'node:crypto';
+import type { Message } from 'kafkajs';
 import { KafkaClient } from '../kafka/kafka-client';
+import { DependencyUnavailableError, isRecordRefusedByBroker } from '../inbox/failures';
 import type { ReceivedMessage } from '../inbox/received-message';
 
 /** Why a record was parked. `problems` lists every contract violation with its field path. */
@@ -22,7 +25,18 @@ export const DeadLetterHeaders = {
   ErrorMessage: 'dlq-error-message',
   Problems: 'dlq-problems',
   FailedAt: 'dlq-failed-at',
+  /** Set when the broker refused the full copy: the original value's size and SHA-256 instead. */
+  ValueOmitted: 'dlq-value-omitted',
+  ValueSha256: 'dlq-value-sha256',
 } as const;
+
+/** Another record to publish together with the dead-letter record (e.g. a rejection event). */
+export interface CompanionRecord {
+  topic: string;
+  key: string | Buffer | null;
+  value: string | Buffer | null;
+  headers?: Record<string, string>;
+}
 
 const MAX_HEADER_CHARS = 64 * 1024;
 
@@ -43,34 +57,70 @@ export class DeadLetterPublisher {
 
   constructor(private readonly kafka: KafkaClient) {}
 
-  async publish(message: ReceivedMessage, reason: DeadLetterReason): Promise<void> {
+  /**
+   * Publishes the dead-letter record (and its companions) and waits for the broker. Throws
+   * DependencyUnavailableError while the broker is away, so the caller leaves the record
+   * uncommitted. If the broker refuses the copy itself (too large with our headers), a copy
+   * without the original headers and then one without the value (its size and SHA-256 instead)
+   * is parked: the reason always reaches the dead-letter topic.
+   */
+  async publish(
+    message: ReceivedMessage,
+    reason: DeadLetterReason,
+    companions: CompanionRecord[] = [],
+  ): Promise<void> {
     const problems = JSON.stringify(reason.problems ?? []);
-    await this.kafka.send([
-      {
-        topic: deadLetterTopic(message.topic),
-        messages: [
-          {
-            key: message.key,
-            value: message.value,
-            headers: {
-              ...message.headers,
-              [DeadLetterHeaders.OriginalTopic]: message.topic,
-              [DeadLetterHeaders.OriginalPartition]: String(message.partition),
-              [DeadLetterHeaders.OriginalOffset]: message.offset,
-              [DeadLetterHeaders.OriginalTimestamp]: message.timestamp,
-              [DeadLetterHeaders.ConsumerGroup]: this.kafka.settings.groupId,
-              [DeadLetterHeaders.ErrorCode]: reason.code,
-              [DeadLetterHeaders.ErrorMessage]: reason.message.slice(0, 1000),
-              [DeadLetterHeaders.Problems]:
-                problems.length <= MAX_HEADER_CHARS
-                  ? problems
-                  : `${problems.slice(0, MAX_HEADER_CHARS)}…`,
-              [DeadLetterHeaders.FailedAt]: new Date().toISOString(),
-            },
-          },
-        ],
+    const ours = {
+      [DeadLetterHeaders.OriginalTopic]: message.topic,
+      [DeadLetterHeaders.OriginalPartition]: String(message.partition),
+      [DeadLetterHeaders.OriginalOffset]: message.offset,
+      [DeadLetterHeaders.OriginalTimestamp]: message.timestamp,
+      [DeadLetterHeaders.ConsumerGroup]: this.kafka.settings.groupId,
+      [DeadLetterHeaders.ErrorCode]: reason.code,
+      [DeadLetterHeaders.ErrorMessage]: reason.message.slice(0, 1000),
+      [DeadLetterHeaders.Problems]:
+        problems.length <= MAX_HEADER_CHARS ? problems : `${problems.slice(0, MAX_HEADER_CHARS)}…`,
+      [DeadLetterHeaders.FailedAt]: new Date().toISOString(),
+    };
+    const full: Message = {
+      key: message.key,
+      value: message.value,
+      headers: { ...message.headers, ...ours },
+    };
+    const lean: Message = {
+      key: message.key,
+      value: message.value,
+      headers: { ...ours, [DeadLetterHeaders.Problems]: problems.slice(0, 4096) },
+    };
+    const bare: Message = {
+      key: message.key?.subarray(0, 1024) ?? null,
+      value: null,
+      headers: {
+        ...lean.headers,
+        [DeadLetterHeaders.ValueOmitted]: `${message.value?.length ?? 0} bytes`,
+        [DeadLetterHeaders.ValueSha256]: createHash('sha256')
+          .update(message.value ?? Buffer.alloc(0))
+          .digest('hex'),
       },
-    ]);
+    };
+    for (const [i, copy] of [full, lean, bare].entries()) {
+      try {
+        await this.kafka.send([
+          { topic: deadLetterTopic(message.topic), messages: [copy] },
+          ...companions.map((c) => ({
+            topic: c.topic,
+            messages: [{ key: c.key, value: c.value, headers: c.headers ?? {} }],
+          })),
+        ]);
+        break;
+      } catch (error) {
+        if (!isRecordRefusedByBroker(error)) throw new DependencyUnavailableError('kafka', error);
+        if (i === 2) throw error;
+        this.logger.warn(
+          `the broker refused the dead-letter copy of ${message.topic}[${message.partition}]@${message.offset}; parking a smaller one`,
+        );
+      }
+    }
     deadLettered.inc({ topic: message.topic, code: reason.code });
     this.logger.warn(
       {

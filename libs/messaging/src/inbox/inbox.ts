@@ -10,7 +10,18 @@ import {
 import { counter, describeError, isRetriable } from '@pos-tripletex/platform';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
-import { DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
+import {
+  CompanionRecord,
+  DeadLetterPublisher,
+  DeadLetterReason,
+} from '../dead-letter/dead-letter.publisher';
+import {
+  ConsumerStoppingError,
+  DependencyUnavailableError,
+  isDatabaseUnavailable,
+  isPermanentDatabaseError,
+  isTransientDatabaseError,
+} from './failures';
 import { KafkaSettings } from '../kafka/kafka-config';
 import { MESSAGING_SETTINGS } from '../kafka/kafka-client';
 import { fromKafkaContext, ReceivedMessage } from './received-message';
@@ -29,9 +40,18 @@ export interface Received<T> {
   message: ReceivedMessage;
 }
 
-export interface BatchInboxHandler<T> {
+/** What the handler of a topic may add to the Inbox's handling of its records. */
+interface HandlerHooks {
   /** Name the processed-events rows are kept under; defaults to the service's consumer group. */
   consumer?: string;
+  /**
+   * Records to publish together with the dead-letter record of a rejected record (a rejection
+   * event the producer listens to). Called for every record this consumer dead-letters.
+   */
+  rejection?: (message: ReceivedMessage, reason: DeadLetterReason) => CompanionRecord[];
+}
+
+export interface BatchInboxHandler<T> extends HandlerHooks {
   parse(value: Buffer | null): ParseResult<T>;
   eventId(event: T): string;
   /**
@@ -47,51 +67,36 @@ export interface BatchOutcome {
   deadLettered: number;
 }
 
-export interface InboxHandler<T> {
-  /** Name the processed-events rows are kept under; defaults to the service's consumer group. */
-  consumer?: string;
+export interface InboxHandler<T> extends HandlerHooks {
   parse(value: Buffer | null): ParseResult<T>;
   eventId(event: T): string;
   /** The effect. Everything it writes through `tx` commits together with the processed-event row. */
   handle(event: T, tx: EntityManager, message: ReceivedMessage): Promise<void>;
+  /**
+   * A record without a value on a compacted topic (a tombstone: "forget this key"). Without this
+   * hook a tombstone is dead-lettered like any empty record. Must be idempotent: no processed-event
+   * row is kept for it.
+   */
+  tombstone?: (message: ReceivedMessage, tx: EntityManager) => Promise<void>;
 }
 
-/** Postgres is unreachable or restarting: our outage, not the event's fault. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown; driverError?: unknown } | null;
-  if (!e || typeof e !== 'object') return false;
-  const code = typeof e.code === 'string' ? e.code : '';
-  const message = typeof e.message === 'string' ? e.message : '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return true;
-  if (/^(08|57P0)/.test(code)) return true; // connection exception, admin/crash shutdown
-  if (
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-      message,
-    )
-  ) {
-    return true;
-  }
-  return e.driverError !== undefined && isDatabaseUnavailable(e.driverError);
+export interface ConsumeOptions extends HandlerHooks {
+  tombstone?: InboxHandler<unknown>['tombstone'];
 }
 
 /**
- * A conflict between concurrent transactions (serialization failure, deadlock, lock not
- * available): nothing is wrong with the event, and trying again succeeds.
- */
-export function isTransientDatabaseError(error: unknown): boolean {
-  const e = error as { code?: unknown; driverError?: unknown } | null;
-  if (!e || typeof e !== 'object') return false;
-  if (typeof e.code === 'string' && ['40001', '40P01', '55P03'].includes(e.code)) return true;
-  return e.driverError !== undefined && isTransientDatabaseError(e.driverError);
-}
-
-/**
- * Idempotent consumption. For each record: parse it (a contract violation is dead-lettered at
- * once, it can never succeed); apply the effect and the processed-event row in one transaction (a
- * redelivery finds the row and does nothing); retry transient failures with backoff and keep the
- * group membership alive meanwhile; dead-letter what keeps failing or is final. It returns
- * normally for every outcome so the offset commits; it throws only when it could not even park
- * the record (Kafka down) or the database is unreachable, and then Kafka redelivers it later.
+ * Idempotent consumption. Every record ends in exactly one of: applied, duplicate, dead-lettered
+ * with its reason – or it waits, uncommitted, while a dependency is down:
+ * - parsing never throws (`parseEvent`), and a record that cannot be parsed or read is
+ *   dead-lettered at once (CONTRACT_VIOLATION), with a rejection event if the handler wants one;
+ * - the effect and the processed-event row commit in one transaction, so a redelivery finds the
+ *   row and does nothing;
+ * - values PostgreSQL refuses (NUL characters, numbers out of range, …) are dead-lettered at once
+ *   (DATABASE_REFUSED); final errors too (their code); other failures are retried with backoff,
+ *   keeping the group membership alive, and dead-lettered after KAFKA_HANDLER_MAX_ATTEMPTS;
+ * - PostgreSQL or the broker being away is never the record's fault: it throws
+ *   DependencyUnavailableError and Kafka offers the record again later; during shutdown it throws
+ *   ConsumerStoppingError. Those two are the only errors that leave it.
  */
 @Injectable()
 export class Inbox implements BeforeApplicationShutdown {
@@ -114,8 +119,10 @@ export class Inbox implements BeforeApplicationShutdown {
     ctx: KafkaContext,
     topic: K,
     handle: (event: EventsByTopic[K], tx: EntityManager, message: ReceivedMessage) => Promise<void>,
+    options: ConsumeOptions = {},
   ): Promise<InboxOutcome> {
     return this.process(fromKafkaContext(ctx), {
+      ...options,
       parse: (value) => parseEvent(topic, value),
       eventId: (event) => (event as { eventId: string }).eventId,
       handle,
@@ -148,22 +155,21 @@ export class Inbox implements BeforeApplicationShutdown {
     handler: BatchInboxHandler<T>,
     outcome: BatchOutcome,
   ): Promise<BatchOutcome> {
-    const good: Received<T>[] = [];
+    const good: (Received<T> & { id: string })[] = [];
     const seen = new Set<string>();
     for (const message of messages) {
-      const parsed = handler.parse(message.value);
+      const parsed = readEvent(handler, message);
       if (!parsed.ok) {
-        await this.deadLetterViolation(message, parsed.problems);
+        await this.deadLetterViolation(message, parsed.problems, handler);
         outcome.deadLettered++;
         continue;
       }
-      const id = handler.eventId(parsed.event);
-      if (seen.has(id)) {
+      if (seen.has(parsed.id)) {
         outcome.duplicates++;
         continue;
       }
-      seen.add(id);
-      good.push({ event: parsed.event, message });
+      seen.add(parsed.id);
+      good.push({ event: parsed.event, message, id: parsed.id });
     }
     if (good.length === 0) return outcome;
     const consumer = handler.consumer ?? this.settings.groupId;
@@ -177,14 +183,14 @@ export class Inbox implements BeforeApplicationShutdown {
            RETURNING event_id`,
           [
             consumer,
-            good.map((g) => handler.eventId(g.event)),
+            good.map((g) => g.id),
             good.map((g) => g.message.topic),
             good.map((g) => g.message.partition),
             good.map((g) => g.message.offset),
           ],
         );
         const ids = new Set(inserted.map((r) => r.event_id));
-        const events = good.filter((g) => ids.has(handler.eventId(g.event)));
+        const events = good.filter((g) => ids.has(g.id));
         if (events.length > 0) await handler.handleBatch(events, tx);
         return events.length;
       });
@@ -192,16 +198,17 @@ export class Inbox implements BeforeApplicationShutdown {
       outcome.duplicates += good.length - fresh;
       return outcome;
     } catch (error) {
-      if (this.stopping.signal.aborted || isDatabaseUnavailable(error)) throw error;
+      this.throwIfMustWait(error);
       this.logger.warn(
         `a batch of ${good.length} failed (${describeError(error)}); applying its records one by one`,
       );
     }
-    for (const { event, message } of good) {
+    for (const { event, message, id } of good) {
       const one = await this.processOne(message, {
         consumer,
+        rejection: handler.rejection,
         parse: () => ({ ok: true, event }),
-        eventId: (e) => handler.eventId(e),
+        eventId: () => id,
         handle: (e, tx, m) => handler.handleBatch([{ event: e, message: m }], tx),
       });
       if (one === 'processed') outcome.processed++;
@@ -211,8 +218,12 @@ export class Inbox implements BeforeApplicationShutdown {
     return outcome;
   }
 
-  private async deadLetterViolation(message: ReceivedMessage, problems: Problem[]): Promise<void> {
-    await this.deadLetters.publish(message, {
+  private async deadLetterViolation(
+    message: ReceivedMessage,
+    problems: Problem[],
+    hooks: HandlerHooks,
+  ): Promise<void> {
+    await this.deadLetter(message, hooks, {
       code: 'CONTRACT_VIOLATION',
       message: `${problems.length} problem(s): ${problems
         .slice(0, 5)
@@ -220,6 +231,21 @@ export class Inbox implements BeforeApplicationShutdown {
         .join('; ')}`,
       problems,
     });
+  }
+
+  private async deadLetter(
+    message: ReceivedMessage,
+    hooks: HandlerHooks,
+    reason: DeadLetterReason,
+  ): Promise<void> {
+    let companions: CompanionRecord[] = [];
+    try {
+      companions = hooks.rejection?.(message, reason) ?? [];
+    } catch (error) {
+      // The rejection event is a courtesy to the producer; the dead-letter record is the duty.
+      this.logger.error(`could not build the rejection event: ${describeError(error)}`);
+    }
+    await this.deadLetters.publish(message, reason, companions);
   }
 
   async process<T>(message: ReceivedMessage, handler: InboxHandler<T>): Promise<InboxOutcome> {
@@ -232,49 +258,70 @@ export class Inbox implements BeforeApplicationShutdown {
     message: ReceivedMessage,
     handler: InboxHandler<T>,
   ): Promise<InboxOutcome> {
-    const parsed = handler.parse(message.value);
+    if (handler.tombstone && (message.value === null || message.value.length === 0)) {
+      const tombstone = handler.tombstone;
+      return this.withRetries(message, 'tombstone', handler, async (tx) => {
+        await tombstone(message, tx);
+        return 'processed' as const;
+      });
+    }
+    const parsed = readEvent(handler, message);
     if (!parsed.ok) {
-      await this.deadLetterViolation(message, parsed.problems);
+      await this.deadLetterViolation(message, parsed.problems, handler);
       return 'dead-lettered';
     }
     const consumer = handler.consumer ?? this.settings.groupId;
-    const eventId = handler.eventId(parsed.event);
-    const maxAttempts = this.settings.maxAttempts;
+    return this.withRetries(message, `event ${parsed.id}`, handler, async (tx) => {
+      const inserted: unknown[] = await tx.query(
+        `INSERT INTO processed_events (consumer, event_id, topic, partition, "offset")
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (consumer, event_id) DO NOTHING
+         RETURNING event_id`,
+        [consumer, parsed.id, message.topic, message.partition, message.offset],
+      );
+      if (inserted.length === 0) return 'duplicate' as const;
+      await handler.handle(parsed.event, tx, message);
+      return 'processed' as const;
+    });
+  }
 
+  /** One transaction per attempt; classifies each failure (see the class comment). */
+  private async withRetries(
+    message: ReceivedMessage,
+    what: string,
+    hooks: HandlerHooks,
+    work: (tx: EntityManager) => Promise<'processed' | 'duplicate'>,
+  ): Promise<InboxOutcome> {
+    const maxAttempts = this.settings.maxAttempts;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(async (tx) => {
-          const inserted: unknown[] = await tx.query(
-            `INSERT INTO processed_events (consumer, event_id, topic, partition, "offset")
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (consumer, event_id) DO NOTHING
-             RETURNING event_id`,
-            [consumer, eventId, message.topic, message.partition, message.offset],
-          );
-          if (inserted.length === 0) return 'duplicate' as const;
-          await handler.handle(parsed.event, tx, message);
-          return 'processed' as const;
-        });
+        return await this.dataSource.transaction(work);
       } catch (error) {
-        const where = `${message.topic}[${message.partition}]@${message.offset} (event ${eventId})`;
-        if (this.stopping.signal.aborted) throw error;
+        const where = `${message.topic}[${message.partition}]@${message.offset} (${what})`;
         if (isDatabaseUnavailable(error)) {
           // Parking good events because our own database is down would be wrong: let Kafka
           // redeliver (the partition waits) until it is back.
           this.logger.error(
             `database unavailable while handling ${where}: ${describeError(error)}`,
           );
-          throw error;
+        }
+        this.throwIfMustWait(error);
+        if (isPermanentDatabaseError(error)) {
+          await this.deadLetter(message, hooks, {
+            code: 'DATABASE_REFUSED',
+            message: `PostgreSQL refuses to store the record: ${describeError(error)}`,
+          });
+          return 'dead-lettered';
         }
         if (!isRetriable(error) && !isTransientDatabaseError(error)) {
-          await this.deadLetters.publish(message, {
+          await this.deadLetter(message, hooks, {
             code: codeOf(error, 'REJECTED'),
             message: describeError(error),
           });
           return 'dead-lettered';
         }
         if (attempt >= maxAttempts) {
-          await this.deadLetters.publish(message, {
+          await this.deadLetter(message, hooks, {
             code: 'RETRIES_EXHAUSTED',
             message: `failed ${attempt} times; last error: ${describeError(error)}`,
           });
@@ -285,10 +332,57 @@ export class Inbox implements BeforeApplicationShutdown {
           `attempt ${attempt}/${maxAttempts} failed for ${where}, retrying in ${delay} ms: ${describeError(error)}`,
         );
         await message.heartbeat();
-        await sleep(delay, undefined, { signal: this.stopping.signal });
+        try {
+          await sleep(delay, undefined, { signal: this.stopping.signal });
+        } catch (aborted) {
+          throw new ConsumerStoppingError(aborted);
+        }
         await message.heartbeat();
       }
     }
+  }
+
+  /** Outages and shutdown leave the record uncommitted; everything else is the record's fate. */
+  private throwIfMustWait(error: unknown): void {
+    if (this.stopping.signal.aborted) throw new ConsumerStoppingError(error);
+    if (error instanceof DependencyUnavailableError || error instanceof ConsumerStoppingError)
+      throw error;
+    if (isDatabaseUnavailable(error)) throw new DependencyUnavailableError('database', error);
+  }
+}
+
+/**
+ * Parses a record and reads its event id, whatever the handler's parser does: a parser that
+ * throws (it should not) or an event without a usable id is a problem of the record, not a crash.
+ */
+function readEvent<T>(
+  handler: { parse(value: Buffer | null): ParseResult<T>; eventId(event: T): string },
+  message: ReceivedMessage,
+): { ok: true; event: T; id: string } | { ok: false; problems: Problem[] } {
+  try {
+    const parsed = handler.parse(message.value);
+    if (!parsed.ok) return parsed;
+    const id = handler.eventId(parsed.event);
+    if (typeof id !== 'string' || id.length === 0 || id.length > 100) {
+      return {
+        ok: false,
+        problems: [
+          { path: 'eventId', code: 'INVALID_EVENT_ID', message: 'the event has no usable eventId' },
+        ],
+      };
+    }
+    return { ok: true, event: parsed.event, id };
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '',
+          code: 'UNPROCESSABLE',
+          message: `the record could not be read: ${describeError(error)}`,
+        },
+      ],
+    };
   }
 }
 

@@ -1,7 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { ReadinessRegistry } from '@pos-tripletex/platform';
-import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { headersToStrings, ReceivedMessage } from '../inbox/received-message';
+import { describeError } from '@pos-tripletex/platform';
+import { Consumer, EachBatchPayload } from 'kafkajs';
+import { DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
+import { mustWait } from '../inbox/failures';
+import { fromKafkaRecord, ReceivedMessage } from '../inbox/received-message';
+import { ConsumerMonitor } from './consumer-monitor';
 import { createKafka, KafkaSettings } from './kafka-config';
 import { KafkaClient, MESSAGING_SETTINGS } from './kafka-client';
 
@@ -14,28 +17,12 @@ export interface BatchConsumerOptions {
   /** Most bytes fetched per partition per request. */
   maxBytesPerPartition?: number;
   /**
-   * Applies the records. Returning means they are done (offsets may be committed); throwing leaves
-   * them uncommitted, and Kafka delivers them again after the consumer restarts.
+   * Applies the records. Returning means they are done (offsets may be committed). Throwing an
+   * outage (`mustWait`) leaves them uncommitted, and Kafka delivers them again after the consumer
+   * restarts; any other failure makes each record of the chunk be handled on its own, and a record
+   * that still fails is dead-lettered (HANDLER_FAILED) so the partition moves on.
    */
   handle(messages: ReceivedMessage[]): Promise<void>;
-}
-
-function toReceived(
-  topic: string,
-  partition: number,
-  m: KafkaMessage,
-  heartbeat: () => Promise<void>,
-): ReceivedMessage {
-  return {
-    topic,
-    partition,
-    offset: m.offset,
-    key: m.key,
-    value: m.value,
-    headers: headersToStrings(m.headers),
-    timestamp: m.timestamp,
-    heartbeat,
-  };
 }
 
 /**
@@ -51,8 +38,9 @@ export class BatchConsumers implements BeforeApplicationShutdown {
 
   constructor(
     @Inject(MESSAGING_SETTINGS) private readonly settings: KafkaSettings,
-    private readonly readiness: ReadinessRegistry,
+    private readonly monitor: ConsumerMonitor,
     private readonly kafkaClient: KafkaClient,
+    private readonly deadLetters: DeadLetterPublisher,
   ) {}
 
   async start(options: BatchConsumerOptions): Promise<Consumer> {
@@ -66,12 +54,7 @@ export class BatchConsumers implements BeforeApplicationShutdown {
       heartbeatInterval: Math.min(3_000, Math.floor(this.settings.sessionTimeoutMs / 3)),
       retry: { initialRetryTime: 300, retries: 10 },
     });
-    let crashed: string | undefined;
-    consumer.on(consumer.events.CRASH, (e) => {
-      crashed = String((e.payload as { error?: unknown }).error);
-      this.logger.error(`consumer ${options.groupId} crashed: ${crashed}`);
-    });
-    consumer.on(consumer.events.GROUP_JOIN, () => (crashed = undefined));
+    this.monitor.watch(options.groupId, [options.topic], consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
     const chunkSize = options.chunkSize ?? 500;
@@ -86,9 +69,12 @@ export class BatchConsumers implements BeforeApplicationShutdown {
         for (let i = 0; i < batch.messages.length; i += chunkSize) {
           if (!batchPayload.isRunning() || batchPayload.isStale()) return;
           const chunk = batch.messages.slice(i, i + chunkSize);
-          await options.handle(
-            chunk.map((m) => toReceived(batch.topic, batch.partition, m, heartbeat)),
+          this.monitor.started(options.groupId, batch.topic, batch.partition, chunk[0].offset);
+          await this.handleChunk(
+            options,
+            chunk.map((m) => fromKafkaRecord(batch.topic, batch.partition, m, heartbeat)),
           );
+          this.monitor.finished(options.groupId, batch.topic, batch.partition);
           batchPayload.resolveOffset(chunk[chunk.length - 1].offset);
           await batchPayload.commitOffsetsIfNecessary();
           await heartbeat();
@@ -97,14 +83,33 @@ export class BatchConsumers implements BeforeApplicationShutdown {
     });
     this.consumers.push(consumer);
     this.kafkaClient.trackLag(options.groupId);
-    this.readiness.register({
-      name: `kafka-consumer:${options.groupId}`,
-      check: () => {
-        if (crashed) throw new Error(`consumer ${options.groupId} crashed: ${crashed}`);
-        return Promise.resolve({ topic: options.topic });
-      },
-    });
     return consumer;
+  }
+
+  private async handleChunk(
+    options: BatchConsumerOptions,
+    messages: ReceivedMessage[],
+  ): Promise<void> {
+    try {
+      await options.handle(messages);
+      return;
+    } catch (error) {
+      if (mustWait(error)) throw error;
+      this.logger.error(
+        `${options.groupId}: a chunk of ${messages.length} failed (${describeError(error)}); handling its records one by one`,
+      );
+    }
+    for (const message of messages) {
+      try {
+        await options.handle([message]);
+      } catch (error) {
+        if (mustWait(error)) throw error;
+        await this.deadLetters.publish(message, {
+          code: 'HANDLER_FAILED',
+          message: describeError(error),
+        });
+      }
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {

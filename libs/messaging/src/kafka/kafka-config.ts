@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
-import { Kafka, KafkaConfig, logLevel, LogEntry, Partitioners } from 'kafkajs';
+import { Kafka, KafkaConfig, logLevel, LogEntry } from 'kafkajs';
 
 /** What libs/messaging reads from a service's validated environment (KafkaServiceEnv). */
 export interface KafkaSettings {
@@ -13,6 +12,8 @@ export interface KafkaSettings {
   maxAttempts: number;
   outboxPollIntervalMs: number;
   sessionTimeoutMs: number;
+  stallAfterMs: number;
+  inboxRetentionDays: number;
 }
 
 export function kafkaSettings(config: ConfigService): KafkaSettings {
@@ -28,6 +29,8 @@ export function kafkaSettings(config: ConfigService): KafkaSettings {
     maxAttempts: config.getOrThrow<number>('KAFKA_HANDLER_MAX_ATTEMPTS'),
     outboxPollIntervalMs: config.getOrThrow<number>('OUTBOX_POLL_INTERVAL_MS'),
     sessionTimeoutMs: config.getOrThrow<number>('KAFKA_SESSION_TIMEOUT_MS'),
+    stallAfterMs: config.get<number>('KAFKA_STALL_AFTER_MS') ?? 120_000,
+    inboxRetentionDays: config.get<number>('INBOX_RETENTION_DAYS') ?? 30,
   };
 }
 
@@ -54,7 +57,7 @@ export function kafkaLogCreator(context: string) {
     };
 }
 
-function clientConfig(settings: KafkaSettings, context: string): KafkaConfig {
+export function clientConfig(settings: KafkaSettings, context: string): KafkaConfig {
   return {
     clientId: settings.clientId,
     brokers: settings.brokers,
@@ -66,36 +69,4 @@ function clientConfig(settings: KafkaSettings, context: string): KafkaConfig {
 
 export function createKafka(settings: KafkaSettings, context = 'Kafka'): Kafka {
   return new Kafka(clientConfig(settings, context));
-}
-
-/**
- * The Kafka transport for a hybrid app's `@EventPattern` handlers. Values stay raw bytes
- * (`keepBinary`) because handlers parse them with the contracts' `parseEvent`; group and client ids
- * are used as configured (no `-server` suffix); offsets commit after the handler resolves.
- */
-export function kafkaTransport(config: ConfigService): MicroserviceOptions {
-  const settings = kafkaSettings(config);
-  return {
-    transport: Transport.KAFKA,
-    options: {
-      client: clientConfig(settings, 'KafkaConsumer'),
-      consumer: {
-        groupId: settings.groupId,
-        allowAutoTopicCreation: false,
-        // A stop waits for the fetch in flight: a short long-poll keeps SIGTERM-to-exit quick.
-        maxWaitTimeInMs: 1000,
-        sessionTimeout: settings.sessionTimeoutMs,
-        heartbeatInterval: Math.min(3_000, Math.floor(settings.sessionTimeoutMs / 3)),
-        retry: { initialRetryTime: 300, retries: 10 },
-      },
-      producer: {
-        createPartitioner: Partitioners.DefaultPartitioner,
-        allowAutoTopicCreation: false,
-      },
-      subscribe: { fromBeginning: true },
-      run: { autoCommit: true, partitionsConsumedConcurrently: 1 },
-      parser: { keepBinary: true },
-      postfixId: '',
-    },
-  };
 }

@@ -18,8 +18,11 @@ export interface ServiceAppOptions {
   env: ClassConstructor<object>;
   /** Loads the root module. Config is validated when it is imported, so import it lazily. */
   module: () => Promise<Type<unknown>>;
-  /** The Kafka transport for a hybrid HTTP + microservice app, if the service consumes. */
-  microservice?: (config: ConfigService) => MicroserviceOptions;
+  /**
+   * The Kafka transport for a hybrid HTTP + microservice app, if the service consumes. It may take
+   * providers from the app (created, not yet initialised).
+   */
+  microservice?: (config: ConfigService, app: INestApplication) => MicroserviceOptions;
   /** Overrides of the environment's HTTP port (tests pass 0). */
   port?: number;
   /** Nest's JSON body parser for every route (default true); `configure` may mount parsers itself. */
@@ -64,7 +67,7 @@ export async function startService(options: ServiceAppOptions): Promise<RunningS
   app.useGlobalFilters(new AppErrorFilter());
   const config = app.get(ConfigService);
   if (options.microservice) {
-    app.connectMicroservice<MicroserviceOptions>(options.microservice(config), {
+    app.connectMicroservice<MicroserviceOptions>(options.microservice(config, app), {
       inheritAppConfig: true,
     });
   }

@@ -104,6 +104,24 @@ export class KafkaServiceEnv extends DatabaseServiceEnv {
   @Min(50)
   @IsInt()
   OUTBOX_POLL_INTERVAL_MS: number = 250;
+
+  /**
+   * A consumer that has been on the same record this long (waiting out an outage, or stuck) makes
+   * GET /ready answer 503; `pos_kafka_oldest_unprocessed_record_seconds` shows the age meanwhile.
+   */
+  @Min(1000)
+  @IsInt()
+  KAFKA_STALL_AFTER_MS: number = 120_000;
+
+  /**
+   * How long the eventIds of applied records are kept to recognise redeliveries. Longer than any
+   * replay window: the topics' retention (7 days by default) and any replay of a dead-letter topic.
+   * Compacted topics (integration.config.v1) are safe beyond it: applying settings is idempotent.
+   */
+  @Max(3650)
+  @Min(1)
+  @IsInt()
+  INBOX_RETENTION_DAYS: number = 30;
 }
 
 const KEY_RING =

@@ -2,7 +2,12 @@ import { Controller, Injectable, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { CheckoutCompletedV1, Topics } from '@pos-tripletex/contracts';
-import { DeadLetterPublisher, Inbox, ReceivedMessage } from '@pos-tripletex/messaging';
+import {
+  DeadLetterPublisher,
+  Inbox,
+  ReceivedMessage,
+  rejectionEvents,
+} from '@pos-tripletex/messaging';
 import { businessDayOf } from '@pos-tripletex/platform';
 import { EntityManager } from 'typeorm';
 import { InvoiceRequestEntity } from './entities/invoice-request.entity';
@@ -119,9 +124,16 @@ export class CheckoutConsumer {
   @EventPattern(Topics.CheckoutCompletedV1)
   async onCheckout(@Ctx() ctx: KafkaContext): Promise<void> {
     let created = false;
-    await this.inbox.consume(ctx, Topics.CheckoutCompletedV1, async (checkout, tx, message) => {
-      created = await this.intake.accept(checkout, tx, message);
-    });
+    await this.inbox.consume(
+      ctx,
+      Topics.CheckoutCompletedV1,
+      async (checkout, tx, message) => {
+        created = await this.intake.accept(checkout, tx, message);
+      },
+      // Contract violations are announced by sales-export, which owns the intake; a checkout that
+      // only invoicing cannot take (e.g. a value PostgreSQL refuses) is announced from here.
+      { rejection: rejectionEvents('invoicing', (reason) => reason.code !== 'CONTRACT_VIOLATION') },
+    );
     if (created) this.worker.nudge();
   }
 }

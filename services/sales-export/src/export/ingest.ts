@@ -8,9 +8,10 @@ import {
   parseEvent,
   Topics,
 } from '@pos-tripletex/contracts';
-import { BatchConsumers, Inbox, ReceivedMessage } from '@pos-tripletex/messaging';
+import { BatchConsumers, Inbox, ReceivedMessage, rejectionEvents } from '@pos-tripletex/messaging';
 import { businessDayOf } from '@pos-tripletex/platform';
 import { EntityManager } from 'typeorm';
+import { SERVICE_NAME } from '../bootstrap';
 import { CLOSES_AT_SQL, dayBoundaries } from './day-boundaries';
 import { DayStatusPublisher } from './day-status';
 import { SaleLine, SalePayment } from './entities/sale.entity';
@@ -105,6 +106,8 @@ export class SalesIngest implements OnApplicationBootstrap {
   async ingest(messages: ReceivedMessage[], consumer: string): Promise<void> {
     const outcome = await this.inbox.processBatch(messages, {
       consumer,
+      // sales-export owns the intake of POS records: every refusal is announced to the POS.
+      rejection: rejectionEvents(SERVICE_NAME),
       parse: (value) => parseEvent(Topics.CheckoutCompletedV1, value),
       eventId: (e) => e.eventId,
       handleBatch: (events, tx) =>
@@ -265,7 +268,9 @@ export class DayClosedConsumer {
 
   @EventPattern(Topics.DayClosedV1)
   async onDayClosed(@Ctx() ctx: KafkaContext): Promise<void> {
-    await this.inbox.consume(ctx, Topics.DayClosedV1, (event, tx) => recordZReport(event, tx));
+    await this.inbox.consume(ctx, Topics.DayClosedV1, (event, tx) => recordZReport(event, tx), {
+      rejection: rejectionEvents(SERVICE_NAME),
+    });
     this.worker.nudge();
   }
 }
