@@ -21,3 +21,5 @@ export * from './security/security.module';
 export * from './time/business-day';
 export * from './metrics/metrics';
 export * from './workers/work-loop';
+export * from './database/int64-column';
+export * from './workers/held-lease';

@@ -8,3 +8,5 @@ export * from './services/service-basics';
 export * from './sandbox/test-sandbox';
 export * from './services/secrets';
 export * from './builders/checkout.builder';
+export * from './builders/hostile-records';
+export * from './builders/event.builders';

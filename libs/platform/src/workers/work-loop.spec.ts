@@ -74,3 +74,84 @@ describe('WorkLoop', () => {
     expect(h.done).toHaveLength(2);
   });
 });
+
+describe('WorkLoop under pressure', () => {
+  it('claims new work at once for a free slot while slow items are in progress', async () => {
+    const queue: number[] = [500, 500];
+    const done: number[] = [];
+    const loop = new WorkLoop<number>({
+      name: 'fair worker',
+      concurrency: () => 4,
+      claim: async (limit) => queue.splice(0, limit),
+      handle: async (n) => {
+        await sleep(n);
+        done.push(n);
+      },
+      logger: { error: () => undefined },
+    });
+    loop.nudge();
+    await sleep(20);
+    queue.push(1); // another company's work arrives while the slow ones run
+    loop.nudge();
+    await sleep(100);
+    expect(done).toEqual([1]);
+    await loop.stop();
+  });
+
+  it('survives failing passes, logs the first and every 20th, and works again afterwards', async () => {
+    let down = true;
+    const pending = [1, 2, 3];
+    const errors: unknown[] = [];
+    const logs: unknown[] = [];
+    const done: number[] = [];
+    const loop = new WorkLoop<number>({
+      name: 'outage worker',
+      concurrency: () => 2,
+      claim: async (limit) => {
+        if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+        return pending.splice(0, limit);
+      },
+      handle: async (n) => {
+        done.push(n);
+      },
+      logger: { error: (m: unknown) => errors.push(m), log: (m: unknown) => logs.push(m) },
+    });
+    for (let i = 0; i < 25; i++) {
+      loop.nudge();
+      await loop.idle();
+    }
+    expect(errors).toHaveLength(2); // the 1st and the 20th
+    down = false;
+    for (let i = 0; i < 3; i++) {
+      loop.nudge();
+      await loop.idle();
+    }
+    expect(done.sort()).toEqual([1, 2, 3]);
+    expect(logs).toEqual([expect.stringContaining('works again after 25 failed pass(es)')]);
+  });
+
+  it('runs a periodic job once per tick, never twice at once, through its failures', async () => {
+    let runs = 0;
+    let concurrent = 0;
+    let peak = 0;
+    const errors: unknown[] = [];
+    const job = WorkLoop.periodic(
+      'retention',
+      async () => {
+        runs++;
+        concurrent++;
+        peak = Math.max(peak, concurrent);
+        await sleep(15);
+        concurrent--;
+        if (runs === 2) throw new Error('database away');
+      },
+      { error: (m: unknown) => errors.push(m) },
+    );
+    job.start(5, { now: true });
+    await sleep(120);
+    await job.stop();
+    expect(runs).toBeGreaterThanOrEqual(3);
+    expect(peak).toBe(1);
+    expect(errors).toHaveLength(1);
+  });
+});

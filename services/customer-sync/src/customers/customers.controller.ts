@@ -25,7 +25,8 @@ const SORTS: Record<string, string> = {
   '-updatedAt': 'updated_at DESC, customer_id',
 };
 
-const COLUMNS = `customer_id AS "customerId", customer_number AS "customerNumber", name,
+// customer_id is bigint (Tripletex ids are int64); float8 reads it as a JS number, exact below 2^53.
+const COLUMNS = `customer_id::float8 AS "customerId", customer_number AS "customerNumber", name,
   organization_number AS "organizationNumber", email, invoice_email AS "invoiceEmail",
   phone_number_mobile AS "phoneNumberMobile", is_inactive AS "isInactive",
   is_private_individual AS "isPrivateIndividual", invoices_due_in AS "invoicesDueIn",

@@ -9,6 +9,7 @@ import { CustomerSyncEnv } from '../config/env.schema';
 import { CustomerEntity } from '../customers/entities/customer.entity';
 import { SyncStateEntity } from '../sync/sync-state.entity';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
+import { TripletexIdsInt641764547200300 } from './migrations/1764547200300-tripletex-ids-int64';
 import { CustomerSync1764028800300 } from './migrations/1764028800300-customer-sync';
 
 /** Every entity and every migration of the service, listed explicitly (bundlers break globs). */
@@ -21,7 +22,12 @@ export const databaseSetup: DatabaseSetup = {
     SyncStateEntity,
     WebhookDeliveryEntity,
   ],
-  migrations: [...messagingMigrations, ...companySettingsMigrations, CustomerSync1764028800300],
+  migrations: [
+    ...messagingMigrations,
+    ...companySettingsMigrations,
+    CustomerSync1764028800300,
+    TripletexIdsInt641764547200300,
+  ],
 };
 
 /** A DataSource from the environment, for the migrate step and the TypeORM CLI. */

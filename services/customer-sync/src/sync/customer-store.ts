@@ -63,7 +63,7 @@ export class CustomerStore {
     const changed = await tx.query<Row[]>(
       `WITH incoming AS (
          SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(
-           customer_id int, version int, customer_number int, name text, organization_number text,
+           customer_id bigint, version int, customer_number int, name text, organization_number text,
            email text, invoice_email text, phone_number_mobile text, is_inactive boolean,
            is_private_individual boolean, invoices_due_in int, invoices_due_in_type text)
        ), upserted AS (
@@ -87,7 +87,7 @@ export class CustomerStore {
          WHERE c.version <= EXCLUDED.version OR c.deleted_at IS NOT NULL
          RETURNING c.*
        )
-       SELECT customer_id, version, customer_number, name, organization_number, email, invoice_email,
+       SELECT customer_id::float8 AS customer_id, version, customer_number, name, organization_number, email, invoice_email,
               phone_number_mobile, is_inactive, is_private_individual, invoices_due_in, invoices_due_in_type
        FROM upserted WHERE updated_at = now()`,
       [companyId, JSON.stringify(rows), generation],
@@ -107,9 +107,9 @@ export class CustomerStore {
       // A CTE, so TypeORM returns the rows (for a bare UPDATE it returns [rows, count]).
       `WITH deleted AS (
          UPDATE customers SET deleted_at = now(), updated_at = now()
-         WHERE company_id = $1 AND customer_id = ANY($2::int[]) AND deleted_at IS NULL
+         WHERE company_id = $1 AND customer_id = ANY($2::bigint[]) AND deleted_at IS NULL
          RETURNING customer_id
-       ) SELECT customer_id FROM deleted`,
+       ) SELECT customer_id::float8 AS customer_id FROM deleted`,
       [companyId, customerIds],
     );
     await this.outbox.add(tx, ...rows.map((r) => this.tombstone(companyId, r.customer_id)));
@@ -119,7 +119,7 @@ export class CustomerStore {
   /** Customers a full sync of this generation did not see (candidates for deletion). */
   async notSeenIn(tx: EntityManager, companyId: string, generation: number): Promise<number[]> {
     const rows = await tx.query<{ customer_id: number }[]>(
-      `SELECT customer_id FROM customers WHERE company_id = $1 AND deleted_at IS NULL AND seen_generation < $2`,
+      `SELECT customer_id::float8 AS customer_id FROM customers WHERE company_id = $1 AND deleted_at IS NULL AND seen_generation < $2`,
       [companyId, generation],
     );
     return rows.map((r) => r.customer_id);

@@ -1,3 +1,4 @@
+import { int64AsNumber } from '@pos-tripletex/platform';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type FullSyncStatus = 'IDLE' | 'PENDING' | 'RUNNING' | 'DONE' | 'FAILED';
@@ -12,7 +13,7 @@ export class SyncStateEntity {
   @Column({ type: 'boolean' })
   active!: boolean;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ type: 'bigint', nullable: true, transformer: int64AsNumber })
   tripletexCompanyId!: number | null;
 
   /** The employee token as it came in integration.config.v1 (ciphertext; kept to unsubscribe). */

@@ -9,6 +9,7 @@ import { InvoicingEnv } from '../config/env.schema';
 import { CollectiveRunEntity } from '../invoices/entities/collective-run.entity';
 import { CollectiveScheduleEntity } from '../invoices/entities/collective-schedule.entity';
 import { InvoiceRequestEntity } from '../invoices/entities/invoice-request.entity';
+import { TripletexIdsInt641764547200400 } from './migrations/1764547200400-tripletex-ids-int64';
 import { Invoicing1764028800400 } from './migrations/1764028800400-invoicing';
 
 /** Every entity and every migration of the service, listed explicitly (bundlers break globs). */
@@ -21,7 +22,12 @@ export const databaseSetup: DatabaseSetup = {
     CollectiveRunEntity,
     CollectiveScheduleEntity,
   ],
-  migrations: [...messagingMigrations, ...companySettingsMigrations, Invoicing1764028800400],
+  migrations: [
+    ...messagingMigrations,
+    ...companySettingsMigrations,
+    Invoicing1764028800400,
+    TripletexIdsInt641764547200400,
+  ],
 };
 
 /** A DataSource from the environment, for the migrate step and the TypeORM CLI. */

@@ -75,11 +75,11 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
         checkouts: string[];
       }[]
     >(
-      `SELECT customer_id, max(customer_name) AS customer_name, count(*) AS orders, sum(total_gross) AS total,
+      `SELECT customer_id::float8 AS customer_id, max(customer_name) AS customer_name, count(*) AS orders, sum(total_gross) AS total,
               array_agg(checkout_event_id::text ORDER BY business_day, receipt_number) AS checkouts
        FROM invoice_requests
        WHERE company_id = $1 AND kind = 'INVOICE' AND mode = 'COLLECTIVE' AND status = 'ORDERED' AND business_day < $2
-         AND collective_run_id IS NULL AND ($3::int IS NULL OR customer_id = $3)
+         AND collective_run_id IS NULL AND ($3::bigint IS NULL OR customer_id = $3)
        GROUP BY customer_id ORDER BY customer_id`,
       [companyId, upTo, customerId ?? null],
     );

@@ -4,13 +4,19 @@ import { DataSource } from 'typeorm';
 import { OnboardingEnv } from '../config/env.schema';
 import { IntegrationEntity } from '../integrations/entities/integration.entity';
 import { Integrations1764028800200 } from './migrations/1764028800200-integrations';
+import { TripletexIdsInt641764547200200 } from './migrations/1764547200200-tripletex-ids-int64';
 import { SalesExportSettings1764028800210 } from './migrations/1764028800210-sales-export-settings';
 
 /** Every entity and every migration of the service, listed explicitly (bundlers break globs). */
 export const databaseSetup: DatabaseSetup = {
   service: 'onboarding',
   entities: [...messagingEntities, IntegrationEntity],
-  migrations: [...messagingMigrations, Integrations1764028800200, SalesExportSettings1764028800210],
+  migrations: [
+    ...messagingMigrations,
+    Integrations1764028800200,
+    SalesExportSettings1764028800210,
+    TripletexIdsInt641764547200200,
+  ],
 };
 
 /** A DataSource from the environment, for the migrate step and the TypeORM CLI. */

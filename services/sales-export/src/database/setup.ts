@@ -9,6 +9,7 @@ import { SalesExportEnv } from '../config/env.schema';
 import { DayEntity } from '../export/entities/day.entity';
 import { SaleEntity } from '../export/entities/sale.entity';
 import { VoucherEntity } from '../export/entities/voucher.entity';
+import { TripletexIdsInt641764547200500 } from './migrations/1764547200500-tripletex-ids-int64';
 import { SalesExport1764028800500 } from './migrations/1764028800500-sales-export';
 
 /** Every entity and every migration of the service, listed explicitly (bundlers break globs). */
@@ -21,7 +22,12 @@ export const databaseSetup: DatabaseSetup = {
     DayEntity,
     VoucherEntity,
   ],
-  migrations: [...messagingMigrations, ...companySettingsMigrations, SalesExport1764028800500],
+  migrations: [
+    ...messagingMigrations,
+    ...companySettingsMigrations,
+    SalesExport1764028800500,
+    TripletexIdsInt641764547200500,
+  ],
 };
 
 /** A DataSource from the environment, for the migrate step and the TypeORM CLI. */

@@ -1,3 +1,4 @@
+import { int64AsNumber } from '@pos-tripletex/platform';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** This service's copy of a Tripletex customer. Deleted ones are kept (with deleted_at) for history. */
@@ -9,7 +10,11 @@ export class CustomerEntity {
   companyId!: string;
 
   /** The Tripletex customer id. */
-  @PrimaryColumn({ type: 'integer', primaryKeyConstraintName: 'pk_customers' })
+  @PrimaryColumn({
+    type: 'bigint',
+    primaryKeyConstraintName: 'pk_customers',
+    transformer: int64AsNumber,
+  })
   customerId!: number;
 
   /** Tripletex's version: an older read never overwrites a newer one. */

@@ -1,3 +1,4 @@
+import { int64AsNumber } from '@pos-tripletex/platform';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export type RunStatus = 'PENDING' | 'IN_FLIGHT' | 'DONE' | 'FAILED';
@@ -15,7 +16,7 @@ export class CollectiveRunEntity {
   @Column({ type: 'varchar', length: 64 })
   companyId!: string;
 
-  @Column({ type: 'integer' })
+  @Column({ type: 'bigint', transformer: int64AsNumber })
   customerId!: number;
 
   @Column({ type: 'jsonb' })
@@ -27,7 +28,7 @@ export class CollectiveRunEntity {
   @Column({ type: 'varchar', length: 12 })
   status!: RunStatus;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ type: 'bigint', nullable: true, transformer: int64AsNumber })
   invoiceId!: number | null;
 
   @Column({ type: 'integer', nullable: true })

@@ -1,3 +1,4 @@
+import { int64AsNumber } from '@pos-tripletex/platform';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { CheckoutCompletedV1 } from '@pos-tripletex/contracts';
 
@@ -33,7 +34,7 @@ export class InvoiceRequestEntity {
   @Column({ type: 'varchar', length: 12 })
   status!: RequestStatus;
 
-  @Column({ type: 'integer' })
+  @Column({ type: 'bigint', transformer: int64AsNumber })
   customerId!: number;
 
   @Column({ type: 'text', nullable: true })
@@ -64,10 +65,10 @@ export class InvoiceRequestEntity {
   @Column({ type: 'varchar', length: 100 })
   marker!: string;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ type: 'bigint', nullable: true, transformer: int64AsNumber })
   orderId!: number | null;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ type: 'bigint', nullable: true, transformer: int64AsNumber })
   invoiceId!: number | null;
 
   @Column({ type: 'integer', nullable: true })

@@ -1,3 +1,4 @@
+import { int64AsNumber } from '@pos-tripletex/platform';
 import {
   Check,
   Column,
@@ -88,7 +89,7 @@ export class IntegrationEntity {
   @Column({ type: 'text', nullable: true })
   statusReason!: string | null;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ type: 'bigint', nullable: true, transformer: int64AsNumber })
   tripletexCompanyId!: number | null;
 
   @Column({ type: 'text', nullable: true })
@@ -97,7 +98,7 @@ export class IntegrationEntity {
   @Column({ type: 'varchar', length: 20, nullable: true })
   tripletexOrganizationNumber!: string | null;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ type: 'bigint', nullable: true, transformer: int64AsNumber })
   tripletexEmployeeId!: number | null;
 
   /** Key id of the key that encrypted the employee token (AES-256-GCM, see SecretBox). */

@@ -1,3 +1,4 @@
+import { int64AsNumber } from '@pos-tripletex/platform';
 import type { VoucherKind } from '@pos-tripletex/contracts';
 import type { Voucher } from '@pos-tripletex/tripletex';
 import { Column, Entity, PrimaryColumn, Unique } from 'typeorm';
@@ -62,7 +63,7 @@ export class VoucherEntity {
   @Column({ type: 'boolean' })
   sendToLedger!: boolean;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ type: 'bigint', nullable: true, transformer: int64AsNumber })
   tripletexId!: number | null;
 
   @Column({ type: 'integer', nullable: true })

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+
+/** A valid pos.day.closed.v1 (Z-report) for a location and business day. */
+export function aDayClosed(spec: {
+  companyId: string;
+  locationId?: string;
+  businessDay: string;
+  checkoutCount?: number;
+  totalGross?: number;
+}): Record<string, unknown> {
+  return {
+    eventId: randomUUID(),
+    schemaVersion: 1,
+    companyId: spec.companyId,
+    locationId: spec.locationId ?? 'oslo-sentrum',
+    businessDay: spec.businessDay,
+    closedAt: new Date().toISOString(),
+    ...(spec.checkoutCount === undefined ? {} : { checkoutCount: spec.checkoutCount }),
+    ...(spec.totalGross === undefined ? {} : { totalGross: spec.totalGross }),
+  };
+}
+
+/** A valid integration.tripletex-auth-failed.v1. */
+export function anAuthFailed(companyId: string, service = 'invoicing'): Record<string, unknown> {
+  return {
+    eventId: randomUUID(),
+    schemaVersion: 1,
+    companyId,
+    service,
+    message: 'Tripletex answered 401',
+    failedAt: new Date().toISOString(),
+  };
+}
+
+/** A valid, minimal integration.config.v1 (an inactive company without a token). */
+export function aMinimalConfig(companyId: string, version = 1): Record<string, unknown> {
+  return {
+    eventId: randomUUID(),
+    schemaVersion: 1,
+    companyId,
+    version,
+    status: 'INACTIVE',
+    changedAt: new Date().toISOString(),
+    mappings: { paymentMethods: [], productGroups: [], otherEvents: [] },
+  };
+}
