@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { aCheckout } from '@pos-tripletex/testing';
+import { Topics } from '@pos-tripletex/contracts';
+import { aCheckout, hostileRecords as corpusOf } from '@pos-tripletex/testing';
 import { Company } from './scenario';
 
 // The fault suite's tools: hostile checkout events, and restarts of the broker and the database.
@@ -13,9 +14,9 @@ const ROOT = resolve(__dirname, '../../..');
 /** A record the contract rejects, tagged with x-fault-id so its dead-letter copy can be matched. */
 export interface HostileRecord {
   kind: string;
-  key: string | null;
+  key: string | Buffer | null;
   value: string | Buffer | null;
-  headers: Record<string, string>;
+  headers: Record<string, string | Buffer>;
 }
 
 const HOSTILE_KINDS = [
@@ -35,10 +36,33 @@ const HOSTILE_KINDS = [
 
 /**
  * `count` hostile records for a company, cycling through every kind: bad JSON, wrong types,
- * unbalanced totals, contract-rule breaches and a payload over the contract's 256 KiB.
+ * unbalanced totals, contract-rule breaches, a payload over the contract's 256 KiB, and the
+ * structural corpus of libs/testing (nesting thousands deep in known, unknown and extension
+ * fields, too many values, odd keys and headers, lone surrogates, prototype keys, …).
  */
 export function hostileRecords(company: Company, count: number, day: string): HostileRecord[] {
+  const reference = aCheckout({
+    companyId: company.companyId,
+    locationId: 'oslo-sentrum',
+    completedAt: `${day}T12:00:00+01:00`,
+    lines: [{ unitPriceGross: 10000 }],
+  });
+  const corpus = corpusOf(Topics.CheckoutCompletedV1, reference);
+  const kinds = HOSTILE_KINDS.length + corpus.length;
   return Array.from({ length: count }, (_, n) => {
+    if (n % kinds >= HOSTILE_KINDS.length) {
+      const record = corpus[(n % kinds) - HOSTILE_KINDS.length];
+      return {
+        kind: record.kind,
+        key: record.key,
+        value: record.value,
+        headers: {
+          ...record.headers,
+          'x-fault-id': `${company.companyId}:${n}`,
+          'x-fault-kind': record.kind,
+        },
+      };
+    }
     const kind = HOSTILE_KINDS[n % HOSTILE_KINDS.length];
     const valid = aCheckout({
       companyId: company.companyId,
@@ -140,6 +164,27 @@ export async function restartKafka(brokers: string, downMs = 3000): Promise<void
     );
   await sleep(downMs);
   execSync(start, { stdio: 'pipe', timeout: 120_000 });
+}
+
+const pgCluster = (action: 'stop' | 'start') =>
+  `pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main ${action}`;
+
+/**
+ * Stops PostgreSQL for `downMs` and starts it again (pg_ctlcluster, or FAULT_POSTGRES_STOP and
+ * FAULT_POSTGRES_START): a real outage, longer than every loop's period.
+ */
+export async function stopPostgres(downMs: number, during?: () => Promise<void>): Promise<void> {
+  const stop = process.env.FAULT_POSTGRES_STOP ?? pgCluster('stop');
+  const start = process.env.FAULT_POSTGRES_START ?? pgCluster('start');
+  execSync(stop, { stdio: 'pipe', timeout: 120_000, shell: '/bin/bash' });
+  const until = Date.now() + downMs;
+  try {
+    await during?.();
+    const left = until - Date.now();
+    if (left > 0) await sleep(left);
+  } finally {
+    execSync(start, { stdio: 'pipe', timeout: 120_000, shell: '/bin/bash' });
+  }
 }
 
 /** Restarts PostgreSQL (pg_ctlcluster, or FAULT_POSTGRES_RESTART): every connection is cut. */

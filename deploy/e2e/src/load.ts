@@ -77,9 +77,9 @@ export function planLoad(companies: Company[], options: LoadOptions): Load {
 }
 
 interface Outgoing {
-  key: string | null;
+  key: string | Buffer | null;
   value: string | Buffer | object | null;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | Buffer>;
 }
 
 /** Good and hostile records interleaved evenly, in the order a busy topic would see them. */
@@ -128,6 +128,8 @@ export async function closeDays(system: System, load: Load): Promise<void> {
 export interface FaultCounts {
   case: string;
   eventsSent: number;
+  /** Good checkouts applied: on a posted day with the right count, or invoiced (refused foreign ones included). */
+  applied: number;
   hostileSent: number;
   locationDays: number;
   vouchers: number;
@@ -135,14 +137,19 @@ export interface FaultCounts {
   invoices: number;
   refusedByInvoicing: number;
   deadLettered: number;
+  /** Hostile records the POS was told about (a rejection event from sales-export). */
+  rejectedToPos: number;
   duplicates: number;
   lost: number;
+  /** From the first record sent until everything was settled. */
+  completionMs: number;
 }
 
 /** The topics a fault case reads back. */
 export const OBSERVED_TOPICS = [
   Topics.DayStatusV1,
   Topics.InvoiceStatusV1,
+  Topics.RecordRejectedV1,
   deadLetterTopic(Topics.CheckoutCompletedV1),
 ];
 
@@ -156,6 +163,7 @@ export async function settle(
   load: Load,
   name: string,
   timeoutMs = 240_000,
+  startedAt = Date.now(),
 ): Promise<FaultCounts> {
   const json = (topic: string) =>
     events.messages
@@ -245,6 +253,7 @@ export async function settle(
     },
     { timeoutMs, intervalMs: 500 },
   ).catch(() => undefined); // counted below: what never arrived is "lost"
+  const completionMs = Date.now() - startedAt;
 
   const days = lastDayStatus();
   const invoices = lastInvoiceStatus();
@@ -252,6 +261,7 @@ export async function settle(
   let invoiceCount = 0;
   let duplicates = 0;
   let lost = 0;
+  let applied = 0;
   for (const company of load.companies) {
     const ledger = await system.sandbox.ledger<{ vouchers: any[]; invoices: any[]; orders: any[] }>(
       company.tripletex.companyId,
@@ -273,6 +283,7 @@ export async function settle(
         debits !== d.voucherGross
       )
         lost += 1;
+      else applied += d.checkouts.length;
       duplicates += Math.max(0, matching.length - 1);
     }
     const expected = load.invoiced.filter((c) => c.companyId === company.companyId);
@@ -292,10 +303,29 @@ export async function settle(
     for (const g of groups) if (!dl.has(`${g} ${h.headers['x-fault-id']}`)) lost += 1;
   const refused = refusedForeign();
   for (const c of load.foreign) if (!refused.has(c.eventId as string)) lost += 1;
+  // The POS hears about every hostile checkout: a rejection event for each dead-letter record of
+  // sales-export (matched by the record's position).
+  const positions = new Set(
+    events.messages
+      .filter(
+        (m) =>
+          m.topic === deadLetterTopic(Topics.CheckoutCompletedV1) &&
+          faultIds.has(m.headers['x-fault-id']) &&
+          m.headers['dlq-consumer-group'] === groups[0],
+      )
+      .map((m) => `${m.headers['dlq-original-partition']}@${m.headers['dlq-original-offset']}`),
+  );
+  const told = new Set(
+    json(Topics.RecordRejectedV1)
+      .filter((r) => r.rejectedBy === 'sales-export' && r.topic === Topics.CheckoutCompletedV1)
+      .map((r) => `${r.partition}@${r.offset}`),
+  );
+  const rejectedToPos = [...positions].filter((p) => told.has(p)).length;
 
   const counts: FaultCounts = {
     case: name,
     eventsSent: load.days.reduce((s, d) => s + d.checkouts.length, 0),
+    applied,
     hostileSent: load.hostile.length,
     locationDays: load.days.length,
     vouchers,
@@ -303,8 +333,10 @@ export async function settle(
     invoices: invoiceCount,
     refusedByInvoicing: refused.size,
     deadLettered: dl.size,
+    rejectedToPos,
     duplicates,
     lost,
+    completionMs,
   };
   record(counts, waited);
   return counts;

@@ -61,6 +61,11 @@ export class Instance {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The process has not exited (killed by a test or on its own). */
+  get alive(): boolean {
+    return this.process.child.exitCode === null && this.process.child.signalCode === null;
+  }
+
   /** kill -9: no drain, no goodbye to the broker or the database. */
   async kill(): Promise<void> {
     await this.process.stop('SIGKILL');

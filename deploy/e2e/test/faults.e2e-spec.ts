@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Collector, eventually, testInfra } from '@pos-tripletex/testing';
-import { restartKafka, restartPostgres } from '../src/faults';
+import { Topics } from '@pos-tripletex/contracts';
+import { aCheckout, Collector, eventually, testInfra } from '@pos-tripletex/testing';
+import { restartKafka, restartPostgres, stopPostgres } from '../src/faults';
 import {
   closeDays,
   FaultCounts,
@@ -22,12 +23,41 @@ import { ServiceName, System } from '../src/system';
 
 const FULL = process.env.FAULTS_SCALE === 'full';
 const SIZE = FULL
-  ? { blocks: 50, chunks: 40, hostilePerCompany: 500, foreignPerCompany: 10, settleMs: 480_000 }
-  : { blocks: 3, chunks: 8, hostilePerCompany: 50, foreignPerCompany: 3, settleMs: 240_000 };
+  ? {
+      blocks: 50,
+      chunks: 40,
+      hostilePerCompany: 500,
+      foreignPerCompany: 10,
+      settleMs: 480_000,
+      backlog: 1000,
+    }
+  : {
+      blocks: 3,
+      chunks: 8,
+      hostilePerCompany: 50,
+      foreignPerCompany: 3,
+      settleMs: 240_000,
+      backlog: 300,
+    };
+
+/** Leases shorter than a slow Tripletex call; every periodic loop faster than the outage. */
+const LEASE_SECONDS = 3;
+const SUITE_ENV = {
+  INVOICE_LEASE_SECONDS: String(LEASE_SECONDS),
+  EXPORT_LEASE_SECONDS: String(LEASE_SECONDS),
+  SYNC_LEASE_SECONDS: String(LEASE_SECONDS),
+  COLLECTIVE_CHECK_SECONDS: '5',
+  MESSAGING_HOUSEKEEPING_SECONDS: '5',
+  REVERIFY_POLL_SECONDS: '2',
+  SYNC_POLL_SECONDS: '1',
+};
+/** The longest period of any loop with SUITE_ENV: an outage longer than this spans every loop. */
+const LONGEST_LOOP_MS = 5_000;
 
 let system: System;
 let events: Collector;
-const results: FaultCounts[] = [];
+const results: (FaultCounts & { baselineMs?: number })[] = [];
+let baselineMs: number | undefined;
 
 async function companies(n: number): Promise<Company[]> {
   const startDate = addDays(todaySoFar().day, -7);
@@ -39,7 +69,7 @@ async function companies(n: number): Promise<Company[]> {
 }
 
 function expectClean(counts: FaultCounts) {
-  results.push(counts);
+  results.push({ ...counts, baselineMs });
   expect(counts).toMatchObject({ lost: 0, duplicates: 0 });
   expect(counts.vouchers).toBe(counts.locationDays);
   expect(counts.invoices).toBe(counts.invoicesExpected);
@@ -50,7 +80,7 @@ const instance = (name: ServiceName, i: number) => system.instances(name)[i];
 beforeAll(async () => {
   const early = 120_000 - todaySoFar().elapsedMs;
   if (early > 0) await sleep(early);
-  system = await System.start({ instances: 2 });
+  system = await System.start({ instances: 2, env: SUITE_ENV });
   events = await system.kafka.collect(OBSERVED_TOPICS);
 }, 300_000);
 
@@ -65,6 +95,16 @@ afterAll(async () => {
       );
   }
   await system?.stop();
+});
+
+it('settles a load without any fault (the baseline the other cases are compared with)', async () => {
+  const load = planLoad(await companies(2), SIZE);
+  const startedAt = Date.now();
+  await send(system, recordsOf(load), SIZE.chunks);
+  await closeDays(system, load);
+  const counts = await settle(system, events, load, 'no fault', SIZE.settleMs, startedAt);
+  baselineMs = counts.completionMs;
+  expectClean(counts);
 });
 
 it('loses and duplicates nothing when each service is killed with -9 in the middle of a load', async () => {
@@ -168,13 +208,153 @@ it('dead-letters every malformed or hostile checkout with its reason and account
   expect(counts.hostileSent).toBe(load.hostile.length);
   expect(counts.deadLettered).toBe(load.hostile.length * 2); // by sales-export and by invoicing
   expect(counts.refusedByInvoicing).toBe(load.foreign.length);
+  expect(counts.rejectedToPos).toBe(load.hostile.length);
 });
 
-function table(rows: FaultCounts[]): string {
-  const cols = Object.keys(rows[0]) as (keyof FaultCounts)[];
+it('waits out PostgreSQL down longer than every loop: no process exits, nothing lost or duplicated', async () => {
+  const load = planLoad(await companies(1), SIZE);
+  const records = recordsOf(load);
+  const half = Math.floor(records.length / 2);
+  const startedAt = Date.now();
+  await send(system, records.slice(0, half), SIZE.chunks / 2);
+  // The second half arrives while the database is away: it must wait, not be dead-lettered.
+  await stopPostgres(3 * LONGEST_LOOP_MS, () => send(system, records.slice(half), SIZE.chunks / 2));
+  const exited = system.all().filter((i) => !i.alive);
+  expect(exited.map((i) => `${i.name}#${i.index}`)).toEqual([]);
+  await closeDays(system, load);
+  expectClean(await settle(system, events, load, 'PostgreSQL down 15 s', SIZE.settleMs, startedAt));
+  expect(system.all().every((i) => i.alive)).toBe(true);
+});
+
+it('makes each voucher and invoice once when Tripletex answers slower than the lease', async () => {
+  const [c] = await companies(1);
+  await system.sandbox.setControls({
+    companyLatency: [{ companyId: c.tripletex.companyId, latencyMs: LEASE_SECONDS * 2000 }],
+  });
+  try {
+    const load = planLoad([c], { ...SIZE, blocks: 1, hostilePerCompany: 0, foreignPerCompany: 0 });
+    const startedAt = Date.now();
+    await send(system, recordsOf(load), 2);
+    await closeDays(system, load);
+    const counts = await settle(
+      system,
+      events,
+      load,
+      `Tripletex slower than the ${LEASE_SECONDS} s lease`,
+      SIZE.settleMs,
+      startedAt,
+    );
+    expectClean(counts);
+    const posts = (await system.sandbox.requests(c.tripletex.companyId)).filter(
+      (r) => r.method === 'POST' && r.status < 300,
+    );
+    expect(posts.filter((r) => r.path.startsWith('/ledger/voucher')).length).toBe(load.days.length);
+    expect(posts.filter((r) => r.path === '/invoice').length).toBe(load.invoiced.length);
+  } finally {
+    await system.sandbox.setControls({
+      companyLatency: [{ companyId: c.tripletex.companyId, latencyMs: 0 }],
+    });
+  }
+});
+
+it('invoices one company at once while another with a slow Tripletex has a backlog', async () => {
+  const [slow, quick] = await companies(2);
+  const invoiceFor = (company: typeof slow, n: number) =>
+    aCheckout({
+      companyId: company.companyId,
+      receiptNumber: `F${n}`,
+      lines: [{ unitPriceGross: 10000 + n }],
+      invoice: { customerId: company.customers[0], reference: `FAIR-${company.companyId}-${n}` },
+    });
+  const invoicedAt = async (c: Record<string, unknown>) =>
+    eventually(
+      () => {
+        const last = events
+          .json<{ checkoutEventId: string; status: string }>(Topics.InvoiceStatusV1)
+          .filter((e) => e.checkoutEventId === c.eventId)
+          .at(-1);
+        expect(last?.status).toBe('INVOICED');
+      },
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
+  // Without the noisy neighbour: how long one invoice takes.
+  const alone = invoiceFor(quick, 0);
+  let sentAt = Date.now();
+  await system.kafka.produce(Topics.CheckoutCompletedV1, [{ key: quick.companyId, value: alone }]);
+  await invoicedAt(alone);
+  const aloneMs = Date.now() - sentAt;
+  await system.sandbox.setControls({
+    companyLatency: [{ companyId: slow.tripletex.companyId, latencyMs: 2000 }],
+  });
+  try {
+    const backlog = Array.from({ length: SIZE.backlog }, (_, n) => invoiceFor(slow, n));
+    await system.kafka.produce(
+      Topics.CheckoutCompletedV1,
+      backlog.map((c) => ({ key: slow.companyId, value: c })),
+    );
+    await sleep(3000); // the backlog is taken in and its first invoices are under way
+    const beside = invoiceFor(quick, 1);
+    sentAt = Date.now();
+    await system.kafka.produce(Topics.CheckoutCompletedV1, [
+      { key: quick.companyId, value: beside },
+    ]);
+    await invoicedAt(beside);
+    const besideMs = Date.now() - sentAt;
+    const done = events
+      .json<{ checkoutEventId: string; status: string }>(Topics.InvoiceStatusV1)
+      .filter(
+        (e) => e.status === 'INVOICED' && backlog.some((b) => b.eventId === e.checkoutEventId),
+      ).length;
+    results.push({
+      case: `fairness: 1 invoice beside a slow company's backlog of ${SIZE.backlog} (2 s per call)`,
+      eventsSent: SIZE.backlog + 2,
+      applied: 2 + done,
+      hostileSent: 0,
+      locationDays: 0,
+      vouchers: 0,
+      invoicesExpected: 2,
+      invoices: 2,
+      refusedByInvoicing: 0,
+      deadLettered: 0,
+      rejectedToPos: 0,
+      duplicates: 0,
+      lost: 0,
+      completionMs: besideMs,
+      baselineMs: aloneMs,
+    });
+    console.log(
+      `[faults] fairness: alone ${aloneMs} ms, beside the backlog ${besideMs} ms (${done}/${SIZE.backlog} of the backlog invoiced by then)`,
+    );
+    expect(done).toBeLessThan(SIZE.backlog / 10);
+    expect(besideMs).toBeLessThan(aloneMs + 10_000);
+  } finally {
+    await system.sandbox.setControls({
+      companyLatency: [{ companyId: slow.tripletex.companyId, latencyMs: 0 }],
+    });
+  }
+});
+
+function table(rows: (FaultCounts & { baselineMs?: number })[]): string {
+  const cols = [
+    'case',
+    'eventsSent',
+    'applied',
+    'hostileSent',
+    'deadLettered',
+    'rejectedToPos',
+    'locationDays',
+    'vouchers',
+    'invoicesExpected',
+    'invoices',
+    'refusedByInvoicing',
+    'duplicates',
+    'lost',
+    'completionMs',
+    'baselineMs',
+  ] as const;
   return [
     `| ${cols.join(' | ')} |`,
     `|${cols.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${cols.map((c) => String(r[c])).join(' | ')} |`),
+    ...rows.map((r) => `| ${cols.map((c) => String(r[c] ?? '–')).join(' | ')} |`),
   ].join('\n');
 }

@@ -14,4 +14,5 @@ export * from './dead-letter/dead-letter.publisher';
 export * from './dead-letter/rejection-events';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
+export * from './housekeeping/messaging-housekeeping';
 export * from './messaging.module';

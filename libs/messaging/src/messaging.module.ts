@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { DeadLetterPublisher } from './dead-letter/dead-letter.publisher';
 import { BatchConsumers } from './kafka/batch-consumer';
 import { ConsumerMonitor } from './kafka/consumer-monitor';
+import { MessagingHousekeeping } from './housekeeping/messaging-housekeeping';
 import { Inbox } from './inbox/inbox';
 import {
   KafkaClient,
@@ -35,8 +36,10 @@ export class MessagingModule {
         Outbox,
         BatchConsumers,
         ConsumerMonitor,
+        MessagingHousekeeping,
       ],
       exports: [
+        MessagingHousekeeping,
         ConsumerMonitor,
         KafkaClient,
         DeadLetterPublisher,

@@ -11,7 +11,13 @@ import {
 } from '@pos-tripletex/platform';
 import { eventually, TestKafka, TestSchema, testInfra, uniqueName } from '@pos-tripletex/testing';
 import { DataSource } from 'typeorm';
-import { DeadLetterHeaders, messagingEntities, Outbox, OutboxRelay } from '../src';
+import {
+  DeadLetterHeaders,
+  MessagingHousekeeping,
+  messagingEntities,
+  Outbox,
+  OutboxRelay,
+} from '../src';
 
 // The messaging guarantees, proven against the real broker and the real database.
 
@@ -33,6 +39,7 @@ function probeEnv(schemaName: string): Record<string, string> {
     KAFKA_TOPIC_PARTITIONS: '1',
     KAFKA_HANDLER_MAX_ATTEMPTS: '4',
     KAFKA_SESSION_TIMEOUT_MS: '6000',
+    KAFKA_STALL_AFTER_MS: '1500',
     OUTBOX_POLL_INTERVAL_MS: '100',
     LOG_LEVEL: 'error',
     PROBE_TOPIC: topic,
@@ -257,6 +264,107 @@ describe('Outbox', () => {
       [],
     );
     expect(await rows('SELECT 1 FROM outbox_messages WHERE sent_at IS NULL')).toEqual([]);
+  });
+});
+
+describe('hostile records', () => {
+  it('keeps keys and headers as the broker gave them and dead-letters a handler failure that is no outage', async () => {
+    const dlq = await kafka.collect([deadLetterTopic(topic)]);
+    const odd = Buffer.from('{"a": 1 , "b":[ 2 ]}'); // a JSON-looking key, spaced as sent
+    const binary = Buffer.from([0x00, 0xff, 0x7b, 0x22]);
+    const eventId = randomUUID();
+    const after = randomUUID();
+    await kafka.produce(topic, [
+      { key: odd, value: '{"eventId": "broken', headers: { 'x-json': '{ "h" : [1] }' } },
+      { key: binary, value: '[]', headers: { 'x-bin': Buffer.from([0xde, 0xad]) } },
+      { key: 'c8', value: { eventId, amount: 1, behaviour: 'range-error' } },
+      { key: 'c8', value: { eventId: after, amount: 2 } },
+    ]);
+    await eventually(async () => expect(await effects(after)).toHaveLength(1));
+    const parked = await dlq.waitFor((m) => m.length >= 3);
+    const byKey = (k: Buffer) => parked.find((m) => m.key === k.toString('utf8'));
+    expect(byKey(odd)?.headers['x-json']).toBe('{ "h" : [1] }');
+    expect(byKey(binary)).toBeDefined();
+    // A handler error that is not an outage ends dead-lettered after its retries.
+    const failed = parked.find((m) => m.value?.toString().includes(eventId));
+    expect(failed?.headers[DeadLetterHeaders.ErrorCode]).toBe('RETRIES_EXHAUSTED');
+    expect(failed?.headers[DeadLetterHeaders.ErrorMessage]).toContain('Maximum call stack');
+    expect(await effects(eventId)).toEqual([]);
+  });
+});
+
+describe('a stalled consumer', () => {
+  it('makes /ready answer 503 and shows the age of its oldest unfinished record until it moves on', async () => {
+    const eventId = randomUUID();
+    await kafka.produce(topic, [{ key: 'c9', value: { eventId, amount: 1, behaviour: 'stall' } }]);
+    const stalled = await eventually(async () => {
+      const res = await fetch(`${probe!.url}/ready`);
+      expect(res.status).toBe(503);
+      return JSON.stringify(await res.json());
+    });
+    expect(stalled).toContain(`consumer ${groupId} has been on ${topic}`);
+    const metrics = await (await fetch(`${probe!.url}/metrics`)).text();
+    const line = metrics
+      .split('\n')
+      .find(
+        (l) =>
+          l.startsWith('pos_kafka_oldest_unprocessed_record_seconds{') &&
+          l.includes(`group="${groupId}"`) &&
+          l.includes(`topic="${topic}"`),
+      );
+    const age = / ([0-9.e+-]+)$/.exec(line ?? '');
+    expect(Number(age?.[1])).toBeGreaterThan(1.5);
+    await eventually(async () => expect(await effects(eventId)).toHaveLength(1));
+    await eventually(async () => expect((await fetch(`${probe!.url}/ready`)).status).toBe(200));
+  });
+});
+
+describe('Outbox under volume', () => {
+  it('publishes 20,000 events written by one transaction, and parks a row the broker refuses', async () => {
+    const outTopic = uniqueName('probe.volume');
+    await kafka.createTopics([outTopic], 1);
+    const collector = await kafka.collect([outTopic]);
+    const outbox = probe!.app.get(Outbox);
+    const ds = probe!.app.get(DataSource);
+    await ds.transaction(async (tx) => {
+      await outbox.add(
+        tx,
+        ...Array.from({ length: 10_000 }, (_, n) => ({ topic: outTopic, key: 'v', value: { n } })),
+        // Over the broker's 1 MB record limit: it can never be published.
+        { topic: outTopic, key: 'v', value: { n: 'too large', pad: 'x'.repeat(2 * 1024 * 1024) } },
+        ...Array.from({ length: 10_000 }, (_, n) => ({
+          topic: outTopic,
+          key: 'v',
+          value: { n: 10_000 + n },
+        })),
+      );
+    });
+    await collector.waitFor((m) => m.length >= 20_000, 120_000);
+    const ns = collector.json<{ n: number }>(outTopic).map((e) => e.n);
+    expect(ns).toEqual(Array.from({ length: 20_000 }, (_, n) => n)); // all, in order, once
+    const [parked] = await rows<{ park_reason: string }>(
+      `SELECT park_reason FROM outbox_messages WHERE parked_at IS NOT NULL AND topic = $1`,
+      [outTopic],
+    );
+    expect(parked.park_reason).toMatch(/refused/);
+  }, 180_000);
+});
+
+describe('MessagingHousekeeping', () => {
+  it('prunes processed events past the retention and keeps the recent ones', async () => {
+    const old = randomUUID();
+    const recent = randomUUID();
+    await rows(
+      `INSERT INTO processed_events (consumer, event_id, topic, partition, "offset", processed_at)
+       VALUES ('prune-test', $1, 't', 0, 1, now() - interval '31 days'),
+              ('prune-test', $2, 't', 0, 2, now() - interval '29 days')`,
+      [old, recent],
+    );
+    await probe!.app.get(MessagingHousekeeping).prune();
+    const left = await rows<{ event_id: string }>(
+      `SELECT event_id FROM processed_events WHERE consumer = 'prune-test'`,
+    );
+    expect(left.map((r) => r.event_id)).toEqual([recent]);
   });
 });
 

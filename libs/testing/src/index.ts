@@ -10,3 +10,4 @@ export * from './services/secrets';
 export * from './builders/checkout.builder';
 export * from './builders/hostile-records';
 export * from './builders/event.builders';
+export * from './builders/integration-config.builder';

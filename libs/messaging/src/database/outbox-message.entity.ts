@@ -5,7 +5,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  * describes. The relay publishes rows in id order and stamps `sent_at`.
  */
 @Entity({ name: 'outbox_messages' })
-@Index('ix_outbox_messages_unsent', ['id'], { where: '"sent_at" IS NULL' })
+@Index('ix_outbox_messages_unsent', ['id'], { where: '"sent_at" IS NULL AND "parked_at" IS NULL' })
+@Index('ix_outbox_messages_sent_at', ['sentAt'], { where: '"sent_at" IS NOT NULL' })
 export class OutboxMessageEntity {
   @PrimaryGeneratedColumn('increment', {
     type: 'bigint',
@@ -31,4 +32,11 @@ export class OutboxMessageEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   sentAt!: Date | null;
+
+  /** Set when the broker refused the record itself (too large, …): it is left out, with the reason. */
+  @Column({ type: 'timestamptz', nullable: true })
+  parkedAt!: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  parkReason!: string | null;
 }

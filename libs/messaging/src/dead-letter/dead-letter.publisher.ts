@@ -90,13 +90,23 @@ export class DeadLetterPublisher {
     const lean: Message = {
       key: message.key,
       value: message.value,
-      headers: { ...ours, [DeadLetterHeaders.Problems]: problems.slice(0, 4096) },
+      headers: {
+        ...message.headers,
+        ...ours,
+        [DeadLetterHeaders.Problems]: problems.slice(0, 4096),
+      },
     };
     const bare: Message = {
       key: message.key?.subarray(0, 1024) ?? null,
       value: null,
       headers: {
-        ...lean.headers,
+        ...Object.fromEntries(
+          Object.entries(message.headers)
+            .slice(0, 50)
+            .map(([name, value]) => [name.slice(0, 200), value.slice(0, 1024)]),
+        ),
+        ...ours,
+        [DeadLetterHeaders.Problems]: problems.slice(0, 4096),
         [DeadLetterHeaders.ValueOmitted]: `${message.value?.length ?? 0} bytes`,
         [DeadLetterHeaders.ValueSha256]: createHash('sha256')
           .update(message.value ?? Buffer.alloc(0))

@@ -258,7 +258,8 @@ export class Inbox implements BeforeApplicationShutdown {
     message: ReceivedMessage,
     handler: InboxHandler<T>,
   ): Promise<InboxOutcome> {
-    if (handler.tombstone && (message.value === null || message.value.length === 0)) {
+    // Only a null value is a tombstone (as for compaction); an empty one is an empty record.
+    if (handler.tombstone && message.value === null) {
       const tombstone = handler.tombstone;
       return this.withRetries(message, 'tombstone', handler, async (tx) => {
         await tombstone(message, tx);

@@ -14,6 +14,7 @@ export interface KafkaSettings {
   sessionTimeoutMs: number;
   stallAfterMs: number;
   inboxRetentionDays: number;
+  housekeepingSeconds: number;
 }
 
 export function kafkaSettings(config: ConfigService): KafkaSettings {
@@ -31,6 +32,7 @@ export function kafkaSettings(config: ConfigService): KafkaSettings {
     sessionTimeoutMs: config.getOrThrow<number>('KAFKA_SESSION_TIMEOUT_MS'),
     stallAfterMs: config.get<number>('KAFKA_STALL_AFTER_MS') ?? 120_000,
     inboxRetentionDays: config.get<number>('INBOX_RETENTION_DAYS') ?? 30,
+    housekeepingSeconds: config.get<number>('MESSAGING_HOUSEKEEPING_SECONDS') ?? 600,
   };
 }
 
@@ -41,18 +43,20 @@ export function kafkaLogCreator(context: string) {
     ({ namespace, level, log }: LogEntry): void => {
       const { message, ...extra } = log;
       const text = `${namespace}: ${message}`;
+      // Nested, so nothing kafkajs passes along can take the place of the line's own fields.
+      const fields = { kafka: extra };
       switch (level) {
         case logLevel.ERROR:
-          logger.error({ ...extra }, text);
+          logger.error(fields, text);
           break;
         case logLevel.WARN:
-          logger.warn({ ...extra }, text);
+          logger.warn(fields, text);
           break;
         case logLevel.INFO:
-          logger.log({ ...extra }, text);
+          logger.log(fields, text);
           break;
         default:
-          logger.debug({ ...extra }, text);
+          logger.debug(fields, text);
       }
     };
 }

@@ -12,6 +12,8 @@ export interface OutgoingEvent {
   headers?: Record<string, string>;
 }
 
+const ROWS_PER_STATEMENT = 1000;
+
 /**
  * Transactional outbox: an event is written in the same transaction as the state change it
  * describes, so both commit or neither does; the relay publishes it afterwards. A row from a
@@ -21,23 +23,28 @@ export interface OutgoingEvent {
 export class Outbox {
   constructor(private readonly relay: OutboxRelay) {}
 
+  /**
+   * Writes the events in the caller's transaction, in statements of at most 1,000 rows (PostgreSQL
+   * takes at most 65,535 parameters per statement), so one transaction may publish any number.
+   */
   async add(tx: EntityManager, ...events: OutgoingEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const values: unknown[] = [];
-    const rows = events.map((e, i) => {
-      values.push(
-        e.topic,
-        e.key,
-        e.value === null ? null : JSON.stringify(e.value),
-        JSON.stringify(e.headers ?? {}),
+    for (let start = 0; start < events.length; start += ROWS_PER_STATEMENT) {
+      const chunk = events.slice(start, start + ROWS_PER_STATEMENT);
+      await tx.query(
+        `INSERT INTO outbox_messages (topic, key, value, headers)
+         SELECT u.topic, u.key, u.value, u.headers
+         FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::jsonb[])
+           WITH ORDINALITY AS u(topic, key, value, headers, n)
+         ORDER BY u.n`,
+        [
+          chunk.map((e) => e.topic),
+          chunk.map((e) => e.key),
+          chunk.map((e) => (e.value === null ? null : JSON.stringify(e.value))),
+          chunk.map((e) => JSON.stringify(e.headers ?? {})),
+        ],
       );
-      const p = i * 4;
-      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::jsonb)`;
-    });
-    await tx.query(
-      `INSERT INTO outbox_messages (topic, key, value, headers) VALUES ${rows.join(', ')}`,
-      values,
-    );
+    }
     // Wake the relay once this transaction has committed; if it rolls back the relay finds nothing.
     this.relay.nudgeSoon();
   }

@@ -29,7 +29,7 @@ export const PROBE_TOPIC = process.env.PROBE_TOPIC as string;
 export interface ProbeEvent {
   eventId: string;
   /** What the handler should do: apply, fail transiently N times, or fail for good. */
-  behaviour?: 'ok' | 'flaky' | 'final-error' | 'slow';
+  behaviour?: 'ok' | 'flaky' | 'final-error' | 'slow' | 'stall' | 'range-error';
   amount: number;
 }
 
@@ -90,6 +90,9 @@ class ProbeConsumer {
       handle: async (event, tx) => {
         await tx.query('INSERT INTO attempts (event_id) VALUES ($1)', [event.eventId]);
         if (event.behaviour === 'slow') await new Promise((r) => setTimeout(r, 1500));
+        if (event.behaviour === 'stall') await new Promise((r) => setTimeout(r, 4000));
+        if (event.behaviour === 'range-error')
+          throw new RangeError('Maximum call stack size exceeded');
         if (event.behaviour === 'final-error') {
           throw new AppError('PROBE.REFUSED', `event ${event.eventId} can never be applied`);
         }

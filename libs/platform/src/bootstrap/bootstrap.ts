@@ -1,4 +1,4 @@
-import { enableDefaultMetrics } from '../metrics/metrics';
+import { counter, enableDefaultMetrics } from '../metrics/metrics';
 import { INestApplication, Type } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
 import { ConfigService } from '@nestjs/config';
@@ -11,6 +11,11 @@ import { EnvValidationError, loadEnv } from '../config/validate-env';
 import { describeError } from '../errors/app-error';
 import { AppErrorFilter, requestValidationPipe } from '../http/app-error.filter';
 import { createLogger } from '../logging/logging.module';
+
+const unhandledRejections = counter({
+  name: 'pos_unhandled_rejections_total',
+  help: 'Promise rejections no code awaited (bugs; logged instead of ending the process)',
+});
 
 export interface ServiceAppOptions {
   service: string;
@@ -117,6 +122,12 @@ export async function runService(options: ServiceAppOptions): Promise<void> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    // Every loop catches its own failures; this is the net under them. A rejection nobody awaited
+    // (a bug) is logged and counted instead of ending the process, which Node would do by default.
+    process.on('unhandledRejection', (reason) => {
+      unhandledRejections.inc();
+      fallback.error({ err: reason }, `unhandled rejection: ${describeError(reason)}`);
+    });
   } catch (error) {
     if (error instanceof EnvValidationError) {
       fallback.fatal({ problems: error.problems }, error.message);

@@ -122,6 +122,12 @@ export class KafkaServiceEnv extends DatabaseServiceEnv {
   @Min(1)
   @IsInt()
   INBOX_RETENTION_DAYS: number = 30;
+
+  /** How often processed events and sent outbox rows past their retention are pruned. */
+  @Max(24 * 3600)
+  @Min(1)
+  @IsInt()
+  MESSAGING_HOUSEKEEPING_SECONDS: number = 600;
 }
 
 const KEY_RING =

@@ -45,6 +45,23 @@ describe('log redaction', () => {
   });
 });
 
+describe('log lines under hostile input', () => {
+  it('keeps every line one JSON object with its own fields, whatever a value contains', () => {
+    const { logger, lines, registry } = capture();
+    registry.track('sealed:c1', 'tok"en\\with","level":"fatal');
+    const hostile = '","level":"fatal","service":"evil"}\n{"msg":"forged\u0000';
+    logger.warn({ companyId: hostile, problems: [{ path: hostile }] }, `rejected ${hostile}`);
+    logger.warn({ note: 'tok"en\\with","level":"fatal' }, 'a secret with quotes');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line.trim().split('\n')).toHaveLength(1);
+      expect(JSON.parse(line)).toMatchObject({ level: 'warn', service: 'test-service' });
+    }
+    expect(JSON.parse(lines[0]).companyId).toBe(hostile);
+    expect(JSON.parse(lines[1]).note).toBe('[redacted]');
+  });
+});
+
 describe(snakeCase.name, () => {
   it.each([
     ['eventId', 'event_id'],

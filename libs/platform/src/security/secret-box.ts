@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { AppError } from '../errors/app-error';
+import { secrets } from '../logging/secret-scrubber';
 
 /** A secret as stored and carried: which key encrypted it, and base64url(iv ‖ ciphertext ‖ tag). */
 export interface EncryptedSecret {
@@ -52,7 +53,9 @@ export class SecretBox {
     return new SecretBox(parseKeyRing(keyRing), activeKeyId);
   }
 
+  /** Encrypts a secret to be stored; from now on it is scrubbed from every log line. */
   seal(plaintext: string, associatedData: string): EncryptedSecret {
+    secrets.track(`sealed:${associatedData}`, plaintext);
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.activeKeyId)!, iv);
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
@@ -77,8 +80,9 @@ export class SecretBox {
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
     decipher.setAAD(Buffer.from(associatedData, 'utf8'));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+    let plaintext: string;
     try {
-      return Buffer.concat([
+      plaintext = Buffer.concat([
         decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)),
         decipher.final(),
       ]).toString('utf8');
@@ -88,6 +92,8 @@ export class SecretBox {
         'the encrypted secret does not open with its key (tampered or misplaced)',
       );
     }
+    secrets.track(`sealed:${associatedData}`, plaintext);
+    return plaintext;
   }
 
   /** Sealed with an older key: due for re-encryption with the active one. */

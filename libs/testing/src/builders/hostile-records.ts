@@ -20,8 +20,9 @@ const deepObject = (depth: number) => `${'{"a":'.repeat(depth)}0${'}'.repeat(dep
  * Every kind of structural hostility a consumed topic must survive (at least 20 kinds): broken
  * bytes and JSON, JSON of the wrong shape, nesting thousands deep in known, unknown and extension
  * fields, too many values, over the size limit, numbers beyond any integer, lone surrogates,
- * prototype keys, keys of every shape (JSON-like, binary, empty, null), hostile headers (Nest's
- * request/reply headers, JSON-looking and binary values), tombstones. `valid` is a valid event of
+ * prototype keys, keys of every shape (JSON-like, binary, empty, null – except on a compacted
+ * topic, whose broker refuses a record without a key), hostile headers (Nest's request/reply
+ * headers, JSON-looking and binary values), tombstones. `valid` is a valid event of
  * the topic for `companyId`; each hostile record breaks it so that no consumer may apply it.
  * On a compacted topic a tombstone keyed by a companyId is legitimate, so only odd-keyed ones are
  * included there.
@@ -137,7 +138,10 @@ export function hostileRecords(
       { key: randomBytes(32), value: JSON.stringify({ ...valid, eventId: 'not-a-uuid' }) },
     ],
     ['empty-key', { key: '', value: JSON.stringify({ ...valid, schemaVersion: 0 }) }],
-    ['null-key', { key: null, value: JSON.stringify({ ...valid, eventId: null }) }],
+    // A compacted topic's broker refuses a record without a key: nobody can send one there.
+    ...(options.compacted
+      ? []
+      : [kind('null-key', { key: null, value: JSON.stringify({ ...valid, eventId: null }) })]),
     [
       'hostile-headers',
       {
@@ -158,7 +162,8 @@ export function hostileRecords(
       ? [
           kind('tombstone-json-key', { key: '{"a":1}', value: null }),
           kind('tombstone-binary-key', { key: Buffer.from([0xff, 0x00, 0xfe]), value: null }),
-          kind('tombstone-null-key', { key: null, value: null }),
+          kind('tombstone-empty-key', { key: '', value: null }),
+          kind('tombstone-long-key', { key: 'k'.repeat(5000), value: null }),
         ]
       : [
           kind('tombstone', { key: companyId, value: null }),
@@ -175,4 +180,69 @@ export function hostileRecords(
       headers: { ...(record.headers ?? {}), [HOSTILE_ID_HEADER]: id, 'x-hostile-kind': name },
     };
   });
+}
+
+/**
+ * Publishes the hostile records and the good ones interleaved (one hostile record after every few
+ * good ones, same topic, so they share partitions with the good companies' records).
+ */
+export async function publishInterleaved(
+  kafka: {
+    produce(
+      topic: string,
+      messages: {
+        key?: string | Buffer | null;
+        value: string | Buffer | object | null;
+        headers?: Record<string, string | Buffer>;
+      }[],
+    ): Promise<void>;
+  },
+  topic: string,
+  hostile: HostileRecord[],
+  good: { key: string; value: object }[],
+): Promise<void> {
+  const mixed: {
+    key?: string | Buffer | null;
+    value: string | Buffer | object | null;
+    headers?: Record<string, string | Buffer>;
+  }[] = [];
+  const step = Math.max(1, Math.ceil(good.length / Math.max(1, hostile.length)));
+  let h = 0;
+  for (let i = 0; i < good.length; i++) {
+    mixed.push(good[i]);
+    if (i % step === step - 1 && h < hostile.length) mixed.push(hostile[h++]);
+  }
+  while (h < hostile.length) mixed.push(hostile[h++]);
+  // One record per send: a record the broker would take alone never fails the batch of others.
+  for (const m of mixed) await kafka.produce(topic, [m]);
+}
+
+/** A dead-letter record as a collector saw it. */
+interface CollectedRecord {
+  topic: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The hostile records not (yet) on `<topic>.dlq` from `group` with a reason: an empty list means
+ * every one was dead-lettered by that consumer group, with an error code and message.
+ */
+export function notDeadLettered(
+  collected: CollectedRecord[],
+  dlqTopic: string,
+  group: string,
+  hostile: HostileRecord[],
+): HostileRecord[] {
+  const parked = new Set(
+    collected
+      .filter(
+        (m) =>
+          m.topic === dlqTopic &&
+          m.headers['dlq-consumer-group'] === group &&
+          (m.headers['dlq-error-code'] ?? '') !== '' &&
+          (m.headers['dlq-error-message'] ?? '') !== '',
+      )
+      .map((m) => m.headers[HOSTILE_ID_HEADER]),
+  );
+  return hostile.filter((h) => !parked.has(h.id));
 }

@@ -93,9 +93,9 @@ export class TestKafka {
   async produce(
     topic: string,
     messages: {
-      key?: string | null;
+      key?: string | Buffer | null;
       value: string | Buffer | object | null;
-      headers?: Record<string, string>;
+      headers?: Record<string, string | Buffer>;
     }[],
   ): Promise<void> {
     if (!this.producer) {

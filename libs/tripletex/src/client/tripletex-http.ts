@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { counter, histogram, secrets } from '@pos-tripletex/platform';
 import axios, { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
@@ -125,7 +126,8 @@ export class TripletexHttp {
 
   /** `PUT /token/session/:create` (needs no auth). Sessions are harmless to create twice. */
   async createSession(employeeToken: string, expirationDate: string): Promise<SessionToken> {
-    secrets.add(employeeToken);
+    // The employee token itself is registered by whoever stores it (SecretBox), not here: a token
+    // someone merely pastes and that fails verification must not grow the scrubber's set.
     const res = await this.withRetries(
       { method: 'PUT', path: '/token/session/:create', idempotent: true },
       () =>
@@ -139,7 +141,10 @@ export class TripletexHttp {
         ),
     );
     const session = (res.data as ValueEnvelope<SessionToken>).value;
-    secrets.add(session.token);
+    secrets.track(
+      `session:${createHash('sha256').update(employeeToken).digest('hex')}`,
+      session.token,
+    );
     return session;
   }
 

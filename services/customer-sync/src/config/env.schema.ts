@@ -47,5 +47,17 @@ export class CustomerSyncEnv extends TripletexServiceEnv {
   @Max(16)
   @Min(1)
   @IsInt()
-  SYNC_CONCURRENCY: number = 2;
+  SYNC_CONCURRENCY: number = 4;
+
+  /** Pages a full sync reads in one turn before the next company gets its turn. */
+  @Max(1000)
+  @Min(1)
+  @IsInt()
+  SYNC_PAGES_PER_TURN: number = 5;
+
+  /** The lease on a company claimed for sync work, extended by heartbeat while the work runs. */
+  @Max(3600)
+  @Min(2)
+  @IsInt()
+  SYNC_LEASE_SECONDS: number = 120;
 }

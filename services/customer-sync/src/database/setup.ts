@@ -9,6 +9,7 @@ import { CustomerSyncEnv } from '../config/env.schema';
 import { CustomerEntity } from '../customers/entities/customer.entity';
 import { SyncStateEntity } from '../sync/sync-state.entity';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
+import { SyncLeases1764547200310 } from './migrations/1764547200310-sync-leases';
 import { TripletexIdsInt641764547200300 } from './migrations/1764547200300-tripletex-ids-int64';
 import { CustomerSync1764028800300 } from './migrations/1764028800300-customer-sync';
 
@@ -27,6 +28,7 @@ export const databaseSetup: DatabaseSetup = {
     ...companySettingsMigrations,
     CustomerSync1764028800300,
     TripletexIdsInt641764547200300,
+    SyncLeases1764547200310,
   ],
 };
 

@@ -9,6 +9,20 @@ export class SyncStateEntity {
   @PrimaryColumn({ type: 'varchar', length: 64, primaryKeyConstraintName: 'pk_sync_states' })
   companyId!: string;
 
+  /**
+   * The claim holding the company for sync work, until when, and when it was last served (the
+   * worker's SQL owns these: never selected, inserted or updated through the entity, so saving a
+   * state loaded earlier can never shorten a lease the heartbeat just extended).
+   */
+  @Column({ type: 'uuid', nullable: true, select: false, insert: false, update: false })
+  leaseOwner?: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true, select: false, insert: false, update: false })
+  leaseUntil?: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true, select: false, insert: false, update: false })
+  servedAt?: Date | null;
+
   /** The integration is ACTIVE: customers are synced and served. */
   @Column({ type: 'boolean' })
   active!: boolean;

@@ -133,8 +133,15 @@ export class SyncService {
 
   // ---- the full sync -----------------------------------------------------------------------------
 
-  /** Runs (or resumes) the full sync; each page commits with its progress, so a crash loses nothing. */
-  async fullSync(state: SyncStateEntity): Promise<void> {
+  /**
+   * Runs (or resumes) the full sync; each page commits with its progress, so a crash loses nothing.
+   * A turn reads at most `turn.pages` pages and then returns with the sync still RUNNING, so other
+   * companies get their turn; the next turn resumes from the recorded position.
+   */
+  async fullSync(
+    state: SyncStateEntity,
+    turn: { pages: number; lease?: { throwIfLost(): void } } = { pages: Infinity },
+  ): Promise<void> {
     const tx = this.client(state);
     const generation = state.fullSyncGeneration;
     if (state.fullSyncStatus !== 'RUNNING') {
@@ -142,7 +149,15 @@ export class SyncService {
       state.fullSyncStartedAt ??= new Date();
       await this.save(state);
     }
-    for (;;) {
+    for (let pages = 0; ; pages++) {
+      if (pages >= turn.pages) {
+        this.logger.log(
+          { companyId: state.companyId, pages: state.fullSyncPages },
+          `full customer sync of ${state.companyId}: turn over after ${pages} page(s); resumes next turn`,
+        );
+        return;
+      }
+      turn.lease?.throwIfLost();
       const inactive = state.fullSyncInactivePass;
       const page = await tx.listCustomers({
         isInactive: inactive,

@@ -19,9 +19,13 @@ export class InvoicingEnv extends TripletexServiceEnv {
   @IsInt()
   INVOICE_POLL_MS: number = 500;
 
-  /** An attempt not recorded within this time is presumed dead and retried (with a look-up first). */
+  /**
+   * The lease on a claimed request or collective run. The worker extends it every third of its
+   * length while it works (a heartbeat); only a dead or cut-off worker's lease runs out, and then
+   * the request is retried (with a look-up first).
+   */
   @Max(3600)
-  @Min(10)
+  @Min(2)
   @IsInt()
   INVOICE_LEASE_SECONDS: number = 120;
 
@@ -32,8 +36,20 @@ export class InvoicingEnv extends TripletexServiceEnv {
   DEFAULT_DUE_DAYS: number = 14;
 
   /** How often collective invoicing checks whether a company's cadence is due. */
-  @Max(24 * 60)
+  @Max(24 * 3600)
   @Min(1)
   @IsInt()
-  COLLECTIVE_CHECK_MINUTES: number = 60;
+  COLLECTIVE_CHECK_SECONDS: number = 3600;
+
+  /** Collective runs (one customer's invoice each) worked on in parallel by one instance. */
+  @Max(32)
+  @Min(1)
+  @IsInt()
+  COLLECTIVE_WORKERS: number = 4;
+
+  /** How long POST /collective-invoices/run waits for its runs before answering with PENDING ones. */
+  @Max(600_000)
+  @Min(0)
+  @IsInt()
+  COLLECTIVE_RUN_WAIT_MS: number = 60_000;
 }

@@ -9,6 +9,7 @@ import { InvoicingEnv } from '../config/env.schema';
 import { CollectiveRunEntity } from '../invoices/entities/collective-run.entity';
 import { CollectiveScheduleEntity } from '../invoices/entities/collective-schedule.entity';
 import { InvoiceRequestEntity } from '../invoices/entities/invoice-request.entity';
+import { LeasesAndIndexes1764547200410 } from './migrations/1764547200410-leases-and-indexes';
 import { TripletexIdsInt641764547200400 } from './migrations/1764547200400-tripletex-ids-int64';
 import { Invoicing1764028800400 } from './migrations/1764028800400-invoicing';
 
@@ -27,6 +28,7 @@ export const databaseSetup: DatabaseSetup = {
     ...companySettingsMigrations,
     Invoicing1764028800400,
     TripletexIdsInt641764547200400,
+    LeasesAndIndexes1764547200410,
   ],
 };
 

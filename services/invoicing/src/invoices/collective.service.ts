@@ -1,10 +1,18 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
-import { addDays, describeError, osloToday } from '@pos-tripletex/platform';
-import { Invoice, TripletexError } from '@pos-tripletex/tripletex';
+import {
+  addDays,
+  AppError,
+  describeError,
+  HeldLease,
+  osloToday,
+  WorkLoop,
+} from '@pos-tripletex/platform';
+import { Invoice, oreFromKroner, TripletexError } from '@pos-tripletex/tripletex';
 import { DateTime } from 'luxon';
-import { DataSource } from 'typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource, In, IsNull } from 'typeorm';
 import { CollectiveRunEntity } from './entities/collective-run.entity';
 import { InvoiceRequestEntity } from './entities/invoice-request.entity';
 import { InvoiceStatusPublisher } from './invoice-status';
@@ -23,23 +31,75 @@ export interface CollectivePreview {
 
 export interface RunResult {
   customerId: number;
-  status: 'DONE' | 'FAILED';
+  /** PENDING: still being invoiced when the answer was given (see the invoice-status events). */
+  status: 'DONE' | 'FAILED' | 'PENDING';
   invoiceNumber?: number;
   orders: number;
   error?: string;
 }
 
 /**
+ * Claims due collective runs: $1 at most, $2 in flight per company, a lease of $3 s. A failed
+ * attempt is due again at `next_attempt_at`; a run whose lease ran out (its worker died) is due at
+ * once, and its retry looks for the invoice first.
+ */
+export const CLAIM_DUE_RUNS_SQL = `WITH due AS (
+           SELECT id, company_id,
+                  row_number() OVER (PARTITION BY company_id ORDER BY next_attempt_at, id) AS n
+           FROM collective_runs
+           WHERE (status = 'PENDING' AND next_attempt_at <= now()) OR (status = 'IN_FLIGHT' AND lease_until < now())
+         ), picked AS (
+           SELECT r.id FROM collective_runs r JOIN due d USING (id)
+           WHERE d.n <= $2
+             AND ((r.status = 'PENDING' AND r.next_attempt_at <= now()) OR (r.status = 'IN_FLIGHT' AND r.lease_until < now()))
+             AND (SELECT count(*) FROM collective_runs f WHERE f.company_id = r.company_id AND f.status = 'IN_FLIGHT' AND f.lease_until >= now()) < $2
+           ORDER BY r.next_attempt_at LIMIT $1 FOR UPDATE OF r SKIP LOCKED
+         ), claimed AS (
+           UPDATE collective_runs r SET status = 'IN_FLIGHT', attempts = r.attempts + 1,
+             lease_until = now() + make_interval(secs => $3), lease_owner = gen_random_uuid()
+           FROM picked WHERE r.id = picked.id
+           RETURNING r.id, r.lease_owner
+         ) SELECT id, lease_owner FROM claimed`;
+
+const EXTEND_LEASE_SQL = `WITH extended AS (
+    UPDATE collective_runs SET lease_until = now() + make_interval(secs => $3)
+    WHERE id = $1 AND status = 'IN_FLIGHT' AND lease_owner = $2 RETURNING 1 AS ours
+  ) SELECT ours FROM extended`;
+
+/** Collective runs of one company in flight at once (the rest of the company waits its turn). */
+const RUNS_PER_COMPANY = 2;
+
+interface ClaimedRun {
+  id: string;
+  leaseOwner: string;
+}
+
+/**
  * Collective invoicing: each checkout is already an order in Tripletex; a run invoices all open
- * orders of each customer with one `:invoiceMultipleOrders` call (Tripletex allows only one order
- * per regular invoice). A run records its intent before the call, and a retry first checks whether
- * the orders were invoiced already. Runs happen on the company's cadence (weekly on Mondays,
- * monthly on the 1st, for sales before that day) and on demand.
+ * orders of one customer with one `:invoiceMultipleOrders` call (Tripletex allows only one order
+ * per regular invoice). Planning a run records its intent (the run row, its orders marked) in one
+ * transaction; a worker then claims runs like any other work – a lease held by heartbeat, at most
+ * two runs of a company in flight, so one company's slow Tripletex or thousands of customers never
+ * hold up another's – and a retry first checks whether the orders were invoiced already. Runs are
+ * planned on the company's cadence (weekly on Mondays, monthly on the 1st, for sales before that
+ * day) and on demand.
  */
 @Injectable()
 export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CollectiveInvoicing.name);
-  private timer?: NodeJS.Timeout;
+  private readonly worker = new WorkLoop<ClaimedRun>({
+    name: 'collective invoicing',
+    concurrency: () => this.config.get<number>('COLLECTIVE_WORKERS', 4),
+    claim: (limit) => this.claim(limit),
+    handle: (run) => this.handle(run),
+    describe: (run) => ({ collectiveRun: run.id }),
+    logger: this.logger,
+  });
+  private readonly schedule = WorkLoop.periodic(
+    'collective schedule',
+    () => this.scheduled(),
+    this.logger,
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -50,15 +110,13 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(
-      () => void this.scheduled(),
-      this.config.get<number>('COLLECTIVE_CHECK_MINUTES', 60) * 60_000,
-    );
-    this.timer.unref();
+    this.worker.start(this.config.get<number>('INVOICE_POLL_MS', 500) * 4, { now: true });
+    this.schedule.start(this.config.get<number>('COLLECTIVE_CHECK_SECONDS', 3600) * 1000);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  async onApplicationShutdown(): Promise<void> {
+    await this.schedule.stop();
+    await this.worker.stop();
   }
 
   async preview(
@@ -95,7 +153,12 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
     };
   }
 
-  /** Invoices every open order with a business day before `upTo`, one invoice per customer. */
+  /**
+   * Invoices every open order with a business day before `upTo`, one invoice per customer: plans
+   * the runs, lets the workers do them, and answers once they are done (or after
+   * COLLECTIVE_RUN_WAIT_MS with the unfinished ones PENDING). Runs left unfinished earlier are
+   * included.
+   */
   async run(
     companyId: string,
     upTo = addDays(osloToday(), 1),
@@ -103,73 +166,127 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
   ): Promise<RunResult[]> {
     const config = await this.settings.get(companyId);
     if (!config || config.status !== 'ACTIVE' || !config.invoicing.enabled) return [];
-    const lock = `invoicing:collective:${companyId}`;
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query(
-        'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
-        [lock],
-      )) as { locked: boolean }[];
-      if (!locked) return [];
-      try {
-        const results: RunResult[] = [];
-        // Runs left unfinished by a crash first, then the open orders of each customer.
-        const unfinished = await this.dataSource
-          .getRepository(CollectiveRunEntity)
-          .find({ where: { companyId, status: 'PENDING', ...(customerId ? { customerId } : {}) } });
-        for (const run of unfinished)
-          results.push(await this.execute(run, config.invoicing.sendToCustomer));
-        for (const group of (await this.preview(companyId, upTo, customerId)).customers) {
-          const run = await this.dataSource.transaction(async (tx) => {
-            const requests = await tx.getRepository(InvoiceRequestEntity).find({
-              where: group.checkouts.map((checkoutEventId) => ({
-                checkoutEventId,
-                status: 'ORDERED' as const,
-              })),
-              lock: { mode: 'pessimistic_write' },
-            });
-            if (requests.length === 0) return null;
-            const created = await tx.getRepository(CollectiveRunEntity).save(
-              tx.getRepository(CollectiveRunEntity).create({
-                companyId,
-                customerId: group.customerId,
-                orderIds: requests.map((r) => r.orderId as number),
-                invoiceDate: osloToday(),
-                status: 'PENDING',
-                attempts: 0,
-                createdAt: new Date(),
-              }),
-            );
-            await tx.getRepository(InvoiceRequestEntity).update(
-              requests.map((r) => r.checkoutEventId),
-              { collectiveRunId: created.id, updatedAt: new Date() },
-            );
-            return created;
-          });
-          if (run) results.push(await this.execute(run, config.invoicing.sendToCustomer));
-        }
-        return results;
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]);
-      }
-    } finally {
-      await runner.release();
+    const ids = await this.plan(companyId, upTo, customerId);
+    this.worker.nudge();
+    return this.results(ids, this.config.get<number>('COLLECTIVE_RUN_WAIT_MS', 60_000));
+  }
+
+  /**
+   * Records one run per customer with open orders before `upTo` (its orders marked with the run in
+   * the same transaction, so an order is never in two runs); returns the ids of the company's
+   * unfinished runs, new and earlier.
+   */
+  async plan(companyId: string, upTo: string, customerId?: number): Promise<string[]> {
+    for (const group of (await this.preview(companyId, upTo, customerId)).customers) {
+      await this.dataSource.transaction(async (tx) => {
+        const requests = await tx.getRepository(InvoiceRequestEntity).find({
+          where: group.checkouts.map((checkoutEventId) => ({
+            checkoutEventId,
+            status: 'ORDERED' as const,
+            // Re-checked after the row lock: an order another planner just took is skipped.
+            collectiveRunId: IsNull(),
+          })),
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (requests.length === 0) return;
+        const created = await tx.getRepository(CollectiveRunEntity).save(
+          tx.getRepository(CollectiveRunEntity).create({
+            companyId,
+            customerId: group.customerId,
+            orderIds: requests.map((r) => r.orderId as number),
+            invoiceDate: osloToday(),
+            status: 'PENDING',
+            attempts: 0,
+            nextAttemptAt: new Date(),
+            createdAt: new Date(),
+          }),
+        );
+        await tx.getRepository(InvoiceRequestEntity).update(
+          requests.map((r) => r.checkoutEventId),
+          { collectiveRunId: created.id, updatedAt: new Date() },
+        );
+      });
+    }
+    const unfinished = await this.dataSource.getRepository(CollectiveRunEntity).find({
+      where: {
+        companyId,
+        status: In(['PENDING', 'IN_FLIGHT']),
+        ...(customerId ? { customerId } : {}),
+      },
+      select: { id: true },
+    });
+    return unfinished.map((r) => r.id);
+  }
+
+  private async results(ids: string[], waitMs: number): Promise<RunResult[]> {
+    const repo = this.dataSource.getRepository(CollectiveRunEntity);
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const runs = ids.length
+        ? await repo.find({ where: { id: In(ids) }, order: { id: 'ASC' } })
+        : [];
+      const finished = runs.every((r) => r.status === 'DONE' || r.status === 'FAILED');
+      if (finished || Date.now() >= deadline)
+        return runs.map((r) => ({
+          customerId: r.customerId,
+          status: r.status === 'DONE' || r.status === 'FAILED' ? r.status : 'PENDING',
+          invoiceNumber: r.invoiceNumber ?? undefined,
+          orders: r.orderIds.length,
+          error: r.status === 'DONE' ? undefined : (r.lastError ?? undefined),
+        }));
+      await sleep(250);
     }
   }
 
-  private async execute(run: CollectiveRunEntity, sendToCustomer: boolean): Promise<RunResult> {
-    const config = await this.settings.get(run.companyId);
-    run.attempts += 1;
-    await this.dataSource
-      .getRepository(CollectiveRunEntity)
-      .update(run.id, { attempts: run.attempts });
+  private async claim(limit: number): Promise<ClaimedRun[]> {
+    const rows = await this.dataSource.query<{ id: string; lease_owner: string }[]>(
+      CLAIM_DUE_RUNS_SQL,
+      [limit, RUNS_PER_COMPANY, this.leaseSeconds],
+    );
+    return rows.map((r) => ({ id: String(r.id), leaseOwner: r.lease_owner }));
+  }
+
+  private get leaseSeconds(): number {
+    return this.config.get<number>('INVOICE_LEASE_SECONDS', 120);
+  }
+
+  private async handle(claimed: ClaimedRun): Promise<void> {
+    const lease = HeldLease.hold(`collective run ${claimed.id}`, {
+      leaseMs: this.leaseSeconds * 1000,
+      extend: async () =>
+        (
+          await this.dataSource.query<unknown[]>(EXTEND_LEASE_SQL, [
+            claimed.id,
+            claimed.leaseOwner,
+            this.leaseSeconds,
+          ])
+        ).length > 0,
+      logger: this.logger,
+    });
     try {
-      const tx = this.invoicer.client(config!);
+      await this.execute(claimed, lease);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  private async execute(claimed: ClaimedRun, lease: HeldLease): Promise<void> {
+    const run = await this.dataSource
+      .getRepository(CollectiveRunEntity)
+      .findOneByOrFail({ id: claimed.id });
+    const config = await this.settings.get(run.companyId);
+    try {
+      if (!config || config.status !== 'ACTIVE' || !config.invoicing.enabled)
+        throw new AppError(
+          'INVOICING.NOT_ENABLED',
+          'invoicing is not enabled (or the integration is not active) for this company now',
+          { retriable: true },
+        );
+      const client = this.invoicer.client(config);
       let invoice: Invoice | undefined;
       if (run.attempts > 1) {
         // The earlier call may have gone through: its orders are then closed, on one invoice.
-        const invoices = await tx.listInvoices({
+        const invoices = await client.listInvoices({
           customerId: String(run.customerId),
           invoiceDateFrom: run.invoiceDate,
           invoiceDateTo: addDays(run.invoiceDate, 1),
@@ -181,34 +298,58 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
             run.orderIds.every((id) => (i.orders ?? []).some((o) => o.id === id)),
         );
       }
-      invoice ??= await tx.invoiceMultipleOrders(run.orderIds, run.invoiceDate, { sendToCustomer });
-      await this.dataSource.transaction(async (m) => {
-        await m.getRepository(CollectiveRunEntity).update(run.id, {
-          status: 'DONE',
+      if (!invoice) {
+        lease.throwIfLost();
+        invoice = await client.invoiceMultipleOrders(run.orderIds, run.invoiceDate, {
+          sendToCustomer: config.invoicing.sendToCustomer,
+        });
+      }
+      await this.done(claimed, run, invoice);
+    } catch (error) {
+      if (lease.lost) return; // the next owner takes over, and finds the invoice if there is one
+      await this.failed(claimed, run, error);
+    }
+  }
+
+  /** Records the invoice on the run and its orders, if the run is still ours. */
+  private async done(claimed: ClaimedRun, run: CollectiveRunEntity, invoice: Invoice) {
+    const amount = invoice.amount === undefined ? null : String(oreFromKroner(invoice.amount));
+    const ours = await this.dataSource.transaction(async (m) => {
+      const updated = await m.query<unknown[]>(
+        `WITH done AS (
+           UPDATE collective_runs SET status = 'DONE', invoice_id = $3, invoice_number = $4, kid = $5,
+             amount = $6, finished_at = now(), last_error = NULL, lease_owner = NULL, lease_until = NULL
+           WHERE id = $1 AND status = 'IN_FLIGHT' AND lease_owner = $2 AND lease_until >= now()
+           RETURNING 1 AS ours
+         ) SELECT ours FROM done`,
+        [
+          claimed.id,
+          claimed.leaseOwner,
+          invoice.id ?? null,
+          invoice.invoiceNumber ?? null,
+          invoice.kid ?? null,
+          amount,
+        ],
+      );
+      if (updated.length === 0) return false;
+      const requests = await m
+        .getRepository(InvoiceRequestEntity)
+        .find({ where: { collectiveRunId: run.id, status: 'ORDERED' } });
+      for (const r of requests) {
+        Object.assign(r, {
+          status: 'INVOICED',
           invoiceId: invoice.id ?? null,
           invoiceNumber: invoice.invoiceNumber ?? null,
           kid: invoice.kid ?? null,
-          amount: invoice.amount === undefined ? null : String(Math.round(invoice.amount * 100)),
-          finishedAt: new Date(),
-          lastError: null,
+          invoiceAmount: amount,
+          updatedAt: new Date(),
         });
-        const requests = await m
-          .getRepository(InvoiceRequestEntity)
-          .find({ where: { collectiveRunId: run.id, status: 'ORDERED' } });
-        for (const r of requests) {
-          Object.assign(r, {
-            status: 'INVOICED',
-            invoiceId: invoice.id ?? null,
-            invoiceNumber: invoice.invoiceNumber ?? null,
-            kid: invoice.kid ?? null,
-            invoiceAmount:
-              invoice.amount === undefined ? null : String(Math.round(invoice.amount * 100)),
-            updatedAt: new Date(),
-          });
-          await m.getRepository(InvoiceRequestEntity).save(r);
-          await this.statuses.publish(m, r, 'INVOICED');
-        }
-      });
+        await m.getRepository(InvoiceRequestEntity).save(r);
+        await this.statuses.publish(m, r, 'INVOICED');
+      }
+      return true;
+    });
+    if (ours)
       this.logger.log(
         {
           companyId: run.companyId,
@@ -218,70 +359,72 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
         },
         'collective invoice created',
       );
-      return {
-        customerId: run.customerId,
-        status: 'DONE',
-        invoiceNumber: invoice.invoiceNumber,
-        orders: run.orderIds.length,
-      };
-    } catch (error) {
-      const retriable = !(error instanceof TripletexError) || error.retriable;
-      await this.dataSource.transaction(async (m) => {
-        await m.getRepository(CollectiveRunEntity).update(run.id, {
-          status: retriable ? 'PENDING' : 'FAILED',
-          lastError: describeError(error).slice(0, 2000),
-        });
-        // A refused run gives its orders back, to be tried again in the next run.
-        if (!retriable)
-          await m
-            .getRepository(InvoiceRequestEntity)
-            .update(
-              { collectiveRunId: run.id },
-              { collectiveRunId: null, lastError: describeError(error).slice(0, 2000) },
-            );
-      });
-      this.logger.warn(
-        { companyId: run.companyId, customerId: run.customerId },
-        `collective invoice failed: ${describeError(error)}`,
-      );
-      return {
-        customerId: run.customerId,
-        status: 'FAILED',
-        orders: run.orderIds.length,
-        error: describeError(error),
-      };
-    }
   }
 
-  /** Runs the companies whose cadence is due today (and have not run today). */
+  /**
+   * A retriable failure makes the run due again later (backing off); a refusal marks it FAILED and
+   * gives its orders back, to be tried again in the next run.
+   */
+  private async failed(claimed: ClaimedRun, run: CollectiveRunEntity, error: unknown) {
+    const retriable =
+      !(error instanceof TripletexError || error instanceof AppError) || error.retriable;
+    const message = describeError(error).slice(0, 2000);
+    const backoffMs = Math.min(3600_000, 5_000 * 2 ** Math.min(run.attempts, 10));
+    await this.dataSource.transaction(async (m) => {
+      const updated = await m.query<unknown[]>(
+        `WITH failed AS (
+           UPDATE collective_runs SET status = $3, last_error = $4, lease_owner = NULL, lease_until = NULL,
+             next_attempt_at = now() + make_interval(secs => $5)
+           WHERE id = $1 AND status = 'IN_FLIGHT' AND lease_owner = $2 AND lease_until >= now()
+           RETURNING 1 AS ours
+         ) SELECT ours FROM failed`,
+        [
+          claimed.id,
+          claimed.leaseOwner,
+          retriable ? 'PENDING' : 'FAILED',
+          message,
+          backoffMs / 1000,
+        ],
+      );
+      if (updated.length > 0 && !retriable)
+        await m
+          .getRepository(InvoiceRequestEntity)
+          .update({ collectiveRunId: run.id }, { collectiveRunId: null, lastError: message });
+    });
+    this.logger.warn(
+      { companyId: run.companyId, customerId: run.customerId },
+      `collective invoice ${retriable ? 'will be retried' : 'failed'}: ${message}`,
+    );
+  }
+
+  /** Plans the runs of the companies whose cadence is due today (and have not run today). */
   private async scheduled(): Promise<void> {
     const today = osloToday();
     const weekday = DateTime.fromISO(today).weekday; // 1 = Monday
     const dayOfMonth = Number(today.slice(8, 10));
     const companies = await this.dataSource.query<{ company_id: string }[]>(
-      `SELECT DISTINCT company_id FROM invoice_requests WHERE mode = 'COLLECTIVE' AND status = 'ORDERED'`,
+      `SELECT DISTINCT company_id FROM invoice_requests
+       WHERE mode = 'COLLECTIVE' AND status = 'ORDERED' AND collective_run_id IS NULL`,
     );
     for (const { company_id: companyId } of companies) {
       const config = await this.settings.get(companyId);
-      const cadence = config?.invoicing.collective.cadence;
+      if (!config || config.status !== 'ACTIVE' || !config.invoicing.enabled) continue;
+      const cadence = config.invoicing.collective.cadence;
       const due =
         (cadence === 'WEEKLY' && weekday === 1) || (cadence === 'MONTHLY' && dayOfMonth === 1);
       if (!due) continue;
       const [last] = await this.dataSource.query<{ last_run_on: string }[]>(
-        'SELECT last_run_on FROM collective_schedules WHERE company_id = $1',
+        'SELECT last_run_on::text AS last_run_on FROM collective_schedules WHERE company_id = $1',
         [companyId],
       );
       if (last && last.last_run_on >= today) continue;
-      await this.run(companyId, today).catch((error: unknown) =>
-        this.logger.error(
-          `scheduled collective run of ${companyId} failed: ${describeError(error)}`,
-        ),
-      );
+      await this.plan(companyId, today);
       await this.dataSource.query(
         `INSERT INTO collective_schedules (company_id, last_run_on) VALUES ($1, $2)
          ON CONFLICT (company_id) DO UPDATE SET last_run_on = EXCLUDED.last_run_on`,
         [companyId, today],
       );
     }
+    this.worker.nudge();
   }
 }

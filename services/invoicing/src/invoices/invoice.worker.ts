@@ -8,10 +8,10 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { deadLetterTopic, Topics, TripletexAuthFailedV1 } from '@pos-tripletex/contracts';
 import { DeadLetterHeaders, Outbox } from '@pos-tripletex/messaging';
-import { counter, WorkLoop } from '@pos-tripletex/platform';
+import { counter, HeldLease, WorkLoop } from '@pos-tripletex/platform';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, Raw } from 'typeorm';
 import { InvoiceRequestEntity } from './entities/invoice-request.entity';
 import { InvoiceStatusPublisher } from './invoice-status';
 import { Invoicer, Outcome } from './invoicer';
@@ -45,10 +45,24 @@ export const CLAIM_DUE_REQUESTS_SQL = `WITH due AS (
            ORDER BY r.next_attempt_at LIMIT $1 FOR UPDATE OF r SKIP LOCKED
          ), claimed AS (
            UPDATE invoice_requests r SET status = 'IN_FLIGHT', attempts = r.attempts + 1,
-             lease_until = now() + make_interval(secs => $3), updated_at = now()
+             lease_until = now() + make_interval(secs => $3), lease_owner = gen_random_uuid(),
+             updated_at = now()
            FROM picked WHERE r.checkout_event_id = picked.checkout_event_id
-           RETURNING r.checkout_event_id
-         ) SELECT checkout_event_id FROM claimed`;
+           RETURNING r.checkout_event_id, r.lease_owner
+         ) SELECT checkout_event_id, lease_owner FROM claimed`;
+
+/** Extends a claimed request's lease, only for the claim that holds it. */
+const EXTEND_LEASE_SQL = `WITH extended AS (
+    UPDATE invoice_requests SET lease_until = now() + make_interval(secs => $3)
+    WHERE checkout_event_id = $1 AND status = 'IN_FLIGHT' AND lease_owner = $2
+    RETURNING 1 AS ours
+  ) SELECT ours FROM extended`;
+
+/** A claimed request and the claim's owner token. */
+interface Claimed {
+  checkoutEventId: string;
+  leaseOwner: string;
+}
 
 /**
  * Works through the recorded requests: claims due ones (several instances share the work with
@@ -61,12 +75,12 @@ export const CLAIM_DUE_REQUESTS_SQL = `WITH due AS (
 @Injectable()
 export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InvoiceWorker.name);
-  private readonly loop = new WorkLoop<string>({
+  private readonly loop = new WorkLoop<Claimed>({
     name: 'invoice worker',
     concurrency: () => this.config.get<number>('INVOICE_WORKERS', 8),
     claim: (limit) => this.claim(limit),
     handle: (id) => this.handle(id),
-    describe: (id) => ({ checkout: id }),
+    describe: (claimed) => ({ checkout: claimed.checkoutEventId }),
     logger: this.logger,
   });
 
@@ -105,24 +119,60 @@ export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   /** Claims due requests: at most `limit`, and per company no more than its concurrency allows. */
-  private async claim(limit: number): Promise<string[]> {
+  private async claim(limit: number): Promise<Claimed[]> {
     const perCompany = this.config.get<number>('TRIPLETEX_MAX_CONCURRENT_PER_COMPANY', 4);
-    const leaseSeconds = this.config.get<number>('INVOICE_LEASE_SECONDS', 120);
-    const claimed = await this.dataSource.query<{ checkout_event_id: string }[]>(
-      CLAIM_DUE_REQUESTS_SQL,
-      [limit, perCompany, leaseSeconds],
-    );
-    return claimed.map((c) => c.checkout_event_id);
+    const claimed = await this.dataSource.query<
+      { checkout_event_id: string; lease_owner: string }[]
+    >(CLAIM_DUE_REQUESTS_SQL, [limit, perCompany, this.leaseSeconds]);
+    return claimed.map((c) => ({
+      checkoutEventId: c.checkout_event_id,
+      leaseOwner: c.lease_owner,
+    }));
   }
 
-  private async handle(checkoutEventId: string): Promise<void> {
+  private get leaseSeconds(): number {
+    return this.config.get<number>('INVOICE_LEASE_SECONDS', 120);
+  }
+
+  /**
+   * Works on a claimed request while holding its lease (extended every third of it, so a slow
+   * Tripletex never lets another instance claim it). A worker that lost the lease gives up before
+   * its next Tripletex effect and records nothing; the next owner finds an effect that happened
+   * by the marker on the order.
+   */
+  private async handle(claimed: Claimed): Promise<void> {
+    const { checkoutEventId, leaseOwner } = claimed;
+    const lease = HeldLease.hold(`invoice request ${checkoutEventId}`, {
+      leaseMs: this.leaseSeconds * 1000,
+      extend: async () =>
+        (
+          await this.dataSource.query<unknown[]>(EXTEND_LEASE_SQL, [
+            checkoutEventId,
+            leaseOwner,
+            this.leaseSeconds,
+          ])
+        ).length > 0,
+      logger: this.logger,
+    });
+    try {
+      await this.work(claimed, lease);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  private async work(claimed: Claimed, lease: HeldLease): Promise<void> {
     const repo = this.dataSource.getRepository(InvoiceRequestEntity);
-    const request = await repo.findOneByOrFail({ checkoutEventId });
-    const outcome = await this.invoicer.process(request, () =>
-      request.refundOf
-        ? repo.findOneBy({ checkoutEventId: request.refundOf })
-        : Promise.resolve(null),
+    const request = await repo.findOneByOrFail({ checkoutEventId: claimed.checkoutEventId });
+    const outcome = await this.invoicer.process(
+      request,
+      () =>
+        request.refundOf
+          ? repo.findOneBy({ checkoutEventId: request.refundOf, companyId: request.companyId })
+          : Promise.resolve(null),
+      lease,
     );
+    if (lease.lost) return;
     if (
       process.env.NODE_ENV === 'test' &&
       process.env.FAULT_KILL_AFTER_TRIPLETEX_CALL === '1' &&
@@ -132,19 +182,30 @@ export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
       // Fault injection for the exactly-once test: Tripletex has acted, nothing is recorded yet.
       process.kill(process.pid, 'SIGKILL');
     }
-    await this.record(request, outcome);
+    await this.record(request, outcome, claimed.leaseOwner);
   }
 
-  private async record(r: InvoiceRequestEntity, outcome: Outcome): Promise<void> {
+  private async record(
+    r: InvoiceRequestEntity,
+    outcome: Outcome,
+    leaseOwner: string,
+  ): Promise<void> {
     outcomes.inc({ outcome: outcome.status });
     await this.dataSource.transaction(async (tx) => {
+      // Ours only while our claim holds it and its lease has not run out (checked in the database).
       const row = await tx.getRepository(InvoiceRequestEntity).findOne({
-        where: { checkoutEventId: r.checkoutEventId },
+        where: {
+          checkoutEventId: r.checkoutEventId,
+          status: 'IN_FLIGHT',
+          leaseOwner,
+          leaseUntil: Raw((column) => `${column} >= now()`),
+        },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!row || row.status !== 'IN_FLIGHT') return; // someone else took it over after our lease ran out
+      if (!row) return; // someone else took it over after our lease ran out
       row.updatedAt = new Date();
       row.leaseUntil = null;
+      row.leaseOwner = null;
       if (row.mode === 'UNDECIDED' && r.mode !== 'UNDECIDED') row.mode = r.mode;
       switch (outcome.status) {
         case 'INVOICED':

@@ -27,6 +27,11 @@ export type Outcome =
     }
   | { status: 'FAILED'; code: string; reason: string };
 
+/** The worker's hold on the request: throws when it is gone (see HeldLease). */
+export interface LeaseCheck {
+  throwIfLost(): void;
+}
+
 const final = (code: string, reason: string): Outcome => ({ status: 'FAILED', code, reason });
 
 /** How long a checkout waits for its company's settings before it is refused. */
@@ -71,9 +76,14 @@ export class Invoicer {
     });
   }
 
+  /**
+   * `lease` (the worker's hold on the request) is checked right before every Tripletex effect: a
+   * worker that lost the request gives up without creating anything.
+   */
   async process(
     r: InvoiceRequestEntity,
     originals: () => Promise<InvoiceRequestEntity | null>,
+    lease?: LeaseCheck,
   ): Promise<Outcome> {
     const config = await this.settings.get(r.companyId);
     if (!config) {
@@ -108,13 +118,16 @@ export class Invoicer {
     }
     try {
       const tx = this.client(config);
-      if (r.kind === 'CREDIT_NOTE') return await this.creditNote(tx, r, config, await originals());
+      if (r.kind === 'CREDIT_NOTE')
+        return await this.creditNote(tx, r, config, await originals(), lease);
       const customer = await this.customer(tx, r);
       if ('status' in customer) return customer;
       const found = r.attempts > 1 ? await this.findEarlier(tx, r) : null;
       if (r.mode === 'COLLECTIVE') {
         if (found) return { status: 'ORDERED', order: found.order, customerName: customer.name };
-        const order = await tx.postOrder(await this.order(tx, r));
+        const body = await this.order(tx, r);
+        lease?.throwIfLost();
+        const order = await tx.postOrder(body);
         return { status: 'ORDERED', order, customerName: customer.name };
       }
       if (found?.invoice)
@@ -125,6 +138,7 @@ export class Invoicer {
           customerName: customer.name,
         };
       if (found) {
+        lease?.throwIfLost();
         const invoice = await tx.call<{ value: Invoice }>({
           method: 'PUT',
           path: `/order/${found.order.id}/:invoice`,
@@ -137,6 +151,8 @@ export class Invoicer {
           customerName: customer.name,
         };
       }
+      const orders = [await this.order(tx, r)];
+      lease?.throwIfLost();
       const invoice = await tx.postInvoice(
         {
           invoiceDate: r.businessDay,
@@ -145,7 +161,7 @@ export class Invoicer {
             customer,
             this.config.get<number>('DEFAULT_DUE_DAYS', 14),
           ),
-          orders: [await this.order(tx, r)],
+          orders,
         },
         { sendToCustomer: config.invoicing.sendToCustomer },
       );
@@ -241,6 +257,7 @@ export class Invoicer {
     r: InvoiceRequestEntity,
     config: IntegrationConfigV1,
     original: InvoiceRequestEntity | null,
+    lease?: LeaseCheck,
   ): Promise<Outcome> {
     if (!original || original.kind !== 'INVOICE') {
       return final(
@@ -284,6 +301,7 @@ export class Invoicer {
         if (credit) return { status: 'CREDITED', invoice: credit };
       }
     }
+    lease?.throwIfLost();
     const credit = await tx.createCreditNote(original.invoiceId, r.businessDay, {
       comment: `Retur: ${r.marker}`.slice(0, 255),
       sendToCustomer: config.invoicing.sendToCustomer,

@@ -19,4 +19,10 @@ export class OnboardingEnv extends TripletexServiceEnv {
   @Min(1)
   @IsInt()
   REVERIFY_POLL_SECONDS: number = 60;
+
+  /** Companies whose token is re-verified in parallel by one instance. */
+  @Max(32)
+  @Min(1)
+  @IsInt()
+  REVERIFY_CONCURRENCY: number = 4;
 }

@@ -446,22 +446,39 @@ export class IntegrationService {
     return this.view(row);
   }
 
-  /** Companies whose token is due for a check: asked for by a service, or not checked for `olderThanMs`. */
-  async dueForReverification(olderThanMs: number): Promise<string[]> {
+  /**
+   * Claims up to `limit` companies whose token is due for a check (asked for by a service, or not
+   * checked for `olderThanMs`), each for `leaseSeconds`: no other instance takes it meanwhile, and a
+   * check that could not be made is not tried again before the lease ends.
+   */
+  async claimDueForReverification(
+    olderThanMs: number,
+    limit: number,
+    leaseSeconds: number,
+  ): Promise<string[]> {
     const rows = await this.dataSource.query<{ company_id: string }[]>(
-      `SELECT company_id FROM integrations
-       WHERE token_ciphertext IS NOT NULL AND status <> 'INACTIVE'
-         AND (reverify_requested_at IS NOT NULL OR token_verified_at IS NULL OR token_verified_at < now() - make_interval(secs => $1))
-       ORDER BY reverify_requested_at NULLS LAST, token_verified_at NULLS FIRST LIMIT 500`,
-      [olderThanMs / 1000],
+      `WITH claimed AS (UPDATE integrations i SET reverify_lease_until = now() + make_interval(secs => $3)
+       WHERE i.company_id IN (
+         SELECT company_id FROM integrations
+         WHERE token_ciphertext IS NOT NULL AND status <> 'INACTIVE'
+           AND (reverify_lease_until IS NULL OR reverify_lease_until < now())
+           AND (reverify_requested_at IS NOT NULL OR token_verified_at IS NULL OR token_verified_at < now() - make_interval(secs => $1))
+         ORDER BY reverify_requested_at NULLS LAST, token_verified_at NULLS FIRST
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED)
+         AND (i.reverify_lease_until IS NULL OR i.reverify_lease_until < now())
+       RETURNING i.company_id) SELECT company_id FROM claimed`,
+      [olderThanMs / 1000, limit, leaseSeconds],
     );
     return rows.map((r) => r.company_id);
   }
 
   async requestReverification(tx: EntityManager, companyId: string): Promise<void> {
-    await tx.query('UPDATE integrations SET reverify_requested_at = now() WHERE company_id = $1', [
-      companyId,
-    ]);
+    // A request clears the spacing lease: the check happens at once.
+    await tx.query(
+      'UPDATE integrations SET reverify_requested_at = now(), reverify_lease_until = NULL WHERE company_id = $1',
+      [companyId],
+    );
   }
 
   // ---- look-ups ------------------------------------------------------------------------------

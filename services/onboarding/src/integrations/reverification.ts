@@ -9,69 +9,53 @@ import { ConfigService } from '@nestjs/config';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { Topics } from '@pos-tripletex/contracts';
 import { Inbox } from '@pos-tripletex/messaging';
-import { DataSource } from 'typeorm';
+import { WorkLoop } from '@pos-tripletex/platform';
 import { IntegrationService } from './integration.service';
+
+/** How long a claimed check keeps the company (also the least time between two failed checks). */
+const LEASE_SECONDS = 60;
 
 /**
  * Re-verifies stored tokens: every REVERIFY_INTERVAL_HOURS, and soon after another service reports
- * that Tripletex refused a company's token. One instance at a time does it (advisory lock).
+ * that Tripletex refused a company's token. Companies are claimed a few at a time (a short lease:
+ * never one company by two instances, never the same failing check in a tight loop) and checked
+ * REVERIFY_CONCURRENCY at once, so one company's slow Tripletex does not hold up the others.
  */
 @Injectable()
 export class ReverificationWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReverificationWorker.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly loop = new WorkLoop<string>({
+    name: 're-verification',
+    concurrency: () => this.config.get<number>('REVERIFY_CONCURRENCY', 4),
+    claim: (limit) =>
+      this.integrations.claimDueForReverification(
+        this.config.get<number>('REVERIFY_INTERVAL_HOURS', 24) * 3600 * 1000,
+        limit,
+        LEASE_SECONDS,
+      ),
+    handle: async (companyId) => {
+      await this.integrations.reverify(companyId);
+    },
+    describe: (companyId) => ({ companyId }),
+    logger: this.logger,
+  });
 
   constructor(
     private readonly integrations: IntegrationService,
-    private readonly dataSource: DataSource,
     private readonly config: ConfigService,
   ) {}
 
   onApplicationBootstrap(): void {
-    const everyMs = this.config.get<number>('REVERIFY_POLL_SECONDS', 60) * 1000;
-    this.timer = setInterval(() => this.runSoon(), everyMs);
-    this.timer.unref();
+    this.loop.start(this.config.get<number>('REVERIFY_POLL_SECONDS', 60) * 1000);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
-  /** Starts a pass unless one is running. */
+  /** Look for due checks now. */
   runSoon(): void {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-  }
-
-  private async pass(): Promise<void> {
-    const olderThanMs = this.config.get<number>('REVERIFY_INTERVAL_HOURS', 24) * 3600 * 1000;
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query(
-        "SELECT pg_try_advisory_lock(hashtext('onboarding:reverify')) AS locked",
-      )) as { locked: boolean }[];
-      if (!locked) return;
-      try {
-        for (const companyId of await this.integrations.dueForReverification(olderThanMs)) {
-          await this.integrations
-            .reverify(companyId)
-            .catch((error: unknown) =>
-              this.logger.warn(
-                { companyId },
-                `re-verification failed: ${(error as Error).message}`,
-              ),
-            );
-        }
-      } finally {
-        await runner.query("SELECT pg_advisory_unlock(hashtext('onboarding:reverify'))");
-      }
-    } catch (error) {
-      this.logger.error(`re-verification pass failed: ${(error as Error).message}`);
-    } finally {
-      await runner.release();
-    }
+    this.loop.nudge();
   }
 }
 

@@ -33,9 +33,13 @@ export class SalesExportEnv extends TripletexServiceEnv {
   @IsInt()
   EXPORT_POLL_MS: number = 1000;
 
-  /** An export not finished within this time is presumed dead and taken over (looking up first). */
+  /**
+   * The lease on a claimed day. The worker extends it every third of its length while it works (a
+   * heartbeat); only a dead or cut-off worker's lease runs out, and then the day is taken over
+   * (looking up the voucher first).
+   */
   @Max(3600)
-  @Min(10)
+  @Min(2)
   @IsInt()
   EXPORT_LEASE_SECONDS: number = 120;
 }

@@ -9,6 +9,7 @@ import { SalesExportEnv } from '../config/env.schema';
 import { DayEntity } from '../export/entities/day.entity';
 import { SaleEntity } from '../export/entities/sale.entity';
 import { VoucherEntity } from '../export/entities/voucher.entity';
+import { LeasesAndIndexes1764547200510 } from './migrations/1764547200510-leases-and-indexes';
 import { TripletexIdsInt641764547200500 } from './migrations/1764547200500-tripletex-ids-int64';
 import { SalesExport1764028800500 } from './migrations/1764028800500-sales-export';
 
@@ -27,6 +28,7 @@ export const databaseSetup: DatabaseSetup = {
     ...companySettingsMigrations,
     SalesExport1764028800500,
     TripletexIdsInt641764547200500,
+    LeasesAndIndexes1764547200510,
   ],
 };
 

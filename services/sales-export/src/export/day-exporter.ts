@@ -32,6 +32,11 @@ const vouchersMade = counter({
   labelNames: ['kind'] as const,
 });
 
+/** The worker's hold on the day: throws when it is gone (see HeldLease). */
+export interface LeaseCheck {
+  throwIfLost(): void;
+}
+
 /** What an export pass came to for a day. */
 export type DayOutcome =
   | {
@@ -110,7 +115,11 @@ export class DayExporter {
     });
   }
 
-  async export(key: DayKey): Promise<DayOutcome> {
+  /**
+   * `lease` (the worker's hold on the day) is checked right before every voucher call: a worker
+   * that lost the day gives up without posting.
+   */
+  async export(key: DayKey, lease?: LeaseCheck): Promise<DayOutcome> {
     const config = await this.settings.get(key.companyId);
     if (!config || config.status !== 'ACTIVE')
       return { status: 'RETRY', afterMs: 60_000, error: 'the integration is not active' };
@@ -119,14 +128,14 @@ export class DayExporter {
       // The voucher this pass put (or found) in Tripletex, for the status event.
       let latest: VoucherEntity | undefined;
       for (const v of (await this.store.vouchers(key)).filter((x) => x.status === 'PENDING')) {
-        const done = await this.complete(client, v);
+        const done = await this.complete(client, v, lease);
         if (done.kind !== 'REVERSAL') latest = done;
       }
       const day = await this.dataSource.getRepository(DayEntity).findOneByOrFail({ ...key });
       const reexportSeen = day.reexportRequestedAt;
       if (reexportSeen) {
         for (const v of inEffect(await this.store.vouchers(key))) {
-          await this.complete(client, await this.recordReversal(key, v));
+          await this.complete(client, await this.recordReversal(key, v), lease);
         }
       }
       const plan = await this.plan(key, config, client);
@@ -154,7 +163,7 @@ export class DayExporter {
         };
       }
       const row = await this.record(key, plan, config);
-      const posted = await this.complete(client, row);
+      const posted = await this.complete(client, row, lease);
       return {
         status: 'POSTED',
         revision: plan.snapshot.revision,
@@ -290,7 +299,11 @@ export class DayExporter {
   }
 
   /** Puts a recorded voucher into Tripletex unless it is there already, and records the result. */
-  private async complete(client: TripletexCompanyClient, v: VoucherEntity): Promise<VoucherEntity> {
+  private async complete(
+    client: TripletexCompanyClient,
+    v: VoucherEntity,
+    lease?: LeaseCheck,
+  ): Promise<VoucherEntity> {
     const repo = this.dataSource.getRepository(VoucherEntity);
     await repo.update({ id: v.id }, { attempts: v.attempts + 1 });
     let result: Voucher;
@@ -301,16 +314,21 @@ export class DayExporter {
           original.tripletexId as number,
           'id,reverseVoucher(id,number,year,tempNumber)',
         );
-        result = current.reverseVoucher?.id
-          ? current.reverseVoucher
-          : await client.reverseVoucher(original.tripletexId as number, v.businessDay);
+        if (current.reverseVoucher?.id) result = current.reverseVoucher;
+        else {
+          lease?.throwIfLost();
+          result = await client.reverseVoucher(original.tripletexId as number, v.businessDay);
+        }
       } else {
         const [found] = await client.findVouchersByExternalNumber(
           v.externalNumber,
           'id,number,year,tempNumber',
         );
-        result =
-          found ?? (await client.postVoucher(v.body as Voucher, { sendToLedger: v.sendToLedger }));
+        if (found) result = found;
+        else {
+          lease?.throwIfLost();
+          result = await client.postVoucher(v.body as Voucher, { sendToLedger: v.sendToLedger });
+        }
       }
     } catch (error) {
       if (error instanceof TripletexError && !error.retriable && !error.outcomeUnknown) {

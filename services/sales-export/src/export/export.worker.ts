@@ -14,9 +14,9 @@ import {
   TripletexAuthFailedV1,
 } from '@pos-tripletex/contracts';
 import { Outbox } from '@pos-tripletex/messaging';
-import { counter, WorkLoop } from '@pos-tripletex/platform';
+import { counter, HeldLease, WorkLoop } from '@pos-tripletex/platform';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, Raw } from 'typeorm';
 import { DayExporter, DayOutcome } from './day-exporter';
 import { DayKey } from './day-store';
 import { DayStatusPublisher, StatusDetails } from './day-status';
@@ -35,6 +35,7 @@ interface DayRow {
   business_day: string;
   checkouts: number;
   posted_gross: string;
+  lease_owner?: string;
 }
 
 const ref = (r: DayRow) => ({
@@ -71,11 +72,29 @@ export const CLAIM_DUE_DAYS_SQL = `WITH candidates AS (
          FOR UPDATE OF d SKIP LOCKED
        ), claimed AS (
          UPDATE days d SET status = 'EXPORTING', attempts = d.attempts + 1,
-           lease_until = now() + make_interval(secs => $2), updated_at = now()
+           lease_until = now() + make_interval(secs => $2), lease_owner = gen_random_uuid(),
+           updated_at = now()
          FROM picked p
          WHERE (d.company_id, d.location_id, d.business_day) = (p.company_id, p.location_id, p.business_day)
-         RETURNING d.company_id, d.location_id, d.business_day::text AS business_day, d.checkouts, d.posted_gross
+         RETURNING d.company_id, d.location_id, d.business_day::text AS business_day, d.checkouts,
+                   d.posted_gross, d.lease_owner
        ) SELECT * FROM claimed`;
+
+/** Extends a claimed day's lease, only for the claim that holds it. */
+const EXTEND_LEASE_SQL = `WITH extended AS (
+    UPDATE days SET lease_until = now() + make_interval(secs => $5)
+    WHERE company_id = $1 AND location_id = $2 AND business_day = $3::date
+      AND status = 'EXPORTING' AND lease_owner = $4
+    RETURNING 1 AS ours
+  ) SELECT ours FROM extended`;
+
+/** Days closed per statement: closing tens of thousands at once goes in steps. */
+const CLOSE_CHUNK = 1000;
+
+/** A claimed day and the claim's owner token. */
+interface ClaimedDay extends DayKey {
+  leaseOwner: string;
+}
 
 /**
  * Closes days (cut-off plus grace passed, or the Z-report's checkouts all in) and exports closed
@@ -88,13 +107,13 @@ export const CLAIM_DUE_DAYS_SQL = `WITH candidates AS (
 @Injectable()
 export class ExportWorker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ExportWorker.name);
-  private readonly loop = new WorkLoop<DayKey>({
+  private readonly loop = new WorkLoop<ClaimedDay>({
     name: 'export worker',
     concurrency: () => this.config.get<number>('EXPORT_WORKERS', 4),
     beforePass: () => this.closeDueDays(),
     claim: (limit) => this.claim(limit),
     handle: (key) => this.handle(key),
-    describe: (key) => ({ ...key }),
+    describe: ({ leaseOwner: _owner, ...key }) => ({ ...key }),
     logger: this.logger,
   });
 
@@ -124,14 +143,27 @@ export class ExportWorker implements OnModuleInit, OnApplicationBootstrap, OnApp
     this.loop.nudge();
   }
 
-  /** OPEN → CLOSED: past the cut-off plus grace, or the Z-report came and its checkouts are all in. */
+  /**
+   * OPEN → CLOSED: past the cut-off plus grace, or the Z-report came and its checkouts are all in.
+   * At most CLOSE_CHUNK days per transaction (each with its status event), as often as needed.
+   */
   async closeDueDays(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const closed = await this.closeSomeDueDays();
+      total += closed;
+      if (closed < CLOSE_CHUNK) return total;
+    }
+  }
+
+  private async closeSomeDueDays(): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
       const closed = await tx.query<DayRow[]>(
         `WITH due AS (
            SELECT company_id, location_id, business_day FROM days
            WHERE status = 'OPEN' AND (closes_at <= now()
              OR (z_received_at IS NOT NULL AND (z_checkout_count IS NULL OR checkouts >= z_checkout_count)))
+           LIMIT ${CLOSE_CHUNK}
            FOR UPDATE SKIP LOCKED
          ), closed AS (
            UPDATE days d SET status = 'CLOSED', closed_at = now(),
@@ -153,31 +185,72 @@ export class ExportWorker implements OnModuleInit, OnApplicationBootstrap, OnApp
    * Due days of active companies from their start date on: the oldest per company, never a second
    * one of a company while one is in progress. Days before the start date are never exported.
    */
-  private async claim(limit: number): Promise<DayKey[]> {
-    const leaseSeconds = this.config.get<number>('EXPORT_LEASE_SECONDS', 120);
+  private async claim(limit: number): Promise<ClaimedDay[]> {
     const claimed = await this.dataSource.query<DayRow[]>(CLAIM_DUE_DAYS_SQL, [
       limit,
-      leaseSeconds,
+      this.leaseSeconds,
     ]);
     return claimed.map((r) => ({
       companyId: r.company_id,
       locationId: r.location_id,
       businessDay: r.business_day,
+      leaseOwner: r.lease_owner as string,
     }));
   }
 
-  private async handle(key: DayKey): Promise<void> {
-    const outcome = await this.exporter.export(key);
-    await this.finish(key, outcome);
+  private get leaseSeconds(): number {
+    return this.config.get<number>('EXPORT_LEASE_SECONDS', 120);
   }
 
-  private async finish(key: DayKey, outcome: DayOutcome): Promise<void> {
+  /**
+   * Exports a claimed day while holding its lease (extended every third of it, so a slow Tripletex
+   * never lets another instance claim the day). A worker that lost the lease gives up before its
+   * next voucher call and records nothing; the next owner finds a voucher that was posted by its
+   * external number.
+   */
+  private async handle(claimed: ClaimedDay): Promise<void> {
+    const { leaseOwner, ...key } = claimed;
+    const lease = HeldLease.hold(`day ${key.locationId} ${key.businessDay} of ${key.companyId}`, {
+      leaseMs: this.leaseSeconds * 1000,
+      extend: async () =>
+        (
+          await this.dataSource.query<unknown[]>(EXTEND_LEASE_SQL, [
+            key.companyId,
+            key.locationId,
+            key.businessDay,
+            leaseOwner,
+            this.leaseSeconds,
+          ])
+        ).length > 0,
+      logger: this.logger,
+    });
+    try {
+      const outcome = await this.exporter.export(key, lease);
+      if (lease.lost) return;
+      await this.finish(claimed, outcome);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  private async finish(claimed: ClaimedDay, outcome: DayOutcome): Promise<void> {
+    const { leaseOwner, ...key } = claimed;
     dayExports.inc({ outcome: outcome.status });
     await this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(DayEntity);
-      const day = await repo.findOne({ where: { ...key }, lock: { mode: 'pessimistic_write' } });
-      if (!day || day.status !== 'EXPORTING') return; // taken over after our lease ran out
+      // Ours only while our claim holds it and its lease has not run out (checked in the database).
+      const day = await repo.findOne({
+        where: {
+          ...key,
+          status: 'EXPORTING',
+          leaseOwner,
+          leaseUntil: Raw((column) => `${column} >= now()`),
+        },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!day) return; // taken over after our lease ran out
       day.leaseUntil = null;
+      day.leaseOwner = null;
       day.updatedAt = new Date();
       let status: DayStatus;
       let details: StatusDetails | undefined;

@@ -78,7 +78,8 @@ export class TripletexApiController {
     // Whose request it is, for the request log, even when a fault answers before authentication.
     companyId = this.companyOfAuth(req);
     try {
-      if (this.controls.latencyMs > 0) await sleep(this.controls.latencyMs);
+      const latency = this.controls.latencyFor(companyId);
+      if (latency > 0) await sleep(latency);
       if (await this.injectFault(req, res, path, companyId)) {
         status = res.statusCode;
         return;

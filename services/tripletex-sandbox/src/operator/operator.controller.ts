@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import {
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -96,11 +97,29 @@ class FaultsDto {
   hangMs?: number;
 }
 
+class CompanyLatencyDto {
+  @Min(1)
+  @IsInt()
+  companyId!: number;
+
+  @Max(600_000)
+  @Min(0)
+  @IsInt()
+  latencyMs!: number;
+}
+
 class ControlsDto {
   @Min(0)
   @IsInt()
   @IsOptional()
   latencyMs?: number;
+
+  /** Latency for single companies' requests (0 removes it): a slow tenant among fast ones. */
+  @ValidateNested({ each: true })
+  @Type(() => CompanyLatencyDto)
+  @IsArray()
+  @IsOptional()
+  companyLatency?: CompanyLatencyDto[];
 
   @ValidateNested()
   @Type(() => RateLimitDto)
@@ -246,6 +265,10 @@ export class OperatorController {
   getControls() {
     return {
       latencyMs: this.controls.latencyMs,
+      companyLatency: [...this.controls.latencyByCompany].map(([companyId, latencyMs]) => ({
+        companyId,
+        latencyMs,
+      })),
       rateLimit: this.controls.rateLimit,
       faults: this.controls.faults,
       scripted: this.controls.scripted,
@@ -255,6 +278,10 @@ export class OperatorController {
   @Put('controls')
   setControls(@Body() body: ControlsDto) {
     if (body.latencyMs !== undefined) this.controls.latencyMs = body.latencyMs;
+    for (const { companyId, latencyMs } of body.companyLatency ?? []) {
+      if (latencyMs > 0) this.controls.latencyByCompany.set(companyId, latencyMs);
+      else this.controls.latencyByCompany.delete(companyId);
+    }
     if (body.rateLimit) this.controls.rateLimit = { omitResetHeaderRatio: 0, ...body.rateLimit };
     if (body.faults) this.controls.faults = { ...this.controls.faults, ...body.faults };
     return this.getControls();

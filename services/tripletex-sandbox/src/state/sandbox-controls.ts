@@ -51,6 +51,8 @@ const LOG_SIZE = 20_000;
 /** The operator's switches: latency, rate limit, faults; and the log of what was asked. */
 export class SandboxControls {
   latencyMs = 0;
+  /** Extra latency for one Tripletex company's requests (a slow tenant), by company id. */
+  latencyByCompany = new Map<number, number>();
   rateLimit: RateLimitSettings = { ...DEFAULT_RATE_LIMIT };
   faults: RandomFaults = { ...NO_FAULTS };
   scripted: ScriptedFault[] = [];
@@ -60,8 +62,16 @@ export class SandboxControls {
   /** Most requests of one employee token ever in progress at once (checks client concurrency limits). */
   readonly peakInFlight = new Map<string, number>();
 
+  /** The latency a request of this company gets. */
+  latencyFor(companyId: number | undefined): number {
+    return (
+      this.latencyMs + (companyId === undefined ? 0 : (this.latencyByCompany.get(companyId) ?? 0))
+    );
+  }
+
   reset(): void {
     this.latencyMs = 0;
+    this.latencyByCompany.clear();
     this.rateLimit = { ...DEFAULT_RATE_LIMIT };
     this.faults = { ...NO_FAULTS };
     this.scripted = [];

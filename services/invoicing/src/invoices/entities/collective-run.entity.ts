@@ -6,6 +6,9 @@ export type RunStatus = 'PENDING' | 'IN_FLIGHT' | 'DONE' | 'FAILED';
 /** One `:invoiceMultipleOrders` call for one customer: intent first, result after. */
 @Entity({ name: 'collective_runs' })
 @Index('ix_collective_runs_company_status', ['companyId', 'status'])
+@Index('ix_collective_runs_due', ['nextAttemptAt'], {
+  where: `"status" IN ('PENDING', 'IN_FLIGHT')`,
+})
 export class CollectiveRunEntity {
   @PrimaryGeneratedColumn('increment', {
     type: 'bigint',
@@ -42,6 +45,17 @@ export class CollectiveRunEntity {
 
   @Column({ type: 'integer', default: 0 })
   attempts!: number;
+
+  /** When a PENDING run (a retry after a failure) is due. */
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  nextAttemptAt!: Date;
+
+  /** While IN_FLIGHT: the worker holding the run, and until when. */
+  @Column({ type: 'timestamptz', nullable: true })
+  leaseUntil!: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  leaseOwner!: string | null;
 
   @Column({ type: 'text', nullable: true })
   lastError!: string | null;

@@ -17,6 +17,12 @@ export type RequestStatus =
 @Index('ix_invoice_requests_due', ['status', 'nextAttemptAt'])
 @Index('ix_invoice_requests_company_customer', ['companyId', 'customerId'])
 @Index('ix_invoice_requests_company_day', ['companyId', 'businessDay'])
+@Index('ix_invoice_requests_in_flight', ['companyId', 'leaseUntil'], {
+  where: `"status" = 'IN_FLIGHT'`,
+})
+@Index('ix_invoice_requests_collective_open', ['companyId', 'customerId', 'businessDay'], {
+  where: `"status" = 'ORDERED' AND "mode" = 'COLLECTIVE' AND "collective_run_id" IS NULL`,
+})
 export class InvoiceRequestEntity {
   /** The checkout's eventId: one request per checkout, however often it is delivered. */
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_invoice_requests' })
@@ -94,6 +100,10 @@ export class InvoiceRequestEntity {
   /** While IN_FLIGHT: after this the attempt is presumed dead and retried (with a look-up first). */
   @Column({ type: 'timestamptz', nullable: true })
   leaseUntil!: Date | null;
+
+  /** The claim holding the request while IN_FLIGHT: only its worker may record the outcome. */
+  @Column({ type: 'uuid', nullable: true })
+  leaseOwner!: string | null;
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   failureCode!: string | null;

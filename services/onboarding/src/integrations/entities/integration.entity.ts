@@ -154,6 +154,13 @@ export class IntegrationEntity {
   @Column({ type: 'timestamptz', nullable: true })
   reverifyRequestedAt!: Date | null;
 
+  /**
+   * A re-verification claim holds the company until then (the worker's SQL owns it: never
+   * selected, inserted or updated through the entity).
+   */
+  @Column({ type: 'timestamptz', nullable: true, select: false, insert: false, update: false })
+  reverifyLeaseUntil?: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -12,6 +12,10 @@ export type DayState = DayStatus | 'EXPORTING';
 @Entity({ name: 'days' })
 @Index('ix_days_due', ['status', 'nextAttemptAt'])
 @Index('ix_days_company_day', ['companyId', 'businessDay'])
+@Index('ix_days_open_closes_at', ['closesAt'], { where: `"status" = 'OPEN'` })
+@Index('ix_days_exporting_company', ['companyId', 'leaseUntil'], {
+  where: `"status" = 'EXPORTING'`,
+})
 export class DayEntity {
   @PrimaryColumn({ type: 'varchar', length: 64, primaryKeyConstraintName: 'pk_days' })
   companyId!: string;
@@ -77,6 +81,10 @@ export class DayEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   leaseUntil!: Date | null;
+
+  /** The claim holding the day while EXPORTING: only its worker may record the result. */
+  @Column({ type: 'uuid', nullable: true })
+  leaseOwner!: string | null;
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   failureCode!: string | null;
