@@ -69,10 +69,12 @@ sections.push([
       await db.query(
         `INSERT INTO days (company_id, location_id, business_day, status, checkouts, revision, closes_at,
            next_attempt_at, created_at, updated_at)
-         SELECT 'co' || (n % ${COMPANIES}), 'loc' || (n % 2), date '2026-11-30' - (n / ${COMPANIES * 2})::int,
-           CASE WHEN n % 1000 = 0 THEN 'CLOSED' WHEN n % 997 = 0 THEN 'OPEN' ELSE 'POSTED' END,
+         SELECT 'co' || (n % ${COMPANIES}), 'loc' || ((n / ${COMPANIES}) % 2),
+           date '2026-11-30' - (n / ${COMPANIES * 2})::int,
+           -- the newest day of every company is closed and due; every 50th day still open
+           CASE WHEN n / ${COMPANIES * 2} = 0 THEN 'CLOSED' WHEN (n / ${COMPANIES * 2}) % 50 = 1 THEN 'OPEN' ELSE 'POSTED' END,
            10, 1, now() - interval '1 day' * (n / ${COMPANIES * 2}), now(), now(), now()
-         FROM generate_series(1, ${ROWS}) n ON CONFLICT DO NOTHING`,
+         FROM generate_series(0, ${ROWS - 1}) n`,
       );
       await db.query(
         `INSERT INTO sales (event_id, company_id, location_id, business_day, receipt_number, kind, completed_at,
@@ -130,10 +132,11 @@ sections.push([
            next_attempt_at, created_at, updated_at)
          SELECT gen_random_uuid(), 'co' || (n % ${COMPANIES}), 'INVOICE',
            CASE WHEN n % 5 = 0 THEN 'COLLECTIVE' ELSE 'SINGLE' END,
-           CASE WHEN n % 1000 = 0 THEN 'PENDING' WHEN n % 5 = 0 THEN 'ORDERED' ELSE 'INVOICED' END,
+           -- the newest 500 (one per company) are due; a fifth of the rest are open collective orders
+           CASE WHEN n < ${COMPANIES} THEN 'PENDING' WHEN n % 5 = 0 THEN 'ORDERED' ELSE 'INVOICED' END,
            1000 + n % 50, n::text, 'loc', date '2026-11-30' - (n / 2000)::int, 10000, '{}', n::text, 1,
            now() - interval '1 second', now(), now()
-         FROM generate_series(1, ${ROWS}) n`,
+         FROM generate_series(0, ${ROWS - 1}) n`,
       );
     },
     [

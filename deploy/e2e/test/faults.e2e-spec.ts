@@ -98,7 +98,8 @@ afterAll(async () => {
 });
 
 it('settles a load without any fault (the baseline the other cases are compared with)', async () => {
-  const load = planLoad(await companies(2), SIZE);
+  // The same good load as the other cases, without hostile records: the time they are judged by.
+  const load = planLoad(await companies(2), { ...SIZE, hostilePerCompany: 0 });
   const startedAt = Date.now();
   await send(system, recordsOf(load), SIZE.chunks);
   await closeDays(system, load);
@@ -109,6 +110,7 @@ it('settles a load without any fault (the baseline the other cases are compared 
 
 it('loses and duplicates nothing when each service is killed with -9 in the middle of a load', async () => {
   const load = planLoad(await companies(2), SIZE);
+  const startedAt = Date.now();
   const kills: Record<number, () => Promise<void>> = {
     1: () =>
       Promise.all([instance('sales-export', 0).kill(), instance('invoicing', 0).kill()]).then(),
@@ -140,7 +142,9 @@ it('loses and duplicates nothing when each service is killed with -9 in the midd
   await instance('sales-export', 1).kill();
   await sleep(1000);
   await instance('sales-export', 1).restart();
-  expectClean(await settle(system, events, load, 'kill -9 of each service', SIZE.settleMs));
+  expectClean(
+    await settle(system, events, load, 'kill -9 of each service', SIZE.settleMs, startedAt),
+  );
   // The restarted onboarding and customer-sync still do their work.
   const [c] = load.companies;
   expect((await system.api('onboarding', c.companyId, 'GET', '/tripletex')).body.status).toBe(
@@ -160,22 +164,24 @@ it('loses and duplicates nothing when each service is killed with -9 in the midd
 
 it('loses and duplicates nothing when the Kafka broker restarts in the middle of a load', async () => {
   const load = planLoad(await companies(1), SIZE);
+  const startedAt = Date.now();
   await send(system, recordsOf(load), SIZE.chunks, async (i) => {
     if (i === Math.floor(SIZE.chunks / 2)) await restartKafka(testInfra().kafkaBrokers);
   });
   await closeDays(system, load);
-  expectClean(await settle(system, events, load, 'Kafka broker restart', SIZE.settleMs));
+  expectClean(await settle(system, events, load, 'Kafka broker restart', SIZE.settleMs, startedAt));
 });
 
 it('loses and duplicates nothing when PostgreSQL restarts in the middle of a load', async () => {
   const load = planLoad(await companies(1), SIZE);
+  const startedAt = Date.now();
   await send(system, recordsOf(load), SIZE.chunks, async (i) => {
     if (i === Math.floor(SIZE.chunks / 2)) restartPostgres();
   });
   await closeDays(system, load);
   await sleep(200);
   restartPostgres(); // and once more while the vouchers are being posted
-  expectClean(await settle(system, events, load, 'PostgreSQL restart', SIZE.settleMs));
+  expectClean(await settle(system, events, load, 'PostgreSQL restart', SIZE.settleMs, startedAt));
 });
 
 it('loses and duplicates nothing when Tripletex answers 10 % 5xx, times out and storms 429s', async () => {
@@ -185,10 +191,18 @@ it('loses and duplicates nothing when Tripletex answers 10 % 5xx, times out and 
   });
   await system.sandbox.addFault({ kind: 'status', status: 429, count: 40 });
   try {
+    const startedAt = Date.now();
     await send(system, recordsOf(load), SIZE.chunks);
     await closeDays(system, load);
     expectClean(
-      await settle(system, events, load, 'Tripletex 5xx, timeouts, 429 storm', SIZE.settleMs),
+      await settle(
+        system,
+        events,
+        load,
+        'Tripletex 5xx, timeouts, 429 storm',
+        SIZE.settleMs,
+        startedAt,
+      ),
     );
   } finally {
     await system.sandbox.setControls({ faults: { errorRatio: 0, timeoutRatio: 0, hangMs: 0 } });
@@ -201,9 +215,10 @@ it('loses and duplicates nothing when Tripletex answers 10 % 5xx, times out and 
 
 it('dead-letters every malformed or hostile checkout with its reason and accounts every good one', async () => {
   const load = planLoad(await companies(2), { ...SIZE, hostilePerCompany: FULL ? 500 : 50 });
+  const startedAt = Date.now();
   await send(system, recordsOf(load), SIZE.chunks);
   await closeDays(system, load);
-  const counts = await settle(system, events, load, 'hostile events', SIZE.settleMs);
+  const counts = await settle(system, events, load, 'hostile events', SIZE.settleMs, startedAt);
   expectClean(counts);
   expect(counts.hostileSent).toBe(load.hostile.length);
   expect(counts.deadLettered).toBe(load.hostile.length * 2); // by sales-export and by invoicing

@@ -191,8 +191,18 @@ describe('from the employee token to invoices and vouchers', () => {
       },
       { timeoutMs: 60_000 },
     );
-    const changed = ofTopic(Topics.CustomersChangedV1, single.companyId);
-    expect(changed.some((e) => JSON.stringify(e).includes('Nykunde AS'))).toBe(true);
+    // …and the POS hears of it on customers.changed.v1 (published after the commit, by the outbox).
+    const shownAt = Date.now();
+    await eventually(
+      () => {
+        const changed = ofTopic(Topics.CustomersChangedV1, single.companyId);
+        expect(changed.some((e) => JSON.stringify(e).includes('Nykunde AS'))).toBe(true);
+      },
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
+    console.log(
+      `[flow] customers.changed.v1 arrived ${Date.now() - shownAt} ms after the API showed the customer`,
+    );
   });
 
   it('posts one balanced voucher per location and business day, without the invoiced sales', async () => {

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { Topics } from '../src';
+import { recordRejection, Topics } from '../src';
 import { SCHEMA_DIR, schemaFiles } from './json-schema';
 
 const examples = resolve(__dirname, '../fixtures/checkout-completed.v1');
@@ -47,5 +47,26 @@ describe('published JSON Schemas', () => {
     'array-not-object.json',
   ])('reject invalid/%s', (file) => {
     expect(validate(JSON.parse(readFileSync(join(examples, 'invalid', file), 'utf8')))).toBe(false);
+  });
+
+  it('publish a rejection schema that the rejection events meet', () => {
+    const rejection = ajv.compile(
+      JSON.parse(readFileSync(join(SCHEMA_DIR, `${Topics.RecordRejectedV1}.schema.json`), 'utf8')),
+    );
+    const event = recordRejection({
+      rejectedBy: 'sales-export',
+      topic: Topics.CheckoutCompletedV1,
+      partition: 2,
+      offset: '17',
+      key: Buffer.from('rest-1'),
+      value: Buffer.from(
+        '{"companyId":"rest-1","locationId":"oslo","lines":[[[[[[[[[[0]]]]]]]]]]}',
+      ),
+      code: 'CONTRACT_VIOLATION',
+      message: '1 problem(s)',
+      problems: [{ path: 'lines[0]', code: 'TOO_DEEP', message: 'too deep' }],
+    });
+    expect(rejection(JSON.parse(JSON.stringify(event)))).toBe(true);
+    expect(rejection({ ...event, problems: 'none' })).toBe(false);
   });
 });

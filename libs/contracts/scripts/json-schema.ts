@@ -6,7 +6,7 @@ import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { ValidationTypes, getMetadataStorage } from 'class-validator';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { SchemaObject } from 'openapi3-ts';
-import { CheckoutCompletedV1, DayClosedV1, Topics } from '../src';
+import { CheckoutCompletedV1, DayClosedV1, RecordRejectedV1, Topics } from '../src';
 
 export const SCHEMA_DIR = join(__dirname, '..', 'schemas');
 
@@ -71,6 +71,8 @@ export function buildSchemas(): Record<string, object> {
       'CheckoutInvoiceV1',
       'CheckoutRefundOfV1',
       'DayClosedV1',
+      'RecordRejectedV1',
+      'RejectionProblemV1',
     ].map((n) => [n, (require('../src') as Record<string, object>)[n]]),
   );
   tidy(all, classes);
@@ -83,6 +85,7 @@ export function buildSchemas(): Record<string, object> {
   );
   const checkout = all[CheckoutCompletedV1.name];
   const day = all[DayClosedV1.name];
+  const rejected = all[RecordRejectedV1.name];
   return {
     [Topics.CheckoutCompletedV1]: {
       $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -105,6 +108,16 @@ export function buildSchemas(): Record<string, object> {
       ...day,
       additionalProperties: false,
       patternProperties: { '^x-': {} },
+    },
+    [Topics.RecordRejectedV1]: {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: `https://pos-tripletex/schemas/${Topics.RecordRejectedV1}.schema.json`,
+      title: Topics.RecordRejectedV1,
+      description:
+        'A record a POS published was refused and dead-lettered: where it was, what it named (when ' +
+        'well-formed), the code and every problem. Consumers should ignore fields they do not know.',
+      ...rejected,
+      $defs: { RejectionProblemV1: all.RejectionProblemV1 },
     },
   };
 }

@@ -155,3 +155,23 @@ describe('WorkLoop under pressure', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('WorkLoop.periodic', () => {
+  it('runs again right after a run when nudged during it (nothing waits for the next tick)', async () => {
+    let runs = 0;
+    const job = WorkLoop.periodic(
+      'relay',
+      async () => {
+        runs++;
+        await sleep(30);
+      },
+      { error: () => undefined },
+    );
+    job.nudge();
+    await sleep(10);
+    job.nudge(); // new work written while the first run is under way
+    await sleep(100);
+    expect(runs).toBe(2);
+    await job.stop();
+  });
+});

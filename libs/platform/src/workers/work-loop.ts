@@ -37,7 +37,10 @@ const LOG_EVERY_NTH_FAILURE = 20;
  */
 export class WorkLoop<T> {
   private running?: Promise<void>;
+  /** Claim again now (within the pass). */
   private again = false;
+  /** A nudge came after the pass began: run another pass after it. */
+  private pending = false;
   private stopping = false;
   private timer?: NodeJS.Timeout;
   private wake?: () => void;
@@ -86,9 +89,11 @@ export class WorkLoop<T> {
     if (this.stopping) return;
     if (this.running) {
       this.again = true;
+      this.pending = true;
       this.wake?.();
       return;
     }
+    this.pending = false;
     this.running = this.pass()
       .then(
         () => {
@@ -108,8 +113,9 @@ export class WorkLoop<T> {
       )
       .finally(() => {
         this.running = undefined;
-        if (this.again && !this.stopping) {
-          this.again = false;
+        this.again = false;
+        if (this.pending && !this.stopping) {
+          this.pending = false;
           // A pass that failed is tried again by the timer, not in a tight loop.
           if (this.failures === 0) this.nudge();
         }
