@@ -175,7 +175,7 @@ export async function settle(
   const mine = new Set(load.companies.map((c) => c.companyId));
   // Dead letters name the service's group (sales-export's batch reader reports its main group).
   const groups = [system.groups.get('sales-export'), system.groups.get('invoicing')] as string[];
-  const faultIds = new Set(load.hostile.map((h) => h.headers['x-fault-id']));
+  const faultIds = new Set(load.hostile.map((h) => String(h.headers['x-fault-id'])));
   const deadLettered = () => {
     const seen = new Set<string>();
     for (const m of events.messages) {
@@ -300,7 +300,7 @@ export async function settle(
   }
   const dl = deadLettered();
   for (const h of load.hostile)
-    for (const g of groups) if (!dl.has(`${g} ${h.headers['x-fault-id']}`)) lost += 1;
+    for (const g of groups) if (!dl.has(`${g} ${String(h.headers['x-fault-id'])}`)) lost += 1;
   const refused = refusedForeign();
   for (const c of load.foreign) if (!refused.has(c.eventId as string)) lost += 1;
   // The POS hears about every hostile checkout: a rejection event for each dead-letter record of
