@@ -170,6 +170,8 @@ it('loses and duplicates nothing when the Kafka broker restarts in the middle of
   });
   await closeDays(system, load);
   expectClean(await settle(system, events, load, 'Kafka broker restart', SIZE.settleMs, startedAt));
+  // Every loop and consumer waited the broker out: no process exited.
+  expect(system.all().filter((i) => !i.alive)).toEqual([]);
 });
 
 it('loses and duplicates nothing when PostgreSQL restarts in the middle of a load', async () => {
