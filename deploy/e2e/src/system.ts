@@ -216,33 +216,9 @@ export class System {
     }
   }
 
-  /**
-   * Waits until the groups have consumed `topic` to its end (committed offsets at the high
-   * watermark): a new group first replays the topic's history, which a measurement must not count.
-   */
-  async caughtUp(topic: string, groups: string[], timeoutMs = 600_000): Promise<void> {
-    const admin = this.kafka.kafka.admin();
-    await admin.connect();
-    try {
-      const ends = await admin.fetchTopicOffsets(topic);
-      await eventually(
-        async () => {
-          for (const groupId of groups) {
-            const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-            const behind = ends.filter((end) => {
-              if (Number(end.high) === Number(end.low)) return false; // nothing to read
-              const at = committed.partitions.find((p) => p.partition === end.partition);
-              return Number(at?.offset ?? -1) < Number(end.high);
-            });
-            if (behind.length)
-              throw new Error(`${groupId} is behind on ${behind.length} partition(s) of ${topic}`);
-          }
-        },
-        { timeoutMs, intervalMs: 500 },
-      );
-    } finally {
-      await admin.disconnect();
-    }
+  /** Waits until the groups have consumed `topic` to its end (see TestKafka.caughtUp). */
+  caughtUp(topic: string, groups: string[], timeoutMs = 600_000): Promise<void> {
+    return this.kafka.caughtUp(topic, groups, timeoutMs);
   }
 
   async partitionsOf(topic: string): Promise<number> {

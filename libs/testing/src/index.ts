@@ -11,3 +11,4 @@ export * from './builders/checkout.builder';
 export * from './builders/hostile-records';
 export * from './builders/event.builders';
 export * from './builders/integration-config.builder';
+export * from './services/service-under-test';

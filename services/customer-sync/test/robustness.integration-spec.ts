@@ -1,23 +1,16 @@
 import { join } from 'node:path';
 import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
-import { SecretBox } from '@pos-tripletex/platform';
 import {
   aMinimalConfig,
   anIntegrationConfig,
   backOfficeJwt,
   Collector,
   eventually,
-  freePort,
   hostileRecords,
   notDeadLettered,
   publishInterleaved,
   SandboxCompany,
-  serviceEnv,
-  SpawnedService,
-  TestKafka,
-  TestSandbox,
-  TestSchema,
-  testSecrets,
+  ServiceUnderTest,
   uniqueName,
 } from '@pos-tripletex/testing';
 import { createDataSource } from '../src/database/setup';
@@ -25,19 +18,13 @@ import { createDataSource } from '../src/database/setup';
 // customer-sync under hostile settings records and a noisy neighbour: one instance that may work
 // on one company at a time, so only taking turns can keep a slow company from holding up another.
 
-let sandbox: TestSandbox;
-let schema: TestSchema;
-let service: SpawnedService;
-let kafka: TestKafka;
+let sut: ServiceUnderTest;
 let events: Collector;
-let jwtSecret: string;
-let box: SecretBox;
-let env: Record<string, string>;
 
 async function seeded(customers: number): Promise<{ companyId: string; company: SandboxCompany }> {
   const companyId = uniqueName('robust_co');
-  const company = await sandbox.createCompany({ name: `Kunder ${companyId}` });
-  await sandbox.addCustomers(
+  const company = await sut.sandbox.createCompany({ name: `Kunder ${companyId}` });
+  await sut.sandbox.addCustomers(
     company.companyId,
     Array.from({ length: customers }, (_, i) => ({ name: `Kunde ${String(i).padStart(4, '0')}` })),
   );
@@ -49,54 +36,40 @@ const configOf = (companyId: string, company: SandboxCompany) =>
     companyId,
     version: 1,
     tripletexCompanyId: company.companyId,
-    employeeToken: box.seal(company.employeeToken, companyId),
+    employeeToken: sut.box.seal(company.employeeToken, companyId),
     startDate: '2026-11-01',
     mappings: { paymentMethods: [], productGroups: [], otherEvents: [] },
   });
 
 async function syncStatus(companyId: string) {
-  const res = await fetch(`${service.url}/v1/companies/${companyId}/customers/sync-status`, {
-    headers: { authorization: `Bearer ${backOfficeJwt(jwtSecret, companyId)}` },
+  const res = await fetch(`${sut.url}/v1/companies/${companyId}/customers/sync-status`, {
+    headers: { authorization: `Bearer ${backOfficeJwt(sut.jwtSecret, companyId)}` },
   });
   return (await res.json()) as { fullSync?: { status: string; customers?: number } };
 }
 
 beforeAll(async () => {
-  sandbox = await TestSandbox.start();
-  schema = await TestSchema.create('customer_sync_robust');
-  const secrets = testSecrets();
-  jwtSecret = secrets.jwtSecret;
-  box = SecretBox.fromConfig(secrets.env.ENCRYPTION_KEYS, secrets.env.ENCRYPTION_ACTIVE_KEY_ID);
-  const port = await freePort();
-  env = {
-    ...serviceEnv(schema.name),
-    ...secrets.env,
-    TRIPLETEX_BASE_URL: sandbox.apiUrl,
-    TRIPLETEX_CONSUMER_TOKEN: sandbox.consumerToken,
-    WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SYNC_PAGE_SIZE: '10',
-    SYNC_PAGES_PER_TURN: '2',
-    SYNC_CONCURRENCY: '1',
-    SYNC_POLL_SECONDS: '1',
-    WEBHOOK_SETTLE_MS: '100',
-    OUTBOX_POLL_INTERVAL_MS: '100',
-    KAFKA_HANDLER_MAX_ATTEMPTS: '3',
-  };
-  const ds = createDataSource(env);
-  await ds.initialize();
-  await ds.runMigrations();
-  await ds.destroy();
-  kafka = new TestKafka();
-  service = await SpawnedService.start(join(__dirname, '../dist/main.js'), env, port);
-  await service.ready();
-  events = await kafka.collect([deadLetterTopic(Topics.IntegrationConfigV1)]);
-}, 120_000);
+  sut = await ServiceUnderTest.start({
+    mainJs: join(__dirname, '../dist/main.js'),
+    createDataSource,
+    schema: 'customer_sync_robust',
+    env: (port) => ({
+      WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      SYNC_PAGE_SIZE: '10',
+      SYNC_PAGES_PER_TURN: '2',
+      SYNC_CONCURRENCY: '1',
+      SYNC_POLL_SECONDS: '1',
+      WEBHOOK_SETTLE_MS: '100',
+      KAFKA_HANDLER_MAX_ATTEMPTS: '3',
+    }),
+  });
+  // Earlier tests' records on the shared topics are read first; our deadlines start after.
+  await sut.caughtUp({ [Topics.IntegrationConfigV1]: [sut.env.KAFKA_GROUP_ID] });
+  events = await sut.kafka.collect([deadLetterTopic(Topics.IntegrationConfigV1)]);
+}, 600_000); // catching up with a shared broker's history may take a while
 
 afterAll(async () => {
-  await service?.stop();
-  await kafka?.close();
-  await sandbox?.stop();
-  await schema?.drop();
+  await sut?.stop();
 });
 
 it('dead-letters every hostile settings record and still syncs the companies around them', async () => {
@@ -104,7 +77,7 @@ it('dead-letters every hostile settings record and still syncs the companies aro
   const hostile = hostileRecords(Topics.IntegrationConfigV1, aMinimalConfig(a.companyId), {
     compacted: true,
   });
-  await publishInterleaved(kafka, Topics.IntegrationConfigV1, hostile, [
+  await publishInterleaved(sut.kafka, Topics.IntegrationConfigV1, hostile, [
     { key: a.companyId, value: configOf(a.companyId, a.company) },
     { key: b.companyId, value: configOf(b.companyId, b.company) },
   ]);
@@ -121,27 +94,27 @@ it('dead-letters every hostile settings record and still syncs the companies aro
         notDeadLettered(
           events.messages,
           deadLetterTopic(Topics.IntegrationConfigV1),
-          env.KAFKA_GROUP_ID,
+          sut.env.KAFKA_GROUP_ID,
           hostile,
         ),
       ).toEqual([]),
     { timeoutMs: 60_000 },
   );
-  const [{ count }] = await schema.query<{ count: string }>(
+  const [{ count }] = await sut.schema.query<{ count: string }>(
     'SELECT count(*) FROM customers WHERE company_id = ANY($1)',
     [[a.companyId, b.companyId]],
   );
   expect(Number(count)).toBe(40);
-  expect((await fetch(`${service.url}/ready`)).status).toBe(200);
+  expect((await fetch(`${sut.url}/ready`)).status).toBe(200);
 }, 180_000);
 
 it('syncs a newly activated company while one with a slow Tripletex and many customers takes turns', async () => {
   const slow = await seeded(400); // 40 pages of 10
-  await sandbox.setControls({
+  await sut.sandbox.setControls({
     companyLatency: [{ companyId: slow.company.companyId, latencyMs: 500 }],
   });
   try {
-    await kafka.produce(Topics.IntegrationConfigV1, [
+    await sut.kafka.produce(Topics.IntegrationConfigV1, [
       { key: slow.companyId, value: configOf(slow.companyId, slow.company) },
     ]);
     await eventually(
@@ -150,7 +123,7 @@ it('syncs a newly activated company while one with a slow Tripletex and many cus
     );
     const quick = await seeded(12);
     const activatedAt = Date.now();
-    await kafka.produce(Topics.IntegrationConfigV1, [
+    await sut.kafka.produce(Topics.IntegrationConfigV1, [
       { key: quick.companyId, value: configOf(quick.companyId, quick.company) },
     ]);
     await eventually(
@@ -165,7 +138,7 @@ it('syncs a newly activated company while one with a slow Tripletex and many cus
     // One worker slot, and still served before the slow company's 40 pages were through.
     expect(slowState.fullSync?.status).toBe('RUNNING');
   } finally {
-    await sandbox.setControls({
+    await sut.sandbox.setControls({
       companyLatency: [{ companyId: slow.company.companyId, latencyMs: 0 }],
     });
   }

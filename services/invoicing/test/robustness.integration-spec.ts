@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
-import { SecretBox } from '@pos-tripletex/platform';
 import {
   aCheckout,
+  anIntegrationConfig,
   Collector,
   eventually,
   HOSTILE_ID_HEADER,
@@ -10,29 +10,17 @@ import {
   notDeadLettered,
   publishInterleaved,
   SandboxCompany,
-  serviceEnv,
-  SpawnedService,
-  TestKafka,
-  TestSandbox,
-  TestSchema,
-  testSecrets,
+  ServiceUnderTest,
   uniqueName,
 } from '@pos-tripletex/testing';
-import { anIntegrationConfig } from '@pos-tripletex/testing';
 import { createDataSource } from '../src/database/setup';
 
 // invoicing under hostile input, a noisy neighbour and a Tripletex slower than its lease: real
 // processes, real Kafka and PostgreSQL, the sandbox as Tripletex.
 
-const MAIN = join(__dirname, '../dist/main.js');
 const LEASE_SECONDS = 2;
-let sandbox: TestSandbox;
-let schema: TestSchema;
-let service: SpawnedService;
-let kafka: TestKafka;
+let sut: ServiceUnderTest;
 let events: Collector;
-let box: SecretBox;
-let env: Record<string, string>;
 
 interface Company {
   companyId: string;
@@ -43,22 +31,24 @@ interface Company {
 
 async function company(): Promise<Company> {
   const companyId = uniqueName('robust_co');
-  const tripletex = await sandbox.createCompany({
+  const tripletex = await sut.sandbox.createCompany({
     name: `Faktura ${companyId}`,
     bankAccountNumber: '12345678903',
   });
-  const [customer] = await sandbox.addCustomers(tripletex.companyId, [{ name: 'Fjordkanten AS' }]);
+  const [customer] = await sut.sandbox.addCustomers(tripletex.companyId, [
+    { name: 'Fjordkanten AS' },
+  ]);
   const config = anIntegrationConfig({
     companyId,
     version: 1,
     tripletexCompanyId: tripletex.companyId,
-    employeeToken: box.seal(tripletex.employeeToken, companyId),
+    employeeToken: sut.box.seal(tripletex.employeeToken, companyId),
     startDate: '2026-01-01',
     mappings: { paymentMethods: [], productGroups: [], otherEvents: [] },
   });
-  await kafka.produce(Topics.IntegrationConfigV1, [{ key: companyId, value: config }]);
+  await sut.kafka.produce(Topics.IntegrationConfigV1, [{ key: companyId, value: config }]);
   await eventually(async () => {
-    const [row] = await schema.query('SELECT 1 FROM company_settings WHERE company_id = $1', [
+    const [row] = await sut.schema.query('SELECT 1 FROM company_settings WHERE company_id = $1', [
       companyId,
     ]);
     expect(row).toBeDefined();
@@ -86,40 +76,31 @@ const lastStatus = () => {
 };
 
 beforeAll(async () => {
-  sandbox = await TestSandbox.start();
-  schema = await TestSchema.create('invoicing_robust');
-  const secrets = testSecrets();
-  box = SecretBox.fromConfig(secrets.env.ENCRYPTION_KEYS, secrets.env.ENCRYPTION_ACTIVE_KEY_ID);
-  env = {
-    ...serviceEnv(schema.name),
-    ...secrets.env,
-    TRIPLETEX_BASE_URL: sandbox.apiUrl,
-    TRIPLETEX_CONSUMER_TOKEN: sandbox.consumerToken,
-    OUTBOX_POLL_INTERVAL_MS: '100',
-    INVOICE_POLL_MS: '200',
-    INVOICE_LEASE_SECONDS: String(LEASE_SECONDS),
-    KAFKA_HANDLER_MAX_ATTEMPTS: '3',
-  };
-  const ds = createDataSource(env);
-  await ds.initialize();
-  await ds.runMigrations();
-  await ds.destroy();
-  kafka = new TestKafka();
-  service = await SpawnedService.start(MAIN, env);
-  await service.ready();
-  events = await kafka.collect([
+  sut = await ServiceUnderTest.start({
+    mainJs: join(__dirname, '../dist/main.js'),
+    createDataSource,
+    schema: 'invoicing_robust',
+    env: () => ({
+      INVOICE_POLL_MS: '200',
+      INVOICE_LEASE_SECONDS: String(LEASE_SECONDS),
+      KAFKA_HANDLER_MAX_ATTEMPTS: '3',
+    }),
+  });
+  // Earlier tests' records on the shared topics are read first; our deadlines start after.
+  await sut.caughtUp({
+    [Topics.IntegrationConfigV1]: [sut.env.KAFKA_GROUP_ID],
+    [Topics.CheckoutCompletedV1]: [sut.env.KAFKA_GROUP_ID],
+  });
+  events = await sut.kafka.collect([
     Topics.InvoiceStatusV1,
     Topics.RecordRejectedV1,
     deadLetterTopic(Topics.CheckoutCompletedV1),
     deadLetterTopic(Topics.IntegrationConfigV1),
   ]);
-}, 120_000);
+}, 600_000); // catching up with a shared broker's history may take a while
 
 afterAll(async () => {
-  await service?.stop();
-  await kafka?.close();
-  await sandbox?.stop();
-  await schema?.drop();
+  await sut?.stop();
 });
 
 it('dead-letters every hostile record, tells the POS what only invoicing refused, and invoices every good checkout', async () => {
@@ -137,11 +118,11 @@ it('dead-letters every hostile record, tells the POS what only invoicing refused
   const hostileCheckouts = hostileRecords(Topics.CheckoutCompletedV1, goodA[0]);
   const hostileConfigs = hostileRecords(Topics.IntegrationConfigV1, a.config, { compacted: true });
 
-  await publishInterleaved(kafka, Topics.IntegrationConfigV1, hostileConfigs, [
+  await publishInterleaved(sut.kafka, Topics.IntegrationConfigV1, hostileConfigs, [
     { key: a.companyId, value: { ...a.config, version: 2 } },
   ]);
   await publishInterleaved(
-    kafka,
+    sut.kafka,
     Topics.CheckoutCompletedV1,
     hostileCheckouts,
     [...goodA, nul, bigCustomer, ...goodB].map((c) => ({ key: c.companyId as string, value: c })),
@@ -159,7 +140,7 @@ it('dead-letters every hostile record, tells the POS what only invoicing refused
     },
     { timeoutMs: 90_000 },
   );
-  const group = env.KAFKA_GROUP_ID;
+  const group = sut.env.KAFKA_GROUP_ID;
   await eventually(
     () => {
       expect(
@@ -213,20 +194,20 @@ it('dead-letters every hostile record, tells the POS what only invoicing refused
 
   // One invoice per good checkout in each ledger: nothing lost, nothing doubled.
   for (const c of [a, b]) {
-    const ledger = await sandbox.ledger<{ invoices: unknown[] }>(c.tripletex.companyId);
+    const ledger = await sut.sandbox.ledger<{ invoices: unknown[] }>(c.tripletex.companyId);
     expect(ledger.invoices).toHaveLength(8);
   }
-  expect((await fetch(`${service.url}/ready`)).status).toBe(200);
+  expect((await fetch(`${sut.url}/ready`)).status).toBe(200);
 }, 240_000);
 
 it('invoices another company at once while one company with a slow Tripletex has a backlog of 1,000', async () => {
   const [slow, quick] = [await company(), await company()];
-  await sandbox.setControls({
+  await sut.sandbox.setControls({
     companyLatency: [{ companyId: slow.tripletex.companyId, latencyMs: 2000 }],
   });
   try {
     const backlog = invoiced(slow, 1000);
-    await kafka.produce(
+    await sut.kafka.produce(
       Topics.CheckoutCompletedV1,
       backlog.map((c) => ({ key: slow.companyId, value: c })),
     );
@@ -241,7 +222,7 @@ it('invoices another company at once while one company with a slow Tripletex has
     // ...when the other company's single checkout arrives.
     const [single] = invoiced(quick, 1);
     const sentAt = Date.now();
-    await kafka.produce(Topics.CheckoutCompletedV1, [{ key: quick.companyId, value: single }]);
+    await sut.kafka.produce(Topics.CheckoutCompletedV1, [{ key: quick.companyId, value: single }]);
     await eventually(
       () => expect(lastStatus().get(single.eventId as string)?.status).toBe('INVOICED'),
       { timeoutMs: 30_000, intervalMs: 50 },
@@ -257,24 +238,23 @@ it('invoices another company at once while one company with a slow Tripletex has
     // Served long before the backlog: far less than a tenth of it was done meanwhile.
     expect(slowDone).toBeLessThan(100);
     // And the slow company never had more calls in flight than its share.
-    expect(await sandbox.peakConcurrency(slow.tripletex.companyId)).toBeLessThanOrEqual(4);
+    expect(await sut.sandbox.peakConcurrency(slow.tripletex.companyId)).toBeLessThanOrEqual(4);
   } finally {
-    await sandbox.setControls({
+    await sut.sandbox.setControls({
       companyLatency: [{ companyId: slow.tripletex.companyId, latencyMs: 0 }],
     });
   }
 }, 180_000);
 
 it('makes one invoice when Tripletex takes longer than the lease and a second instance is waiting', async () => {
-  const second = await SpawnedService.start(MAIN, env);
-  await second.ready();
+  const second = await sut.another();
   try {
     const c = await company();
-    await sandbox.setControls({
+    await sut.sandbox.setControls({
       companyLatency: [{ companyId: c.tripletex.companyId, latencyMs: LEASE_SECONDS * 2500 }],
     });
     const checkouts = invoiced(c, 3);
-    await kafka.produce(
+    await sut.kafka.produce(
       Topics.CheckoutCompletedV1,
       checkouts.map((ch) => ({ key: c.companyId, value: ch })),
     );
@@ -285,14 +265,14 @@ it('makes one invoice when Tripletex takes longer than the lease and a second in
       },
       { timeoutMs: 120_000 },
     );
-    const posts = (await sandbox.requests(c.tripletex.companyId)).filter(
+    const posts = (await sut.sandbox.requests(c.tripletex.companyId)).filter(
       (r) => r.method === 'POST' && r.path.startsWith('/invoice') && r.status < 300,
     );
     expect(posts).toHaveLength(3);
-    const ledger = await sandbox.ledger<{ invoices: unknown[] }>(c.tripletex.companyId);
+    const ledger = await sut.sandbox.ledger<{ invoices: unknown[] }>(c.tripletex.companyId);
     expect(ledger.invoices).toHaveLength(3);
     // Each request was claimed once: the heartbeat kept its lease alive.
-    const [row] = await schema.query<{ attempts: number }>(
+    const [row] = await sut.schema.query<{ attempts: number }>(
       `SELECT max(attempts) AS attempts FROM invoice_requests WHERE company_id = $1`,
       [c.companyId],
     );

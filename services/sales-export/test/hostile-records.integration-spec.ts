@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { deadLetterTopic, ParseableTopic, Topics } from '@pos-tripletex/contracts';
-import { addDays, osloToday, SecretBox } from '@pos-tripletex/platform';
+import { addDays, osloToday } from '@pos-tripletex/platform';
 import { TripletexClient } from '@pos-tripletex/tripletex';
 import {
   aCheckout,
@@ -14,12 +14,7 @@ import {
   notDeadLettered,
   publishInterleaved,
   SandboxCompany,
-  serviceEnv,
-  SpawnedService,
-  TestKafka,
-  TestSandbox,
-  TestSchema,
-  testSecrets,
+  ServiceUnderTest,
   uniqueName,
 } from '@pos-tripletex/testing';
 import { createDataSource } from '../src/database/setup';
@@ -29,14 +24,8 @@ import { createDataSource } from '../src/database/setup';
 // dead-letter topic with the reason (and, for the POS topics, a rejection event the POS reads);
 // every good one is applied, and the good companies' days are posted.
 
-const MAIN = join(__dirname, '../dist/main.js');
-let sandbox: TestSandbox;
-let schema: TestSchema;
-let service: SpawnedService;
-let kafka: TestKafka;
+let sut: ServiceUnderTest;
 let events: Collector;
-let box: SecretBox;
-let env: Record<string, string>;
 
 // Today's business day: it closes by its Z-report once every checkout is in, so one voucher.
 const day = osloToday();
@@ -50,10 +39,10 @@ interface Company {
 
 async function company(): Promise<Company> {
   const companyId = uniqueName('hostile_co');
-  const tripletex = await sandbox.createCompany({ name: `Kafé ${companyId}` });
+  const tripletex = await sut.sandbox.createCompany({ name: `Kafé ${companyId}` });
   const client = new TripletexClient({
-    baseUrl: sandbox.apiUrl,
-    consumerToken: sandbox.consumerToken,
+    baseUrl: sut.sandbox.apiUrl,
+    consumerToken: sut.sandbox.consumerToken,
   });
   const ids = await client
     .company({ key: companyId, employeeToken: tripletex.employeeToken })
@@ -67,7 +56,7 @@ async function company(): Promise<Company> {
     companyId,
     version: 1,
     tripletexCompanyId: tripletex.companyId,
-    employeeToken: box.seal(tripletex.employeeToken, companyId),
+    employeeToken: sut.box.seal(tripletex.employeeToken, companyId),
     startDate: addDays(day, -30),
     mappings: {
       paymentMethods: [
@@ -93,40 +82,30 @@ const dayStatus = (companyId: string) =>
     .at(-1);
 
 beforeAll(async () => {
-  sandbox = await TestSandbox.start();
-  schema = await TestSchema.create('sales_export_hostile');
-  const secrets = testSecrets();
-  box = SecretBox.fromConfig(secrets.env.ENCRYPTION_KEYS, secrets.env.ENCRYPTION_ACTIVE_KEY_ID);
-  env = {
-    ...serviceEnv(schema.name),
-    ...secrets.env,
-    TRIPLETEX_BASE_URL: sandbox.apiUrl,
-    TRIPLETEX_CONSUMER_TOKEN: sandbox.consumerToken,
-    OUTBOX_POLL_INTERVAL_MS: '100',
-    EXPORT_POLL_MS: '200',
-    KAFKA_HANDLER_MAX_ATTEMPTS: '3',
-  };
-  const ds = createDataSource(env);
-  await ds.initialize();
-  await ds.runMigrations();
-  await ds.destroy();
-  kafka = new TestKafka();
-  service = await SpawnedService.start(MAIN, env);
-  await service.ready();
-  events = await kafka.collect([
+  sut = await ServiceUnderTest.start({
+    mainJs: join(__dirname, '../dist/main.js'),
+    createDataSource,
+    schema: 'sales_export_hostile',
+    env: () => ({ EXPORT_POLL_MS: '200', KAFKA_HANDLER_MAX_ATTEMPTS: '3' }),
+  });
+  // Earlier tests' records on the shared topics are read first; our deadlines start after.
+  const group = sut.env.KAFKA_GROUP_ID;
+  await sut.caughtUp({
+    [Topics.IntegrationConfigV1]: [group],
+    [Topics.DayClosedV1]: [group],
+    [Topics.CheckoutCompletedV1]: [`${group}-checkouts`],
+  });
+  events = await sut.kafka.collect([
     Topics.DayStatusV1,
     Topics.RecordRejectedV1,
     deadLetterTopic(Topics.CheckoutCompletedV1),
     deadLetterTopic(Topics.DayClosedV1),
     deadLetterTopic(Topics.IntegrationConfigV1),
   ]);
-}, 120_000);
+}, 600_000); // catching up with a shared broker's history may take a while
 
 afterAll(async () => {
-  await service?.stop();
-  await kafka?.close();
-  await sandbox?.stop();
-  await schema?.drop();
+  await sut?.stop();
 });
 
 it('dead-letters every hostile record on every topic, tells the POS, and applies every good one', async () => {
@@ -169,19 +148,19 @@ it('dead-letters every hostile record on every topic, tells the POS, and applies
 
   const started = Date.now();
   await publishInterleaved(
-    kafka,
+    sut.kafka,
     Topics.IntegrationConfigV1,
     hostile[Topics.IntegrationConfigV1],
     [a, b].map((c) => ({ key: c.companyId, value: c.config })),
   );
   await publishInterleaved(
-    kafka,
+    sut.kafka,
     Topics.CheckoutCompletedV1,
     hostile[Topics.CheckoutCompletedV1],
     [...checkoutsA, ...checkoutsB].map((c) => ({ key: c.companyId as string, value: c })),
   );
   await publishInterleaved(
-    kafka,
+    sut.kafka,
     Topics.DayClosedV1,
     hostile[Topics.DayClosedV1],
     [a, b].map((c) => ({
@@ -205,7 +184,7 @@ it('dead-letters every hostile record on every topic, tells the POS, and applies
   const postedAfterMs = Date.now() - started;
 
   // Every hostile record dead-lettered by this service with its reason.
-  const group = env.KAFKA_GROUP_ID;
+  const group = sut.env.KAFKA_GROUP_ID;
   await eventually(
     () => {
       for (const [topic, records] of Object.entries(hostile))
@@ -260,7 +239,8 @@ it('dead-letters every hostile record on every topic, tells the POS, and applies
     [a, checkoutsA.slice(0, 12)],
     [b, checkoutsB],
   ] as const) {
-    const vouchers = (await sandbox.ledger<{ vouchers: any[] }>(c.tripletex.companyId)).vouchers;
+    const vouchers = (await sut.sandbox.ledger<{ vouchers: any[] }>(c.tripletex.companyId))
+      .vouchers;
     expect(vouchers).toHaveLength(1);
     const debit = vouchers[0].postings
       .filter((p: any) => !p.systemGenerated && p.amountGross > 0)
@@ -271,7 +251,7 @@ it('dead-letters every hostile record on every topic, tells the POS, and applies
   }
 
   // And the service is still ready: no consumer crashed or stuck on a record.
-  const ready = await fetch(`${service.url}/ready`);
+  const ready = await fetch(`${sut.url}/ready`);
   expect(ready.status).toBe(200);
   console.log(
     `[hostile] sales-export: ${Object.values(hostile).flat().length} hostile records, good days posted after ${postedAfterMs} ms`,

@@ -160,6 +160,36 @@ export class TestKafka {
     return collector;
   }
 
+  /**
+   * Waits until the consumer groups have consumed `topic` to its current end (committed offsets at
+   * the high watermark). A new group first replays the topic's history – records of earlier tests
+   * and runs on a shared broker – and a test's deadlines must not count that.
+   */
+  async caughtUp(topic: string, groups: string[], timeoutMs = 600_000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await eventually(
+        async () => {
+          for (const groupId of groups) {
+            const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+            const behind = ends.filter((end) => {
+              if (Number(end.high) === Number(end.low)) return false; // nothing to read
+              const at = committed.partitions.find((p) => p.partition === end.partition);
+              return Number(at?.offset ?? -1) < Number(end.high);
+            });
+            if (behind.length)
+              throw new Error(`${groupId} is behind on ${behind.length} partition(s) of ${topic}`);
+          }
+        },
+        { timeoutMs, intervalMs: 500 },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.collectors.map((c) => c.stop().catch(() => undefined)));
     await this.producer?.disconnect();

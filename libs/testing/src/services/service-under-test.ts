@@ -1,0 +1,99 @@
+import { SecretBox } from '@pos-tripletex/platform';
+import type { DataSource } from 'typeorm';
+import { TestSchema } from '../db/test-database';
+import { TestKafka } from '../kafka/test-kafka';
+import { TestSandbox } from '../sandbox/test-sandbox';
+import { testSecrets } from './secrets';
+import { serviceEnv } from './service-basics';
+import { freePort, SpawnedService } from './spawned-service';
+
+export interface ServiceUnderTestOptions {
+  /** Absolute path of the built entry point (dist/main.js). */
+  mainJs: string;
+  /** The service's DataSource factory (its migrations run before it starts). */
+  createDataSource(env: Record<string, unknown>): DataSource;
+  /** Prefix of the test's own schema. */
+  schema: string;
+  /** Extra environment (tuning for the test); may use the chosen HTTP port. */
+  env?: (port: number) => Record<string, string>;
+}
+
+/**
+ * One service as its own process against the test infrastructure: a Tripletex sandbox, a fresh
+ * schema migrated by the service's own migrations, the shared secrets, a Kafka client for the
+ * test. `stop()` takes everything down again.
+ */
+export class ServiceUnderTest {
+  private constructor(
+    readonly sandbox: TestSandbox,
+    readonly schema: TestSchema,
+    readonly kafka: TestKafka,
+    readonly service: SpawnedService,
+    readonly env: Record<string, string>,
+    readonly jwtSecret: string,
+    /** Seals employee tokens as onboarding does (for settings events the test publishes). */
+    readonly box: SecretBox,
+    private readonly options: ServiceUnderTestOptions,
+  ) {}
+
+  static async start(options: ServiceUnderTestOptions): Promise<ServiceUnderTest> {
+    const sandbox = await TestSandbox.start();
+    const schema = await TestSchema.create(options.schema);
+    const secrets = testSecrets();
+    const port = await freePort();
+    const env = {
+      ...serviceEnv(schema.name),
+      ...secrets.env,
+      TRIPLETEX_BASE_URL: sandbox.apiUrl,
+      TRIPLETEX_CONSUMER_TOKEN: sandbox.consumerToken,
+      OUTBOX_POLL_INTERVAL_MS: '100',
+      ...options.env?.(port),
+    };
+    const ds = options.createDataSource(env);
+    await ds.initialize();
+    await ds.runMigrations();
+    await ds.destroy();
+    const service = await SpawnedService.start(options.mainJs, env, port);
+    await service.ready();
+    const box = SecretBox.fromConfig(
+      secrets.env.ENCRYPTION_KEYS,
+      secrets.env.ENCRYPTION_ACTIVE_KEY_ID,
+    );
+    return new ServiceUnderTest(
+      sandbox,
+      schema,
+      new TestKafka(),
+      service,
+      env,
+      secrets.jwtSecret,
+      box,
+      options,
+    );
+  }
+
+  get url(): string {
+    return this.service.url;
+  }
+
+  /**
+   * Waits until the service's consumer groups have read the topics' history (records of earlier
+   * tests on a shared broker), so a test's deadlines count only its own records.
+   */
+  async caughtUp(topics: Record<string, string[]>): Promise<void> {
+    for (const [topic, groups] of Object.entries(topics)) await this.kafka.caughtUp(topic, groups);
+  }
+
+  /** Another instance of the same service (same group, schema and settings). */
+  async another(): Promise<SpawnedService> {
+    const instance = await SpawnedService.start(this.options.mainJs, this.env);
+    await instance.ready();
+    return instance;
+  }
+
+  async stop(): Promise<void> {
+    await this.service.stop();
+    await this.kafka.close();
+    await this.sandbox.stop();
+    await this.schema.drop();
+  }
+}
