@@ -9,7 +9,9 @@
 #                                  (e.g. a dead-letter topic: pos.checkout.completed.v1.dlq)
 #
 # Jars come from Maven Central through deploy/kafka/pom.xml into $KAFKA_CACHE_DIR (git-ignored),
-# so a second start reuses them. Needs java (17+) and mvn on PATH.
+# so a second start reuses them. Needs java (17+) and mvn on PATH. KAFKA_PORT,
+# KAFKA_CONTROLLER_PORT, KAFKA_CACHE_DIR (data, config, log) and KAFKA_JARS_DIR choose another
+# broker, e.g. the tests' own (deploy/local/infra.sh test-up).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,7 +21,7 @@ port="${KAFKA_PORT:-9092}"
 controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
 host=127.0.0.1
 heap="${KAFKA_HEAP:-1g}"
-jars="$cache/libs"
+jars="${KAFKA_JARS_DIR:-$cache/libs}"
 data="$cache/kraft-data"
 conf="$cache/server.properties"
 pidfile="$cache/broker.pid"

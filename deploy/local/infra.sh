@@ -6,6 +6,10 @@
 #   deploy/local/infra.sh down     stop Kafka (PostgreSQL is the machine's; it is left running)
 #   deploy/local/infra.sh status   say what answers
 #   deploy/local/infra.sh env      print the env vars tests and services need (eval-able)
+#   deploy/local/infra.sh test-up    the tests' own broker (127.0.0.1:19092, emptied at every start)
+#                                    and PostgreSQL's pos_tripletex_test database
+#   deploy/local/infra.sh test-down  stop the tests' broker
+#   deploy/local/infra.sh test-env   the env vars of the tests' infrastructure (eval-able)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -43,6 +47,28 @@ ensure_postgres() {
   say "PostgreSQL ready on $pg_host:$pg_port (databases $app_db, $test_db)"
 }
 
+# The tests' broker: its own port and data, the jars of the main cache. Never the stack's broker,
+# so `npm test` and `npm run up` can run side by side, and no earlier run's records are left.
+test_kafka() {
+  KAFKA_PORT="${KAFKA_TEST_PORT:-19092}" \
+  KAFKA_CONTROLLER_PORT="${KAFKA_TEST_CONTROLLER_PORT:-19093}" \
+  KAFKA_CACHE_DIR="$root/.cache/kafka-test" \
+  KAFKA_JARS_DIR="$root/.cache/kafka/libs" \
+  KAFKA_HEAP="${KAFKA_TEST_HEAP:-768m}" \
+    "$root/deploy/kafka/kafka.sh" "$@"
+}
+
+print_test_env() {
+  cat <<ENV
+export KAFKA_BROKERS=127.0.0.1:${KAFKA_TEST_PORT:-19092}
+export DATABASE_URL=postgres://$pg_admin@$pg_host:$pg_port/$test_db
+export KAFKA_PORT=${KAFKA_TEST_PORT:-19092}
+export KAFKA_CONTROLLER_PORT=${KAFKA_TEST_CONTROLLER_PORT:-19093}
+export KAFKA_CACHE_DIR=$root/.cache/kafka-test
+export KAFKA_JARS_DIR=$root/.cache/kafka/libs
+ENV
+}
+
 print_env() {
   cat <<ENV
 export KAFKA_BROKERS=127.0.0.1:${KAFKA_PORT:-9092}
@@ -56,10 +82,17 @@ case "${1:-}" in
     "$root/deploy/kafka/kafka.sh" start
     ;;
   down) "$root/deploy/kafka/kafka.sh" stop ;;
+  test-up)
+    ensure_postgres
+    test_kafka reset >/dev/null
+    test_kafka start
+    ;;
+  test-down) test_kafka stop ;;
+  test-env) print_test_env ;;
   status)
     if pg_ready; then echo "ready: PostgreSQL on $pg_host:$pg_port"; else echo "not ready: PostgreSQL"; fi
     "$root/deploy/kafka/kafka.sh" status || true
     ;;
   env) print_env ;;
-  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|env|test-up|test-down|test-env" >&2; exit 2 ;;
 esac

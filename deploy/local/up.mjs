@@ -6,9 +6,10 @@
 //   npm run up -- --detach      background; logs in .cache/run/<service>.log; `npm run down` stops
 //   npm run up -- --local       never use Docker, even if an engine answers
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { ensureDependencies } from './deps.mjs';
 import { localSecrets, RUN_DIR, SERVICES, serviceEnv } from './services.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,16 +46,6 @@ function dockerComposeWorks() {
   const info = spawnSync('docker', ['info'], { stdio: 'ignore' });
   if (info.status !== 0) return false;
   return spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;
-}
-
-function ensureDependencies() {
-  const marker = `${root}node_modules/.package-lock.json`;
-  const stale =
-    !existsSync(marker) || statSync(`${root}package-lock.json`).mtimeMs > statSync(marker).mtimeMs;
-  if (stale) {
-    say('installing dependencies (npm ci)');
-    run('npm', ['ci', '--no-audit', '--no-fund']);
-  }
 }
 
 /** One readable line per JSON log line: time, level, [service], context, message. */
@@ -217,6 +208,6 @@ function upDocker() {
   run('docker', ['compose', 'up', '--build', ...(detach ? ['-d', '--wait'] : [])]);
 }
 
-ensureDependencies();
+ensureDependencies(say);
 if (dockerComposeWorks()) upDocker();
 else await upLocal();

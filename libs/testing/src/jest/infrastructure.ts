@@ -8,9 +8,10 @@ export const POSTGRES_IMAGE = 'postgres:16.6-alpine';
 
 export const HOW_TO_PROVISION = [
   'Integration tests need a real Kafka broker and a real PostgreSQL. Either:',
-  '  - run `npm run infra -- up` (provisions Kafka from Maven Central and uses the local PostgreSQL),',
-  '    then `export KAFKA_BROKERS=127.0.0.1:9092 DATABASE_URL=postgres://postgres@127.0.0.1:5432/pos_tripletex_test`, or',
-  '  - start a Docker engine: the suites then start Kafka and PostgreSQL with testcontainers.',
+  '  - run them through `npm test` (or `npm run test:integration`): it provisions the tests’ own',
+  '    Kafka on 127.0.0.1:19092 and the pos_tripletex_test database (deploy/local/infra.sh test-up), or',
+  '  - `npm run infra -- test-up` and `eval "$(npm run -s infra -- test-env)"` before running jest, or',
+  '  - `npm test -- --docker` with a Docker engine: Kafka and PostgreSQL through testcontainers.',
 ].join('\n');
 
 export async function checkKafka(brokers: string): Promise<string> {
