@@ -5,6 +5,7 @@
 #   deploy/kafka/kafka.sh stop     stop the broker (SIGTERM, then SIGKILL after 30 s)
 #   deploy/kafka/kafka.sh status   exit 0 and print "ready" when the broker answers metadata requests
 #   deploy/kafka/kafka.sh reset    stop and delete the broker's data (topics, offsets)
+#   deploy/kafka/kafka.sh fetch    fetch the jars only and print their directory (image builds)
 #   deploy/kafka/kafka.sh read T   print topic T from the beginning with keys and headers
 #                                  (e.g. a dead-letter topic: pos.checkout.completed.v1.dlq)
 #
@@ -168,6 +169,7 @@ case "${1:-}" in
   stop) stop ;;
   status) pid="$(running_pid || true)"; status ;;
   reset) stop; rm -rf "$data" "$conf"; say "data removed" ;;
+  fetch) fetch_jars; echo "$jars" ;;
   read)
     [[ -n "${2:-}" ]] || die "usage: $0 read <topic>"
     fetch_jars
@@ -175,5 +177,5 @@ case "${1:-}" in
       --topic "$2" --from-beginning --timeout-ms "${KAFKA_READ_TIMEOUT_MS:-5000}" \
       --property print.key=true --property print.headers=true --property print.timestamp=true 2>/dev/null || true
     ;;
-  *) echo "usage: $0 start|stop|status|reset|read <topic>" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|reset|fetch|read <topic>" >&2; exit 2 ;;
 esac

@@ -25,13 +25,16 @@ function expectStatus(step: string, answer: { status: number; body: unknown }, s
     throw new Error(`${step}: ${answer.status} ${JSON.stringify(answer.body)}`);
 }
 
+/** What onboarding needs of a system: BackOffice calls and the Tripletex sandbox. */
+export type Backoffice = Pick<System, 'api' | 'sandbox'>;
+
 /**
  * The BackOffice wizard, step by step as the operator's guide has it: paste the employee token,
  * start date, payment methods, product groups (eat-in and takeaway), other events, invoicing and
  * collective invoice, finish. `via` picks which onboarding instance answers (they share a DB).
  */
 export async function onboard(
-  system: System,
+  system: Backoffice,
   options: { collective: boolean; startDate: string; via?: number; customers?: number },
 ): Promise<Company> {
   const via = options.via ?? 0;

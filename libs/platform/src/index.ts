@@ -3,6 +3,7 @@ import 'reflect-metadata';
 export * from './errors/app-error';
 export * from './config/validate-env';
 export * from './config/base-env';
+export * from './config/development-secrets';
 export * from './logging/redaction';
 export * from './logging/secret-scrubber';
 export * from './logging/logging.module';

@@ -1,4 +1,11 @@
-import { EnvValidationError, KafkaServiceEnv, loadEnv } from '../index';
+import {
+  DEVELOPMENT_SECRETS,
+  EnvValidationError,
+  KafkaServiceEnv,
+  loadDatabaseEnv,
+  loadEnv,
+  TripletexServiceEnv,
+} from '../index';
 
 class ExampleEnv extends KafkaServiceEnv {
   override HTTP_PORT = 3999;
@@ -52,5 +59,63 @@ describe(loadEnv.name, () => {
     expect(e.message).toContain('KAFKA_BROKERS: must be a comma-separated list of host:port');
     expect(e.message).not.toContain('hunter2-secret');
     expect(e.message).not.toContain('eighty');
+  });
+});
+
+describe('development secrets in production', () => {
+  class SecretEnv extends TripletexServiceEnv {
+    override DATABASE_SCHEMA = 'example';
+  }
+  const fresh = {
+    DATABASE_URL: 'postgres://postgres:6f1c0c2d9e@db:5432/pos',
+    KAFKA_BROKERS: 'kafka:9092',
+    AUTH_JWT_SECRET: 'b1946ac92492d2347c6235b4d2611184b1946ac92492d234',
+    ENCRYPTION_KEYS: 'k2026:q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=',
+    ENCRYPTION_ACTIVE_KEY_ID: 'k2026',
+    TRIPLETEX_CONSUMER_TOKEN: 'consumer-token-of-the-deployment',
+  };
+  const published = {
+    AUTH_JWT_SECRET: DEVELOPMENT_SECRETS.AUTH_JWT_SECRET[0],
+    ENCRYPTION_KEYS: `k2026:${fresh.ENCRYPTION_KEYS.split(':')[1]},local1:${DEVELOPMENT_SECRETS.ENCRYPTION_KEYS[0]}`,
+    DATABASE_URL: `postgres://postgres:${DEVELOPMENT_SECRETS.DATABASE_URL[0]}@db:5432/pos`,
+  };
+
+  it('refuses each published secret by name, says how to make one, and never prints it', () => {
+    for (const [variable, value] of Object.entries(published)) {
+      let error: unknown;
+      try {
+        loadEnv(SecretEnv, 'example', { ...fresh, NODE_ENV: 'production', [variable]: value });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(EnvValidationError);
+      const e = error as EnvValidationError;
+      expect(e.problems.map((p) => p.variable)).toEqual([variable]);
+      expect(e.message).toContain('npm run secrets');
+      expect(e.message).not.toContain(value);
+      expect(e.message).not.toContain(DEVELOPMENT_SECRETS.ENCRYPTION_KEYS[0]);
+    }
+  });
+
+  it('names all of them at once', () => {
+    expect(() =>
+      loadEnv(SecretEnv, 'example', { ...fresh, ...published, NODE_ENV: 'production' }),
+    ).toThrow(/AUTH_JWT_SECRET[\s\S]*ENCRYPTION_KEYS[\s\S]*DATABASE_URL/);
+  });
+
+  it('accepts them outside production, and fresh ones in production', () => {
+    expect(loadEnv(SecretEnv, 'example', { ...fresh, ...published }).NODE_ENV).toBe('development');
+    expect(loadEnv(SecretEnv, 'example', { ...fresh, NODE_ENV: 'production' }).NODE_ENV).toBe(
+      'production',
+    );
+  });
+
+  it('checks the migrate step’s database password too', () => {
+    expect(() =>
+      loadDatabaseEnv(SecretEnv, 'example', {
+        NODE_ENV: 'production',
+        DATABASE_URL: published.DATABASE_URL,
+      }),
+    ).toThrow(/DATABASE_URL: the password/);
   });
 });

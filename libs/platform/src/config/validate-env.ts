@@ -1,6 +1,7 @@
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { ValidationError, getMetadataStorage, validateSync } from 'class-validator';
 import { DatabaseServiceEnv } from './base-env';
+import { developmentSecretsIn } from './development-secrets';
 
 /** Thrown at start-up when the environment is incomplete or wrong. Never carries a value. */
 export class EnvValidationError extends Error {
@@ -58,6 +59,11 @@ export function loadEnv<T extends object>(
     validationError: { target: false, value: false },
   });
   if (errors.length > 0) throw new EnvValidationError(service, describe(errors));
+  // Production never runs on the secrets this repository publishes for laptops.
+  if ((env as { NODE_ENV?: string }).NODE_ENV === 'production') {
+    const published = developmentSecretsIn(env as Record<string, unknown>);
+    if (published.length > 0) throw new EnvValidationError(service, published);
+  }
   return env;
 }
 

@@ -17,7 +17,11 @@ export interface SandboxCompany {
  * API, with its operator switches. One per test file: faults and rate limits are sandbox-wide.
  */
 export class TestSandbox {
-  private constructor(private readonly process: SpawnedService) {}
+  private constructor(
+    private readonly root: string,
+    private readonly process?: SpawnedService,
+    readonly consumerToken = TEST_CONSUMER_TOKEN,
+  ) {}
 
   static async start(env: Record<string, string> = {}): Promise<TestSandbox> {
     const service = await SpawnedService.start(SANDBOX_MAIN, {
@@ -27,25 +31,26 @@ export class TestSandbox {
       ...env,
     });
     await service.ready();
-    return new TestSandbox(service);
+    return new TestSandbox(service.url, service);
+  }
+
+  /** A sandbox that already runs elsewhere (e.g. the compose stack's, on its published port). */
+  static at(url: string, consumerToken: string): TestSandbox {
+    return new TestSandbox(url.replace(/\/+$/, ''), undefined, consumerToken);
   }
 
   get url(): string {
-    return this.process.url;
+    return this.root;
   }
 
-  /** The sandbox's process id (for memory measurements). */
+  /** The sandbox's process id (for memory measurements); none for a sandbox found `at` a URL. */
   get pid(): number | undefined {
-    return this.process.child.pid;
+    return this.process?.child.pid;
   }
 
   /** The API root clients use, like https://tripletex.no/v2. */
   get apiUrl(): string {
-    return `${this.process.url}/v2`;
-  }
-
-  get consumerToken(): string {
-    return TEST_CONSUMER_TOKEN;
+    return `${this.root}/v2`;
   }
 
   async operator<T = Record<string, unknown>>(
@@ -53,7 +58,7 @@ export class TestSandbox {
     path: string,
     body?: unknown,
   ): Promise<T> {
-    const res = await fetch(`${this.process.url}/_sandbox/${path}`, {
+    const res = await fetch(`${this.root}/_sandbox/${path}`, {
       method,
       headers: body === undefined ? undefined : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -135,7 +140,8 @@ export class TestSandbox {
       .peak;
   }
 
+  /** Stops the sandbox this object started (one found `at` a URL is left running). */
   async stop(): Promise<void> {
-    await this.process.stop();
+    await this.process?.stop();
   }
 }

@@ -1,0 +1,112 @@
+import { Topics } from '@pos-tripletex/contracts';
+import {
+  aCheckout,
+  backOfficeJwt,
+  eventually,
+  TestKafka,
+  TestSandbox,
+} from '@pos-tripletex/testing';
+import { Backoffice, onboard, todaySoFar, zReport } from '../src/scenario';
+import { ApiAnswer } from '../src/system';
+
+// The compose stack as an operator runs it (deploy/docker/smoke.sh brings it up and down):
+// reached only through its published ports – onboarding's HTTP API, the sandbox's, and Kafka's
+// external listener – with the secrets of its .env. Onboard a restaurant, sell by card and by
+// invoice, close the day with a Z-report, and find the day's voucher and the invoice in the
+// sandbox's Tripletex ledger.
+
+const env = (name: string, fallback?: string): string => {
+  const value = process.env[name] ?? fallback;
+  if (!value) throw new Error(`${name} is not set: run this through deploy/docker/smoke.sh`);
+  return value;
+};
+const PORTS = {
+  onboarding: env('ONBOARDING_PORT', '3001'),
+  'sales-export': env('SALES_EXPORT_PORT', '3002'),
+  'customer-sync': env('CUSTOMER_SYNC_PORT', '3003'),
+  invoicing: env('INVOICING_PORT', '3004'),
+};
+const ore = (kr: number) => Math.round(kr * 100);
+
+describe('docker compose stack (smoke, through published ports)', () => {
+  const kafka = new TestKafka(`127.0.0.1:${env('KAFKA_EXTERNAL_PORT', '29092')}`);
+  const sandbox = TestSandbox.at(
+    `http://127.0.0.1:${env('TRIPLETEX_SANDBOX_PORT', '3080')}`,
+    env('TRIPLETEX_CONSUMER_TOKEN', 'sandbox-consumer-token'),
+  );
+  const jwtSecret = env('AUTH_JWT_SECRET');
+  const backoffice: Backoffice = {
+    sandbox,
+    async api(name, companyId, method, path, body): Promise<ApiAnswer> {
+      const res = await fetch(
+        `http://127.0.0.1:${PORTS[name]}/v1/companies/${companyId}${path}`,
+        {
+          method,
+          headers: {
+            authorization: `Bearer ${backOfficeJwt(jwtSecret, companyId)}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        },
+      );
+      const text = await res.text();
+      return {
+        status: res.status,
+        body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
+      };
+    },
+  };
+
+  afterAll(() => kafka.close());
+
+  it('onboards a restaurant, then books a card sale in the day voucher and invoices the other', async () => {
+    const today = todaySoFar();
+    const company = await onboard(backoffice, {
+      collective: false,
+      startDate: today.day,
+    });
+    const [cardAt, invoiceAt] = today.times(2);
+    const base = { companyId: company.companyId, locationId: 'smoke-sentrum' };
+    const card = aCheckout({ ...base, completedAt: cardAt, lines: [{ unitPriceGross: 24900 }] });
+    const invoiced = aCheckout({
+      ...base,
+      completedAt: invoiceAt,
+      lines: [{ description: 'Selskapsmat', quantity: 10, unitPriceGross: 34900 }],
+      invoice: { customerId: company.customers[0], reference: 'SMOKE-1', comment: 'Smoke test' },
+    });
+    await kafka.produce(
+      Topics.CheckoutCompletedV1,
+      [card, invoiced].map((c) => ({ key: company.companyId, value: c })),
+    );
+    await kafka.produce(Topics.DayClosedV1, [
+      zReport({
+        companyId: company.companyId,
+        locationId: base.locationId,
+        businessDay: today.day,
+        checkouts: [card, invoiced],
+        voucherGross: 24900,
+        invoiced: [invoiced],
+      }),
+    ]);
+
+    const ledger = await eventually(
+      async () => {
+        const found = await sandbox.ledger<{ vouchers: any[]; invoices: any[] }>(
+          company.tripletex.companyId,
+        );
+        expect(found.vouchers).toHaveLength(1);
+        expect(found.invoices).toHaveLength(1);
+        return found;
+      },
+      { timeoutMs: 180_000, intervalMs: 1_000 },
+    );
+    const [voucher] = ledger.vouchers;
+    expect(voucher.date).toBe(today.day);
+    const rows = (voucher.postings as any[]).filter((p) => !p.systemGenerated);
+    expect(rows.reduce((s, p) => s + ore(p.amountGross), 0)).toBe(0);
+    expect(rows.filter((p) => p.amountGross > 0).reduce((s, p) => s + ore(p.amountGross), 0)).toBe(
+      24900,
+    );
+    expect(ore(ledger.invoices[0].amount)).toBe(349000);
+  });
+});
