@@ -38,17 +38,14 @@ describe('docker compose stack (smoke, through published ports)', () => {
   const backoffice: Backoffice = {
     sandbox,
     async api(name, companyId, method, path, body): Promise<ApiAnswer> {
-      const res = await fetch(
-        `http://127.0.0.1:${PORTS[name]}/v1/companies/${companyId}${path}`,
-        {
-          method,
-          headers: {
-            authorization: `Bearer ${backOfficeJwt(jwtSecret, companyId)}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
+      const res = await fetch(`http://127.0.0.1:${PORTS[name]}/v1/companies/${companyId}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${backOfficeJwt(jwtSecret, companyId)}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
-      );
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await res.text();
       return {
         status: res.status,
