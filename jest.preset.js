@@ -7,7 +7,7 @@ const { compilerOptions } = require('./tsconfig.base.json');
 const root = __dirname;
 
 // The test targets write jest's JSON results here (--outputFile); jest does not create folders.
-for (const tier of ['unit', 'integration', 'e2e']) {
+for (const tier of ['unit', 'integration', 'e2e', 'docker']) {
   fs.mkdirSync(path.join(root, '.cache/test-results', tier), { recursive: true });
 }
 

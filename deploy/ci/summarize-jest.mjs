@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const dir = new URL('../../.cache/test-results/', import.meta.url);
 let failed = false;
-for (const tier of ['unit', 'integration', 'e2e']) {
+for (const tier of ['unit', 'integration', 'e2e', 'docker']) {
   const tierDir = new URL(`${tier}/`, dir);
   const files = existsSync(tierDir) ? readdirSync(tierDir).filter((f) => f.endsWith('.json')) : [];
   const t = { projects: files.length, suites: 0, passed: 0, failed: 0, skipped: 0 };

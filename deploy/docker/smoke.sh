@@ -134,7 +134,7 @@ source "$env_file"
 set +a
 status=0
 npx jest -c deploy/e2e/jest.smoke.config.js --json \
-  --outputFile=.cache/test-results/e2e/compose-smoke.json || status=$?
+  --outputFile=.cache/test-results/docker/compose-smoke.json || status=$?
 if [[ "$status" != 0 ]]; then dc logs --no-color --tail 40 >&2 || true; fi
 say "smoke flow $([[ $status == 0 ]] && echo passed || echo FAILED) in $((SECONDS - flow_start)) s; $(elapsed) in all"
 exit "$status"

@@ -1,15 +1,19 @@
 #!/usr/bin/env node
-// `npm run up`: installs what is missing, provisions Kafka and PostgreSQL (Docker Compose when a
-// Docker engine answers, deploy/local/infra.sh otherwise), runs each service's migrations, starts
-// all five services with readable per-service logs, and says where they listen.
+// `npm run up`: installs what is missing, provisions Kafka and PostgreSQL, runs each service's
+// migrations, starts all five services with readable per-service logs, and says where they
+// listen. The Docker path (the compose stack) only when it can work – an engine answers, a compose
+// command exists and the images exist or can be pulled, or our stand-ins are built
+// (deploy/local/docker-path.mjs) – otherwise deploy/local/infra.sh; one line says which and why.
 //   npm run up                  foreground; Ctrl-C stops the services
 //   npm run up -- --detach      background; logs in .cache/run/<service>.log; `npm run down` stops
 //   npm run up -- --local       never use Docker, even if an engine answers
+//   npm run up -- --docker      the compose stack, or a clear refusal saying why it cannot work
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { ensureDependencies } from './deps.mjs';
+import { composeCommand, dockerPath } from './docker-path.mjs';
 import { localSecrets, RUN_DIR, SERVICES, serviceEnv } from './services.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,11 +45,22 @@ function demoJwt() {
   );
 }
 
-function dockerComposeWorks() {
-  if (args.has('--local')) return false;
-  const info = spawnSync('docker', ['info'], { stdio: 'ignore' });
-  if (info.status !== 0) return false;
-  return spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;
+/** The Docker path if it can work here (see the header), else why not. */
+function chooseDocker() {
+  const mode = args.has('--local') ? 'local' : args.has('--docker') ? 'docker' : 'auto';
+  let path = dockerPath(mode, ['kafka', 'postgres', 'node']);
+  const compose = path.use ? composeCommand() : undefined;
+  if (path.use && !compose)
+    path = {
+      use: false,
+      reason:
+        'a Docker engine answers, but neither `docker compose` nor docker-compose is installed',
+    };
+  if (mode === 'docker' && !path.use) {
+    console.error(`[up] --docker cannot work here: ${path.reason}`);
+    process.exit(2);
+  }
+  return { ...path, compose };
 }
 
 /** One readable line per JSON log line: time, level, [service], context, message. */
@@ -202,12 +217,28 @@ async function upLocal() {
   }
 }
 
-function upDocker() {
-  say('Docker engine found: starting the compose stack (docker-compose.yml)');
-  if (!existsSync(`${root}.env`)) say('no .env: compose uses the defaults from .env.example');
-  run('docker', ['compose', 'up', '--build', ...(detach ? ['-d', '--wait'] : [])]);
+function upDocker(path) {
+  say(`the compose stack (docker-compose.yml): ${path.reason}`);
+  // .env with fresh secrets (the services refuse the published development ones); values
+  // already set there are kept.
+  run('node', [`${root}deploy/local/secrets.mjs`]);
+  const files = ['-f', 'docker-compose.yml'];
+  const env = { ...process.env };
+  if (path.standIns) {
+    files.push('-f', 'deploy/docker/compose.stand-ins.yml');
+    env.NODE_IMAGE = path.images.node;
+  }
+  const [command, ...base] = path.compose;
+  // `--wait` is compose v2's; Debian's docker-compose 1.29 returns once the containers started.
+  const wait = detach && base.length > 0 ? ['--wait'] : [];
+  run(command, [...base, ...files, 'up', '--build', ...(detach ? ['-d', ...wait] : [])], { env });
+  if (detach) say(`stop with: ${path.compose.join(' ')} ${files.join(' ')} down`);
 }
 
 ensureDependencies(say);
-if (dockerComposeWorks()) upDocker();
-else await upLocal();
+const docker = chooseDocker();
+if (docker.use) upDocker(docker);
+else {
+  if (!args.has('--local')) say(`local path (deploy/local/infra.sh): ${docker.reason}`);
+  await upLocal();
+}

@@ -6,12 +6,49 @@ import {
   KAFKA_IMAGE,
   POSTGRES_IMAGE,
 } from './infrastructure';
+import { freePort } from '../services/spawned-service';
 
 interface Started {
   stop(): Promise<unknown>;
 }
 declare global {
   var __POS_TRIPLETEX_CONTAINERS__: Started[] | undefined;
+}
+
+/**
+ * A single-node KRaft broker from an image configured like the official apache/kafka one (every
+ * KAFKA_* variable a broker property), with the broker settings of deploy/kafka/kafka.sh. The
+ * external listener is advertised on a host port chosen before the start, so clients on the
+ * host reach the broker at the address it advertises.
+ */
+async function startKafka(): Promise<{ container: Started; brokers: string }> {
+  const { GenericContainer, Wait, getContainerRuntimeClient } = await import('testcontainers');
+  const host = (await getContainerRuntimeClient()).info.containerRuntime.host;
+  const port = await freePort();
+  const container = await new GenericContainer(KAFKA_IMAGE)
+    .withExposedPorts({ container: 29092, host: port })
+    .withEnvironment({
+      KAFKA_NODE_ID: '1',
+      KAFKA_PROCESS_ROLES: 'broker,controller',
+      KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093,EXTERNAL://:29092',
+      KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://localhost:9092,EXTERNAL://${host}:${port}`,
+      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP:
+        'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,EXTERNAL:PLAINTEXT',
+      KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+      KAFKA_INTER_BROKER_LISTENER_NAME: 'PLAINTEXT',
+      KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+      KAFKA_NUM_PARTITIONS: '6',
+      KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
+      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+      KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS: '6',
+      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+    })
+    .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+    .withStartupTimeout(180_000)
+    .start();
+  return { container, brokers: `${host}:${port}` };
 }
 
 function log(line: string): void {
@@ -31,11 +68,10 @@ async function fromEnvOrContainers(): Promise<void> {
     );
   }
   if (needKafka) {
-    const { KafkaContainer } = await import('@testcontainers/kafka');
     log(`starting ${KAFKA_IMAGE} with testcontainers`);
-    const kafka = await new KafkaContainer(KAFKA_IMAGE).withKraft().start();
-    containers.push(kafka);
-    process.env.KAFKA_BROKERS = `${kafka.getHost()}:${kafka.getMappedPort(9093)}`;
+    const kafka = await startKafka();
+    containers.push(kafka.container);
+    process.env.KAFKA_BROKERS = kafka.brokers;
   }
   if (needPostgres) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');

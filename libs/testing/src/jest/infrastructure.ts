@@ -1,10 +1,11 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
-// Pinned images for the Docker path; the same versions the local provisioning script and
-// docker-compose.yml use (Confluent Platform 7.9 = Apache Kafka 3.9).
-export const KAFKA_IMAGE = 'confluentinc/cp-kafka:7.9.1';
-export const POSTGRES_IMAGE = 'postgres:16.6-alpine';
+// Images of the Docker path: the ones docker-compose.yml runs – the official Apache Kafka 3.9.1,
+// the same Kafka deploy/kafka/kafka.sh runs from Maven Central – unless TEST_KAFKA_IMAGE /
+// TEST_POSTGRES_IMAGE name others (CI here: the locally built pos-tripletex/ci-* stand-ins).
+export const KAFKA_IMAGE = process.env.TEST_KAFKA_IMAGE || 'apache/kafka:3.9.1';
+export const POSTGRES_IMAGE = process.env.TEST_POSTGRES_IMAGE || 'postgres:16.6-alpine';
 
 export const HOW_TO_PROVISION = [
   'Integration tests need a real Kafka broker and a real PostgreSQL. Either:',

@@ -169,7 +169,12 @@ export class TestKafka {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const ends = await admin.fetchTopicOffsets(topic);
+      // On a fresh broker the service under test may have created the topic a moment ago: its
+      // partitions answer "not the leader" until their leaders are elected.
+      const ends = await eventually(() => admin.fetchTopicOffsets(topic), {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+      });
       await eventually(
         async () => {
           for (const groupId of groups) {
