@@ -9,7 +9,7 @@
 //   npm run up -- --local       never use Docker, even if an engine answers
 //   npm run up -- --docker      the compose stack, or a clear refusal saying why it cannot work
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { ensureDependencies } from './deps.mjs';
@@ -36,13 +36,20 @@ function run(command, commandArgs, options = {}) {
 }
 
 /** A BackOffice-style token to try the APIs with (signed with the local secret). */
-function demoJwt() {
+function demoJwt(secret = localSecrets().AUTH_JWT_SECRET) {
   const { sign } = createRequire(import.meta.url)('jsonwebtoken');
-  return sign(
-    { companyId: 'demo-company', sub: 'local-operator' },
-    localSecrets().AUTH_JWT_SECRET,
-    { algorithm: 'HS256', expiresIn: '1d' },
-  );
+  return sign({ companyId: 'demo-company', sub: 'local-operator' }, secret, {
+    algorithm: 'HS256',
+    expiresIn: '1d',
+  });
+}
+
+/** A variable of the compose stack's .env (written by `npm run secrets`). */
+function dotEnv(name) {
+  const line = readFileSync(`${root}.env`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}=`));
+  return line?.slice(name.length + 1).trim();
 }
 
 /** The Docker path if it can work here (see the header), else why not. */
@@ -232,7 +239,12 @@ function upDocker(path) {
   // `--wait` is compose v2's; Debian's docker-compose 1.29 returns once the containers started.
   const wait = detach && base.length > 0 ? ['--wait'] : [];
   run(command, [...base, ...files, 'up', '--build', ...(detach ? ['-d', ...wait] : [])], { env });
-  if (detach) say(`stop with: ${path.compose.join(' ')} ${files.join(' ')} down`);
+  if (detach) {
+    console.log(
+      `  BackOffice JWT for company "demo-company" (1 day): ${demoJwt(dotEnv('AUTH_JWT_SECRET'))}`,
+    );
+    say(`stop with: ${path.compose.join(' ')} ${files.join(' ')} down`);
+  }
 }
 
 ensureDependencies(say);

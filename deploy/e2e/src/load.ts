@@ -262,6 +262,7 @@ export async function settle(
   let duplicates = 0;
   let lost = 0;
   let applied = 0;
+  const explained: string[] = [];
   for (const company of load.companies) {
     const ledger = await system.sandbox.ledger<{ vouchers: any[]; invoices: any[]; orders: any[] }>(
       company.tripletex.companyId,
@@ -277,14 +278,35 @@ export async function settle(
         .flatMap((v) => v.postings as any[])
         .filter((p) => !p.systemGenerated && p.amountGross > 0)
         .reduce((s, p) => s + Math.round(p.amountGross * 100), 0);
-      if (
+      const wrong =
         status?.status !== 'POSTED' ||
         status.checkouts !== d.checkouts.length ||
-        debits !== d.voucherGross
-      )
-        lost += 1;
+        debits !== d.voucherGross;
+      if (wrong) lost += 1;
       else applied += d.checkouts.length;
       duplicates += Math.max(0, matching.length - 1);
+      // A case that fails says why: the day's status history and its vouchers in the ledger.
+      if (wrong || matching.length > 1)
+        explained.push(
+          `${dayKey(d)}: sent ${d.checkouts.length} checkouts, ${d.voucherGross} øre; statuses ${JSON.stringify(
+            json(Topics.DayStatusV1)
+              .filter((e) => `${e.companyId} ${e.locationId} ${e.businessDay}` === dayKey(d))
+              .map((e) => ({
+                status: e.status,
+                checkouts: e.checkouts,
+                postedGross: e.postedGross,
+                voucher: e.voucher,
+              })),
+          )}; vouchers ${JSON.stringify(
+            matching.map((v) => ({
+              id: v.id,
+              number: v.externalVoucherNumber,
+              debits: (v.postings as any[])
+                .filter((p) => !p.systemGenerated && p.amountGross > 0)
+                .reduce((sum, p) => sum + Math.round(p.amountGross * 100), 0),
+            })),
+          )}`,
+        );
     }
     const expected = load.invoiced.filter((c) => c.companyId === company.companyId);
     invoiceCount += ledger.invoices.length;
@@ -338,7 +360,7 @@ export async function settle(
     lost,
     completionMs,
   };
-  record(counts, waited);
+  record(counts, [waited, ...explained].join('\n  '));
   return counts;
 }
 

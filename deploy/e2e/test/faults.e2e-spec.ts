@@ -61,11 +61,13 @@ let baselineMs: number | undefined;
 
 async function companies(n: number): Promise<Company[]> {
   const startDate = addDays(todaySoFar().day, -7);
-  return Promise.all(
+  const onboarded = await Promise.all(
     Array.from({ length: n }, (_, i) =>
       onboard(system, { collective: false, startDate, via: i % 2 }),
     ),
   );
+  await system.settingsApplied(onboarded.map((c) => c.companyId));
+  return onboarded;
 }
 
 function expectClean(counts: FaultCounts) {

@@ -120,6 +120,7 @@ describe('from the employee token to invoices and vouchers', () => {
       onboard(system, { collective: true, startDate, via: 0 }),
       onboard(system, { collective: false, startDate, via: 1 }),
     ]);
+    await system.settingsApplied([collective.companyId, single.companyId]);
     const plan = (c: Company) => {
       const invoiceCustomers = c.collective ? c.customers.slice(0, 2) : c.customers.slice(0, 1);
       return {
