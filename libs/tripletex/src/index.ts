@@ -20,5 +20,6 @@ export const TripletexBaseUrls = {
   test: 'https://api-test.tripletex.tech/v2',
 } as const;
 export * from './nest/tripletex.module';
+export * from './nest/company-clients';
 export * from './money/money';
 export * from './money/vat';

@@ -9,6 +9,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { gauge, ReadinessRegistry } from '@pos-tripletex/platform';
 import { TripletexClient } from '../client/tripletex.client';
+import { CompanyClients } from './company-clients';
 
 const up = gauge({
   name: 'pos_tripletex_up',
@@ -85,9 +86,10 @@ class TripletexClientLifecycle implements OnApplicationShutdown {
           logger: new Logger('Tripletex'),
         }),
     },
+    CompanyClients,
     TripletexClientLifecycle,
     TripletexReadiness,
   ],
-  exports: [TripletexClient],
+  exports: [TripletexClient, CompanyClients],
 })
 export class TripletexModule {}

@@ -4,6 +4,7 @@ import { Topics, TripletexAuthFailedV1 } from '@pos-tripletex/contracts';
 import { Outbox } from '@pos-tripletex/messaging';
 import { describeError, SecretBox } from '@pos-tripletex/platform';
 import {
+  CompanyClients,
   Customer,
   TripletexClient,
   TripletexCompanyClient,
@@ -38,6 +39,7 @@ export class SyncService {
     private readonly outbox: Outbox,
     private readonly config: ConfigService,
     private readonly activation: CompanyActivation,
+    private readonly clients: CompanyClients,
   ) {}
 
   private get pageSize(): number {
@@ -59,13 +61,11 @@ export class SyncService {
   }
 
   client(state: SyncStateEntity): TripletexCompanyClient {
-    if (!state.tokenKeyId || !state.tokenCiphertext)
-      throw new Error(`no Tripletex token for ${state.companyId}`);
-    const employeeToken = this.secrets.open(
-      { keyId: state.tokenKeyId, value: state.tokenCiphertext },
+    return this.clients.forCompany(
       state.companyId,
+      { keyId: state.tokenKeyId ?? undefined, value: state.tokenCiphertext ?? undefined },
+      () => new Error(`no Tripletex token for ${state.companyId}`),
     );
-    return this.tripletex.company({ key: state.companyId, employeeToken });
   }
 
   webhookUrl(companyId: string): string {

@@ -2,11 +2,11 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { IntegrationConfigV1 } from '@pos-tripletex/contracts';
-import { addDays, AppError, SecretBox } from '@pos-tripletex/platform';
+import { addDays, AppError } from '@pos-tripletex/platform';
 import {
+  CompanyClients,
   Invoice,
   Order,
-  TripletexClient,
   TripletexCompanyClient,
   TripletexError,
 } from '@pos-tripletex/tripletex';
@@ -60,20 +60,17 @@ export class Invoicer {
   >();
 
   constructor(
-    private readonly tripletex: TripletexClient,
-    private readonly secrets: SecretBox,
+    private readonly clients: CompanyClients,
     private readonly settings: CompanySettingsService,
     private readonly config: ConfigService,
   ) {}
 
   client(config: IntegrationConfigV1): TripletexCompanyClient {
-    const token = config.tripletex?.employeeToken;
-    if (!token)
-      throw new AppError('INVOICING.NO_TOKEN', 'no Tripletex token in the integration settings');
-    return this.tripletex.company({
-      key: config.companyId,
-      employeeToken: this.secrets.open(token, config.companyId),
-    });
+    return this.clients.forCompany(
+      config.companyId,
+      config.tripletex?.employeeToken,
+      () => new AppError('INVOICING.NO_TOKEN', 'no Tripletex token in the integration settings'),
+    );
   }
 
   /**

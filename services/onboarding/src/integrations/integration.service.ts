@@ -1,6 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError, osloToday, SecretBox } from '@pos-tripletex/platform';
-import { TripletexClient, TripletexCompanyClient, TripletexError } from '@pos-tripletex/tripletex';
+import {
+  CompanyClients,
+  TripletexClient,
+  TripletexCompanyClient,
+  TripletexError,
+} from '@pos-tripletex/tripletex';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   InvoicingDto,
@@ -69,6 +74,7 @@ export class IntegrationService {
     private readonly checker: MappingChecker,
     private readonly publisher: IntegrationPublisher,
     private readonly tripletex: TripletexClient,
+    private readonly clients: CompanyClients,
   ) {}
 
   async get(companyId: string): Promise<IntegrationView> {
@@ -562,12 +568,11 @@ export class IntegrationService {
   }
 
   private companyClient(i: IntegrationEntity): TripletexCompanyClient {
-    if (!i.tokenCiphertext || !i.tokenKeyId) throw OnboardingErrors.tokenRequired();
-    const employeeToken = this.secrets.open(
-      { keyId: i.tokenKeyId, value: i.tokenCiphertext },
+    return this.clients.forCompany(
       i.companyId,
+      { keyId: i.tokenKeyId ?? undefined, value: i.tokenCiphertext ?? undefined },
+      () => OnboardingErrors.tokenRequired(),
     );
-    return this.tripletex.company({ key: i.companyId, employeeToken });
   }
 
   private rejectDuplicates(step: WizardStep, ids: string[]): void {

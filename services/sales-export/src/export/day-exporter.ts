@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { IntegrationConfigV1, UnmappedItemV1, VoucherKind } from '@pos-tripletex/contracts';
-import { AppError, counter, describeError, SecretBox } from '@pos-tripletex/platform';
+import { AppError, counter, describeError } from '@pos-tripletex/platform';
 import {
+  CompanyClients,
   OUTGOING_VAT_NUMBER_BY_RATE,
-  TripletexClient,
   TripletexCompanyClient,
   TripletexError,
   Voucher,
@@ -101,18 +101,15 @@ export class DayExporter {
     private readonly dataSource: DataSource,
     private readonly store: DayStore,
     private readonly settings: CompanySettingsService,
-    private readonly tripletex: TripletexClient,
-    private readonly secrets: SecretBox,
+    private readonly clients: CompanyClients,
   ) {}
 
   client(config: IntegrationConfigV1): TripletexCompanyClient {
-    const token = config.tripletex?.employeeToken;
-    if (!token)
-      throw new AppError('SALES_EXPORT.NO_TOKEN', 'no Tripletex token in the integration settings');
-    return this.tripletex.company({
-      key: config.companyId,
-      employeeToken: this.secrets.open(token, config.companyId),
-    });
+    return this.clients.forCompany(
+      config.companyId,
+      config.tripletex?.employeeToken,
+      () => new AppError('SALES_EXPORT.NO_TOKEN', 'no Tripletex token in the integration settings'),
+    );
   }
 
   /**
