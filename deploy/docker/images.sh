@@ -52,7 +52,8 @@ build() {
 
 debian() {
   exists "$DEBIAN_IMAGE" && return 0
-  command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >/dev/null
+  command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q debootstrap >/dev/null; }
   local dir="$work/rootfs-bookworm"
   if [[ ! -f "$dir/.complete" ]]; then
     say "debootstrap bookworm (minbase) into $dir"
