@@ -98,34 +98,13 @@ down() {
 }
 trap down EXIT
 
-up_start=$SECONDS
 dc up -d --no-build 2>&1 | grep -v -i 'deprecat' >&2 || true
 
 # Every container healthy, every migrate step exited 0 – or a clear failure with its logs.
-deadline=$((SECONDS + ${SMOKE_UP_TIMEOUT:-300}))
-while :; do
-  waiting=() failed=()
-  for id in $(dc ps -q); do
-    read -r name status health code restarts < <(docker inspect -f \
-      '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.ExitCode}} {{.RestartCount}}' "$id")
-    name="${name#/}"
-    if ((restarts > 0)); then failed+=("$name (restarted $restarts times)"); continue; fi
-    case "$status/$health" in
-      running/healthy | exited/none) [[ "$status" == exited && "$code" != 0 ]] && failed+=("$name (exit $code)") ;;
-      running/unhealthy) failed+=("$name (unhealthy)") ;;
-      exited/* | dead/*) failed+=("$name ($status, exit $code)") ;;
-      *) waiting+=("$name") ;;
-    esac
-  done
-  if ((${#failed[@]} > 0)) || ((SECONDS > deadline)); then
-    say "not up after $((SECONDS - up_start)) s: ${failed[*]:-} ${waiting[*]:+waiting for ${waiting[*]}}"
-    dc logs --no-color --tail 30 >&2 || true
-    exit 1
-  fi
-  ((${#waiting[@]} == 0)) && break
-  sleep 2
-done
-say "compose stack healthy in $((SECONDS - up_start)) s: $(dc ps --services | tr '\n' ' ')"
+if ! WAIT_HEALTHY_SECONDS="${SMOKE_UP_TIMEOUT:-300}" node "$here/wait-healthy.mjs" "${compose[@]}" "${project[@]}"; then
+  dc logs --no-color --tail 30 >&2 || true
+  exit 1
+fi
 
 flow_start=$SECONDS
 set -a

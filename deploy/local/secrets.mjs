@@ -16,12 +16,14 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);
 const file = args.includes('--file') ? args[args.indexOf('--file') + 1] : `${root}.env`;
 
-// The same published values libs/platform/src/config/development-secrets.ts refuses.
-const PUBLISHED = {
-  POSTGRES_PASSWORD: ['pos-tripletex-local'],
-  AUTH_JWT_SECRET: ['local-only-jwt-secret-change-me-0123456789abcdef'],
-  ENCRYPTION_KEYS: ['local1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8='],
-};
+// The published development values are docker-compose.yml's defaults (`${NAME:-value}`), the
+// ones libs/platform/src/config/development-secrets.ts refuses (its spec checks they agree).
+const compose = readFileSync(`${root}docker-compose.yml`, 'utf8');
+const publishedDefault = (name) =>
+  [...compose.matchAll(new RegExp(`\\$\\{${name}:-([^}]*)\\}`, 'g'))].map((m) => m[1]);
+const PUBLISHED = Object.fromEntries(
+  ['POSTGRES_PASSWORD', 'AUTH_JWT_SECRET', 'ENCRYPTION_KEYS'].map((n) => [n, publishedDefault(n)]),
+);
 
 if (!existsSync(file)) {
   copyFileSync(`${root}.env.example`, file);

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { ensureDependencies } from './deps.mjs';
 import { composeCommand, dockerPath } from './docker-path.mjs';
+import { waitHealthy } from '../docker/wait-healthy.mjs';
 import { localSecrets, RUN_DIR, SERVICES, serviceEnv } from './services.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -224,48 +225,6 @@ async function upLocal() {
   }
 }
 
-/** What `--wait` does for docker-compose 1.29: every container healthy, every migrate step done. */
-function waitHealthy(compose) {
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    const ids = spawnSync(compose[0], [...compose.slice(1), 'ps', '-q'], {
-      cwd: root,
-      encoding: 'utf8',
-    })
-      .stdout.split('\n')
-      .filter(Boolean);
-    const states = ids.map((id) =>
-      spawnSync(
-        'docker',
-        [
-          'inspect',
-          '-f',
-          '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.ExitCode}}',
-          id,
-        ],
-        { encoding: 'utf8' },
-      )
-        .stdout.trim()
-        .split(' '),
-    );
-    const failed = states.filter(
-      ([, status, health, code]) => health === 'unhealthy' || (status === 'exited' && code !== '0'),
-    );
-    const waiting = states.filter(
-      ([, status, health]) =>
-        !(status === 'running' && health === 'healthy') && status !== 'exited',
-    );
-    if (failed.length || Date.now() > deadline) {
-      console.error(
-        `[up] not healthy: ${[...failed, ...waiting].map(([n, st, h]) => `${n} ${st}/${h}`).join(', ')}`,
-      );
-      process.exit(1);
-    }
-    if (ids.length && !waiting.length) return say('every container is healthy');
-    spawnSync('sleep', ['2']);
-  }
-}
-
 function upDocker(path) {
   say(`the compose stack (docker-compose.yml): ${path.reason}`);
   // .env with fresh secrets (the services refuse the published development ones); values
@@ -281,7 +240,14 @@ function upDocker(path) {
   // `--wait` is compose v2's; Debian's docker-compose 1.29 returns once the containers started.
   const wait = detach && base.length > 0 ? ['--wait'] : [];
   run(command, [...base, ...files, 'up', '--build', ...(detach ? ['-d', ...wait] : [])], { env });
-  if (detach && wait.length === 0) waitHealthy([command, ...base, ...files]);
+  if (detach && wait.length === 0) {
+    const healthy = waitHealthy([command, ...base, ...files]);
+    if (!healthy.ok) {
+      console.error(`[up] the compose stack is not healthy: ${healthy.summary}`);
+      process.exit(1);
+    }
+    say('every container is healthy');
+  }
   if (detach) {
     console.log(
       `  BackOffice JWT for company "demo-company" (1 day): ${demoJwt(dotEnv('AUTH_JWT_SECRET'))}`,

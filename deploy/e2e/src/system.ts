@@ -83,6 +83,30 @@ export interface ApiAnswer<T = any> {
   body: T;
 }
 
+/** A BackOffice call as the company's operator to a service at `baseUrl` (JSON in, JSON out). */
+export async function backofficeCall<T = any>(
+  baseUrl: string,
+  jwtSecret: string,
+  companyId: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<ApiAnswer<T>> {
+  const res = await fetch(`${baseUrl}/v1/companies/${companyId}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${backOfficeJwt(jwtSecret, companyId)}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
+  };
+}
+
 export class System {
   readonly services = new Map<ServiceName, Instance[]>();
   readonly groups = new Map<ServiceName, string>();
@@ -169,19 +193,7 @@ export class System {
     index = 0,
   ): Promise<ApiAnswer<T>> {
     const instance = this.instances(name)[index];
-    const res = await fetch(`${instance.url}/v1/companies/${companyId}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${backOfficeJwt(this.jwtSecret, companyId)}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return {
-      status: res.status,
-      body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
-    };
+    return backofficeCall<T>(instance.url, this.jwtSecret, companyId, method, path, body);
   }
 
   /**

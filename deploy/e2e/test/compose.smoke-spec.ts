@@ -1,13 +1,7 @@
 import { Topics } from '@pos-tripletex/contracts';
-import {
-  aCheckout,
-  backOfficeJwt,
-  eventually,
-  TestKafka,
-  TestSandbox,
-} from '@pos-tripletex/testing';
+import { aCheckout, eventually, TestKafka, TestSandbox } from '@pos-tripletex/testing';
 import { Backoffice, onboard, todaySoFar, zReport } from '../src/scenario';
-import { ApiAnswer } from '../src/system';
+import { backofficeCall } from '../src/system';
 
 // The compose stack as an operator runs it (deploy/docker/smoke.sh brings it up and down):
 // reached only through its published ports – onboarding's HTTP API, the sandbox's, and Kafka's
@@ -37,21 +31,8 @@ describe('docker compose stack (smoke, through published ports)', () => {
   const jwtSecret = env('AUTH_JWT_SECRET');
   const backoffice: Backoffice = {
     sandbox,
-    async api(name, companyId, method, path, body): Promise<ApiAnswer> {
-      const res = await fetch(`http://127.0.0.1:${PORTS[name]}/v1/companies/${companyId}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${backOfficeJwt(jwtSecret, companyId)}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return {
-        status: res.status,
-        body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
-      };
-    },
+    api: (name, companyId, method, path, body) =>
+      backofficeCall(`http://127.0.0.1:${PORTS[name]}`, jwtSecret, companyId, method, path, body),
   };
 
   afterAll(() => kafka.close());

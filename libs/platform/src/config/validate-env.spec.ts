@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import {
   DEVELOPMENT_SECRETS,
+  developmentSecretsIn,
   EnvValidationError,
   KafkaServiceEnv,
   loadDatabaseEnv,
@@ -117,5 +119,39 @@ describe('development secrets in production', () => {
         DATABASE_URL: published.DATABASE_URL,
       }),
     ).toThrow(/DATABASE_URL: the password/);
+  });
+});
+
+describe('the development secrets this repository publishes', () => {
+  const root = `${__dirname}/../../../..`;
+  const compose = readFileSync(`${root}/docker-compose.yml`, 'utf8');
+  const defaultOf = (name: string) =>
+    [...compose.matchAll(new RegExp(`\\$\\{${name}:-([^}]*)\\}`, 'g'))].map((m) => m[1]);
+  const exampleValues = readdirSync(`${root}/services`).flatMap((service) => {
+    try {
+      return [readFileSync(`${root}/services/${service}/.env.example`, 'utf8')];
+    } catch {
+      return [];
+    }
+  });
+  const valueIn = (text: string, name: string) =>
+    new RegExp(`^${name}=(.*)$`, 'm').exec(text)?.[1]?.trim();
+
+  it('are all refused in production: compose defaults and the services’ .env.example files', () => {
+    const published = [
+      ...defaultOf('AUTH_JWT_SECRET').map((v) => ({ AUTH_JWT_SECRET: v })),
+      ...defaultOf('ENCRYPTION_KEYS').map((v) => ({ ENCRYPTION_KEYS: v })),
+      ...defaultOf('POSTGRES_PASSWORD').map((v) => ({
+        DATABASE_URL: `postgres://postgres:${v}@postgres:5432/pos_tripletex`,
+      })),
+      ...exampleValues.flatMap((text) =>
+        (['AUTH_JWT_SECRET', 'ENCRYPTION_KEYS'] as const)
+          .map((name) => [name, valueIn(text, name)] as const)
+          .filter(([, v]) => v)
+          .map(([name, v]) => ({ [name]: v })),
+      ),
+    ];
+    expect(published.length).toBeGreaterThanOrEqual(3);
+    for (const source of published) expect(developmentSecretsIn(source)).toHaveLength(1);
   });
 });
