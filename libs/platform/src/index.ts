@@ -22,5 +22,6 @@ export * from './security/security.module';
 export * from './time/business-day';
 export * from './metrics/metrics';
 export * from './workers/work-loop';
+export * from './workers/backoff';
 export * from './database/int64-column';
 export * from './workers/held-lease';

@@ -1,15 +1,14 @@
 /**
  * The typed Tripletex API v2 client: session tokens, typed calls, paging, errors, retries.
- * The only place that may import axios. Types are generated from spec/openapi.subset.json.
+ * The only place that may import axios. Exported: the clients, their types, the errors and their
+ * classification, money conversion; the HTTP machinery (sessions, paging, retries) stays inside.
+ * Types are generated from spec/openapi.subset.json.
  */
 export * from './types';
 export * from './errors/tripletex-errors';
-export * from './client/options';
-export * from './client/retry-policy';
-export * from './client/paginate';
-export * from './client/semaphore';
-export * from './client/session-tokens';
-export * from './client/tripletex-http';
+export * from './errors/classify-failure';
+export type { TripletexClientOptions, TripletexLogger, CompanyCredentials } from './client/options';
+export type { RetryPolicy } from './client/retry-policy';
 export * from './client/tripletex-company.client';
 export * from './client/tripletex.client';
 export * from './spec';

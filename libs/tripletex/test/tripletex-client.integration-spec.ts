@@ -1,5 +1,6 @@
 import { TestSandbox, SandboxCompany } from '@pos-tripletex/testing';
 import {
+  Customer,
   TripletexClient,
   TripletexClientOptions,
   TripletexCompanyClient,
@@ -182,11 +183,12 @@ describe('errors', () => {
   it('maps 422 with every validation message, the Tripletex code and the request id', async () => {
     const client = newClient();
     const error = await caught(
-      forCompany(client).call({
-        method: 'POST',
-        path: '/customer',
-        body: { name: 'X', quantity: 2, isInactive: 'no' },
-      }),
+      // A body the types forbid, as a hostile or buggy caller would send it.
+      forCompany(client).createCustomer({
+        name: 'X',
+        quantity: 2,
+        isInactive: 'no',
+      } as unknown as Customer),
     );
     expect(error).toMatchObject({
       kind: 'validation',
@@ -318,15 +320,11 @@ describe('retries', () => {
       pathPrefix: '/customer',
       count: 1,
     });
-    const error = await caught(
-      tx.call({ method: 'POST', path: '/customer', body: { name: 'Ukjent Utfall AS' } }),
-    );
+    const error = await caught(tx.createCustomer({ name: 'Ukjent Utfall AS' }));
     expect(error).toMatchObject({ kind: 'unavailable', outcomeUnknown: true, retriable: true });
     await sandbox.setControls({ faults: { hangMs: 1000 } });
     await sandbox.addFault({ kind: 'timeout', method: 'POST', pathPrefix: '/customer', count: 1 });
-    const timedOut = await caught(
-      tx.call({ method: 'POST', path: '/customer', body: { name: 'Ukjent Utfall AS' } }),
-    );
+    const timedOut = await caught(tx.createCustomer({ name: 'Ukjent Utfall AS' }));
     expect(timedOut).toMatchObject({ kind: 'unavailable', outcomeUnknown: true, status: 0 });
     const posts = (await sandbox.requests(company.companyId)).filter(
       (r) => r.operationId === 'Customer_post',
@@ -346,10 +344,8 @@ describe('retries', () => {
       pathPrefix: '/customer',
       count: 1,
     });
-    await expect(
-      tx.call({ method: 'POST', path: '/customer', body: { name: 'Etter Køen AS' } }),
-    ).resolves.toMatchObject({
-      value: { name: 'Etter Køen AS' },
+    await expect(tx.createCustomer({ name: 'Etter Køen AS' })).resolves.toMatchObject({
+      name: 'Etter Køen AS',
     });
     client.close();
   });

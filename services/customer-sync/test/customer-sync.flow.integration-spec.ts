@@ -228,17 +228,9 @@ describe('customer sync', () => {
     });
     const tx = client.company({ key: 'admin', employeeToken: company.employeeToken });
     for (const s of (await tx.listSubscriptions()).values ?? [])
-      await tx.call({
-        method: 'PUT',
-        path: `/event/subscription/${s.id}`,
-        body: { status: 'DISABLED' },
-      });
+      await tx.updateSubscription(s.id as number, { status: 'DISABLED' });
     const [customer] = (await tx.listCustomers({ customerName: 'Kunde 001' })).values ?? [];
-    await tx.call({
-      method: 'PUT',
-      path: `/customer/${customer.id}`,
-      body: { name: 'Endret Uten Varsel AS' },
-    });
+    await tx.updateCustomer(customer.id as number, { name: 'Endret Uten Varsel AS' });
     client.close();
     await eventually(
       async () =>

@@ -455,7 +455,7 @@ describe('answers to what goes wrong', () => {
     });
     await client
       .company({ key: 'admin', employeeToken: tripletex.employeeToken })
-      .call({ method: 'PUT', path: `/ledger/account/${ids[1909]}`, body: { isInactive: true } });
+      .updateAccount(ids[1909], { isInactive: true });
     client.close();
     await api(companyId, 'PUT', '/payment-methods', {
       paymentMethods: [

@@ -7,7 +7,7 @@ import {
   parseEvent,
   Problem,
 } from '@pos-tripletex/contracts';
-import { counter, describeError, isRetriable } from '@pos-tripletex/platform';
+import { backoffDelay, counter, describeError, isRetriable } from '@pos-tripletex/platform';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import {
@@ -392,8 +392,7 @@ function codeOf(error: unknown, fallback: string): string {
   return typeof code === 'string' && code.length > 0 ? code : fallback;
 }
 
-/** Exponential backoff with full jitter: 200 ms, 400 ms, … capped at 5 s. */
+/** The house backoff (libs/platform) for redeliveries: 200 ms, 400 ms, … capped at 5 s. */
 export function backoff(attempt: number): number {
-  const ceiling = Math.min(5000, 200 * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  return backoffDelay({ firstMs: 200, maxMs: 5000 }, attempt);
 }

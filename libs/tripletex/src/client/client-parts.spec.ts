@@ -1,12 +1,8 @@
-import {
-  backoffDelay,
-  DEFAULT_RETRY,
-  paginate,
-  rateLimitDelay,
-  Semaphore,
-  SessionTokens,
-  SessionToken,
-} from '../index';
+import { paginate } from './paginate';
+import { backoffDelay, DEFAULT_RETRY, rateLimitDelay } from './retry-policy';
+import { Semaphore } from './semaphore';
+import { SessionToken } from '../types';
+import { SessionTokens } from './session-tokens';
 
 describe('retry delays', () => {
   it('back off exponentially with jitter within the cap', () => {

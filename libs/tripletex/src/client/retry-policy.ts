@@ -1,3 +1,5 @@
+import { backoffDelay as houseBackoff } from '@pos-tripletex/platform';
+
 /** How a call is retried. Reads retry freely; writes only where a retry cannot double the effect. */
 export interface RetryPolicy {
   /** Total attempts, the first included. */
@@ -16,10 +18,9 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxDelayMs: 30_000,
 };
 
-/** Exponential backoff with jitter: a random point in the upper half of the window. */
+/** The house's exponential backoff (libs/platform) with this policy's first delay and cap. */
 export function backoffDelay(policy: RetryPolicy, attempt: number, random = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  return houseBackoff({ firstMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, attempt, random);
 }
 
 /**

@@ -40,7 +40,7 @@ export class TripletexCompanyClient {
 
   // ---- generic -------------------------------------------------------------------------------
 
-  async call<T>(request: TripletexRequest): Promise<T> {
+  private async call<T>(request: TripletexRequest): Promise<T> {
     return (await this.http.request<T>(this.credentials, request)).data;
   }
 
@@ -84,6 +84,14 @@ export class TripletexCompanyClient {
     return this.iterate('/customer', query, pageSize);
   }
 
+  createCustomer(customer: Customer): Promise<Customer> {
+    return this.value({ method: 'POST', path: '/customer', body: customer });
+  }
+
+  updateCustomer(id: number, customer: Customer): Promise<Customer> {
+    return this.value({ method: 'PUT', path: `/customer/${id}`, body: customer });
+  }
+
   getCustomer(id: number, fields?: string): Promise<Customer> {
     return this.value({ method: 'GET', path: `/customer/${id}`, query: { fields } });
   }
@@ -106,6 +114,10 @@ export class TripletexCompanyClient {
   }
 
   /** The accounts with these ids (one request; unknown ids are simply absent). */
+  updateAccount(id: number, account: Account): Promise<Account> {
+    return this.value({ method: 'PUT', path: `/ledger/account/${id}`, body: account });
+  }
+
   async accountsByIds(ids: number[], fields?: string): Promise<Account[]> {
     if (ids.length === 0) return [];
     const page = await this.listAccounts({ id: [...new Set(ids)].join(','), fields, count: 1000 });
@@ -226,6 +238,19 @@ export class TripletexCompanyClient {
     return this.list('/invoice', query);
   }
 
+  /** `PUT /order/{id}/:invoice`: the invoice of one order created earlier. */
+  invoiceOrder(
+    orderId: number,
+    invoiceDate: string,
+    options: { sendToCustomer: boolean },
+  ): Promise<Invoice> {
+    return this.value({
+      method: 'PUT',
+      path: `/order/${orderId}/:invoice`,
+      query: { invoiceDate, sendToCustomer: options.sendToCustomer },
+    });
+  }
+
   /** One invoice for several orders of the same customer (same currency, due date and receiver). */
   invoiceMultipleOrders(
     orderIds: number[],
@@ -266,6 +291,11 @@ export class TripletexCompanyClient {
 
   createSubscription(subscription: Subscription): Promise<Subscription> {
     return this.value({ method: 'POST', path: '/event/subscription', body: subscription });
+  }
+
+  /** `PUT /event/subscription/{id}`, e.g. `{ status: 'ACTIVE' }` for one Tripletex disabled. */
+  updateSubscription(id: number, subscription: Subscription): Promise<Subscription> {
+    return this.value({ method: 'PUT', path: `/event/subscription/${id}`, body: subscription });
   }
 
   async deleteSubscription(id: number): Promise<void> {

@@ -1,16 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Topics, TripletexAuthFailedV1 } from '@pos-tripletex/contracts';
+import { TokenRejections } from '@pos-tripletex/company-settings';
 import { Outbox } from '@pos-tripletex/messaging';
-import { describeError, SecretBox } from '@pos-tripletex/platform';
+import { backoffDelay, describeError, SecretBox } from '@pos-tripletex/platform';
 import {
+  classifyFailure,
   CompanyClients,
   Customer,
   TripletexClient,
   TripletexCompanyClient,
   TripletexError,
 } from '@pos-tripletex/tripletex';
-import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { CompanyActivation } from './company-activation';
 import { CUSTOMER_FIELDS, CustomerStore } from './customer-store';
@@ -21,6 +21,9 @@ export const CUSTOMER_EVENTS = ['customer.create', 'customer.update', 'customer.
 
 /** Re-read window: changes made while the previous incremental sync ran are not missed. */
 const CHANGED_SINCE_OVERLAP_MS = 60_000;
+
+/** A failed sync is tried again after 5 s, 10 s, … up to an hour. */
+const SYNC_BACKOFF = { firstMs: 5_000, maxMs: 3600_000 };
 
 /**
  * Everything that talks to Tripletex for customers: webhook subscriptions, the full sync (resumable
@@ -40,6 +43,7 @@ export class SyncService {
     private readonly config: ConfigService,
     private readonly activation: CompanyActivation,
     private readonly clients: CompanyClients,
+    private readonly tokenRejections: TokenRejections,
   ) {}
 
   private get pageSize(): number {
@@ -297,13 +301,11 @@ export class SyncService {
         .findOne({ where: { companyId }, lock: { mode: 'pessimistic_write' } });
       if (!state) return;
       state.failures += 1;
-      const unauthorized =
-        TripletexError.is(error, 'unauthorized') ||
-        (TripletexError.is(error, 'validation') &&
-          error.validationMessages.some((v) => v.field === 'arg:employeeToken'));
-      const backoffMs = unauthorized
-        ? 3600_000
-        : Math.min(3600_000, 5_000 * 2 ** Math.min(state.failures, 10));
+      const failure = classifyFailure(error);
+      const backoffMs = Math.max(
+        failure.kind === 'final' ? 0 : failure.afterMs,
+        backoffDelay(SYNC_BACKOFF, state.failures),
+      );
       Object.assign(state, {
         lastError: describeError(error).slice(0, 2000),
         lastErrorAt: new Date(),
@@ -311,22 +313,12 @@ export class SyncService {
         fullSyncStatus: state.fullSyncStatus === 'RUNNING' ? 'FAILED' : state.fullSyncStatus,
       });
       await this.save(state, m);
-      if (unauthorized) {
-        const event: TripletexAuthFailedV1 = {
-          eventId: randomUUID(),
-          schemaVersion: 1,
+      if (failure.kind === 'token-rejected')
+        await this.tokenRejections.report(m, {
           companyId,
           service: 'customer-sync',
-          message: describeError(error).slice(0, 1000),
-          failedAt: new Date().toISOString(),
-        };
-        await this.outbox.add(m, {
-          topic: Topics.TripletexAuthFailedV1,
-          key: companyId,
-          value: event,
-          headers: { 'event-type': Topics.TripletexAuthFailedV1, producer: 'customer-sync' },
+          message: describeError(error),
         });
-      }
     });
     this.logger.warn(
       { companyId },

@@ -1,15 +1,16 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { CompanySettingsService } from '@pos-tripletex/company-settings';
+import { CompanySettingsService, TokenRejections } from '@pos-tripletex/company-settings';
 import {
   addDays,
   AppError,
+  backoffDelay,
   describeError,
   HeldLease,
   osloToday,
   WorkLoop,
 } from '@pos-tripletex/platform';
-import { Invoice, oreFromKroner, TripletexError } from '@pos-tripletex/tripletex';
+import { classifyFailure, Invoice, oreFromKroner } from '@pos-tripletex/tripletex';
 import { DateTime } from 'luxon';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, In, IsNull } from 'typeorm';
@@ -69,6 +70,9 @@ const EXTEND_LEASE_SQL = `WITH extended AS (
 /** Collective runs of one company in flight at once (the rest of the company waits its turn). */
 const RUNS_PER_COMPANY = 2;
 
+/** A run Tripletex could not take is tried again after 5 s, 10 s, … up to an hour. */
+const RUN_BACKOFF = { firstMs: 5_000, maxMs: 3600_000 };
+
 interface ClaimedRun {
   id: string;
   leaseOwner: string;
@@ -106,6 +110,7 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
     private readonly settings: CompanySettingsService,
     private readonly invoicer: Invoicer,
     private readonly statuses: InvoiceStatusPublisher,
+    private readonly tokenRejections: TokenRejections,
     private readonly config: ConfigService,
   ) {}
 
@@ -362,14 +367,18 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
   }
 
   /**
-   * A retriable failure makes the run due again later (backing off); a refusal marks it FAILED and
-   * gives its orders back, to be tried again in the next run.
+   * A failure that can pass (Tripletex away, a refused token) makes the run due again later,
+   * backing off; a refusal marks it FAILED and gives its orders back, to be tried again in the next
+   * run. A refused token is reported to onboarding, as the other workers do.
    */
   private async failed(claimed: ClaimedRun, run: CollectiveRunEntity, error: unknown) {
-    const retriable =
-      !(error instanceof TripletexError || error instanceof AppError) || error.retriable;
+    const failure = classifyFailure(error);
+    const retriable = failure.kind !== 'final';
     const message = describeError(error).slice(0, 2000);
-    const backoffMs = Math.min(3600_000, 5_000 * 2 ** Math.min(run.attempts, 10));
+    const backoffMs = Math.max(
+      failure.kind === 'final' ? 0 : failure.afterMs,
+      backoffDelay(RUN_BACKOFF, run.attempts),
+    );
     await this.dataSource.transaction(async (m) => {
       const updated = await m.query<unknown[]>(
         `WITH failed AS (
@@ -386,6 +395,12 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
           backoffMs / 1000,
         ],
       );
+      if (updated.length > 0 && failure.kind === 'token-rejected')
+        await this.tokenRejections.report(m, {
+          companyId: run.companyId,
+          service: 'invoicing',
+          message: failure.message,
+        });
       if (updated.length > 0 && !retriable)
         await m
           .getRepository(InvoiceRequestEntity)

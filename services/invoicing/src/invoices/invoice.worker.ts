@@ -6,11 +6,11 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { deadLetterTopic, Topics, TripletexAuthFailedV1 } from '@pos-tripletex/contracts';
+import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
 import { DeadLetterHeaders, Outbox } from '@pos-tripletex/messaging';
-import { counter, HeldLease, WorkLoop } from '@pos-tripletex/platform';
-import { CompanySettingsService } from '@pos-tripletex/company-settings';
-import { randomUUID } from 'node:crypto';
+import { backoffDelay, counter, HeldLease, WorkLoop } from '@pos-tripletex/platform';
+import { oreFromKroner } from '@pos-tripletex/tripletex';
+import { CompanySettingsService, TokenRejections } from '@pos-tripletex/company-settings';
 import { DataSource, Raw } from 'typeorm';
 import { InvoiceRequestEntity } from './entities/invoice-request.entity';
 import { InvoiceStatusPublisher } from './invoice-status';
@@ -22,8 +22,11 @@ const outcomes = counter({
   labelNames: ['outcome'] as const,
 });
 
+/** A request that could not be completed is tried again after 1 s, 2 s, … up to 10 minutes. */
+const RETRY_BACKOFF = { firstMs: 1000, maxMs: 600_000 };
+
 const toOre = (kroner: number | undefined) =>
-  kroner === undefined ? null : String(Math.round(kroner * 100));
+  kroner === undefined ? null : String(oreFromKroner(kroner));
 
 /**
  * Claims due requests for one instance: $1 at most, $2 in flight per company, a lease of $3 s.
@@ -91,6 +94,7 @@ export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
     private readonly outbox: Outbox,
     private readonly config: ConfigService,
     private readonly settings: CompanySettingsService,
+    private readonly tokenRejections: TokenRejections,
   ) {}
 
   onModuleInit(): void {
@@ -239,16 +243,20 @@ export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
           await this.deadLetter(tx, row, outcome.code, outcome.reason);
           break;
         case 'RETRY': {
-          const backoff = Math.min(600_000, 1000 * 2 ** Math.min(row.attempts, 10));
           const delay = outcome.exact
             ? outcome.afterMs
-            : Math.max(outcome.afterMs, backoff / 2 + Math.random() * (backoff / 2));
+            : Math.max(outcome.afterMs, backoffDelay(RETRY_BACKOFF, row.attempts));
           Object.assign(row, {
             status: 'PENDING',
             nextAttemptAt: new Date(Date.now() + delay),
             lastError: outcome.error.slice(0, 2000),
           });
-          if (outcome.unauthorized) await this.reportAuthFailure(tx, row, outcome.error);
+          if (outcome.unauthorized)
+            await this.tokenRejections.report(tx, {
+              companyId: row.companyId,
+              service: 'invoicing',
+              message: outcome.error,
+            });
           break;
         }
       }
@@ -287,27 +295,6 @@ export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
         [DeadLetterHeaders.FailedAt]: new Date().toISOString(),
         'dlq-reserialized': 'true',
       },
-    });
-  }
-
-  private async reportAuthFailure(
-    tx: import('typeorm').EntityManager,
-    r: InvoiceRequestEntity,
-    message: string,
-  ): Promise<void> {
-    const event: TripletexAuthFailedV1 = {
-      eventId: randomUUID(),
-      schemaVersion: 1,
-      companyId: r.companyId,
-      service: 'invoicing',
-      message,
-      failedAt: new Date().toISOString(),
-    };
-    await this.outbox.add(tx, {
-      topic: Topics.TripletexAuthFailedV1,
-      key: r.companyId,
-      value: event,
-      headers: { 'event-type': Topics.TripletexAuthFailedV1, producer: 'invoicing' },
     });
   }
 }

@@ -9,6 +9,7 @@ import {
   Order,
   TripletexCompanyClient,
   TripletexError,
+  classifyFailure,
 } from '@pos-tripletex/tripletex';
 import { InvoiceRequestEntity } from './entities/invoice-request.entity';
 import { dueDate, orderFor, vatCodesOf } from './invoice-builder';
@@ -136,14 +137,12 @@ export class Invoicer {
         };
       if (found) {
         lease?.throwIfLost();
-        const invoice = await tx.call<{ value: Invoice }>({
-          method: 'PUT',
-          path: `/order/${found.order.id}/:invoice`,
-          query: { invoiceDate: r.businessDay, sendToCustomer: config.invoicing.sendToCustomer },
+        const invoice = await tx.invoiceOrder(found.order.id as number, r.businessDay, {
+          sendToCustomer: config.invoicing.sendToCustomer,
         });
         return {
           status: 'INVOICED',
-          invoice: invoice.value,
+          invoice,
           orderId: found.order.id,
           customerName: customer.name,
         };
@@ -306,31 +305,34 @@ export class Invoicer {
     return { status: 'CREDITED', invoice: credit };
   }
 
+  /** Tripletex's classification (libs/tripletex) in this service's words. */
   private classify(error: unknown): Outcome {
-    if (error instanceof TripletexError) {
-      if (error.retriable) {
-        return { status: 'RETRY', afterMs: error.retryAfterMs ?? 0, error: error.message };
-      }
-      const said = error.validationMessages.map((v) => v.message).join('; ') || error.message;
-      if (
-        error.kind === 'unauthorized' ||
-        error.validationMessages.some((v) => v.field === 'arg:employeeToken')
-      ) {
+    const failure = classifyFailure(error);
+    switch (failure.kind) {
+      case 'retry':
+        return { status: 'RETRY', afterMs: failure.afterMs, error: failure.message };
+      case 'token-rejected':
         return {
           status: 'RETRY',
-          afterMs: 15 * 60_000,
-          error: 'Tripletex refused the company token',
+          afterMs: failure.afterMs,
+          error: failure.message,
           unauthorized: true,
         };
-      }
-      if (/bankkontonummer/i.test(said))
-        return final('INVOICING.NO_BANK_ACCOUNT', `Tripletex: ${said}`);
-      if (error.kind === 'forbidden')
-        return final('INVOICING.MISSING_ACCESS', `Tripletex refused access: ${said}`);
-      return final('INVOICING.TRIPLETEX_REFUSED', `Tripletex: ${said}`);
+      case 'final':
+        switch (failure.refusal) {
+          case 'app':
+            return final(failure.code, failure.message);
+          case 'no-bank-account':
+            return final('INVOICING.NO_BANK_ACCOUNT', `Tripletex: ${failure.message}`);
+          case 'forbidden':
+            return final(
+              'INVOICING.MISSING_ACCESS',
+              `Tripletex refused access: ${failure.message}`,
+            );
+          default:
+            return final('INVOICING.TRIPLETEX_REFUSED', `Tripletex: ${failure.message}`);
+        }
     }
-    if (error instanceof AppError && !error.retriable) return final(error.code, error.message);
-    return { status: 'RETRY', afterMs: 0, error: (error as Error)?.message ?? String(error) };
   }
 }
 

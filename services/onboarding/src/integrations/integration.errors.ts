@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError } from '@pos-tripletex/platform';
+import { classifyFailure, TripletexError } from '@pos-tripletex/tripletex';
 
 /** A problem BackOffice shows the operator: which step, which POS item, which account, and why. */
 export interface StepProblem {
@@ -57,6 +58,10 @@ export const OnboardingErrors = {
         httpStatus: HttpStatus.SERVICE_UNAVAILABLE,
       },
     ),
+  tripletexRefused: (said: string) =>
+    new AppError('ONBOARDING.TRIPLETEX_REFUSED', `Tripletex refused: ${said}`, {
+      httpStatus: HttpStatus.UNPROCESSABLE_ENTITY,
+    }),
   startDateInFuture: (today: string) =>
     new AppError(
       'ONBOARDING.START_DATE_IN_FUTURE',
@@ -71,3 +76,25 @@ export const OnboardingErrors = {
       details: { problems },
     }),
 };
+
+/**
+ * What a failed Tripletex call means to the operator, by libs/tripletex's one classification:
+ * `what` names the part of Tripletex the employee needs access to ("the chart of accounts").
+ * Our own errors pass through unchanged.
+ */
+export function explainTripletexFailure(error: unknown, what: string): AppError {
+  if (error instanceof AppError && !(error instanceof TripletexError)) return error;
+  const failure = classifyFailure(error);
+  switch (failure.kind) {
+    case 'token-rejected':
+      return OnboardingErrors.tokenInvalid();
+    case 'retry':
+      return failure.misconfigured
+        ? OnboardingErrors.misconfigured()
+        : OnboardingErrors.tripletexUnavailable();
+    case 'final':
+      return failure.refusal === 'forbidden'
+        ? OnboardingErrors.missingAccess(what)
+        : OnboardingErrors.tripletexRefused(failure.message);
+  }
+}

@@ -1,11 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError, osloToday, SecretBox } from '@pos-tripletex/platform';
-import {
-  CompanyClients,
-  TripletexClient,
-  TripletexCompanyClient,
-  TripletexError,
-} from '@pos-tripletex/tripletex';
+import { CompanyClients, TripletexClient, TripletexCompanyClient } from '@pos-tripletex/tripletex';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   InvoicingDto,
@@ -24,7 +19,7 @@ import {
   WizardStep,
 } from './entities/integration.entity';
 import { IntegrationPublisher } from './integration-publisher';
-import { OnboardingErrors, StepProblem } from './integration.errors';
+import { explainTripletexFailure, OnboardingErrors, StepProblem } from './integration.errors';
 import { MappingChecker } from './mapping-checker';
 import { TokenVerifier } from './token-verifier';
 
@@ -559,12 +554,7 @@ export class IntegrationService {
   }
 
   private tripletexProblem(error: unknown): AppError {
-    if (TripletexError.is(error, 'unauthorized') || TripletexError.is(error, 'validation'))
-      return OnboardingErrors.tokenInvalid();
-    if (TripletexError.is(error, 'forbidden'))
-      return OnboardingErrors.missingAccess('the chart of accounts');
-    if (error instanceof AppError && !(error instanceof TripletexError)) return error;
-    return OnboardingErrors.tripletexUnavailable();
+    return explainTripletexFailure(error, 'the chart of accounts');
   }
 
   private companyClient(i: IntegrationEntity): TripletexCompanyClient {

@@ -1,9 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AppError } from '@pos-tripletex/platform';
-import { Account, TripletexError } from '@pos-tripletex/tripletex';
+import { Account } from '@pos-tripletex/tripletex';
 import { AccountsQueryDto, CreateAccountDto } from './dto/wizard.dto';
 import { IntegrationService } from './integration.service';
-import { OnboardingErrors } from './integration.errors';
+import { explainTripletexFailure } from './integration.errors';
 
 export interface AccountOption {
   id: number;
@@ -110,19 +110,6 @@ export class LookupService {
   }
 
   private explain(error: unknown): AppError {
-    if (TripletexError.is(error, 'validation')) {
-      return new AppError(
-        'ONBOARDING.TRIPLETEX_REFUSED',
-        `Tripletex refused: ${error.validationMessages.map((v) => v.message).join('; ') || error.message}`,
-        {
-          httpStatus: HttpStatus.UNPROCESSABLE_ENTITY,
-        },
-      );
-    }
-    if (TripletexError.is(error, 'unauthorized')) return OnboardingErrors.tokenInvalid();
-    if (TripletexError.is(error, 'forbidden'))
-      return OnboardingErrors.missingAccess('the chart of accounts');
-    if (error instanceof AppError && !(error instanceof TripletexError)) return error;
-    return OnboardingErrors.tripletexUnavailable();
+    return explainTripletexFailure(error, 'the chart of accounts');
   }
 }

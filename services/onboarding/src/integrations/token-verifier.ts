@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppError } from '@pos-tripletex/platform';
-import { TripletexClient, TripletexError } from '@pos-tripletex/tripletex';
+import { AppError, describeError } from '@pos-tripletex/platform';
+import { TripletexClient } from '@pos-tripletex/tripletex';
 import { createHash } from 'node:crypto';
-import { OnboardingErrors } from './integration.errors';
+import { explainTripletexFailure, OnboardingErrors } from './integration.errors';
 
 export interface VerifiedToken {
   tripletexCompanyId: number;
@@ -52,26 +52,16 @@ export class TokenVerifier {
     try {
       return await call();
     } catch (error) {
-      if (TripletexError.is(error, 'forbidden')) throw OnboardingErrors.missingAccess(what);
-      throw error;
+      throw this.explain(error, what);
     }
   }
 
-  private explain(error: unknown): AppError {
-    if (error instanceof AppError && !(error instanceof TripletexError)) return error;
-    if (!(error instanceof TripletexError)) return OnboardingErrors.tripletexUnavailable();
-    const fields = error.validationMessages.map((v) => v.field);
-    if (fields.includes('arg:consumerToken')) {
+  private explain(error: unknown, what = 'the API'): AppError {
+    const problem = explainTripletexFailure(error, what);
+    if (problem.code === OnboardingErrors.misconfigured().code)
       this.logger.error(
-        `Tripletex rejects the deployment's consumer token (request ${error.requestId ?? '?'})`,
+        `Tripletex rejects the deployment's consumer token: ${describeError(error)}`,
       );
-      return OnboardingErrors.misconfigured();
-    }
-    if (error.kind === 'unauthorized' || fields.includes('arg:employeeToken'))
-      return OnboardingErrors.tokenInvalid();
-    if (error.kind === 'forbidden') return OnboardingErrors.missingAccess('the API');
-    if (error.retriable) return OnboardingErrors.tripletexUnavailable();
-    this.logger.error(`unexpected Tripletex answer while verifying a token: ${error.message}`);
-    return OnboardingErrors.tripletexUnavailable();
+    return problem;
   }
 }

@@ -8,6 +8,7 @@ import {
   TripletexCompanyClient,
   TripletexError,
   Voucher,
+  classifyFailure,
 } from '@pos-tripletex/tripletex';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -408,36 +409,33 @@ export class DayExporter {
     return out;
   }
 
+  /** Tripletex's classification (libs/tripletex) in this service's words. */
   private classify(error: unknown): DayOutcome {
-    if (error instanceof TripletexError) {
-      if (error.retriable || error.outcomeUnknown)
-        return { status: 'RETRY', afterMs: error.retryAfterMs ?? 0, error: error.message };
-      const said = error.validationMessages.map((v) => v.message).join('; ') || error.message;
-      if (
-        error.kind === 'unauthorized' ||
-        error.validationMessages.some((v) => v.field === 'arg:employeeToken')
-      ) {
+    const failure = classifyFailure(error);
+    switch (failure.kind) {
+      case 'retry':
+        return { status: 'RETRY', afterMs: failure.afterMs, error: failure.message };
+      case 'token-rejected':
         return {
           status: 'RETRY',
-          afterMs: 15 * 60_000,
-          error: 'Tripletex refused the company token',
+          afterMs: failure.afterMs,
+          error: failure.message,
           unauthorized: true,
         };
-      }
-      if (error.kind === 'forbidden')
+      case 'final':
+        if (failure.refusal === 'app')
+          return { status: 'FAILED', code: failure.code, reason: failure.message };
+        if (failure.refusal === 'forbidden')
+          return {
+            status: 'FAILED',
+            code: 'SALES_EXPORT.MISSING_ACCESS',
+            reason: `Tripletex refused access (the employee behind the token needs voucher access): ${failure.message}`,
+          };
         return {
           status: 'FAILED',
-          code: 'SALES_EXPORT.MISSING_ACCESS',
-          reason: `Tripletex refused access (the employee behind the token needs voucher access): ${said}`,
+          code: 'SALES_EXPORT.TRIPLETEX_REJECTED',
+          reason: `Tripletex: ${failure.message}`,
         };
-      return {
-        status: 'FAILED',
-        code: 'SALES_EXPORT.TRIPLETEX_REJECTED',
-        reason: `Tripletex: ${said}`,
-      };
     }
-    if (error instanceof AppError && !error.retriable)
-      return { status: 'FAILED', code: error.code, reason: error.message };
-    return { status: 'RETRY', afterMs: 0, error: describeError(error) };
   }
 }

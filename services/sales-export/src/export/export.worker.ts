@@ -6,16 +6,10 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { CompanySettingsService } from '@pos-tripletex/company-settings';
-import {
-  DayStatus,
-  IntegrationConfigV1,
-  Topics,
-  TripletexAuthFailedV1,
-} from '@pos-tripletex/contracts';
+import { CompanySettingsService, TokenRejections } from '@pos-tripletex/company-settings';
+import { DayStatus, IntegrationConfigV1 } from '@pos-tripletex/contracts';
 import { Outbox } from '@pos-tripletex/messaging';
-import { counter, HeldLease, WorkLoop } from '@pos-tripletex/platform';
-import { randomUUID } from 'node:crypto';
+import { backoffDelay, counter, HeldLease, WorkLoop } from '@pos-tripletex/platform';
 import { DataSource, EntityManager, Raw } from 'typeorm';
 import { DayExporter, DayOutcome } from './day-exporter';
 import { DayKey } from './day-store';
@@ -91,6 +85,9 @@ const EXTEND_LEASE_SQL = `WITH extended AS (
 /** Days closed per statement: closing tens of thousands at once goes in steps. */
 const CLOSE_CHUNK = 1000;
 
+/** A day that could not be exported is tried again after 1 s, 2 s, … up to 10 minutes. */
+const RETRY_BACKOFF = { firstMs: 1000, maxMs: 600_000 };
+
 /** A claimed day and the claim's owner token. */
 interface ClaimedDay extends DayKey {
   leaseOwner: string;
@@ -123,6 +120,7 @@ export class ExportWorker implements OnModuleInit, OnApplicationBootstrap, OnApp
     private readonly statuses: DayStatusPublisher,
     private readonly settings: CompanySettingsService,
     private readonly outbox: Outbox,
+    private readonly tokenRejections: TokenRejections,
     private readonly config: ConfigService,
   ) {}
 
@@ -299,11 +297,15 @@ export class ExportWorker implements OnModuleInit, OnApplicationBootstrap, OnApp
           break;
         case 'RETRY': {
           status = 'CLOSED';
-          const backoff = Math.min(600_000, 1000 * 2 ** Math.min(day.attempts, 10));
-          const delay = Math.max(outcome.afterMs, backoff / 2 + Math.random() * (backoff / 2));
+          const delay = Math.max(outcome.afterMs, backoffDelay(RETRY_BACKOFF, day.attempts));
           day.nextAttemptAt = new Date(Date.now() + delay);
           day.lastError = outcome.error.slice(0, 2000);
-          if (outcome.unauthorized) await this.reportAuthFailure(tx, key, outcome.error);
+          if (outcome.unauthorized)
+            await this.tokenRejections.report(tx, {
+              companyId: key.companyId,
+              service: 'sales-export',
+              message: outcome.error,
+            });
           break;
         }
       }
@@ -331,23 +333,6 @@ export class ExportWorker implements OnModuleInit, OnApplicationBootstrap, OnApp
         ? `export of ${key.locationId} ${key.businessDay} will be retried: ${outcome.error}`
         : `export of ${key.locationId} ${key.businessDay}: ${outcome.status}${'reason' in outcome ? ` (${outcome.reason})` : ''}`,
     );
-  }
-
-  private async reportAuthFailure(tx: EntityManager, key: DayKey, message: string): Promise<void> {
-    const event: TripletexAuthFailedV1 = {
-      eventId: randomUUID(),
-      schemaVersion: 1,
-      companyId: key.companyId,
-      service: 'sales-export',
-      message,
-      failedAt: new Date().toISOString(),
-    };
-    await this.outbox.add(tx, {
-      topic: Topics.TripletexAuthFailedV1,
-      key: key.companyId,
-      value: event,
-      headers: { 'event-type': Topics.TripletexAuthFailedV1, producer: 'sales-export' },
-    });
   }
 
   /**
