@@ -87,7 +87,13 @@ export default tseslint.config(
   },
   {
     // Tests and scripts may print and poke at internals.
-    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/scripts/**/*.ts', 'deploy/e2e/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.medium-spec.ts',
+      '**/test/**/*.ts',
+      '**/scripts/**/*.ts',
+      'deploy/e2e/**/*.ts',
+    ],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries({ tests: true })],
       'no-console': 'off',

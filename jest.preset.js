@@ -46,7 +46,8 @@ exports.unitConfig = (projectDir) => ({
 exports.integrationConfig = (projectDir, { kafkaAndPostgres = true } = {}) => ({
   ...base(projectDir),
   displayName: `${path.relative(root, projectDir)} (integration)`,
-  testMatch: ['<rootDir>/test/**/*.integration-spec.ts'],
+  // Medium tests (`*.medium-spec.ts`, beside the use case they test) need the same infrastructure.
+  testMatch: ['<rootDir>/test/**/*.integration-spec.ts', '<rootDir>/src/**/*.medium-spec.ts'],
   ...(kafkaAndPostgres
     ? {
         globalSetup: path.join(root, 'libs/testing/src/jest/global-setup.ts'),

@@ -4,6 +4,8 @@ export * from './errors/app-error';
 export * from './config/validate-env';
 export * from './config/base-env';
 export * from './config/development-secrets';
+export * from './config/service-config.module';
+export * from './config/test-faults';
 export * from './logging/redaction';
 export * from './logging/secret-scrubber';
 export * from './logging/logging.module';

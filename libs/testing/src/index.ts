@@ -12,3 +12,4 @@ export * from './builders/hostile-records';
 export * from './builders/event.builders';
 export * from './builders/integration-config.builder';
 export * from './services/service-under-test';
+export * from './services/medium-test';

@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { Topics } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
 import {
   DatabaseModule,
-  envValidator,
+  ServiceConfigModule,
   HealthModule,
   LoggingModule,
   SecurityModule,
@@ -18,11 +17,7 @@ import { IntegrationsModule } from './integrations/integrations.module';
 /** Connects a company to Tripletex: token verification, the BackOffice wizard, settings. */
 @Module({
   imports: [
-    ConfigModule.forRoot({
-      isGlobal: true,
-      ignoreEnvFile: true,
-      validate: envValidator(OnboardingEnv, SERVICE_NAME),
-    }),
+    ServiceConfigModule.forService(OnboardingEnv, SERVICE_NAME),
     LoggingModule.forService(SERVICE_NAME),
     HealthModule,
     DatabaseModule.forService(databaseSetup),

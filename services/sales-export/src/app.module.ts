@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { CompanySettingsModule } from '@pos-tripletex/company-settings';
 import { Topics } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
 import {
   DatabaseModule,
-  envValidator,
+  ServiceConfigModule,
   HealthModule,
   LoggingModule,
   SecurityModule,
@@ -19,11 +18,7 @@ import { ExportModule } from './export/export.module';
 /** Posts every closed business day to Tripletex as one balanced ledger voucher. */
 @Module({
   imports: [
-    ConfigModule.forRoot({
-      isGlobal: true,
-      ignoreEnvFile: true,
-      validate: envValidator(SalesExportEnv, SERVICE_NAME),
-    }),
+    ServiceConfigModule.forService(SalesExportEnv, SERVICE_NAME),
     LoggingModule.forService(SERVICE_NAME),
     HealthModule,
     DatabaseModule.forService(databaseSetup),

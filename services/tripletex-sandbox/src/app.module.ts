@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { envValidator, HealthModule, LoggingModule } from '@pos-tripletex/platform';
+import { HealthModule, LoggingModule, ServiceConfigModule } from '@pos-tripletex/platform';
 import { SERVICE_NAME } from './bootstrap';
 import { TripletexSandboxEnv } from './config/env.schema';
 import { SandboxModule } from './sandbox.module';
@@ -11,11 +10,7 @@ import { SandboxModule } from './sandbox.module';
  */
 @Module({
   imports: [
-    ConfigModule.forRoot({
-      isGlobal: true,
-      ignoreEnvFile: true,
-      validate: envValidator(TripletexSandboxEnv, SERVICE_NAME),
-    }),
+    ServiceConfigModule.forService(TripletexSandboxEnv, SERVICE_NAME),
     LoggingModule.forService(SERVICE_NAME),
     HealthModule,
     SandboxModule,

@@ -8,7 +8,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
 import { DeadLetterHeaders, Outbox } from '@pos-tripletex/messaging';
-import { backoffDelay, counter, HeldLease, WorkLoop } from '@pos-tripletex/platform';
+import { backoffDelay, counter, HeldLease, TestFaults, WorkLoop } from '@pos-tripletex/platform';
 import { oreFromKroner } from '@pos-tripletex/tripletex';
 import { CompanySettingsService, TokenRejections } from '@pos-tripletex/company-settings';
 import { DataSource, Raw } from 'typeorm';
@@ -95,6 +95,7 @@ export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
     private readonly config: ConfigService,
     private readonly settings: CompanySettingsService,
     private readonly tokenRejections: TokenRejections,
+    private readonly faults: TestFaults,
   ) {}
 
   onModuleInit(): void {
@@ -177,15 +178,8 @@ export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
       lease,
     );
     if (lease.lost) return;
-    if (
-      process.env.NODE_ENV === 'test' &&
-      process.env.FAULT_KILL_AFTER_TRIPLETEX_CALL === '1' &&
-      outcome.status !== 'RETRY' &&
-      outcome.status !== 'FAILED'
-    ) {
-      // Fault injection for the exactly-once test: Tripletex has acted, nothing is recorded yet.
-      process.kill(process.pid, 'SIGKILL');
-    }
+    // The exactly-once fault test dies here: Tripletex has acted, nothing is recorded yet.
+    if (outcome.status !== 'RETRY' && outcome.status !== 'FAILED') this.faults.afterTripletexCall();
     await this.record(request, outcome, claimed.leaseOwner);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { IntegrationConfigV1, UnmappedItemV1, VoucherKind } from '@pos-tripletex/contracts';
-import { AppError, counter, describeError } from '@pos-tripletex/platform';
+import { AppError, counter, describeError, TestFaults } from '@pos-tripletex/platform';
 import {
   CompanyClients,
   OUTGOING_VAT_NUMBER_BY_RATE,
@@ -103,6 +103,7 @@ export class DayExporter {
     private readonly store: DayStore,
     private readonly settings: CompanySettingsService,
     private readonly clients: CompanyClients,
+    private readonly faults: TestFaults,
   ) {}
 
   client(config: IntegrationConfigV1): TripletexCompanyClient {
@@ -335,10 +336,8 @@ export class DayExporter {
       }
       throw error;
     }
-    if (process.env.NODE_ENV === 'test' && process.env.FAULT_KILL_AFTER_TRIPLETEX_CALL === '1') {
-      // Fault injection for the exactly-once test: Tripletex has the voucher, we have not recorded it.
-      process.kill(process.pid, 'SIGKILL');
-    }
+    // The exactly-once fault test dies here: Tripletex has the voucher, we have not recorded it.
+    this.faults.afterTripletexCall();
     const posted: Partial<VoucherEntity> = {
       status: 'POSTED',
       tripletexId: result.id ?? null,
