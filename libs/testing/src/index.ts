@@ -13,3 +13,4 @@ export * from './builders/event.builders';
 export * from './builders/integration-config.builder';
 export * from './services/service-under-test';
 export * from './services/medium-test';
+export * from './services/describe-flow';
