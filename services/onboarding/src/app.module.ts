@@ -12,7 +12,9 @@ import { TripletexModule } from '@pos-tripletex/tripletex';
 import { SERVICE_NAME } from './bootstrap';
 import { OnboardingEnv } from './config/env.schema';
 import { databaseSetup } from './database/setup';
-import { IntegrationsModule } from './integrations/integrations.module';
+import { LookupsModule } from './lookups/lookups.module';
+import { ReverificationModule } from './reverification/reverification.module';
+import { WizardModule } from './wizard/wizard.module';
 
 /** Connects a company to Tripletex: token verification, the BackOffice wizard, settings. */
 @Module({
@@ -27,7 +29,9 @@ import { IntegrationsModule } from './integrations/integrations.module';
     }),
     SecurityModule,
     TripletexModule,
-    IntegrationsModule,
+    WizardModule,
+    LookupsModule,
+    ReverificationModule,
   ],
 })
 export class AppModule {}

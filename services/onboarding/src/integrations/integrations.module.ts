@@ -1,21 +1,11 @@
 import { Module } from '@nestjs/common';
-import { IntegrationController } from './integration.controller';
-import { IntegrationPublisher } from './integration-publisher';
-import { IntegrationService } from './integration.service';
-import { LookupService } from './lookup.service';
-import { MappingChecker } from './mapping-checker';
-import { ReverificationWorker, TripletexAuthFailedConsumer } from './reverification';
-import { TokenVerifier } from './token-verifier';
+import { IntegrationClients } from './integration-clients';
+import { IntegrationLifecycle } from './integration.lifecycle';
+import { IntegrationPublisher } from './integration.publisher';
 
+/** The integration aggregate: its lifecycle (all its SQL and events) and its Tripletex clients. */
 @Module({
-  controllers: [IntegrationController, TripletexAuthFailedConsumer],
-  providers: [
-    IntegrationService,
-    IntegrationPublisher,
-    LookupService,
-    MappingChecker,
-    TokenVerifier,
-    ReverificationWorker,
-  ],
+  providers: [IntegrationLifecycle, IntegrationPublisher, IntegrationClients],
+  exports: [IntegrationLifecycle, IntegrationClients],
 })
 export class IntegrationsModule {}

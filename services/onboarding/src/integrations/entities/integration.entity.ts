@@ -8,14 +8,7 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
-
-export const INTEGRATION_STATUSES = [
-  'ONBOARDING',
-  'ACTIVE',
-  'INACTIVE',
-  'NEEDS_ATTENTION',
-] as const;
-export type IntegrationStatusValue = (typeof INTEGRATION_STATUSES)[number];
+import { IntegrationStatuses, IntegrationStatusValue } from '../integration-status';
 
 export const WIZARD_STEPS = [
   'token',
@@ -75,7 +68,9 @@ export const DEFAULT_SALES_EXPORT: SalesExportSettings = { sendToLedger: true, g
 @Entity({ name: 'integrations' })
 @Check(
   'ck_integrations_status',
-  `"status" IN ('ONBOARDING', 'ACTIVE', 'INACTIVE', 'NEEDS_ATTENTION')`,
+  `"status" IN (${Object.values(IntegrationStatuses)
+    .map((status) => `'${status}'`)
+    .join(', ')})`,
 )
 export class IntegrationEntity {
   /** The BackOffice company (tenant). */

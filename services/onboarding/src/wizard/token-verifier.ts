@@ -2,15 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppError, describeError } from '@pos-tripletex/platform';
 import { TripletexClient } from '@pos-tripletex/tripletex';
 import { createHash } from 'node:crypto';
-import { explainTripletexFailure, OnboardingErrors } from './integration.errors';
-
-export interface VerifiedToken {
-  tripletexCompanyId: number;
-  companyName: string;
-  organizationNumber: string | null;
-  employeeId: number;
-  bankAccountRegistered: boolean;
-}
+import { VerifiedToken } from '../integrations/integration.lifecycle';
+import {
+  CHART_OF_ACCOUNTS,
+  explainTripletexFailure,
+  OnboardingErrorCodes,
+} from '../onboarding.errors';
 
 /**
  * Checks an employee token the way Tripletex will be used with it: a session from the
@@ -26,14 +23,14 @@ export class TokenVerifier {
   async verify(employeeToken: string): Promise<VerifiedToken> {
     // A key per token: the check never reuses a session of a company's previous token.
     const key = `verify:${createHash('sha256').update(employeeToken).digest('hex').slice(0, 32)}`;
-    const tx = this.tripletex.company({ key, employeeToken });
+    const client = this.tripletex.company({ key, employeeToken });
     try {
-      const me = await tx.whoAmI();
+      const me = await client.whoAmI();
       const tripletexCompanyId = me.companyId as number;
       const company = await this.step('the company settings', () =>
-        tx.getCompany(tripletexCompanyId, 'id,name,organizationNumber'),
+        client.getCompany(tripletexCompanyId, 'id,name,organizationNumber'),
       );
-      const bank = await this.step('the chart of accounts', () => tx.bankAccountStatus());
+      const bank = await this.step(CHART_OF_ACCOUNTS, () => client.bankAccountStatus());
       return {
         tripletexCompanyId,
         companyName: company.name ?? '',
@@ -58,7 +55,7 @@ export class TokenVerifier {
 
   private explain(error: unknown, what = 'the API'): AppError {
     const problem = explainTripletexFailure(error, what);
-    if (problem.code === OnboardingErrors.misconfigured().code)
+    if (problem.code === OnboardingErrorCodes.CONSUMER_TOKEN_REJECTED)
       this.logger.error(
         `Tripletex rejects the deployment's consumer token: ${describeError(error)}`,
       );

@@ -1,28 +1,8 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Put,
-  Query,
-  Req,
-  UseGuards,
-} from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
-import { BackOfficeAuthGuard } from '@pos-tripletex/platform';
+import { Body, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { IntegrationApi, requestId } from '../integrations/integration-api';
 import {
-  AccountsQueryDto,
-  CreateAccountDto,
   InvoicingDto,
   OtherEventsDto,
   PaymentMethodsDto,
@@ -30,25 +10,26 @@ import {
   StartDateDto,
   VerifyTokenDto,
 } from './dto/wizard.dto';
-import { IntegrationService } from './integration.service';
-import { LookupService } from './lookup.service';
-
-const requestId = (req: Request): string | undefined => (req as Request & { id?: string }).id;
+import { FinishStep } from './finish.step';
+import { InvoicingStep } from './invoicing.step';
+import { MappingsStep } from './mappings.step';
+import { StartDateStep } from './start-date.step';
+import { TokenStep } from './token.step';
+import { WizardService } from './wizard.service';
 
 /**
- * The BackOffice API of "Company → Integrations → Tripletex": the wizard steps in order, finish,
- * later changes, deactivation and the look-ups that fill its selects. Every route needs a
- * BackOffice JWT for the company in the path.
+ * The wizard of "Company → Integrations → Tripletex": the steps in order, finish, later changes
+ * (the same routes) and deactivation.
  */
-@ApiTags('Tripletex integration')
-@ApiBearerAuth()
-@ApiParam({ name: 'companyId', description: 'The BackOffice company; must match the JWT.' })
-@UseGuards(BackOfficeAuthGuard)
-@Controller('v1/companies/:companyId/tripletex')
-export class IntegrationController {
+@IntegrationApi()
+export class WizardController {
   constructor(
-    private readonly integrations: IntegrationService,
-    private readonly lookups: LookupService,
+    private readonly wizard: WizardService,
+    private readonly token: TokenStep,
+    private readonly startDate: StartDateStep,
+    private readonly mappings: MappingsStep,
+    private readonly invoicing: InvoicingStep,
+    private readonly finishing: FinishStep,
   ) {}
 
   @Get()
@@ -56,7 +37,7 @@ export class IntegrationController {
     summary: 'The integration: status, wizard progress and settings (never the token).',
   })
   get(@Param('companyId') companyId: string) {
-    return this.integrations.get(companyId);
+    return this.wizard.get(companyId);
   }
 
   @Post('token')
@@ -74,7 +55,7 @@ export class IntegrationController {
     @Body() body: VerifyTokenDto,
     @Req() req: Request,
   ) {
-    return this.integrations.verifyToken(companyId, body.employeeToken, requestId(req));
+    return this.token.verify(companyId, body.employeeToken, requestId(req));
   }
 
   @Put('start-date')
@@ -84,7 +65,7 @@ export class IntegrationController {
     @Body() body: StartDateDto,
     @Req() req: Request,
   ) {
-    return this.integrations.setStartDate(companyId, body, requestId(req));
+    return this.startDate.save(companyId, body, requestId(req));
   }
 
   @Put('payment-methods')
@@ -96,7 +77,7 @@ export class IntegrationController {
     @Body() body: PaymentMethodsDto,
     @Req() req: Request,
   ) {
-    return this.integrations.setPaymentMethods(companyId, body, requestId(req));
+    return this.mappings.savePaymentMethods(companyId, body, requestId(req));
   }
 
   @Put('product-groups')
@@ -106,7 +87,7 @@ export class IntegrationController {
     @Body() body: ProductGroupsDto,
     @Req() req: Request,
   ) {
-    return this.integrations.setProductGroups(companyId, false, body, requestId(req));
+    return this.mappings.saveProductGroups(companyId, false, body, requestId(req));
   }
 
   @Put('product-groups-takeaway')
@@ -118,7 +99,7 @@ export class IntegrationController {
     @Body() body: ProductGroupsDto,
     @Req() req: Request,
   ) {
-    return this.integrations.setProductGroups(companyId, true, body, requestId(req));
+    return this.mappings.saveProductGroups(companyId, true, body, requestId(req));
   }
 
   @Put('other-events')
@@ -131,7 +112,7 @@ export class IntegrationController {
     @Body() body: OtherEventsDto,
     @Req() req: Request,
   ) {
-    return this.integrations.setOtherEvents(companyId, body, requestId(req));
+    return this.mappings.saveOtherEvents(companyId, body, requestId(req));
   }
 
   @Put('invoicing')
@@ -143,7 +124,7 @@ export class IntegrationController {
     @Body() body: InvoicingDto,
     @Req() req: Request,
   ) {
-    return this.integrations.setInvoicing(companyId, body, requestId(req));
+    return this.invoicing.save(companyId, body, requestId(req));
   }
 
   @Post('finish')
@@ -156,7 +137,7 @@ export class IntegrationController {
       'ONBOARDING.INCOMPLETE with details.problems: step, POS id, account number, message.',
   })
   finish(@Param('companyId') companyId: string, @Req() req: Request) {
-    return this.integrations.finish(companyId, requestId(req));
+    return this.finishing.finish(companyId, requestId(req));
   }
 
   @Post('deactivate')
@@ -165,35 +146,6 @@ export class IntegrationController {
     summary: 'Deactivate the integration and delete the stored token (reconnect with a new token).',
   })
   deactivate(@Param('companyId') companyId: string, @Req() req: Request) {
-    return this.integrations.deactivate(companyId, requestId(req));
-  }
-
-  @Post('reverify')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Check the stored token against Tripletex now.' })
-  reverify(@Param('companyId') companyId: string, @Req() req: Request) {
-    return this.integrations.reverify(companyId, requestId(req));
-  }
-
-  @Get('accounts')
-  @ApiOperation({
-    summary: 'Tripletex ledger accounts for the selects (search by number prefix or name; paged).',
-  })
-  accounts(@Param('companyId') companyId: string, @Query() query: AccountsQueryDto) {
-    return this.lookups.accounts(companyId, query);
-  }
-
-  @Post('accounts')
-  @ApiOperation({
-    summary: 'Create an account the company lacks (e.g. card clearing, gift cards, tips).',
-  })
-  createAccount(@Param('companyId') companyId: string, @Body() body: CreateAccountDto) {
-    return this.lookups.createAccount(companyId, body);
-  }
-
-  @Get('vat-types')
-  @ApiOperation({ summary: 'Outgoing VAT types of the company.' })
-  vatTypes(@Param('companyId') companyId: string) {
-    return this.lookups.vatTypes(companyId);
+    return this.wizard.deactivate(companyId, requestId(req));
   }
 }

@@ -1,9 +1,9 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppError } from '@pos-tripletex/platform';
 import { Account } from '@pos-tripletex/tripletex';
-import { AccountsQueryDto, CreateAccountDto } from './dto/wizard.dto';
-import { IntegrationService } from './integration.service';
-import { explainTripletexFailure } from './integration.errors';
+import { IntegrationClients } from '../integrations/integration-clients';
+import { CHART_OF_ACCOUNTS, explainTripletexFailure, OnboardingErrors } from '../onboarding.errors';
+import { AccountsQueryDto, CreateAccountDto } from './dto/lookups.dto';
 
 export interface AccountOption {
   id: number;
@@ -16,27 +16,27 @@ export interface AccountOption {
 
 const ACCOUNT_FIELDS = 'id,number,name,isInactive,isBankAccount,vatLocked,vatType(id,number)';
 
-function option(a: Account): AccountOption {
+export function accountOption(account: Account): AccountOption {
   return {
-    id: a.id as number,
-    number: a.number as number,
-    name: a.name ?? '',
-    vatLocked: a.vatLocked === true,
-    vatCode: a.vatType?.number ?? null,
-    isBankAccount: a.isBankAccount === true,
+    id: account.id as number,
+    number: account.number as number,
+    name: account.name ?? '',
+    vatLocked: account.vatLocked === true,
+    vatCode: account.vatType?.number ?? null,
+    isBankAccount: account.isBankAccount === true,
   };
 }
 
 /** What BackOffice's selects need from Tripletex: accounts (searchable, paged) and VAT types. */
 @Injectable()
-export class LookupService {
-  constructor(private readonly integrations: IntegrationService) {}
+export class LookupsService {
+  constructor(private readonly clients: IntegrationClients) {}
 
   async accounts(
     companyId: string,
     query: AccountsQueryDto,
   ): Promise<{ from: number; count: number; hasMore: boolean; values: AccountOption[] }> {
-    const tx = await this.integrations.companyClientFor(companyId);
+    const client = await this.clients.forCompany(companyId);
     const from = query.from ?? 0;
     const count = query.count ?? 100;
     const text = query.query?.trim().toLowerCase();
@@ -45,19 +45,21 @@ export class LookupService {
     // Tripletex filters accounts by exact numbers only, so search is ours: stream the (small,
     // ~500 accounts) chart page by page and keep one page of matches.
     try {
-      for await (const a of tx.iterateAccounts(
+      for await (const account of client.iterateAccounts(
         { isInactive: false, fields: ACCOUNT_FIELDS, sorting: 'number' },
         500,
       )) {
         const hit =
-          !text || String(a.number).startsWith(text) || (a.name ?? '').toLowerCase().includes(text);
+          !text ||
+          String(account.number).startsWith(text) ||
+          (account.name ?? '').toLowerCase().includes(text);
         if (!hit) continue;
         if (skipped < from) {
           skipped++;
           continue;
         }
         if (matches.length === count) return { from, count, hasMore: true, values: matches };
-        matches.push(option(a));
+        matches.push(accountOption(account));
       }
     } catch (error) {
       throw this.explain(error);
@@ -66,18 +68,18 @@ export class LookupService {
   }
 
   async vatTypes(companyId: string) {
-    const tx = await this.integrations.companyClientFor(companyId);
+    const client = await this.clients.forCompany(companyId);
     try {
-      const page = await tx.listVatTypes({
+      const page = await client.listVatTypes({
         typeOfVat: 'OUTGOING',
         fields: 'id,number,name,percentage',
       });
       return {
-        values: (page.values ?? []).map((v) => ({
-          id: v.id,
-          number: v.number,
-          name: v.name,
-          percentage: v.percentage,
+        values: (page.values ?? []).map((vatType) => ({
+          id: vatType.id,
+          number: vatType.number,
+          name: vatType.name,
+          percentage: vatType.percentage,
         })),
       };
     } catch (error) {
@@ -86,30 +88,22 @@ export class LookupService {
   }
 
   async createAccount(companyId: string, body: CreateAccountDto): Promise<AccountOption> {
-    const tx = await this.integrations.companyClientFor(companyId);
-    const existing = await tx
+    const client = await this.clients.forCompany(companyId);
+    const existing = await client
       .listAccounts({ number: String(body.number), fields: ACCOUNT_FIELDS })
-      .catch((e: unknown) => {
-        throw this.explain(e);
+      .catch((error: unknown) => {
+        throw this.explain(error);
       });
-    if ((existing.values ?? []).length > 0) {
-      throw new AppError(
-        'ONBOARDING.ACCOUNT_EXISTS',
-        `Account ${body.number} already exists in Tripletex: choose it instead.`,
-        {
-          httpStatus: HttpStatus.CONFLICT,
-          details: { account: option(existing.values![0]) },
-        },
-      );
-    }
+    const [taken] = existing.values ?? [];
+    if (taken) throw OnboardingErrors.accountExists(body.number, accountOption(taken));
     try {
-      return option(await tx.createAccount({ number: body.number, name: body.name }));
+      return accountOption(await client.createAccount({ number: body.number, name: body.name }));
     } catch (error) {
       throw this.explain(error);
     }
   }
 
   private explain(error: unknown): AppError {
-    return explainTripletexFailure(error, 'the chart of accounts');
+    return explainTripletexFailure(error, CHART_OF_ACCOUNTS);
   }
 }

@@ -1,0 +1,303 @@
+import { Injectable } from '@nestjs/common';
+import { EncryptedSecret } from '@pos-tripletex/platform';
+import { DataSource, EntityManager } from 'typeorm';
+import { OnboardingErrors } from '../onboarding.errors';
+import {
+  DEFAULT_INVOICING,
+  DEFAULT_SALES_EXPORT,
+  IntegrationEntity,
+  WizardStep,
+} from './entities/integration.entity';
+import { IntegrationStatuses, isLive } from './integration-status';
+import { IntegrationPublisher } from './integration.publisher';
+import { markStepDone, missingSteps } from './wizard-progress';
+
+/** What Tripletex said about an employee token that works. */
+export interface VerifiedToken {
+  tripletexCompanyId: number;
+  companyName: string;
+  organizationNumber: string | null;
+  employeeId: number;
+  bankAccountRegistered: boolean;
+}
+
+/** The outcome of storing a verified token: the integration and what changed besides the token. */
+export interface TokenStored {
+  integration: IntegrationEntity;
+  /** The token belongs to another Tripletex company: the chosen accounts were cleared. */
+  mappingsCleared: boolean;
+  /** Invoicing was on, but Tripletex has no bank account number: invoicing was turned off. */
+  invoicingTurnedOff: boolean;
+}
+
+/** What a re-verification found. */
+export interface ReverificationOutcome {
+  /** Why the integration needs attention, in plain words; null: the token works. */
+  problem: string | null;
+  bankAccountRegistered: boolean;
+  /** The token sealed again with the active key (key rotation), when it was sealed with an old one. */
+  resealedToken?: EncryptedSecret;
+}
+
+/**
+ * The integration aggregate's state machine and its only SQL: a draft (ONBOARDING) created by
+ * the first token, wizard steps saved, ACTIVE on finish, INACTIVE on deactivation (token
+ * deleted), NEEDS_ATTENTION when Tripletex refuses the token and ACTIVE again when it works. Each
+ * method is one transition in one transaction, locking the company's row; a change to a live (or
+ * once published) integration publishes integration.config.v1 in that same transaction.
+ */
+@Injectable()
+export class IntegrationLifecycle {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: IntegrationPublisher,
+  ) {}
+
+  /** The company's integration; ONBOARDING.NOT_FOUND before its first token. */
+  async load(companyId: string): Promise<IntegrationEntity> {
+    const integration = await this.dataSource
+      .getRepository(IntegrationEntity)
+      .findOne({ where: { companyId } });
+    if (!integration) throw OnboardingErrors.notFound(companyId);
+    return integration;
+  }
+
+  /**
+   * Step 1: stores a verified token (sealed), creating the draft on the company's first token.
+   * Another Tripletex company than before clears the chosen accounts; reconnecting an INACTIVE
+   * or NEEDS_ATTENTION integration makes it ACTIVE again if it was finished before, else a draft.
+   */
+  storeToken(
+    companyId: string,
+    verified: VerifiedToken,
+    sealed: EncryptedSecret,
+    correlationId?: string,
+  ): Promise<TokenStored> {
+    return this.dataSource.transaction(async (tx) => {
+      const integration = (await this.lock(tx, companyId)) ?? this.draft(tx, companyId);
+      let mappingsCleared = false;
+      if (
+        integration.tripletexCompanyId !== null &&
+        integration.tripletexCompanyId !== verified.tripletexCompanyId &&
+        integration.completedSteps.length > 1
+      ) {
+        // Another Tripletex company: its accounts differ, so the mappings no longer apply.
+        mappingsCleared = true;
+        integration.completedSteps = [];
+        integration.paymentMethods = [];
+        integration.productGroups = [];
+        integration.productGroupsTakeaway = [];
+        integration.otherEvents = [];
+        if (integration.status !== IntegrationStatuses.INACTIVE)
+          integration.status = IntegrationStatuses.ONBOARDING;
+      }
+      Object.assign(integration, {
+        tripletexCompanyId: verified.tripletexCompanyId,
+        tripletexCompanyName: verified.companyName,
+        tripletexOrganizationNumber: verified.organizationNumber,
+        tripletexEmployeeId: verified.employeeId,
+        tokenKeyId: sealed.keyId,
+        tokenCiphertext: sealed.value,
+        tokenVerifiedAt: new Date(),
+        bankAccountRegistered: verified.bankAccountRegistered,
+        reverifyRequestedAt: null,
+      });
+      markStepDone(integration, 'token');
+      if (
+        integration.status === IntegrationStatuses.INACTIVE ||
+        integration.status === IntegrationStatuses.NEEDS_ATTENTION
+      ) {
+        integration.status =
+          integration.activatedAt && missingSteps(integration).length === 0
+            ? IntegrationStatuses.ACTIVE
+            : IntegrationStatuses.ONBOARDING;
+        integration.statusReason = null;
+      }
+      let invoicingTurnedOff = false;
+      if (integration.invoicing.enabled && !verified.bankAccountRegistered) {
+        integration.invoicing = { ...integration.invoicing, enabled: false };
+        invoicingTurnedOff = true;
+      }
+      const saved = await tx.getRepository(IntegrationEntity).save(integration);
+      if (saved.status === IntegrationStatuses.ACTIVE)
+        await this.publishAndSave(tx, saved, correlationId);
+      return { integration: saved, mappingsCleared, invoicingTurnedOff };
+    });
+  }
+
+  /** Steps 2–7: one section saved; published at once when the integration is live. */
+  saveStep(
+    companyId: string,
+    step: WizardStep,
+    apply: (integration: IntegrationEntity) => void,
+    correlationId?: string,
+  ): Promise<IntegrationEntity> {
+    return this.dataSource.transaction(async (tx) => {
+      const integration = await this.lockExisting(tx, companyId);
+      apply(integration);
+      markStepDone(integration, step);
+      await this.save(tx, integration, isLive(integration.status), correlationId);
+      return integration;
+    });
+  }
+
+  /** Tripletex has no bank account number for the company (found when invoicing was asked for). */
+  async recordNoBankAccount(companyId: string): Promise<void> {
+    await this.dataSource
+      .getRepository(IntegrationEntity)
+      .update({ companyId }, { bankAccountRegistered: false });
+  }
+
+  /** Step 8: every check passed; ACTIVE, and the settings published. */
+  activate(companyId: string, correlationId?: string): Promise<IntegrationEntity> {
+    return this.dataSource.transaction(async (tx) => {
+      const integration = await this.lockExisting(tx, companyId);
+      integration.status = IntegrationStatuses.ACTIVE;
+      integration.statusReason = null;
+      integration.activatedAt ??= new Date();
+      await this.publishAndSave(tx, integration, correlationId);
+      return integration;
+    });
+  }
+
+  /** INACTIVE with the token deleted; published if any version was published before. */
+  deactivate(companyId: string, correlationId?: string): Promise<IntegrationEntity> {
+    return this.dataSource.transaction(async (tx) => {
+      const integration = await this.lockExisting(tx, companyId);
+      const wasPublished = integration.configVersion > 0;
+      Object.assign(integration, {
+        status: IntegrationStatuses.INACTIVE,
+        statusReason: 'deactivated in BackOffice',
+        tokenKeyId: null,
+        tokenCiphertext: null,
+        tokenVerifiedAt: null,
+      });
+      integration.completedSteps = integration.completedSteps.filter((step) => step !== 'token');
+      await this.save(tx, integration, wasPublished, correlationId);
+      return integration;
+    });
+  }
+
+  /**
+   * Records a re-verification: NEEDS_ATTENTION with the problem (a draft stays a draft), ACTIVE
+   * again when a token that needed attention works. A change of status is published if the
+   * integration was ever published; a re-sealed token alone is not (it travels with the next
+   * published change).
+   */
+  recordReverification(
+    companyId: string,
+    outcome: ReverificationOutcome,
+    correlationId?: string,
+  ): Promise<IntegrationEntity> {
+    return this.dataSource.transaction(async (tx) => {
+      const integration = await this.lockExisting(tx, companyId);
+      const { problem } = outcome;
+      if (!problem) integration.tokenVerifiedAt = new Date();
+      integration.bankAccountRegistered = outcome.bankAccountRegistered;
+      integration.reverifyRequestedAt = null;
+      if (outcome.resealedToken) {
+        integration.tokenKeyId = outcome.resealedToken.keyId;
+        integration.tokenCiphertext = outcome.resealedToken.value;
+      }
+      const before = this.fingerprint(integration);
+      if (problem && integration.status !== IntegrationStatuses.ONBOARDING) {
+        integration.status = IntegrationStatuses.NEEDS_ATTENTION;
+        integration.statusReason = problem;
+      } else if (!problem && integration.status === IntegrationStatuses.NEEDS_ATTENTION) {
+        integration.status = IntegrationStatuses.ACTIVE;
+        integration.statusReason = null;
+      }
+      const changed = before !== this.fingerprint(integration);
+      await this.save(tx, integration, changed && integration.configVersion > 0, correlationId);
+      return integration;
+    });
+  }
+
+  /**
+   * Claims up to `limit` companies whose token is due for a check (asked for by a service, or not
+   * checked for `olderThanMs`), each for `leaseSeconds`: no other instance takes it meanwhile, and a
+   * check that could not be made is not tried again before the lease ends.
+   */
+  async claimDueForReverification(
+    olderThanMs: number,
+    limit: number,
+    leaseSeconds: number,
+  ): Promise<string[]> {
+    const rows = await this.dataSource.query<{ company_id: string }[]>(
+      `WITH claimed AS (UPDATE integrations claim SET reverify_lease_until = now() + make_interval(secs => $3)
+       WHERE claim.company_id IN (
+         SELECT company_id FROM integrations
+         WHERE token_ciphertext IS NOT NULL AND status <> $4
+           AND (reverify_lease_until IS NULL OR reverify_lease_until < now())
+           AND (reverify_requested_at IS NOT NULL OR token_verified_at IS NULL OR token_verified_at < now() - make_interval(secs => $1))
+         ORDER BY reverify_requested_at NULLS LAST, token_verified_at NULLS FIRST
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED)
+         AND (claim.reverify_lease_until IS NULL OR claim.reverify_lease_until < now())
+       RETURNING claim.company_id) SELECT company_id FROM claimed`,
+      [olderThanMs / 1000, limit, leaseSeconds, IntegrationStatuses.INACTIVE],
+    );
+    return rows.map((row) => row.company_id);
+  }
+
+  /** Another service reported a refused token: check it at once (a request clears the lease). */
+  async requestReverification(tx: EntityManager, companyId: string): Promise<void> {
+    await tx.query(
+      'UPDATE integrations SET reverify_requested_at = now(), reverify_lease_until = NULL WHERE company_id = $1',
+      [companyId],
+    );
+  }
+
+  private draft(tx: EntityManager, companyId: string): IntegrationEntity {
+    return tx.getRepository(IntegrationEntity).create({
+      companyId,
+      status: IntegrationStatuses.ONBOARDING,
+      completedSteps: [],
+      paymentMethods: [],
+      productGroups: [],
+      productGroupsTakeaway: [],
+      otherEvents: [],
+      invoicing: DEFAULT_INVOICING,
+      salesExport: DEFAULT_SALES_EXPORT,
+      dayCutoffHour: 4,
+      configVersion: 0,
+      bankAccountRegistered: false,
+    });
+  }
+
+  /** What a re-verification may change that other services must hear about. */
+  private fingerprint(integration: IntegrationEntity): string {
+    return `${integration.status}|${integration.statusReason}`;
+  }
+
+  private async save(
+    tx: EntityManager,
+    integration: IntegrationEntity,
+    publish: boolean,
+    correlationId: string | undefined,
+  ): Promise<void> {
+    if (publish) await this.publishAndSave(tx, integration, correlationId);
+    else await tx.getRepository(IntegrationEntity).save(integration);
+  }
+
+  private async publishAndSave(
+    tx: EntityManager,
+    integration: IntegrationEntity,
+    correlationId: string | undefined,
+  ): Promise<void> {
+    await this.publisher.publish(tx, integration, correlationId);
+    await tx.getRepository(IntegrationEntity).save(integration);
+  }
+
+  private lock(tx: EntityManager, companyId: string): Promise<IntegrationEntity | null> {
+    return tx
+      .getRepository(IntegrationEntity)
+      .findOne({ where: { companyId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  private async lockExisting(tx: EntityManager, companyId: string): Promise<IntegrationEntity> {
+    const integration = await this.lock(tx, companyId);
+    if (!integration) throw OnboardingErrors.notFound(companyId);
+    return integration;
+  }
+}

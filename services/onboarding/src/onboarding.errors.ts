@@ -1,0 +1,182 @@
+import { HttpStatus } from '@nestjs/common';
+import { AppError } from '@pos-tripletex/platform';
+import { classifyFailure, TripletexError } from '@pos-tripletex/tripletex';
+
+/** A problem BackOffice shows the operator: which step, which POS item, which account, and why. */
+export interface StepProblem {
+  step: string;
+  /** The POS payment method, product group or event concerned, if any. */
+  posId?: string;
+  accountNumber?: number | null;
+  code: string;
+  message: string;
+}
+
+/** Something the operator should know that does not stop the wizard (an answer's `warnings`). */
+export interface Warning {
+  code: string;
+  message: string;
+}
+
+/** Every error code onboarding answers with; stable, machine-readable wire format. */
+export const OnboardingErrorCodes = {
+  NOT_FOUND: 'ONBOARDING.NOT_FOUND',
+  TOKEN_REQUIRED: 'ONBOARDING.TOKEN_REQUIRED',
+  TOKEN_INVALID: 'ONBOARDING.TOKEN_INVALID',
+  MISSING_ACCESS: 'ONBOARDING.MISSING_ACCESS',
+  NO_BANK_ACCOUNT: 'ONBOARDING.NO_BANK_ACCOUNT',
+  CONSUMER_TOKEN_REJECTED: 'ONBOARDING.CONSUMER_TOKEN_REJECTED',
+  TRIPLETEX_UNAVAILABLE: 'ONBOARDING.TRIPLETEX_UNAVAILABLE',
+  TRIPLETEX_REFUSED: 'ONBOARDING.TRIPLETEX_REFUSED',
+  START_DATE_IN_FUTURE: 'ONBOARDING.START_DATE_IN_FUTURE',
+  INVOICE_METHOD_NEEDS_NO_ACCOUNT: 'ONBOARDING.INVOICE_METHOD_NEEDS_NO_ACCOUNT',
+  DUPLICATE: 'ONBOARDING.DUPLICATE',
+  INVALID_MAPPING: 'ONBOARDING.INVALID_MAPPING',
+  INCOMPLETE: 'ONBOARDING.INCOMPLETE',
+  ACCOUNT_EXISTS: 'ONBOARDING.ACCOUNT_EXISTS',
+} as const;
+export type OnboardingErrorCode = (typeof OnboardingErrorCodes)[keyof typeof OnboardingErrorCodes];
+
+const NO_BANK_ACCOUNT_MESSAGE =
+  "Invoices can't be generated until a bank account number is registered in Tripletex (Accounting → Chart of accounts → 1920 Bankinnskudd). Register it and try again.";
+
+function refusal(
+  code: OnboardingErrorCode,
+  message: string,
+  httpStatus: HttpStatus,
+  details?: Record<string, unknown>,
+): AppError {
+  return new AppError(code, message, { httpStatus, details });
+}
+
+/** A refusal that lists the problems found, each naming its step, POS item and account. */
+function problems(code: OnboardingErrorCode, summary: string, found: StepProblem[]): AppError {
+  return refusal(code, summary, HttpStatus.UNPROCESSABLE_ENTITY, { problems: found });
+}
+
+/**
+ * The one error catalogue of onboarding: each code with its plain-words message, whether trying
+ * again can help (only TRIPLETEX_UNAVAILABLE), and the HTTP status BackOffice gets.
+ */
+export const OnboardingErrors = {
+  notFound: (companyId: string) =>
+    refusal(
+      OnboardingErrorCodes.NOT_FOUND,
+      `Company ${companyId} has not started the Tripletex integration.`,
+      HttpStatus.NOT_FOUND,
+    ),
+  tokenRequired: () =>
+    refusal(
+      OnboardingErrorCodes.TOKEN_REQUIRED,
+      'Verify a Tripletex token first (step 1).',
+      HttpStatus.CONFLICT,
+    ),
+  tokenInvalid: () =>
+    refusal(
+      OnboardingErrorCodes.TOKEN_INVALID,
+      'Tripletex did not accept the token. It may be mistyped, deleted or expired: create a new token in Tripletex (Salary → Employees → the employee → More → API access → New token, application OPEN_TWO) and paste it here.',
+      HttpStatus.UNPROCESSABLE_ENTITY,
+    ),
+  missingAccess: (what: string) =>
+    refusal(
+      OnboardingErrorCodes.MISSING_ACCESS,
+      `The employee the token belongs to has no access to ${what} in Tripletex. Give the employee all entitlements, then create a new token.`,
+      HttpStatus.UNPROCESSABLE_ENTITY,
+    ),
+  noBankAccount: () =>
+    refusal(
+      OnboardingErrorCodes.NO_BANK_ACCOUNT,
+      NO_BANK_ACCOUNT_MESSAGE,
+      HttpStatus.UNPROCESSABLE_ENTITY,
+    ),
+  misconfigured: () =>
+    refusal(
+      OnboardingErrorCodes.CONSUMER_TOKEN_REJECTED,
+      'The connection to Tripletex is not set up correctly on our side. We have been notified; please try again later.',
+      HttpStatus.SERVICE_UNAVAILABLE,
+    ),
+  tripletexUnavailable: () =>
+    new AppError(
+      OnboardingErrorCodes.TRIPLETEX_UNAVAILABLE,
+      'Tripletex is not answering right now. Please try again in a minute.',
+      { retriable: true, httpStatus: HttpStatus.SERVICE_UNAVAILABLE },
+    ),
+  tripletexRefused: (said: string) =>
+    refusal(
+      OnboardingErrorCodes.TRIPLETEX_REFUSED,
+      `Tripletex refused: ${said}`,
+      HttpStatus.UNPROCESSABLE_ENTITY,
+    ),
+  startDateInFuture: (today: string) =>
+    refusal(
+      OnboardingErrorCodes.START_DATE_IN_FUTURE,
+      `The start date cannot be after today (${today}).`,
+      HttpStatus.BAD_REQUEST,
+    ),
+  invoiceMethodNeedsNoAccount: (found: StepProblem[]) =>
+    problems(
+      OnboardingErrorCodes.INVOICE_METHOD_NEEDS_NO_ACCOUNT,
+      'The Invoice payment method needs no account: Tripletex books invoiced sales on the invoice itself.',
+      found,
+    ),
+  duplicate: (posId: string, found: StepProblem[]) =>
+    problems(
+      OnboardingErrorCodes.DUPLICATE,
+      `Each POS item may be mapped once; ${posId} appears more than once.`,
+      found,
+    ),
+  /** A change to a live integration that no longer passes the checks against Tripletex. */
+  invalidMapping: (found: StepProblem[]) =>
+    problems(OnboardingErrorCodes.INVALID_MAPPING, found[0].message, found),
+  incomplete: (found: StepProblem[]) =>
+    problems(
+      OnboardingErrorCodes.INCOMPLETE,
+      `The integration cannot be activated yet: ${found[0].message}`,
+      found,
+    ),
+  accountExists: (number: number, account: unknown) =>
+    refusal(
+      OnboardingErrorCodes.ACCOUNT_EXISTS,
+      `Account ${number} already exists in Tripletex: choose it instead.`,
+      HttpStatus.CONFLICT,
+      { account },
+    ),
+};
+
+/** The warnings an answer may carry (codes are wire format too). */
+export const OnboardingWarnings = {
+  noBankAccount: (): Warning => ({ code: 'NO_BANK_ACCOUNT', message: NO_BANK_ACCOUNT_MESSAGE }),
+  otherTripletexCompany: (companyName: string): Warning => ({
+    code: 'OTHER_TRIPLETEX_COMPANY',
+    message: `This token belongs to ${companyName}, not the Tripletex company set up before: choose the accounts again.`,
+  }),
+  invoicingTurnedOff: (): Warning => ({
+    code: 'INVOICING_TURNED_OFF',
+    message: 'Invoicing was turned off: ' + NO_BANK_ACCOUNT_MESSAGE,
+  }),
+};
+
+/**
+ * What a failed Tripletex call means to the operator, by libs/tripletex's one classification:
+ * `what` names the part of Tripletex the employee needs access to ("the chart of accounts").
+ * Our own errors pass through unchanged.
+ */
+export function explainTripletexFailure(error: unknown, what: string): AppError {
+  if (error instanceof AppError && !(error instanceof TripletexError)) return error;
+  const failure = classifyFailure(error);
+  switch (failure.kind) {
+    case 'token-rejected':
+      return OnboardingErrors.tokenInvalid();
+    case 'retry':
+      return failure.misconfigured
+        ? OnboardingErrors.misconfigured()
+        : OnboardingErrors.tripletexUnavailable();
+    case 'final':
+      return failure.refusal === 'forbidden'
+        ? OnboardingErrors.missingAccess(what)
+        : OnboardingErrors.tripletexRefused(failure.message);
+  }
+}
+
+/** The part of Tripletex the wizard's and the look-ups' calls read. */
+export const CHART_OF_ACCOUNTS = 'the chart of accounts';

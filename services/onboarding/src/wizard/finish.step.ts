@@ -1,0 +1,42 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { WIZARD_STEPS } from '../integrations/entities/integration.entity';
+import { IntegrationClients } from '../integrations/integration-clients';
+import { IntegrationLifecycle } from '../integrations/integration.lifecycle';
+import { OnboardingErrors, OnboardingWarnings } from '../onboarding.errors';
+import { MappingChecker } from './mapping-checker';
+import { completenessProblems } from './step-rules';
+import { IntegrationView, toView } from './wizard.view';
+
+/**
+ * Step 8: every step checked (done, and against Tripletex as it is now), then the integration is
+ * activated and its settings published. Refused with every problem found, each naming its step,
+ * POS item and account.
+ */
+@Injectable()
+export class FinishStep {
+  private readonly logger = new Logger(FinishStep.name);
+
+  constructor(
+    private readonly lifecycle: IntegrationLifecycle,
+    private readonly checker: MappingChecker,
+    private readonly clients: IntegrationClients,
+  ) {}
+
+  async finish(companyId: string, correlationId?: string): Promise<IntegrationView> {
+    const current = await this.lifecycle.load(companyId);
+    const problems = completenessProblems(current);
+    problems.push(...(await this.checker.check(current, WIZARD_STEPS)));
+    if (current.invoicing.enabled) {
+      const bank = await this.clients.of(current).bankAccountStatus();
+      if (!bank.registered)
+        problems.push({ step: 'invoicing', ...OnboardingWarnings.noBankAccount() });
+    }
+    if (problems.length > 0) throw OnboardingErrors.incomplete(problems);
+    const activated = await this.lifecycle.activate(companyId, correlationId);
+    this.logger.log(
+      { companyId, configVersion: activated.configVersion },
+      'Tripletex integration activated',
+    );
+    return toView(activated);
+  }
+}

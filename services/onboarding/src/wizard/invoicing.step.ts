@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { IntegrationClients } from '../integrations/integration-clients';
+import { IntegrationLifecycle } from '../integrations/integration.lifecycle';
+import { OnboardingErrors } from '../onboarding.errors';
+import { InvoicingDto } from './dto/wizard.dto';
+import { WizardService } from './wizard.service';
+import { IntegrationView } from './wizard.view';
+
+/** Step 7: invoicing through Tripletex and collective invoicing (needs a bank account number). */
+@Injectable()
+export class InvoicingStep {
+  constructor(
+    private readonly wizard: WizardService,
+    private readonly lifecycle: IntegrationLifecycle,
+    private readonly clients: IntegrationClients,
+  ) {}
+
+  async save(
+    companyId: string,
+    dto: InvoicingDto,
+    correlationId?: string,
+  ): Promise<IntegrationView> {
+    let bankAccountRegistered: boolean | undefined;
+    if (dto.enabled) {
+      // Checked live: the operator may have registered the number since the token step.
+      const client = await this.clients.forCompany(companyId);
+      bankAccountRegistered = (await client.bankAccountStatus()).registered;
+      if (!bankAccountRegistered) {
+        await this.lifecycle.recordNoBankAccount(companyId);
+        throw OnboardingErrors.noBankAccount();
+      }
+    }
+    return this.wizard.saveStep(
+      companyId,
+      'invoicing',
+      (integration) => {
+        if (bankAccountRegistered !== undefined)
+          integration.bankAccountRegistered = bankAccountRegistered;
+        integration.invoicing = {
+          enabled: dto.enabled,
+          sendToCustomer: dto.sendToCustomer ?? integration.invoicing.sendToCustomer,
+          collective: {
+            enabled: dto.enabled && (dto.collective?.enabled ?? false),
+            cadence: dto.collective?.cadence ?? integration.invoicing.collective.cadence,
+          },
+        };
+      },
+      correlationId,
+    );
+  }
+}

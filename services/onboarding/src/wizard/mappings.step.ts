@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { WizardStep } from '../integrations/entities/integration.entity';
+import { IntegrationClients } from '../integrations/integration-clients';
+import { IntegrationLifecycle } from '../integrations/integration.lifecycle';
+import { CHART_OF_ACCOUNTS, explainTripletexFailure, OnboardingErrors } from '../onboarding.errors';
+import { OtherEventsDto, PaymentMethodsDto, ProductGroupsDto } from './dto/wizard.dto';
+import { refuseAccountForInvoiceMethod, refuseDuplicates } from './step-rules';
+import { WizardService } from './wizard.service';
+import { IntegrationView } from './wizard.view';
+
+/**
+ * Steps 3–6: an account for each POS payment method, product group (eat-in and takeaway) and
+ * other event. Each chosen account is stored with its number, read from Tripletex.
+ */
+@Injectable()
+export class MappingsStep {
+  constructor(
+    private readonly wizard: WizardService,
+    private readonly lifecycle: IntegrationLifecycle,
+    private readonly clients: IntegrationClients,
+  ) {}
+
+  async savePaymentMethods(
+    companyId: string,
+    dto: PaymentMethodsDto,
+    correlationId?: string,
+  ): Promise<IntegrationView> {
+    refuseAccountForInvoiceMethod(dto.paymentMethods);
+    refuseDuplicates(
+      'payment-methods',
+      dto.paymentMethods.map((method) => method.paymentMethodId),
+    );
+    const numbers = await this.accountNumbers(
+      companyId,
+      dto.paymentMethods.map((method) => method.accountId),
+    );
+    return this.wizard.saveStep(
+      companyId,
+      'payment-methods',
+      (integration) => {
+        integration.paymentMethods = dto.paymentMethods
+          .filter((method) => method.method !== 'INVOICE')
+          .map((method) => ({
+            paymentMethodId: method.paymentMethodId,
+            name: method.name,
+            accountId: method.accountId ?? null,
+            accountNumber: numbers.get(method.accountId ?? -1) ?? null,
+          }));
+      },
+      correlationId,
+    );
+  }
+
+  async saveProductGroups(
+    companyId: string,
+    takeaway: boolean,
+    dto: ProductGroupsDto,
+    correlationId?: string,
+  ): Promise<IntegrationView> {
+    const step: WizardStep = takeaway ? 'product-groups-takeaway' : 'product-groups';
+    refuseDuplicates(
+      step,
+      dto.productGroups.map((group) => group.productGroupId),
+    );
+    const numbers = await this.accountNumbers(
+      companyId,
+      dto.productGroups.map((group) => group.accountId),
+    );
+    return this.wizard.saveStep(
+      companyId,
+      step,
+      (integration) => {
+        const groups = dto.productGroups.map((group) => ({
+          productGroupId: group.productGroupId,
+          name: group.name,
+          vatRate: group.vatRate,
+          accountId: group.accountId ?? null,
+          accountNumber: numbers.get(group.accountId ?? -1) ?? null,
+        }));
+        if (takeaway) integration.productGroupsTakeaway = groups;
+        else integration.productGroups = groups;
+      },
+      correlationId,
+    );
+  }
+
+  async saveOtherEvents(
+    companyId: string,
+    dto: OtherEventsDto,
+    correlationId?: string,
+  ): Promise<IntegrationView> {
+    refuseDuplicates(
+      'other-events',
+      dto.otherEvents.map((event) => event.event),
+    );
+    const numbers = await this.accountNumbers(
+      companyId,
+      dto.otherEvents.map((event) => event.accountId),
+    );
+    return this.wizard.saveStep(
+      companyId,
+      'other-events',
+      (integration) => {
+        integration.otherEvents = dto.otherEvents.map((event) => ({
+          event: event.event,
+          accountId: event.accountId ?? null,
+          accountNumber: numbers.get(event.accountId ?? -1) ?? null,
+        }));
+      },
+      correlationId,
+    );
+  }
+
+  /** The account number of each chosen account id (unknown ids are left out: finish names them). */
+  private async accountNumbers(
+    companyId: string,
+    ids: (number | null | undefined)[],
+  ): Promise<Map<number, number>> {
+    const wanted = ids.filter((id): id is number => typeof id === 'number');
+    if (wanted.length === 0) return new Map();
+    const integration = await this.lifecycle.load(companyId);
+    if (!integration.tokenCiphertext) throw OnboardingErrors.tokenRequired();
+    try {
+      const accounts = await this.clients.of(integration).accountsByIds(wanted, 'id,number');
+      return new Map(accounts.map((account) => [account.id as number, account.number as number]));
+    } catch (error) {
+      throw explainTripletexFailure(error, CHART_OF_ACCOUNTS);
+    }
+  }
+}
