@@ -1,0 +1,138 @@
+import { Account } from '@pos-tripletex/tripletex';
+import { anIntegration } from '../../test/support/integration.builder';
+import { WIZARD_STEPS } from '../integrations/entities/integration.entity';
+import { chosenAccounts, mappingProblems } from './mapping-checker';
+
+function chart(...accounts: Account[]): Map<number, Account> {
+  return new Map(accounts.map((account) => [account.id as number, account]));
+}
+
+const integration = anIntegration({
+  paymentMethods: [
+    { paymentMethodId: 'cash', name: 'Kontant', accountId: 11, accountNumber: 1900 },
+    { paymentMethodId: 'vipps', name: 'Vipps', accountId: null, accountNumber: null },
+  ],
+  productGroups: [
+    { productGroupId: 'food', name: 'Mat', vatRate: 25, accountId: 21, accountNumber: 3000 },
+  ],
+  productGroupsTakeaway: [
+    { productGroupId: 'food', name: 'Mat', vatRate: 15, accountId: 21, accountNumber: 3000 },
+  ],
+  otherEvents: [
+    { event: 'CASH_DIFFERENCE', accountId: 31, accountNumber: 1909 },
+    { event: 'GIFT_CARDS_SOLD', accountId: null, accountNumber: null },
+  ],
+});
+
+const healthy = chart(
+  { id: 11, number: 1900, name: 'Kontanter' },
+  { id: 21, number: 3000, name: 'Salgsinntekt' },
+  { id: 31, number: 1909, name: 'Kassedifferanse' },
+);
+
+describe(chosenAccounts.name, () => {
+  it('lists the accounts of the steps asked for, each with a label naming its POS item', () => {
+    const chosen = chosenAccounts(integration, ['product-groups-takeaway', 'other-events']);
+    expect(chosen.map((item) => [item.step, item.posId, item.required])).toEqual([
+      ['product-groups-takeaway', 'food', true],
+      ['other-events', 'CASH_DIFFERENCE', false],
+      ['other-events', 'GIFT_CARDS_SOLD', false],
+    ]);
+    expect(chosen.slice(0, 2).map((item) => item.label)).toEqual([
+      'product group "Mat" (takeaway)',
+      'cash difference',
+    ]);
+  });
+});
+
+describe(mappingProblems.name, () => {
+  it('wants an account for every payment method and product group, not for other events', () => {
+    const problems = mappingProblems(chosenAccounts(integration, WIZARD_STEPS), healthy);
+    expect(problems).toEqual([
+      {
+        step: 'payment-methods',
+        posId: 'vipps',
+        code: 'ACCOUNT_MISSING',
+        message: 'Choose an account for payment method "Vipps".',
+      },
+    ]);
+  });
+
+  it('names an account that does not exist in Tripletex', () => {
+    const problems = mappingProblems(
+      chosenAccounts(integration, ['payment-methods']),
+      chart({ id: 21, number: 3000, name: 'Salgsinntekt' }),
+    );
+    expect(problems).toContainEqual({
+      step: 'payment-methods',
+      posId: 'cash',
+      accountNumber: 1900,
+      code: 'ACCOUNT_UNKNOWN',
+      message: 'Account 1900 chosen for payment method "Kontant" does not exist in Tripletex.',
+    });
+  });
+
+  it('names an inactive account with its number and name', () => {
+    const problems = mappingProblems(
+      chosenAccounts(integration, ['other-events']),
+      chart({ id: 31, number: 1909, name: 'Kassedifferanse', isInactive: true }),
+    );
+    expect(problems).toEqual([
+      {
+        step: 'other-events',
+        posId: 'CASH_DIFFERENCE',
+        accountNumber: 1909,
+        code: 'ACCOUNT_INACTIVE',
+        message:
+          'Account 1909 Kassedifferanse chosen for cash difference is inactive in Tripletex.',
+      },
+    ]);
+  });
+
+  it('refuses an account locked to another VAT code than the group rate needs', () => {
+    const locked = chart({
+      id: 21,
+      number: 3000,
+      name: 'Salgsinntekt',
+      vatLocked: true,
+      vatType: { id: 3, number: '3' },
+    });
+    expect(mappingProblems(chosenAccounts(integration, ['product-groups']), locked)).toEqual([]);
+    expect(
+      mappingProblems(chosenAccounts(integration, ['product-groups-takeaway']), locked),
+    ).toEqual([
+      {
+        step: 'product-groups-takeaway',
+        posId: 'food',
+        accountNumber: 3000,
+        code: 'ACCOUNT_VAT_LOCKED',
+        message:
+          'Account 3000 Salgsinntekt is locked to VAT code 3, but product group "Mat" (takeaway) is sold at 15 % and needs VAT code 31. Choose another account.',
+      },
+    ]);
+  });
+
+  it('refuses an account whose legal VAT types do not include the code the rate needs', () => {
+    const legal = chart({
+      id: 21,
+      number: 3000,
+      name: 'Salgsinntekt',
+      legalVatTypes: [
+        { id: 3, number: '3' },
+        { id: 31, number: '31' },
+      ],
+    });
+    expect(
+      mappingProblems(chosenAccounts(integration, ['product-groups-takeaway']), legal),
+    ).toEqual([]);
+    const onlyHigh = chart({
+      id: 21,
+      number: 3000,
+      name: 'Salgsinntekt',
+      legalVatTypes: [{ id: 3, number: '3' }],
+    });
+    expect(
+      mappingProblems(chosenAccounts(integration, ['product-groups-takeaway']), onlyHigh),
+    ).toEqual([expect.objectContaining({ code: 'ACCOUNT_VAT_LOCKED' })]);
+  });
+});
