@@ -10,7 +10,11 @@ import { IntegrationView } from './wizard.view';
 export class StartDateStep {
   constructor(private readonly wizard: WizardService) {}
 
-  save(companyId: string, dto: StartDateDto, correlationId?: string): Promise<IntegrationView> {
+  async save(
+    companyId: string,
+    dto: StartDateDto,
+    correlationId?: string,
+  ): Promise<IntegrationView> {
     refuseStartDateInFuture(dto.startDate, osloToday());
     return this.wizard.saveStep(
       companyId,
