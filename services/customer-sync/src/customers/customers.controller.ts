@@ -2,7 +2,6 @@ import {
   Controller,
   Get,
   HttpCode,
-  HttpStatus,
   Param,
   ParseIntPipe,
   Post,
@@ -10,8 +9,9 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AppError, BackOfficeAuthGuard } from '@pos-tripletex/platform';
+import { BackOfficeAuthGuard } from '@pos-tripletex/platform';
 import { DataSource } from 'typeorm';
+import { CustomerSyncErrors } from '../customer-sync.errors';
 import { SyncStateEntity } from '../sync/sync-state.entity';
 import { SyncService } from '../sync/sync.service';
 import { CustomersQueryDto } from './dto/customers-query.dto';
@@ -49,15 +49,6 @@ export interface CustomerView {
   updatedAt: Date;
 }
 
-const notActive = () =>
-  new AppError(
-    'CUSTOMER_SYNC.NOT_ACTIVE',
-    'The Tripletex integration is not active for this company, so its customers are not served.',
-    {
-      httpStatus: HttpStatus.CONFLICT,
-    },
-  );
-
 /** BackOffice's Customers page and the POS's customer picker (own company only). */
 @ApiTags('Customers')
 @ApiBearerAuth()
@@ -76,12 +67,7 @@ export class CustomersController {
     const s = await this.dataSource
       .getRepository(SyncStateEntity)
       .findOne({ where: { companyId } });
-    if (!s)
-      throw new AppError(
-        'CUSTOMER_SYNC.UNKNOWN',
-        'No Tripletex integration has been seen for this company.',
-        { httpStatus: HttpStatus.NOT_FOUND },
-      );
+    if (!s) throw CustomerSyncErrors.unknownCompany();
     const [{ count }] = await this.dataSource.query<{ count: string }[]>(
       'SELECT count(*) AS count FROM customers WHERE company_id = $1 AND deleted_at IS NULL',
       [companyId],
@@ -113,7 +99,7 @@ export class CustomersController {
   @ApiOperation({ summary: 'Sync every customer again (also finds deletions webhooks missed).' })
   async resync(@Param('companyId') companyId: string) {
     const state = await this.sync.requestFullSync(companyId);
-    if (!state?.active) throw notActive();
+    if (!state?.active) throw CustomerSyncErrors.notActive();
     return { fullSync: { status: state.fullSyncStatus, generation: state.fullSyncGeneration } };
   }
 
@@ -168,10 +154,7 @@ export class CustomersController {
       `SELECT ${COLUMNS} FROM customers WHERE company_id = $1 AND customer_id = $2 AND deleted_at IS NULL`,
       [companyId, customerId],
     );
-    if (!row)
-      throw new AppError('CUSTOMER_SYNC.NOT_FOUND', `Customer ${customerId} is not known.`, {
-        httpStatus: HttpStatus.NOT_FOUND,
-      });
+    if (!row) throw CustomerSyncErrors.customerNotFound(customerId);
     return row;
   }
 
@@ -179,6 +162,6 @@ export class CustomersController {
     const state = await this.dataSource
       .getRepository(SyncStateEntity)
       .findOne({ where: { companyId } });
-    if (!state?.active) throw notActive();
+    if (!state?.active) throw CustomerSyncErrors.notActive();
   }
 }

@@ -12,6 +12,7 @@ import {
   TripletexError,
 } from '@pos-tripletex/tripletex';
 import { DataSource, EntityManager } from 'typeorm';
+import { CustomerSyncErrors } from '../customer-sync.errors';
 import { CompanyActivation } from './company-activation';
 import { CUSTOMER_FIELDS, CustomerStore } from './customer-store';
 import { SyncStateEntity } from './sync-state.entity';
@@ -68,7 +69,7 @@ export class SyncService {
     return this.clients.forCompany(
       state.companyId,
       { keyId: state.tokenKeyId ?? undefined, value: state.tokenCiphertext ?? undefined },
-      () => new Error(`no Tripletex token for ${state.companyId}`),
+      () => CustomerSyncErrors.noToken(state.companyId),
     );
   }
 

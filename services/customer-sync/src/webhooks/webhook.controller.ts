@@ -1,18 +1,10 @@
-import {
-  Controller,
-  Headers,
-  HttpCode,
-  HttpStatus,
-  Logger,
-  Param,
-  Post,
-  Req,
-} from '@nestjs/common';
+import { Controller, Headers, HttpCode, Logger, Param, Post, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { AppError, SecretBox } from '@pos-tripletex/platform';
+import { SecretBox } from '@pos-tripletex/platform';
 import type { Request } from 'express';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { CustomerSyncErrors } from '../customer-sync.errors';
 import { CustomerStore } from '../sync/customer-store';
 import { SyncStateEntity } from '../sync/sync-state.entity';
 import { CUSTOMER_EVENTS, SyncService, WEBHOOK_AUTH_HEADER } from '../sync/sync.service';
@@ -31,8 +23,7 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-const refused = (message: string) =>
-  new AppError('CUSTOMER_SYNC.WEBHOOK_REFUSED', message, { httpStatus: HttpStatus.UNAUTHORIZED });
+const refused = CustomerSyncErrors.webhookRefused;
 
 /**
  * Receives Tripletex's customer webhooks. A call counts only with the subscription's secret header
@@ -82,11 +73,7 @@ export class WebhookController {
       typeof customerId !== 'number' ||
       !Object.values(state.subscriptionIds).includes(body.subscriptionId as number)
     ) {
-      throw new AppError(
-        'CUSTOMER_SYNC.WEBHOOK_INVALID',
-        'not a customer event of our subscriptions',
-        { httpStatus: HttpStatus.BAD_REQUEST },
-      );
+      throw CustomerSyncErrors.webhookInvalid();
     }
     // Re-read outside the transaction (Tripletex may be slow); apply with the key in one transaction.
     const customer = event === 'customer.delete' ? null : await this.readOr503(state, customerId);
@@ -111,14 +98,7 @@ export class WebhookController {
     try {
       return await this.sync.readCustomer(state, customerId);
     } catch (error) {
-      throw new AppError(
-        'CUSTOMER_SYNC.TRIPLETEX_UNAVAILABLE',
-        `could not read the customer from Tripletex: ${(error as Error).message}`,
-        {
-          retriable: true,
-          httpStatus: HttpStatus.SERVICE_UNAVAILABLE,
-        },
-      );
+      throw CustomerSyncErrors.tripletexUnavailable((error as Error).message);
     }
   }
 }

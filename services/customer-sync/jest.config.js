@@ -1,0 +1,3 @@
+const { unitConfig } = require('../../jest.preset');
+
+module.exports = unitConfig(__dirname);

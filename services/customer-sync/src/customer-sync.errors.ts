@@ -1,0 +1,58 @@
+import { HttpStatus } from '@nestjs/common';
+import { AppError } from '@pos-tripletex/platform';
+
+/**
+ * Every error customer-sync raises, with its stable code, its message, whether trying again can
+ * help, and the HTTP status BackOffice or Tripletex (webhooks) gets. HTTP errors and the sync
+ * worker's recorded outcomes both come from here; no code is written anywhere else.
+ */
+export const CustomerSyncErrors = {
+  /** The company's integration is not ACTIVE (or was never seen): its customers are not served. */
+  notActive: () =>
+    new AppError(
+      'CUSTOMER_SYNC.NOT_ACTIVE',
+      'The Tripletex integration is not active for this company, so its customers are not served.',
+      { retriable: false, httpStatus: HttpStatus.CONFLICT },
+    ),
+  /** No integration.config.v1 has been seen for the company. */
+  unknownCompany: () =>
+    new AppError(
+      'CUSTOMER_SYNC.UNKNOWN',
+      'No Tripletex integration has been seen for this company.',
+      { retriable: false, httpStatus: HttpStatus.NOT_FOUND },
+    ),
+  /** Not in the mirror, or deleted in Tripletex. */
+  customerNotFound: (customerId: number) =>
+    new AppError('CUSTOMER_SYNC.NOT_FOUND', `Customer ${customerId} is not known.`, {
+      retriable: false,
+      httpStatus: HttpStatus.NOT_FOUND,
+    }),
+  /** A webhook call without our secret header or a valid signature (`reason` says which). */
+  webhookRefused: (reason: string) =>
+    new AppError('CUSTOMER_SYNC.WEBHOOK_REFUSED', reason, {
+      retriable: false,
+      httpStatus: HttpStatus.UNAUTHORIZED,
+    }),
+  /** An authentic webhook call that is not a customer event of our subscriptions. */
+  webhookInvalid: () =>
+    new AppError('CUSTOMER_SYNC.WEBHOOK_INVALID', 'not a customer event of our subscriptions', {
+      retriable: false,
+      httpStatus: HttpStatus.BAD_REQUEST,
+    }),
+  /** Tripletex could not be read for a webhook: 503, so Tripletex delivers it again. */
+  tripletexUnavailable: (cause: string) =>
+    new AppError(
+      'CUSTOMER_SYNC.TRIPLETEX_UNAVAILABLE',
+      `could not read the customer from Tripletex: ${cause}`,
+      { retriable: true, httpStatus: HttpStatus.SERVICE_UNAVAILABLE },
+    ),
+  /**
+   * Sync work for a company whose employee token we do not have (the worker records it and backs
+   * off; the next settings version brings a token).
+   */
+  noToken: (companyId: string) =>
+    new AppError('CUSTOMER_SYNC.NO_TOKEN', `no Tripletex token for ${companyId}`, {
+      retriable: true,
+      httpStatus: HttpStatus.SERVICE_UNAVAILABLE,
+    }),
+};
