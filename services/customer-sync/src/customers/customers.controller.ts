@@ -12,7 +12,7 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import { BackOfficeAuthGuard } from '@pos-tripletex/platform';
 import { DataSource } from 'typeorm';
 import { CustomerSyncErrors } from '../customer-sync.errors';
-import { SyncStateEntity } from '../sync/sync-state.entity';
+import { SyncStateEntity } from '../sync/entities/sync-state.entity';
 import { SyncService } from '../sync/sync.service';
 import { CustomersQueryDto } from './dto/customers-query.dto';
 
@@ -99,7 +99,6 @@ export class CustomersController {
   @ApiOperation({ summary: 'Sync every customer again (also finds deletions webhooks missed).' })
   async resync(@Param('companyId') companyId: string) {
     const state = await this.sync.requestFullSync(companyId);
-    if (!state?.active) throw CustomerSyncErrors.notActive();
     return { fullSync: { status: state.fullSyncStatus, generation: state.fullSyncGeneration } };
   }
 

@@ -7,8 +7,8 @@ import { DatabaseSetup, loadDatabaseEnv, typeOrmOptions } from '@pos-tripletex/p
 import { DataSource } from 'typeorm';
 import { CustomerSyncEnv } from '../config/env.schema';
 import { CustomerEntity } from '../customers/entities/customer.entity';
-import { SyncStateEntity } from '../sync/sync-state.entity';
-import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
+import { SyncStateEntity } from '../sync/entities/sync-state.entity';
+import { WebhookDeliveryEntity } from '../webhooks/entities/webhook-delivery.entity';
 import { SyncLeases1764547200310 } from './migrations/1764547200310-sync-leases';
 import { TripletexIdsInt641764547200300 } from './migrations/1764547200300-tripletex-ids-int64';
 import { CustomerSync1764028800300 } from './migrations/1764028800300-customer-sync';

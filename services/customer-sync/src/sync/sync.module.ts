@@ -2,14 +2,15 @@ import { Module } from '@nestjs/common';
 import { CompanySettingsModule } from '@pos-tripletex/company-settings';
 import { CustomersController } from '../customers/customers.controller';
 import { WebhookController } from '../webhooks/webhook.controller';
-import { CompanyActivation } from './company-activation';
 import { CustomerStore } from './customer-store';
+import { SettingsAppliedListener } from './settings-applied.listener';
+import { SyncRunLifecycle } from './sync-run.lifecycle';
 import { SyncService } from './sync.service';
 import { SyncWorker } from './sync.worker';
 
 @Module({
   imports: [CompanySettingsModule],
   controllers: [CustomersController, WebhookController],
-  providers: [CompanyActivation, CustomerStore, SyncService, SyncWorker],
+  providers: [CustomerStore, SyncRunLifecycle, SyncService, SyncWorker, SettingsAppliedListener],
 })
 export class SyncModule {}

@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { TokenRejections } from '@pos-tripletex/company-settings';
-import { Outbox } from '@pos-tripletex/messaging';
-import { backoffDelay, describeError, SecretBox } from '@pos-tripletex/platform';
+import { IntegrationConfigV1 } from '@pos-tripletex/contracts';
+import { backoffDelay, describeError, HeldLease, SecretBox } from '@pos-tripletex/platform';
 import {
   classifyFailure,
   CompanyClients,
@@ -11,11 +9,14 @@ import {
   TripletexCompanyClient,
   TripletexError,
 } from '@pos-tripletex/tripletex';
+import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { CustomerSyncEnv } from '../config/env.schema';
 import { CustomerSyncErrors } from '../customer-sync.errors';
-import { CompanyActivation } from './company-activation';
 import { CUSTOMER_FIELDS, CustomerStore } from './customer-store';
-import { SyncStateEntity } from './sync-state.entity';
+import { FullSyncStatuses, SyncStateEntity } from './entities/sync-state.entity';
+import { SyncRunLifecycle } from './sync-run.lifecycle';
+import { dueWork, SyncWorkKind } from './sync-work';
 
 export const WEBHOOK_AUTH_HEADER = 'x-pos-tripletex-webhook-secret';
 export const CUSTOMER_EVENTS = ['customer.create', 'customer.update', 'customer.delete'] as const;
@@ -26,10 +27,21 @@ const CHANGED_SINCE_OVERLAP_MS = 60_000;
 /** A failed sync is tried again after 5 s, 10 s, … up to an hour. */
 const SYNC_BACKOFF = { firstMs: 5_000, maxMs: 3600_000 };
 
+/** The lease a turn runs under: it checks it before every external effect. */
+export type TurnLease = Pick<HeldLease, 'throwIfLost' | 'lost'>;
+
+/** What a turn did, for the worker's runs metric. */
+export interface SyncTurn {
+  kind: SyncWorkKind | 'load';
+  outcome: 'ok' | 'failed';
+}
+
 /**
- * Everything that talks to Tripletex for customers: webhook subscriptions, the full sync (resumable
- * page by page, each page committed with its progress, deletions found at the end), the periodic
- * `changedSince` sync, and re-reading one customer for a webhook.
+ * The decisions of keeping a company's customers in step with Tripletex: what a settings change
+ * does, what a claimed company's turn does (webhook subscriptions, the full sync – resumable page
+ * by page, each page committed with its progress, deletions found at the end – and the periodic
+ * `changedSince` run), and what a failure means (classified once by libs/tripletex, backed off,
+ * a refused token reported).
  */
 @Injectable()
 export class SyncService {
@@ -37,61 +49,112 @@ export class SyncService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly syncRuns: SyncRunLifecycle,
+    private readonly store: CustomerStore,
+    private readonly clients: CompanyClients,
     private readonly tripletex: TripletexClient,
     private readonly secrets: SecretBox,
-    private readonly store: CustomerStore,
-    private readonly outbox: Outbox,
-    private readonly config: ConfigService,
-    private readonly activation: CompanyActivation,
-    private readonly clients: CompanyClients,
-    private readonly tokenRejections: TokenRejections,
+    private readonly env: CustomerSyncEnv,
   ) {}
 
-  private get pageSize(): number {
-    return this.config.get<number>('SYNC_PAGE_SIZE', 1000);
+  // ---- settings ---------------------------------------------------------------------------------
+
+  /**
+   * integration.config.v1, in the transaction that stores it: an integration that becomes ACTIVE
+   * gets webhook subscriptions and a full sync scheduled; one that becomes INACTIVE stops being
+   * served and its subscriptions are removed (with the last token we had, kept for that).
+   */
+  async settingsApplied(next: IntegrationConfigV1, tx: EntityManager): Promise<void> {
+    const state = await this.syncRuns.lockForSettings(tx, next.companyId);
+    const token = next.tripletex?.employeeToken;
+    if (next.status === 'ACTIVE') {
+      const otherCompany =
+        state.tripletexCompanyId !== null &&
+        next.tripletex?.companyId !== undefined &&
+        state.tripletexCompanyId !== next.tripletex.companyId;
+      const anew = !state.active || otherCompany;
+      await this.syncRuns.activated(tx, state, {
+        tripletexCompanyId: next.tripletex?.companyId ?? state.tripletexCompanyId,
+        token,
+        webhookSecrets:
+          anew || Object.keys(state.subscriptionIds).length === 0
+            ? this.newWebhookSecrets(next.companyId)
+            : undefined,
+        fullSync: anew || state.fullSyncStatus === FullSyncStatuses.IDLE,
+      });
+    } else if (next.status === 'NEEDS_ATTENTION') {
+      // Keep everything, but do not call Tripletex until the token works again (a new version comes).
+      await this.syncRuns.needsAttention(tx, state, token);
+    } else {
+      await this.syncRuns.deactivated(tx, state);
+    }
   }
 
-  async load(
-    companyId: string,
-    tx: EntityManager = this.dataSource.manager,
-  ): Promise<SyncStateEntity | null> {
-    return tx.getRepository(SyncStateEntity).findOne({ where: { companyId } });
+  // ---- a claimed company's turn -----------------------------------------------------------------
+
+  /**
+   * Does the work due for a claimed company (see `dueWork`); a failure is recorded with its
+   * backoff, unless the lease was lost (the next owner goes on). Null when nothing was done.
+   */
+  async takeTurn(companyId: string, lease: TurnLease): Promise<SyncTurn | null> {
+    let kind: SyncWorkKind | undefined;
+    try {
+      const state = await this.syncRuns.load(companyId);
+      if (!state) return null;
+      kind = dueWork(state);
+      switch (kind) {
+        case 'unsubscribe':
+          lease.throwIfLost();
+          await this.unsubscribe(state);
+          break;
+        case 'subscribe':
+          lease.throwIfLost();
+          await this.subscribe(state);
+          break;
+        case 'full':
+          await this.fullSync(state, { pages: this.env.SYNC_PAGES_PER_TURN, lease });
+          break;
+        case 'changed-since':
+          await this.changedSince(state);
+          break;
+        case undefined:
+          return null;
+      }
+      return { kind, outcome: 'ok' };
+    } catch (error) {
+      if (lease.lost) return null; // the next turn (ours or another instance's) goes on
+      await this.failed(companyId, error);
+      return { kind: kind ?? 'load', outcome: 'failed' };
+    }
   }
 
-  private async save(
-    state: SyncStateEntity,
-    tx: EntityManager = this.dataSource.manager,
-  ): Promise<void> {
-    await tx.getRepository(SyncStateEntity).save(state);
-  }
-
-  client(state: SyncStateEntity): TripletexCompanyClient {
-    return this.clients.forCompany(
-      state.companyId,
-      { keyId: state.tokenKeyId ?? undefined, value: state.tokenCiphertext ?? undefined },
-      () => CustomerSyncErrors.noToken(state.companyId),
+  /** Nightly reconciliation becomes due; old webhook idempotency keys go. */
+  async housekeeping(): Promise<void> {
+    await this.syncRuns.scheduleReconciliations(this.env.FULL_SYNC_INTERVAL_HOURS);
+    await this.dataSource.query(
+      `DELETE FROM webhook_deliveries WHERE received_at < now() - interval '7 days'`,
     );
-  }
-
-  webhookUrl(companyId: string): string {
-    return `${this.config.getOrThrow<string>('WEBHOOK_PUBLIC_URL').replace(/\/+$/, '')}/v1/webhooks/tripletex/${encodeURIComponent(companyId)}`;
   }
 
   // ---- subscriptions ---------------------------------------------------------------------------
 
+  webhookUrl(companyId: string): string {
+    return `${this.env.WEBHOOK_PUBLIC_URL.replace(/\/+$/, '')}/v1/webhooks/tripletex/${encodeURIComponent(companyId)}`;
+  }
+
   async subscribe(state: SyncStateEntity): Promise<void> {
-    const tx = this.client(state);
+    const tripletex = this.client(state);
     const url = this.webhookUrl(state.companyId);
     // Leftovers of an earlier attempt (their secrets are write-only, so they are replaced).
-    for (const existing of (await tx.listSubscriptions()).values ?? []) {
+    for (const existing of (await tripletex.listSubscriptions()).values ?? []) {
       if (existing.targetUrl === url && existing.id)
-        await tx.deleteSubscription(existing.id).catch(() => undefined);
+        await tripletex.deleteSubscription(existing.id).catch(() => undefined);
     }
     const authHeader = this.secrets.open(state.webhookSecrets!.authHeader, state.companyId);
     const hmac = this.secrets.open(state.webhookSecrets!.hmac, state.companyId);
     const ids: Record<string, number> = {};
     for (const event of CUSTOMER_EVENTS) {
-      const created = await tx.createSubscription({
+      const created = await tripletex.createSubscription({
         event,
         targetUrl: url,
         fields: 'id,version',
@@ -101,10 +164,7 @@ export class SyncService {
       });
       ids[event] = created.id as number;
     }
-    state.subscriptionIds = ids;
-    state.needsSubscription = false;
-    state.subscribedAt = new Date();
-    await this.save(state);
+    await this.syncRuns.subscribed(state, ids);
     this.logger.log(
       { companyId: state.companyId, subscriptions: ids },
       'subscribed to Tripletex customer webhooks',
@@ -113,23 +173,15 @@ export class SyncService {
 
   async unsubscribe(state: SyncStateEntity): Promise<void> {
     if (state.tokenCiphertext) {
-      const tx = this.client(state);
+      const tripletex = this.client(state);
       for (const id of Object.values(state.subscriptionIds)) {
-        await tx.deleteSubscription(id).catch((error: unknown) => {
+        await tripletex.deleteSubscription(id).catch((error: unknown) => {
           if (!TripletexError.is(error, 'not-found')) throw error;
         });
       }
     }
-    Object.assign(state, {
-      subscriptionIds: {},
-      needsUnsubscription: false,
-      subscribedAt: null,
-      webhookSecrets: null,
-      tokenKeyId: null,
-      tokenCiphertext: null,
-    });
+    await this.syncRuns.unsubscribed(state);
     this.tripletex.forget(state.companyId);
-    await this.save(state);
     this.logger.log(
       { companyId: state.companyId },
       'unsubscribed from Tripletex customer webhooks',
@@ -145,15 +197,12 @@ export class SyncService {
    */
   async fullSync(
     state: SyncStateEntity,
-    turn: { pages: number; lease?: { throwIfLost(): void } } = { pages: Infinity },
+    turn: { pages: number; lease?: Pick<TurnLease, 'throwIfLost'> } = { pages: Infinity },
   ): Promise<void> {
-    const tx = this.client(state);
+    const tripletex = this.client(state);
     const generation = state.fullSyncGeneration;
-    if (state.fullSyncStatus !== 'RUNNING') {
-      state.fullSyncStatus = 'RUNNING';
-      state.fullSyncStartedAt ??= new Date();
-      await this.save(state);
-    }
+    const pageSize = this.env.SYNC_PAGE_SIZE;
+    await this.syncRuns.fullSyncRunning(state);
     for (let pages = 0; ; pages++) {
       if (pages >= turn.pages) {
         this.logger.log(
@@ -164,22 +213,18 @@ export class SyncService {
       }
       turn.lease?.throwIfLost();
       const inactive = state.fullSyncInactivePass;
-      const page = await tx.listCustomers({
+      const page = await tripletex.listCustomers({
         isInactive: inactive,
         from: state.fullSyncFrom,
-        count: this.pageSize,
+        count: pageSize,
         fields: CUSTOMER_FIELDS,
         sorting: 'id',
       });
       const values = page.values ?? [];
-      const last = values.length < this.pageSize;
-      await this.dataSource.transaction(async (m) => {
-        await this.store.upsert(m, state.companyId, values, generation);
-        state.fullSyncPages += 1;
-        state.fullSyncCustomers += values.length;
-        if (!last) state.fullSyncFrom += values.length;
-        else if (!inactive) Object.assign(state, { fullSyncInactivePass: true, fullSyncFrom: 0 });
-        await this.save(state, m);
+      const last = values.length < pageSize;
+      await this.dataSource.transaction(async (tx) => {
+        await this.store.upsert(tx, state.companyId, values, generation);
+        await this.syncRuns.pageSynced(tx, state, { customers: values.length, last });
       });
       if (last && inactive) break;
     }
@@ -193,28 +238,23 @@ export class SyncService {
     const gone: number[] = [];
     for (const id of candidates) {
       try {
-        const customer = await tx.getCustomer(id, CUSTOMER_FIELDS);
-        await this.dataSource.transaction((m) =>
-          this.store.upsert(m, state.companyId, [customer], generation),
+        const customer = await tripletex.getCustomer(id, CUSTOMER_FIELDS);
+        await this.dataSource.transaction((tx) =>
+          this.store.upsert(tx, state.companyId, [customer], generation),
         );
       } catch (error) {
         if (!TripletexError.is(error, 'not-found')) throw error;
         gone.push(id);
       }
     }
-    await this.dataSource.transaction(async (m) => {
-      await this.store.markDeleted(m, state.companyId, gone);
+    await this.dataSource.transaction(async (tx) => {
+      await this.store.markDeleted(tx, state.companyId, gone);
       const startedAt = state.fullSyncStartedAt ?? new Date();
-      Object.assign(state, {
-        fullSyncStatus: 'DONE',
-        fullSyncFinishedAt: new Date(),
-        changedSinceCursor: new Date(startedAt.getTime() - CHANGED_SINCE_OVERLAP_MS),
-        changedSinceRunAt: new Date(),
-        lastError: null,
-        failures: 0,
-        retryAt: null,
-      });
-      await this.save(state, m);
+      await this.syncRuns.fullSyncDone(
+        tx,
+        state,
+        new Date(startedAt.getTime() - CHANGED_SINCE_OVERLAP_MS),
+      );
     });
     this.logger.log(
       {
@@ -231,37 +271,31 @@ export class SyncService {
 
   /** Everything changed since the cursor (active and inactive customers), page by page. */
   async changedSince(state: SyncStateEntity): Promise<number> {
-    const tx = this.client(state);
+    const tripletex = this.client(state);
+    const pageSize = this.env.SYNC_PAGE_SIZE;
     const startedAt = new Date();
     const since = new Date(
       (state.changedSinceCursor ?? startedAt).getTime() - CHANGED_SINCE_OVERLAP_MS,
     ).toISOString();
     let changed = 0;
     for (const isInactive of [false, true]) {
-      for (let from = 0; ; from += this.pageSize) {
-        const page = await tx.listCustomers({
+      for (let from = 0; ; from += pageSize) {
+        const page = await tripletex.listCustomers({
           changedSince: since,
           isInactive,
           from,
-          count: this.pageSize,
+          count: pageSize,
           fields: CUSTOMER_FIELDS,
           sorting: 'id',
         });
         const values = page.values ?? [];
-        changed += await this.dataSource.transaction((m) =>
-          this.store.upsert(m, state.companyId, values, null),
+        changed += await this.dataSource.transaction((tx) =>
+          this.store.upsert(tx, state.companyId, values, null),
         );
-        if (values.length < this.pageSize) break;
+        if (values.length < pageSize) break;
       }
     }
-    Object.assign(state, {
-      changedSinceCursor: startedAt,
-      changedSinceRunAt: new Date(),
-      lastError: null,
-      failures: 0,
-      retryAt: null,
-    });
-    await this.save(state);
+    await this.syncRuns.incrementalDone(state, startedAt);
     if (changed > 0)
       this.logger.log({ companyId: state.companyId, changed }, 'changedSince sync applied changes');
     return changed;
@@ -278,52 +312,45 @@ export class SyncService {
   }
 
   /** Requests a full resync (BackOffice's button): the worker picks it up within seconds. */
-  async requestFullSync(companyId: string): Promise<SyncStateEntity | null> {
-    return this.dataSource.transaction(async (m) => {
-      const state = await m
-        .getRepository(SyncStateEntity)
-        .findOne({ where: { companyId }, lock: { mode: 'pessimistic_write' } });
-      if (!state || !state.active) return state;
-      if (state.fullSyncStatus !== 'PENDING' && state.fullSyncStatus !== 'RUNNING')
-        this.activation.scheduleFullSync(state);
-      state.retryAt = null;
-      await this.save(state, m);
-      return state;
-    });
+  async requestFullSync(companyId: string): Promise<SyncStateEntity> {
+    const state = await this.syncRuns.requestFullSync(companyId);
+    if (!state?.active) throw CustomerSyncErrors.notActive();
+    return state;
   }
 
   // ---- failures ---------------------------------------------------------------------------------
 
   /** Records a failed run; backs off; reports a refused token to onboarding. */
   async failed(companyId: string, error: unknown): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      const state = await m
-        .getRepository(SyncStateEntity)
-        .findOne({ where: { companyId }, lock: { mode: 'pessimistic_write' } });
-      if (!state) return;
-      state.failures += 1;
-      const failure = classifyFailure(error);
-      const backoffMs = Math.max(
-        failure.kind === 'final' ? 0 : failure.afterMs,
-        backoffDelay(SYNC_BACKOFF, state.failures),
-      );
-      Object.assign(state, {
-        lastError: describeError(error).slice(0, 2000),
-        lastErrorAt: new Date(),
-        retryAt: new Date(Date.now() + backoffMs),
-        fullSyncStatus: state.fullSyncStatus === 'RUNNING' ? 'FAILED' : state.fullSyncStatus,
-      });
-      await this.save(state, m);
-      if (failure.kind === 'token-rejected')
-        await this.tokenRejections.report(m, {
-          companyId,
-          service: 'customer-sync',
-          message: describeError(error),
-        });
+    const failure = classifyFailure(error);
+    await this.syncRuns.failed(companyId, {
+      message: describeError(error),
+      retryAfterMs: (failures) =>
+        Math.max(
+          failure.kind === 'final' ? 0 : failure.afterMs,
+          backoffDelay(SYNC_BACKOFF, failures),
+        ),
+      tokenRejected: failure.kind === 'token-rejected',
     });
     this.logger.warn(
       { companyId },
       `customer sync of ${companyId} failed, will resume: ${describeError(error)}`,
     );
+  }
+
+  private client(state: SyncStateEntity): TripletexCompanyClient {
+    return this.clients.forCompany(
+      state.companyId,
+      { keyId: state.tokenKeyId ?? undefined, value: state.tokenCiphertext ?? undefined },
+      () => CustomerSyncErrors.noToken(state.companyId),
+    );
+  }
+
+  /** Fresh webhook secrets (sealed for the company): the auth header's value and the HMAC secret. */
+  private newWebhookSecrets(companyId: string) {
+    return {
+      authHeader: this.secrets.seal(randomBytes(32).toString('base64url'), companyId),
+      hmac: this.secrets.seal(randomBytes(32).toString('base64url'), companyId),
+    };
   }
 }

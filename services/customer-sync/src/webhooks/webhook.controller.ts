@@ -6,7 +6,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CustomerSyncErrors } from '../customer-sync.errors';
 import { CustomerStore } from '../sync/customer-store';
-import { SyncStateEntity } from '../sync/sync-state.entity';
+import { SyncStateEntity } from '../sync/entities/sync-state.entity';
+import { SyncRunLifecycle } from '../sync/sync-run.lifecycle';
 import { CUSTOMER_EVENTS, SyncService, WEBHOOK_AUTH_HEADER } from '../sync/sync.service';
 
 interface WebhookBody {
@@ -40,6 +41,7 @@ export class WebhookController {
     private readonly dataSource: DataSource,
     private readonly secrets: SecretBox,
     private readonly sync: SyncService,
+    private readonly syncRuns: SyncRunLifecycle,
     private readonly store: CustomerStore,
   ) {}
 
@@ -52,7 +54,7 @@ export class WebhookController {
     @Headers('x-request-signature') signature: string | undefined,
     @Headers(WEBHOOK_AUTH_HEADER) secret: string | undefined,
   ): Promise<{ applied: boolean; reason?: string }> {
-    const state = await this.sync.load(companyId);
+    const state = await this.syncRuns.load(companyId);
     if (!state?.webhookSecrets) throw refused('unknown webhook target');
     if (!sameSecret(secret, this.secrets.open(state.webhookSecrets.authHeader, companyId)))
       throw refused('wrong or missing secret');

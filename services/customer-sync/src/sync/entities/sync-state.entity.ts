@@ -1,7 +1,27 @@
 import { int64AsNumber } from '@pos-tripletex/platform';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type FullSyncStatus = 'IDLE' | 'PENDING' | 'RUNNING' | 'DONE' | 'FAILED';
+/**
+ * Where a company's full sync stands (on the wire in GET …/customers/sync-status): IDLE until the
+ * integration is first active, PENDING when one is scheduled, RUNNING while its pages are read
+ * (over several turns), DONE after the last page, FAILED after a failed turn (it resumes at its
+ * recorded page once retry_at has passed). The one list of the names, for SQL and TS alike.
+ */
+export const FullSyncStatuses = {
+  IDLE: 'IDLE',
+  PENDING: 'PENDING',
+  RUNNING: 'RUNNING',
+  DONE: 'DONE',
+  FAILED: 'FAILED',
+} as const;
+export type FullSyncStatus = (typeof FullSyncStatuses)[keyof typeof FullSyncStatuses];
+
+/** A full sync with pages still to read: the worker gives it turns. */
+export const FULL_SYNC_UNFINISHED: readonly FullSyncStatus[] = [
+  FullSyncStatuses.PENDING,
+  FullSyncStatuses.RUNNING,
+  FullSyncStatuses.FAILED,
+];
 
 /** Where each company's synchronisation stands, so it resumes exactly where it stopped. */
 @Entity({ name: 'sync_states' })
@@ -11,7 +31,7 @@ export class SyncStateEntity {
 
   /**
    * The claim holding the company for sync work, until when, and when it was last served (the
-   * worker's SQL owns these: never selected, inserted or updated through the entity, so saving a
+   * claim SQL in SyncRunLifecycle owns these: never selected, inserted or updated through the entity, so saving a
    * state loaded earlier can never shorten a lease the heartbeat just extended).
    */
   @Column({ type: 'uuid', nullable: true, select: false, insert: false, update: false })
@@ -57,7 +77,7 @@ export class SyncStateEntity {
   @Column({ type: 'timestamptz', nullable: true })
   subscribedAt!: Date | null;
 
-  @Column({ type: 'varchar', length: 10, default: 'IDLE' })
+  @Column({ type: 'varchar', length: 10, default: FullSyncStatuses.IDLE })
   fullSyncStatus!: FullSyncStatus;
 
   @Column({ type: 'integer', default: 0 })
