@@ -12,6 +12,7 @@ import { TripletexModule } from '@pos-tripletex/tripletex';
 import { SERVICE_NAME } from './bootstrap';
 import { CustomerSyncEnv } from './config/env.schema';
 import { databaseSetup } from './database/setup';
+import { CustomersModule } from './customers/customers.module';
 import { SyncModule } from './sync/sync.module';
 
 /** Mirrors Tripletex customers for BackOffice and the POS. */
@@ -27,6 +28,7 @@ import { SyncModule } from './sync/sync.module';
     }),
     SecurityModule,
     TripletexModule,
+    CustomersModule,
     SyncModule,
   ],
 })

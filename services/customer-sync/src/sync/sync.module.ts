@@ -1,16 +1,16 @@
-import { Module } from '@nestjs/common';
+import { forwardRef, Module } from '@nestjs/common';
 import { CompanySettingsModule } from '@pos-tripletex/company-settings';
-import { CustomersController } from '../customers/customers.controller';
+import { CustomersModule } from '../customers/customers.module';
 import { WebhookController } from '../webhooks/webhook.controller';
-import { CustomerStore } from './customer-store';
 import { SettingsAppliedListener } from './settings-applied.listener';
 import { SyncRunLifecycle } from './sync-run.lifecycle';
 import { SyncService } from './sync.service';
 import { SyncWorker } from './sync.worker';
 
 @Module({
-  imports: [CompanySettingsModule],
-  controllers: [CustomersController, WebhookController],
-  providers: [CustomerStore, SyncRunLifecycle, SyncService, SyncWorker, SettingsAppliedListener],
+  imports: [CompanySettingsModule, forwardRef(() => CustomersModule)],
+  controllers: [WebhookController],
+  providers: [SyncRunLifecycle, SyncService, SyncWorker, SettingsAppliedListener],
+  exports: [SyncRunLifecycle, SyncService],
 })
 export class SyncModule {}

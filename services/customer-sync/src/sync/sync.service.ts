@@ -13,8 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { CustomerSyncEnv } from '../config/env.schema';
 import { CustomerSyncErrors } from '../customer-sync.errors';
-import { CUSTOMER_FIELDS, CustomerStore } from './customer-store';
-import { FullSyncStatuses, SyncStateEntity } from './entities/sync-state.entity';
+import { CUSTOMER_FIELDS, CustomersRepository } from '../customers/customers.repository';
+import { FullSyncStatus, FullSyncStatuses, SyncStateEntity } from './entities/sync-state.entity';
 import { SyncRunLifecycle } from './sync-run.lifecycle';
 import { dueWork, SyncWorkKind } from './sync-work';
 
@@ -29,6 +29,26 @@ const SYNC_BACKOFF = { firstMs: 5_000, maxMs: 3600_000 };
 
 /** The lease a turn runs under: it checks it before every external effect. */
 export type TurnLease = Pick<HeldLease, 'throwIfLost' | 'lost'>;
+
+/** GET …/customers/sync-status. */
+export interface SyncStatusView {
+  active: boolean;
+  webhooks: { subscribed: boolean; subscribedAt: Date | null };
+  fullSync: {
+    status: FullSyncStatus;
+    generation: number;
+    pagesDone: number;
+    customersSynced: number;
+    startedAt: Date | null;
+    finishedAt: Date | null;
+  };
+  incremental: { changedSince: Date | null; lastRunAt: Date | null };
+  /** Customers in the mirror (inactive ones included, deleted ones not). */
+  customers: number;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  retryAt: Date | null;
+}
 
 /** What a turn did, for the worker's runs metric. */
 export interface SyncTurn {
@@ -50,7 +70,7 @@ export class SyncService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly syncRuns: SyncRunLifecycle,
-    private readonly store: CustomerStore,
+    private readonly customers: CustomersRepository,
     private readonly clients: CompanyClients,
     private readonly tripletex: TripletexClient,
     private readonly secrets: SecretBox,
@@ -223,24 +243,20 @@ export class SyncService {
       const values = page.values ?? [];
       const last = values.length < pageSize;
       await this.dataSource.transaction(async (tx) => {
-        await this.store.upsert(tx, state.companyId, values, generation);
+        await this.customers.upsert(tx, state.companyId, values, generation);
         await this.syncRuns.pageSynced(tx, state, { customers: values.length, last });
       });
       if (last && inactive) break;
     }
     // Customers this sync did not see were deleted in Tripletex without a webhook reaching us,
     // or moved in the paging while it ran: ask for each before calling it deleted.
-    const candidates = await this.store.notSeenIn(
-      this.dataSource.manager,
-      state.companyId,
-      generation,
-    );
+    const candidates = await this.customers.notSeenIn(state.companyId, generation);
     const gone: number[] = [];
     for (const id of candidates) {
       try {
         const customer = await tripletex.getCustomer(id, CUSTOMER_FIELDS);
         await this.dataSource.transaction((tx) =>
-          this.store.upsert(tx, state.companyId, [customer], generation),
+          this.customers.upsert(tx, state.companyId, [customer], generation),
         );
       } catch (error) {
         if (!TripletexError.is(error, 'not-found')) throw error;
@@ -248,7 +264,7 @@ export class SyncService {
       }
     }
     await this.dataSource.transaction(async (tx) => {
-      await this.store.markDeleted(tx, state.companyId, gone);
+      await this.customers.markDeleted(tx, state.companyId, gone);
       const startedAt = state.fullSyncStartedAt ?? new Date();
       await this.syncRuns.fullSyncDone(
         tx,
@@ -290,7 +306,7 @@ export class SyncService {
         });
         const values = page.values ?? [];
         changed += await this.dataSource.transaction((tx) =>
-          this.store.upsert(tx, state.companyId, values, null),
+          this.customers.upsert(tx, state.companyId, values, null),
         );
         if (values.length < pageSize) break;
       }
@@ -312,10 +328,39 @@ export class SyncService {
   }
 
   /** Requests a full resync (BackOffice's button): the worker picks it up within seconds. */
-  async requestFullSync(companyId: string): Promise<SyncStateEntity> {
+  async requestFullSync(
+    companyId: string,
+  ): Promise<{ status: FullSyncStatus; generation: number }> {
     const state = await this.syncRuns.requestFullSync(companyId);
     if (!state?.active) throw CustomerSyncErrors.notActive();
-    return state;
+    return { status: state.fullSyncStatus, generation: state.fullSyncGeneration };
+  }
+
+  /** Where the company's synchronisation stands (BackOffice's sync status). */
+  async status(companyId: string): Promise<SyncStatusView> {
+    const state = await this.syncRuns.load(companyId);
+    if (!state) throw CustomerSyncErrors.unknownCompany();
+    const customers = await this.customers.countNotDeleted(companyId);
+    return {
+      active: state.active,
+      webhooks: {
+        subscribed: Object.keys(state.subscriptionIds).length > 0,
+        subscribedAt: state.subscribedAt,
+      },
+      fullSync: {
+        status: state.fullSyncStatus,
+        generation: state.fullSyncGeneration,
+        pagesDone: state.fullSyncPages,
+        customersSynced: state.fullSyncCustomers,
+        startedAt: state.fullSyncStartedAt,
+        finishedAt: state.fullSyncFinishedAt,
+      },
+      incremental: { changedSince: state.changedSinceCursor, lastRunAt: state.changedSinceRunAt },
+      customers,
+      lastError: state.lastError,
+      lastErrorAt: state.lastErrorAt,
+      retryAt: state.retryAt,
+    };
   }
 
   // ---- failures ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CustomerSyncErrors } from '../customer-sync.errors';
-import { CustomerStore } from '../sync/customer-store';
+import { CustomersRepository } from '../customers/customers.repository';
 import { SyncStateEntity } from '../sync/entities/sync-state.entity';
 import { SyncRunLifecycle } from '../sync/sync-run.lifecycle';
 import { CUSTOMER_EVENTS, SyncService, WEBHOOK_AUTH_HEADER } from '../sync/sync.service';
@@ -42,7 +42,7 @@ export class WebhookController {
     private readonly secrets: SecretBox,
     private readonly sync: SyncService,
     private readonly syncRuns: SyncRunLifecycle,
-    private readonly store: CustomerStore,
+    private readonly customers: CustomersRepository,
   ) {}
 
   @Post(':companyId')
@@ -86,8 +86,8 @@ export class WebhookController {
         [companyId, idempotencyKey.slice(0, 100)],
       );
       if (!fresh) return false;
-      if (customer) await this.store.upsert(tx, companyId, [customer], null);
-      else await this.store.markDeleted(tx, companyId, [customerId]);
+      if (customer) await this.customers.upsert(tx, companyId, [customer], null);
+      else await this.customers.markDeleted(tx, companyId, [customerId]);
       return true;
     });
     this.logger.log({ companyId, event, customerId, applied }, `webhook ${event} ${customerId}`);

@@ -1,11 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { CUSTOMER_SORTS, CustomerQuery, DEFAULT_PAGE } from '../customer-search';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
-export class CustomersQueryDto {
+/** A BackOffice customer list query; paging as Tripletex's (`from`, `count`). */
+export class CustomersQueryDto implements CustomerQuery {
   @ApiPropertyOptional({
     description:
       'Part of the name, the start of the customer number or e-mail, or the whole organisation number.',
@@ -43,22 +45,26 @@ export class CustomersQueryDto {
   @IsOptional()
   includeInactive?: boolean;
 
-  @ApiPropertyOptional({
-    enum: ['name', '-name', 'customerNumber', '-customerNumber', 'updatedAt', '-updatedAt'],
-    default: 'name',
-  })
-  @IsIn(['name', '-name', 'customerNumber', '-customerNumber', 'updatedAt', '-updatedAt'])
+  @ApiPropertyOptional({ enum: CUSTOMER_SORTS, default: 'name' })
+  @IsIn(CUSTOMER_SORTS)
   @IsOptional()
   sort?: string;
 
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({
+    default: DEFAULT_PAGE.from,
+    description: 'The first customer of the page (0-based), as in Tripletex.',
+  })
   @Min(0)
   @IsInt()
   @Type(() => Number)
   @IsOptional()
   from?: number;
 
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @ApiPropertyOptional({
+    default: DEFAULT_PAGE.count,
+    maximum: 500,
+    description: 'How many customers at most; the answer’s count says how many it holds.',
+  })
   @Max(500)
   @Min(1)
   @IsInt()
