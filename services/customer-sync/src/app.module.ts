@@ -14,6 +14,7 @@ import { CustomerSyncEnv } from './config/env.schema';
 import { databaseSetup } from './database/setup';
 import { CustomersModule } from './customers/customers.module';
 import { SyncModule } from './sync/sync.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** Mirrors Tripletex customers for BackOffice and the POS. */
 @Module({
@@ -30,6 +31,7 @@ import { SyncModule } from './sync/sync.module';
     TripletexModule,
     CustomersModule,
     SyncModule,
+    WebhooksModule,
   ],
 })
 export class AppModule {}

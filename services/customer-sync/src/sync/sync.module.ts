@@ -1,15 +1,23 @@
 import { forwardRef, Module } from '@nestjs/common';
 import { CompanySettingsModule } from '@pos-tripletex/company-settings';
 import { CustomersModule } from '../customers/customers.module';
-import { WebhookController } from '../webhooks/webhook.controller';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { SettingsAppliedListener } from './settings-applied.listener';
 import { SyncRunLifecycle } from './sync-run.lifecycle';
 import { SyncService } from './sync.service';
 import { SyncWorker } from './sync.worker';
 
+/**
+ * Keeping each company's mirror in step with Tripletex: the sync state and its lifecycle, what a
+ * settings change does, and the worker giving companies their turns (webhook subscriptions, full
+ * and incremental syncs).
+ */
 @Module({
-  imports: [CompanySettingsModule, forwardRef(() => CustomersModule)],
-  controllers: [WebhookController],
+  imports: [
+    CompanySettingsModule,
+    forwardRef(() => CustomersModule),
+    forwardRef(() => WebhooksModule),
+  ],
   providers: [SyncRunLifecycle, SyncService, SyncWorker, SettingsAppliedListener],
   exports: [SyncRunLifecycle, SyncService],
 })

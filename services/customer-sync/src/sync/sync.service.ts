@@ -1,25 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { IntegrationConfigV1 } from '@pos-tripletex/contracts';
-import { backoffDelay, describeError, HeldLease, SecretBox } from '@pos-tripletex/platform';
-import {
-  classifyFailure,
-  CompanyClients,
-  Customer,
-  TripletexClient,
-  TripletexCompanyClient,
-  TripletexError,
-} from '@pos-tripletex/tripletex';
-import { randomBytes } from 'node:crypto';
+import { backoffDelay, describeError, HeldLease } from '@pos-tripletex/platform';
+import { classifyFailure, CompanyClients, TripletexError } from '@pos-tripletex/tripletex';
 import { DataSource, EntityManager } from 'typeorm';
 import { CustomerSyncEnv } from '../config/env.schema';
 import { CustomerSyncErrors } from '../customer-sync.errors';
 import { CUSTOMER_FIELDS, CustomersRepository } from '../customers/customers.repository';
+import { WebhookDeliveriesRepository } from '../webhooks/webhook-deliveries.repository';
+import { WebhookSubscriptionsService } from '../webhooks/webhook-subscriptions.service';
+import { companyClient } from './company-client';
 import { FullSyncStatus, FullSyncStatuses, SyncStateEntity } from './entities/sync-state.entity';
 import { SyncRunLifecycle } from './sync-run.lifecycle';
 import { dueWork, SyncWorkKind } from './sync-work';
-
-export const WEBHOOK_AUTH_HEADER = 'x-pos-tripletex-webhook-secret';
-export const CUSTOMER_EVENTS = ['customer.create', 'customer.update', 'customer.delete'] as const;
 
 /** Re-read window: changes made while the previous incremental sync ran are not missed. */
 const CHANGED_SINCE_OVERLAP_MS = 60_000;
@@ -72,8 +64,8 @@ export class SyncService {
     private readonly syncRuns: SyncRunLifecycle,
     private readonly customers: CustomersRepository,
     private readonly clients: CompanyClients,
-    private readonly tripletex: TripletexClient,
-    private readonly secrets: SecretBox,
+    private readonly subscriptions: WebhookSubscriptionsService,
+    private readonly deliveries: WebhookDeliveriesRepository,
     private readonly env: CustomerSyncEnv,
   ) {}
 
@@ -98,7 +90,7 @@ export class SyncService {
         token,
         webhookSecrets:
           anew || Object.keys(state.subscriptionIds).length === 0
-            ? this.newWebhookSecrets(next.companyId)
+            ? this.subscriptions.newSecrets(next.companyId)
             : undefined,
         fullSync: anew || state.fullSyncStatus === FullSyncStatuses.IDLE,
       });
@@ -125,11 +117,11 @@ export class SyncService {
       switch (kind) {
         case 'unsubscribe':
           lease.throwIfLost();
-          await this.unsubscribe(state);
+          await this.subscriptions.unsubscribe(state);
           break;
         case 'subscribe':
           lease.throwIfLost();
-          await this.subscribe(state);
+          await this.subscriptions.subscribe(state);
           break;
         case 'full':
           await this.fullSync(state, { pages: this.env.SYNC_PAGES_PER_TURN, lease });
@@ -151,61 +143,7 @@ export class SyncService {
   /** Nightly reconciliation becomes due; old webhook idempotency keys go. */
   async housekeeping(): Promise<void> {
     await this.syncRuns.scheduleReconciliations(this.env.FULL_SYNC_INTERVAL_HOURS);
-    await this.dataSource.query(
-      `DELETE FROM webhook_deliveries WHERE received_at < now() - interval '7 days'`,
-    );
-  }
-
-  // ---- subscriptions ---------------------------------------------------------------------------
-
-  webhookUrl(companyId: string): string {
-    return `${this.env.WEBHOOK_PUBLIC_URL.replace(/\/+$/, '')}/v1/webhooks/tripletex/${encodeURIComponent(companyId)}`;
-  }
-
-  async subscribe(state: SyncStateEntity): Promise<void> {
-    const tripletex = this.client(state);
-    const url = this.webhookUrl(state.companyId);
-    // Leftovers of an earlier attempt (their secrets are write-only, so they are replaced).
-    for (const existing of (await tripletex.listSubscriptions()).values ?? []) {
-      if (existing.targetUrl === url && existing.id)
-        await tripletex.deleteSubscription(existing.id).catch(() => undefined);
-    }
-    const authHeader = this.secrets.open(state.webhookSecrets!.authHeader, state.companyId);
-    const hmac = this.secrets.open(state.webhookSecrets!.hmac, state.companyId);
-    const ids: Record<string, number> = {};
-    for (const event of CUSTOMER_EVENTS) {
-      const created = await tripletex.createSubscription({
-        event,
-        targetUrl: url,
-        fields: 'id,version',
-        authHeaderName: WEBHOOK_AUTH_HEADER,
-        authHeaderValue: authHeader,
-        hmacSharedSecret: hmac,
-      });
-      ids[event] = created.id as number;
-    }
-    await this.syncRuns.subscribed(state, ids);
-    this.logger.log(
-      { companyId: state.companyId, subscriptions: ids },
-      'subscribed to Tripletex customer webhooks',
-    );
-  }
-
-  async unsubscribe(state: SyncStateEntity): Promise<void> {
-    if (state.tokenCiphertext) {
-      const tripletex = this.client(state);
-      for (const id of Object.values(state.subscriptionIds)) {
-        await tripletex.deleteSubscription(id).catch((error: unknown) => {
-          if (!TripletexError.is(error, 'not-found')) throw error;
-        });
-      }
-    }
-    await this.syncRuns.unsubscribed(state);
-    this.tripletex.forget(state.companyId);
-    this.logger.log(
-      { companyId: state.companyId },
-      'unsubscribed from Tripletex customer webhooks',
-    );
+    await this.deliveries.forgetOld();
   }
 
   // ---- the full sync -----------------------------------------------------------------------------
@@ -219,7 +157,7 @@ export class SyncService {
     state: SyncStateEntity,
     turn: { pages: number; lease?: Pick<TurnLease, 'throwIfLost'> } = { pages: Infinity },
   ): Promise<void> {
-    const tripletex = this.client(state);
+    const tripletex = companyClient(this.clients, state);
     const generation = state.fullSyncGeneration;
     const pageSize = this.env.SYNC_PAGE_SIZE;
     await this.syncRuns.fullSyncRunning(state);
@@ -287,7 +225,7 @@ export class SyncService {
 
   /** Everything changed since the cursor (active and inactive customers), page by page. */
   async changedSince(state: SyncStateEntity): Promise<number> {
-    const tripletex = this.client(state);
+    const tripletex = companyClient(this.clients, state);
     const pageSize = this.env.SYNC_PAGE_SIZE;
     const startedAt = new Date();
     const since = new Date(
@@ -315,16 +253,6 @@ export class SyncService {
     if (changed > 0)
       this.logger.log({ companyId: state.companyId, changed }, 'changedSince sync applied changes');
     return changed;
-  }
-
-  /** The current state of one customer, read again (a webhook said it changed). */
-  async readCustomer(state: SyncStateEntity, customerId: number): Promise<Customer | null> {
-    try {
-      return await this.client(state).getCustomer(customerId, CUSTOMER_FIELDS);
-    } catch (error) {
-      if (TripletexError.is(error, 'not-found')) return null;
-      throw error;
-    }
   }
 
   /** Requests a full resync (BackOffice's button): the worker picks it up within seconds. */
@@ -381,21 +309,5 @@ export class SyncService {
       { companyId },
       `customer sync of ${companyId} failed, will resume: ${describeError(error)}`,
     );
-  }
-
-  private client(state: SyncStateEntity): TripletexCompanyClient {
-    return this.clients.forCompany(
-      state.companyId,
-      { keyId: state.tokenKeyId ?? undefined, value: state.tokenCiphertext ?? undefined },
-      () => CustomerSyncErrors.noToken(state.companyId),
-    );
-  }
-
-  /** Fresh webhook secrets (sealed for the company): the auth header's value and the HMAC secret. */
-  private newWebhookSecrets(companyId: string) {
-    return {
-      authHeader: this.secrets.seal(randomBytes(32).toString('base64url'), companyId),
-      hmac: this.secrets.seal(randomBytes(32).toString('base64url'), companyId),
-    };
   }
 }

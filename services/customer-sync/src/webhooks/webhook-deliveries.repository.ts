@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** Idempotency keys are kept this long; Tripletex retries a delivery for far less. */
+const KEEP_DAYS = 7;
+
+/** The idempotency keys of webhook deliveries already applied (`webhook_deliveries`). */
+@Injectable()
+export class WebhookDeliveriesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Records the key in the caller's transaction; false when it was applied before (a replay). */
+  async recordOnce(tx: EntityManager, companyId: string, idempotencyKey: string): Promise<boolean> {
+    const [fresh] = await tx.query<unknown[]>(
+      `INSERT INTO webhook_deliveries (company_id, idempotency_key, received_at) VALUES ($1, $2, now())
+       ON CONFLICT DO NOTHING RETURNING idempotency_key`,
+      [companyId, idempotencyKey.slice(0, 100)],
+    );
+    return fresh !== undefined;
+  }
+
+  /** Forgets keys older than a week (the sync worker's housekeeping). */
+  async forgetOld(): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM webhook_deliveries WHERE received_at < now() - make_interval(days => $1)`,
+      [KEEP_DAYS],
+    );
+  }
+}
