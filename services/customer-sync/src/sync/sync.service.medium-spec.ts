@@ -1,7 +1,12 @@
 import { Topics } from '@pos-tripletex/contracts';
 import { eventually, MediumTest } from '@pos-tripletex/testing';
 import { TOKEN_REJECTED_RETRY_MS } from '@pos-tripletex/tripletex';
-import { activatedCompany, heldLease, outboxOf, startCustomerSync } from '../../test/medium-setup';
+import {
+  activatedCompany,
+  heldLease,
+  outboxOf,
+  startCustomerSync,
+} from '../../test/support/in-process-sync';
 import { FullSyncStatuses } from './entities/sync-state.entity';
 import { SyncService } from './sync.service';
 

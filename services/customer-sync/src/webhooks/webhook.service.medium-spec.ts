@@ -7,7 +7,7 @@ import {
   heldLease,
   outboxOf,
   startCustomerSync,
-} from '../../test/medium-setup';
+} from '../../test/support/in-process-sync';
 import { SyncService } from '../sync/sync.service';
 import { WebhookCall, WebhookService } from './webhook.service';
 

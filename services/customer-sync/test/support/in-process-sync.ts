@@ -7,9 +7,9 @@ import {
   uniqueName,
 } from '@pos-tripletex/testing';
 import { DataSource } from 'typeorm';
-import { createDataSource } from '../src/database/setup';
-import { SyncRunLifecycle } from '../src/sync/sync-run.lifecycle';
-import { SyncStateEntity } from '../src/sync/entities/sync-state.entity';
+import { createDataSource } from '../../src/database/setup';
+import { SyncRunLifecycle } from '../../src/sync/sync-run.lifecycle';
+import { SyncStateEntity } from '../../src/sync/entities/sync-state.entity';
 
 // The medium specs' common ground: customer-sync in-process over its own schema, the broker and a
 // sandbox, and companies activated the way integration.config.v1 activates them.
@@ -19,7 +19,7 @@ export function startCustomerSync(schema: string): Promise<MediumTest> {
   return MediumTest.start({
     schema,
     createDataSource,
-    load: () => import('../src/app.module').then((module) => module.AppModule),
+    load: () => import('../../src/app.module').then((module) => module.AppModule),
     env: {
       SYNC_PAGE_SIZE: '10',
       SYNC_POLL_SECONDS: '3600',
