@@ -28,4 +28,9 @@ export class CompanyClients {
     );
     return this.tripletex.company({ key: companyId, employeeToken });
   }
+
+  /** Drops the company's cached session (its token was deleted or replaced). */
+  forget(companyId: string): void {
+    this.tripletex.forget(companyId);
+  }
 }

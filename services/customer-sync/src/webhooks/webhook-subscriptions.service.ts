@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SecretBox } from '@pos-tripletex/platform';
-import { CompanyClients, TripletexClient, TripletexError } from '@pos-tripletex/tripletex';
+import { CompanyClients, TripletexError } from '@pos-tripletex/tripletex';
 import { randomBytes } from 'node:crypto';
 import { CustomerSyncEnv } from '../config/env.schema';
 import { companyClient } from '../sync/company-client';
@@ -20,7 +20,6 @@ export class WebhookSubscriptionsService {
   constructor(
     private readonly syncRuns: SyncRunLifecycle,
     private readonly clients: CompanyClients,
-    private readonly tripletex: TripletexClient,
     private readonly secrets: SecretBox,
     private readonly env: CustomerSyncEnv,
   ) {}
@@ -79,7 +78,7 @@ export class WebhookSubscriptionsService {
     }
     await this.syncRuns.unsubscribed(state);
     // The token is gone with the integration: so is its Tripletex session.
-    this.tripletex.forget(state.companyId);
+    this.clients.forget(state.companyId);
     this.logger.log(
       { companyId: state.companyId },
       'unsubscribed from Tripletex customer webhooks',
