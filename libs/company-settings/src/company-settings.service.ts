@@ -63,6 +63,22 @@ export class CompanySettingsService {
     return 'removed';
   }
 
+  /**
+   * The settings of each of these companies that has any (companyId → config), read in the
+   * caller's transaction when it passes one.
+   */
+  async settingsFor(
+    companyIds: readonly string[],
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, IntegrationConfigV1>> {
+    if (companyIds.length === 0) return new Map();
+    const rows = await tx.query<{ company_id: string; config: IntegrationConfigV1 }[]>(
+      'SELECT company_id, config FROM company_settings WHERE company_id = ANY($1)',
+      [[...new Set(companyIds)]],
+    );
+    return new Map(rows.map((row) => [row.company_id, row.config]));
+  }
+
   async get(companyId: string): Promise<IntegrationConfigV1 | null> {
     const row = await this.dataSource
       .getRepository(CompanySettingsEntity)
