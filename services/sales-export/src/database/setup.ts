@@ -6,9 +6,9 @@ import { messagingEntities, messagingMigrations } from '@pos-tripletex/messaging
 import { DatabaseSetup, loadDatabaseEnv, typeOrmOptions } from '@pos-tripletex/platform';
 import { DataSource } from 'typeorm';
 import { SalesExportEnv } from '../config/env.schema';
-import { DayEntity } from '../export/entities/day.entity';
-import { SaleEntity } from '../export/entities/sale.entity';
-import { VoucherEntity } from '../export/entities/voucher.entity';
+import { DayEntity } from '../days/entities/day.entity';
+import { SaleEntity } from '../sales/entities/sale.entity';
+import { VoucherEntity } from '../vouchers/entities/voucher.entity';
 import { LeasesAndIndexes1764547200510 } from './migrations/1764547200510-leases-and-indexes';
 import { TripletexIdsInt641764547200500 } from './migrations/1764547200500-tripletex-ids-int64';
 import { SalesExport1764028800500 } from './migrations/1764028800500-sales-export';

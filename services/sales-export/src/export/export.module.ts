@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CompanySettingsModule } from '@pos-tripletex/company-settings';
-import { DayExporter } from './day-exporter';
-import { DayStatusPublisher } from './day-status';
-import { DayStore } from './day-store';
-import { DaysController } from './days.controller';
-import { ExportWorker } from './export.worker';
-import { DayClosedConsumer, SalesIngest } from './ingest';
+import { DayExporter } from '../vouchers/voucher.planner';
+import { DayStatusPublisher } from '../days/day-status.publisher';
+import { DayStore } from '../vouchers/day-sales.repository';
+import { DaysController } from '../days/days.controller';
+import { ExportWorker } from '../days/export.worker';
+import { DayClosedConsumer, SalesIngest } from '../sales/sales.service';
 
 @Module({
   imports: [CompanySettingsModule],

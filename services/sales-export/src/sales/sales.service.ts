@@ -12,10 +12,10 @@ import { BatchConsumers, Inbox, ReceivedMessage, rejectionEvents } from '@pos-tr
 import { businessDayOf } from '@pos-tripletex/platform';
 import { EntityManager } from 'typeorm';
 import { SERVICE_NAME } from '../bootstrap';
-import { CLOSES_AT_SQL, dayBoundaries } from './day-boundaries';
-import { DayStatusPublisher } from './day-status';
+import { CLOSES_AT_SQL, dayBoundaries } from '../days/day-boundaries';
+import { DayStatusPublisher } from '../days/day-status.publisher';
 import { SaleLine, SalePayment } from './entities/sale.entity';
-import { ExportWorker } from './export.worker';
+import { ExportWorker } from '../days/export.worker';
 
 interface SaleRow {
   event_id: string;

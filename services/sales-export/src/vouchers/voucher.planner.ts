@@ -12,9 +12,9 @@ import {
 } from '@pos-tripletex/tripletex';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DayKey, DaySnapshot, DayStore, inEffect, totalsOf } from './day-store';
+import { DayKey, DaySnapshot, DayStore, inEffect, totalsOf } from './day-sales.repository';
 import { addTotals, DayTotals, isZero, negateTotals, paymentsTotal } from './day-totals';
-import { DayEntity } from './entities/day.entity';
+import { DayEntity } from '../days/entities/day.entity';
 import { VoucherEntity } from './entities/voucher.entity';
 import { externalVoucherNumber } from './external-number';
 import {

@@ -11,9 +11,9 @@ import { DayStatus, IntegrationConfigV1 } from '@pos-tripletex/contracts';
 import { Outbox } from '@pos-tripletex/messaging';
 import { backoffDelay, counter, HeldLease, WorkLoop } from '@pos-tripletex/platform';
 import { DataSource, EntityManager, Raw } from 'typeorm';
-import { DayExporter, DayOutcome } from './day-exporter';
-import { DayKey } from './day-store';
-import { DayStatusPublisher, StatusDetails } from './day-status';
+import { DayExporter, DayOutcome } from '../vouchers/voucher.planner';
+import { DayKey } from '../vouchers/day-sales.repository';
+import { DayStatusPublisher, StatusDetails } from './day-status.publisher';
 import { DayEntity } from './entities/day.entity';
 import { CLOSES_AT_SQL, dayBoundaries } from './day-boundaries';
 

@@ -13,14 +13,14 @@ import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { IntegrationConfigV1 } from '@pos-tripletex/contracts';
 import { AppError, BackOfficeAuthGuard, osloToday } from '@pos-tripletex/platform';
 import { DataSource } from 'typeorm';
-import { DayExporter } from './day-exporter';
-import { DayKey, DayStore } from './day-store';
-import { DayStatusPublisher } from './day-status';
+import { DayExporter } from '../vouchers/voucher.planner';
+import { DayKey, DayStore } from '../vouchers/day-sales.repository';
+import { DayStatusPublisher } from './day-status.publisher';
 import { DayParamsDto, DaysQueryDto } from './dto/days-query.dto';
 import { DayEntity } from './entities/day.entity';
-import { VoucherEntity } from './entities/voucher.entity';
+import { VoucherEntity } from '../vouchers/entities/voucher.entity';
 import { ExportWorker } from './export.worker';
-import { describeUnmapped } from './voucher-builder';
+import { describeUnmapped } from '../vouchers/voucher-builder';
 
 const notFound = (what: string) =>
   new AppError('SALES_EXPORT.NOT_FOUND', what, { httpStatus: HttpStatus.NOT_FOUND });
