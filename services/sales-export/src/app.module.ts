@@ -13,7 +13,9 @@ import { TripletexModule } from '@pos-tripletex/tripletex';
 import { SERVICE_NAME } from './bootstrap';
 import { SalesExportEnv } from './config/env.schema';
 import { databaseSetup } from './database/setup';
-import { ExportModule } from './export/export.module';
+import { DaysModule } from './days/days.module';
+import { SalesModule } from './sales/sales.module';
+import { VouchersModule } from './vouchers/vouchers.module';
 
 /** Posts every closed business day to Tripletex as one balanced ledger voucher. */
 @Module({
@@ -29,7 +31,9 @@ import { ExportModule } from './export/export.module';
     CompanySettingsModule,
     SecurityModule,
     TripletexModule,
-    ExportModule,
+    SalesModule,
+    DaysModule,
+    VouchersModule,
   ],
 })
 export class AppModule {}

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { serviceEnv, TestSchema, testSecrets } from '@pos-tripletex/testing';
 import { createDataSource } from '../src/database/setup';
-import { CLAIM_DUE_DAYS_SQL } from '../src/days/export.worker';
+import { CLAIM_DUE_DAYS_SQL } from '../src/days/day.lifecycle';
 
 // Several sales-export instances claim closed days from one table at the same time. A day
 // claimed twice could be posted twice, and two days of one company at once would break the

@@ -9,6 +9,7 @@ import {
 import { Outbox } from '@pos-tripletex/messaging';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { SERVICE_NAME } from '../bootstrap';
 
 /** The day a status is about. */
 export interface DayRef {
@@ -26,7 +27,10 @@ export interface StatusDetails {
   reason?: string;
 }
 
-/** sales-export.day-status.v1 through the outbox: it commits with the state change it reports. */
+/**
+ * sales-export.day-status.v1 through the outbox: it commits with the state change it reports
+ * (only DayLifecycle publishes).
+ */
 @Injectable()
 export class DayStatusPublisher {
   constructor(private readonly outbox: Outbox) {}
@@ -57,7 +61,7 @@ export class DayStatusPublisher {
           topic: Topics.DayStatusV1,
           key: day.companyId,
           value: event,
-          headers: { 'event-type': Topics.DayStatusV1, producer: 'sales-export' },
+          headers: { 'event-type': Topics.DayStatusV1, producer: SERVICE_NAME },
         };
       }),
     );

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { DayKey } from '../days/day-key';
 import { addTotals, DayTotals, emptyTotals, revenueKey } from './day-totals';
-import { VoucherEntity } from './entities/voucher.entity';
-
-export interface DayKey {
-  companyId: string;
-  locationId: string;
-  businessDay: string;
-}
 
 /** The day's sales now, summed: what the vouchers in effect must come to. */
 export interface DaySnapshot {
@@ -21,9 +15,12 @@ export interface DaySnapshot {
   lastReceipt: string | null;
 }
 
-/** Reads of a day's sales and vouchers. */
+/**
+ * The voucher planner's read of a day's sales (stored by sales/): summed per account key, without
+ * the sales paid by invoice.
+ */
 @Injectable()
-export class DayStore {
+export class DaySalesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async snapshot(key: DayKey, tx: EntityManager = this.dataSource.manager): Promise<DaySnapshot> {
@@ -67,18 +64,18 @@ export class DayStore {
       params,
     );
     const totals = emptyTotals();
-    for (const r of revenue) {
-      const key = revenueKey({
-        productGroupId: r.group_id,
-        vatRate: r.vat_rate,
-        takeaway: r.takeaway,
+    for (const row of revenue) {
+      const revenueAt = revenueKey({
+        productGroupId: row.group_id,
+        vatRate: row.vat_rate,
+        takeaway: row.takeaway,
       });
-      totals.revenue[key] = Number(r.gross);
+      totals.revenue[revenueAt] = Number(row.gross);
     }
     const methods: Record<string, string> = {};
-    for (const p of payments) {
-      totals.payments[p.payment_method_id] = Number(p.amount);
-      methods[p.payment_method_id] = p.method;
+    for (const payment of payments) {
+      totals.payments[payment.payment_method_id] = Number(payment.amount);
+      methods[payment.payment_method_id] = payment.method;
     }
     totals.tips = Number(summary.tips ?? 0);
     totals.rounding = Number(summary.rounding ?? 0);
@@ -92,18 +89,4 @@ export class DayStore {
       lastReceipt: summary.last_receipt,
     };
   }
-
-  vouchers(key: DayKey, tx: EntityManager = this.dataSource.manager): Promise<VoucherEntity[]> {
-    return tx.getRepository(VoucherEntity).find({
-      where: { companyId: key.companyId, locationId: key.locationId, businessDay: key.businessDay },
-      order: { seq: 'ASC' },
-    });
-  }
 }
-
-/** Vouchers in effect: posted, not a reversal, not reversed. */
-export const inEffect = (vouchers: VoucherEntity[]) =>
-  vouchers.filter((v) => v.status === 'POSTED' && v.kind !== 'REVERSAL' && !v.reversedById);
-
-export const totalsOf = (vouchers: VoucherEntity[]): DayTotals =>
-  vouchers.reduce((sum, v) => addTotals(sum, v.totals), emptyTotals());

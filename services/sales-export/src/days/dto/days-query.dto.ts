@@ -1,29 +1,35 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { DayState, DayStatuses } from '../day-statuses';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const ID64 = /^[A-Za-z0-9_-]{1,64}$/;
-export const DAY_STATES = [
-  'OPEN',
-  'CLOSED',
-  'EXPORTING',
-  'POSTED',
-  'NOTHING_TO_POST',
-  'UNMAPPED',
-  'FAILED',
-] as const;
+const DAY_STATES = Object.values(DayStatuses);
 
-export class DaysQueryDto {
-  @ApiPropertyOptional({ description: 'First business day (YYYY-MM-DD), inclusive.' })
-  @Matches(DAY, { message: 'from must be a date YYYY-MM-DD' })
+/**
+ * Paging, as every BackOffice list (and Tripletex) does it: `from` (offset) and `count`; the
+ * answer is `{ total, from, count, values }`.
+ */
+export class PageQueryDto {
+  @ApiPropertyOptional({ default: 0, description: 'How many to skip (offset).' })
+  @Min(0)
+  @IsInt()
+  @Type(() => Number)
   @IsOptional()
-  from?: string;
+  from?: number;
+}
+
+export class DaysQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'First business day (YYYY-MM-DD), inclusive.' })
+  @Matches(DAY, { message: 'dateFrom must be a date YYYY-MM-DD' })
+  @IsOptional()
+  dateFrom?: string;
 
   @ApiPropertyOptional({ description: 'Last business day (YYYY-MM-DD), inclusive.' })
-  @Matches(DAY, { message: 'to must be a date YYYY-MM-DD' })
+  @Matches(DAY, { message: 'dateTo must be a date YYYY-MM-DD' })
   @IsOptional()
-  to?: string;
+  dateTo?: string;
 
   @ApiPropertyOptional({ description: 'Only this location.' })
   @Matches(ID64, { message: 'locationId must be 1–64 characters of A-Z, a-z, 0-9, _ or -' })
@@ -33,16 +39,19 @@ export class DaysQueryDto {
   @ApiPropertyOptional({ enum: DAY_STATES })
   @IsIn(DAY_STATES)
   @IsOptional()
-  status?: (typeof DAY_STATES)[number];
+  status?: DayState;
 
-  @ApiPropertyOptional({ default: 0 })
-  @Min(0)
+  @ApiPropertyOptional({ default: 100, maximum: 1000, description: 'How many at most.' })
+  @Max(1000)
+  @Min(1)
   @IsInt()
   @Type(() => Number)
   @IsOptional()
-  offset?: number;
+  count?: number;
+}
 
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
+export class GapsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ default: 1000, maximum: 1000, description: 'How many at most.' })
   @Max(1000)
   @Min(1)
   @IsInt()

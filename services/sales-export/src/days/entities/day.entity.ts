@@ -1,20 +1,20 @@
-import type { DayStatus, UnmappedItemV1 } from '@pos-tripletex/contracts';
+import type { UnmappedItemV1 } from '@pos-tripletex/contracts';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-
-/** DayStatus plus EXPORTING: a worker holds the day (until `leaseUntil`). */
-export type DayState = DayStatus | 'EXPORTING';
+import { DayCloser, DayState, DayStatuses, sqlText } from '../day-statuses';
 
 /**
  * A business day at a location: its sales (counted), whether it is closed, and where its export
  * stands. `revision` grows with every batch of sales for the day; `exportedRevision` is the
- * revision the vouchers so far were computed from.
+ * revision the vouchers so far were computed from. Its status changes only through DayLifecycle.
  */
 @Entity({ name: 'days' })
 @Index('ix_days_due', ['status', 'nextAttemptAt'])
 @Index('ix_days_company_day', ['companyId', 'businessDay'])
-@Index('ix_days_open_closes_at', ['closesAt'], { where: `"status" = 'OPEN'` })
+@Index('ix_days_open_closes_at', ['closesAt'], {
+  where: `"status" = ${sqlText(DayStatuses.OPEN)}`,
+})
 @Index('ix_days_exporting_company', ['companyId', 'leaseUntil'], {
-  where: `"status" = 'EXPORTING'`,
+  where: `"status" = ${sqlText(DayStatuses.EXPORTING)}`,
 })
 export class DayEntity {
   @PrimaryColumn({ type: 'varchar', length: 64, primaryKeyConstraintName: 'pk_days' })
@@ -58,7 +58,7 @@ export class DayEntity {
   closedAt!: Date | null;
 
   @Column({ type: 'varchar', length: 12, nullable: true })
-  closedBy!: 'Z_REPORT' | 'CUTOFF' | 'REQUEST' | null;
+  closedBy!: DayCloser | null;
 
   /** From pos.day.closed.v1: what the POS counted (the day waits for that many checkouts). */
   @Column({ type: 'integer', nullable: true })

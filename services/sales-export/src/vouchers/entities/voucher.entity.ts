@@ -4,7 +4,13 @@ import type { Voucher } from '@pos-tripletex/tripletex';
 import { Column, Entity, PrimaryColumn, Unique } from 'typeorm';
 import type { DayTotals } from '../day-totals';
 
-export type VoucherState = 'PENDING' | 'POSTED' | 'ABANDONED';
+/** PENDING: recorded, maybe in Tripletex; POSTED: in Tripletex; ABANDONED: Tripletex refused it. */
+export const VoucherStatuses = {
+  PENDING: 'PENDING',
+  POSTED: 'POSTED',
+  ABANDONED: 'ABANDONED',
+} as const;
+export type VoucherState = (typeof VoucherStatuses)[keyof typeof VoucherStatuses];
 
 /**
  * A voucher for a day, recorded (PENDING, with the exact body) before Tripletex is called. A retry
