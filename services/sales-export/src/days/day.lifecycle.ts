@@ -78,6 +78,11 @@ interface DayRow {
   lease_owner?: string;
 }
 
+type DayKeyRow = Pick<DayRow, 'company_id' | 'location_id' | 'business_day'>;
+
+const rowKey = (row: DayKeyRow) =>
+  `${row.company_id}\u0000${row.location_id}\u0000${row.business_day}`;
+
 const refOf = (row: DayRow): DayRef => ({
   companyId: row.company_id,
   locationId: row.location_id,
@@ -147,15 +152,41 @@ export class DayLifecycle {
    */
   async recordSales(days: DaySales[], tx: EntityManager): Promise<void> {
     if (days.length === 0) return;
-    const touched = await tx.query<(DayRow & { status: DayStatus; before: string | null })[]>(
+    // A stable order keeps deadlocks between writers of several days rare (the Inbox retries one).
+    const input = JSON.stringify(
+      [...days].sort(byDayKey).map((day) => ({
+        company_id: day.companyId,
+        location_id: day.locationId,
+        business_day: day.businessDay,
+        checkouts: day.checkouts,
+        first_receipt: day.firstReceipt,
+        last_receipt: day.lastReceipt,
+        first_sale_at: day.firstSaleAt,
+        last_sale_at: day.lastSaleAt,
+        cutoff: day.cutoffHour,
+        grace: day.graceMinutes,
+      })),
+    );
+    // The statuses before, locked first and in a statement of their own: a locking read in the
+    // upsert's own statement skips the rows the upsert has already changed.
+    const before = new Map(
+      (
+        await tx.query<(DayKeyRow & { status: string })[]>(
+          `SELECT d.company_id, d.location_id, d.business_day::text AS business_day, d.status
+           FROM days d JOIN jsonb_to_recordset($1::jsonb)
+             AS i(company_id varchar, location_id varchar, business_day date)
+             USING (company_id, location_id, business_day)
+           ORDER BY d.company_id, d.location_id, d.business_day
+           FOR UPDATE OF d`,
+          [input],
+        )
+      ).map((row) => [rowKey(row), row.status]),
+    );
+    const touched = await tx.query<(DayRow & { status: DayStatus })[]>(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(company_id varchar, location_id varchar,
            business_day date, checkouts int, first_receipt varchar, last_receipt varchar,
            first_sale_at timestamptz, last_sale_at timestamptz, cutoff int, grace int)
-       ), before AS (
-         SELECT d.company_id, d.location_id, d.business_day, d.status
-         FROM days d JOIN input i USING (company_id, location_id, business_day)
-         FOR UPDATE OF d
        ), upserted AS (
          INSERT INTO days AS d (company_id, location_id, business_day, status, checkouts, revision,
            first_receipt, last_receipt, first_sale_at, last_sale_at, closes_at, closed_at, closed_by,
@@ -181,31 +212,15 @@ export class DayLifecycle {
            updated_at = now()
          RETURNING d.company_id, d.location_id, d.business_day, d.status, d.checkouts, d.posted_gross
        )
-       SELECT u.company_id, u.location_id, u.business_day::text AS business_day, u.status,
-              b.status AS before, u.checkouts, u.posted_gross
-       FROM upserted u LEFT JOIN before b USING (company_id, location_id, business_day)`,
-      [
-        JSON.stringify(
-          // A stable order keeps deadlocks between writers of several days rare (the Inbox retries one).
-          [...days].sort(byDayKey).map((day) => ({
-            company_id: day.companyId,
-            location_id: day.locationId,
-            business_day: day.businessDay,
-            checkouts: day.checkouts,
-            first_receipt: day.firstReceipt,
-            last_receipt: day.lastReceipt,
-            first_sale_at: day.firstSaleAt,
-            last_sale_at: day.lastSaleAt,
-            cutoff: day.cutoffHour,
-            grace: day.graceMinutes,
-          })),
-        ),
-      ],
+       SELECT company_id, location_id, business_day::text AS business_day, status, checkouts,
+              posted_gross
+       FROM upserted`,
+      [input],
     );
     await this.statuses.publish(
       tx,
       touched
-        .filter((row) => row.status !== row.before)
+        .filter((row) => row.status !== before.get(rowKey(row)))
         .map((row) => ({ day: refOf(row), status: row.status })),
     );
   }
@@ -413,19 +428,21 @@ export class DayLifecycle {
    */
   async requestReexport(key: DayKey): Promise<DayStatus | typeof EXPORTING> {
     return this.dataSource.transaction(async (tx) => {
+      // Ends in a SELECT: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
       const [row] = await tx.query<
         (DayRow & { status: DayStatus | typeof EXPORTING; changed: boolean })[]
       >(
         `WITH before AS (
            SELECT status FROM days WHERE company_id = $1 AND location_id = $2 AND business_day = $3::date FOR UPDATE
-         )
-         UPDATE days d SET reexport_requested_at = now(), updated_at = now(), next_attempt_at = now(),
-           attempts = 0,
-           status = CASE WHEN d.status IN (${sqlText(EXPORTING)}) THEN d.status ELSE ${sqlText(CLOSED)} END,
-           closed_at = COALESCE(d.closed_at, now()), closed_by = COALESCE(d.closed_by, ${sqlText(DayClosers.REQUEST)})
-         FROM before
-         WHERE d.company_id = $1 AND d.location_id = $2 AND d.business_day = $3::date
-         RETURNING d.status, d.checkouts, d.posted_gross, before.status <> d.status AS changed`,
+         ), requested AS (
+           UPDATE days d SET reexport_requested_at = now(), updated_at = now(), next_attempt_at = now(),
+             attempts = 0,
+             status = CASE WHEN d.status IN (${sqlText(EXPORTING)}) THEN d.status ELSE ${sqlText(CLOSED)} END,
+             closed_at = COALESCE(d.closed_at, now()), closed_by = COALESCE(d.closed_by, ${sqlText(DayClosers.REQUEST)})
+           FROM before
+           WHERE d.company_id = $1 AND d.location_id = $2 AND d.business_day = $3::date
+           RETURNING d.status, d.checkouts, d.posted_gross, before.status <> d.status AS changed
+         ) SELECT * FROM requested`,
         [key.companyId, key.locationId, key.businessDay],
       );
       if (row.changed)
@@ -449,10 +466,13 @@ export class DayLifecycle {
     previous: IntegrationConfigV1 | null,
     tx: EntityManager,
   ): Promise<void> {
+    // Ends in a SELECT: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
     const reopened = await tx.query<DayRow[]>(
-      `UPDATE days SET status = ${sqlText(CLOSED)}, next_attempt_at = now(), updated_at = now()
-       WHERE company_id = $1 AND status IN (${sqlText(UNMAPPED, FAILED)})
-       RETURNING company_id, location_id, business_day::text AS business_day, checkouts, posted_gross`,
+      `WITH reopened AS (
+         UPDATE days SET status = ${sqlText(CLOSED)}, next_attempt_at = now(), updated_at = now()
+         WHERE company_id = $1 AND status IN (${sqlText(UNMAPPED, FAILED)})
+         RETURNING company_id, location_id, business_day::text AS business_day, checkouts, posted_gross
+       ) SELECT * FROM reopened`,
       [next.companyId],
     );
     await this.statuses.publish(
