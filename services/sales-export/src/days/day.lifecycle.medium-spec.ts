@@ -1,0 +1,462 @@
+import { CompanySettingsService } from '@pos-tripletex/company-settings';
+import {
+  DayStatusV1,
+  EventsByTopic,
+  IntegrationConfigV1,
+  ParseableTopic,
+  parseEvent,
+  Topics,
+} from '@pos-tripletex/contracts';
+import { BatchConsumers } from '@pos-tripletex/messaging';
+import { addDays, osloToday } from '@pos-tripletex/platform';
+import { aDayClosed, anIntegrationConfig, MediumTest, uniqueName } from '@pos-tripletex/testing';
+import { DataSource } from 'typeorm';
+import { createDataSource } from '../database/setup';
+import type { VoucherEntity } from '../vouchers/entities/voucher.entity';
+import { ClaimedDay, DayLifecycle, DayOutcome, DaySales } from './day.lifecycle';
+import type { DayKey } from './day-key';
+import { DayStatuses } from './day-statuses';
+import { DayEntity } from './entities/day.entity';
+import { ExportWorker } from './export.worker';
+
+// Each transition of the day aggregate on its own, in-process over a fresh schema: the rows it
+// leaves and the status events it writes to the outbox in the same transaction. The service's
+// export worker and checkout consumer are stopped, so only the test moves days.
+
+let medium: MediumTest;
+let lifecycle: DayLifecycle;
+let dataSource: DataSource;
+let version = 0;
+
+const today = osloToday();
+const daysAgo = (n: number) => addDays(today, -n);
+
+beforeAll(async () => {
+  medium = await MediumTest.start({
+    schema: 'sales_export_days',
+    createDataSource,
+    load: () => import('../app.module').then((m) => m.AppModule),
+    env: { EXPORT_POLL_MS: '60000', EXPORT_LEASE_SECONDS: '30' },
+  });
+  await medium.get(ExportWorker).onApplicationShutdown();
+  await medium.get(BatchConsumers).beforeApplicationShutdown();
+  lifecycle = medium.get(DayLifecycle);
+  dataSource = medium.get(DataSource);
+}, 120_000);
+
+afterAll(async () => {
+  await medium?.stop();
+});
+
+// Claims look at every company's days: each test starts from no days at all.
+beforeEach(async () => {
+  await dataSource.query('TRUNCATE days, sales, vouchers');
+});
+
+/** A record as its consumer gets it: parsed by the contract (a test record must be valid). */
+function parsed<K extends ParseableTopic>(
+  topic: K,
+  record: Record<string, unknown>,
+): EventsByTopic[K] {
+  const result = parseEvent(topic, JSON.stringify(record));
+  if (!result.ok) throw new Error(`invalid ${topic}: ${JSON.stringify(result.problems)}`);
+  return result.event;
+}
+
+/** The company's settings as onboarding publishes them, stored as the settings consumer does. */
+async function settings(
+  companyId: string,
+  overrides: Partial<Parameters<typeof anIntegrationConfig>[0]> = {},
+): Promise<IntegrationConfigV1> {
+  const config = parsed(
+    Topics.IntegrationConfigV1,
+    anIntegrationConfig({
+      companyId,
+      version: ++version,
+      tripletexCompanyId: 1,
+      employeeToken: medium.box.seal('employee-token', companyId),
+      startDate: daysAgo(60),
+      mappings: { paymentMethods: [], productGroups: [], otherEvents: [] },
+      ...overrides,
+    }),
+  );
+  await dataSource.transaction((tx) => medium.get(CompanySettingsService).apply(config, tx));
+  return config;
+}
+
+function sales(key: DayKey, checkouts = 1): DaySales {
+  const at = `${key.businessDay}T12:00:00+01:00`;
+  return {
+    ...key,
+    checkouts,
+    firstReceipt: '1',
+    lastReceipt: String(checkouts),
+    firstSaleAt: at,
+    lastSaleAt: at,
+    cutoffHour: 4,
+    graceMinutes: 30,
+  };
+}
+
+const recordSales = (...days: DaySales[]) =>
+  dataSource.transaction((tx) => lifecycle.recordSales(days, tx));
+
+const dayKey = (companyId: string, businessDay: string): DayKey => ({
+  companyId,
+  locationId: 'oslo-sentrum',
+  businessDay,
+});
+
+const dayOf = ({ companyId, locationId, businessDay }: DayKey) =>
+  dataSource.getRepository(DayEntity).findOneByOrFail({ companyId, locationId, businessDay });
+
+/** The status events the outbox holds for the company, oldest first. */
+async function statusEvents(companyId: string): Promise<DayStatusV1[]> {
+  const rows = await dataSource.query<{ value: string }[]>(
+    'SELECT value FROM outbox_messages WHERE topic = $1 AND key = $2 ORDER BY id',
+    [Topics.DayStatusV1, companyId],
+  );
+  return rows.map((row) => JSON.parse(row.value) as DayStatusV1);
+}
+
+const statusesOf = async (companyId: string) =>
+  (await statusEvents(companyId)).map((event) => `${event.businessDay} ${event.status}`);
+
+/** An active company with a CLOSED, due day, claimed. */
+async function claimedDay(day = daysAgo(3)): Promise<ClaimedDay> {
+  const companyId = uniqueName('co');
+  await settings(companyId);
+  await recordSales(sales(dayKey(companyId, day)));
+  const [claimed] = await lifecycle.claimDue(10);
+  expect(claimed).toMatchObject(dayKey(companyId, day));
+  return claimed;
+}
+
+const posted = (revision: number): DayOutcome => ({
+  status: DayStatuses.POSTED,
+  revision,
+  postedGross: 12_300,
+  reexportSeen: null,
+  voucher: {
+    kind: 'ORIGINAL',
+    tripletexId: 4711,
+    tripletexNumber: 12,
+    tripletexYear: 2026,
+    externalNumber: 'POS-abc123-20261124-0-oslo-sentrum',
+    sendToLedger: true,
+  } as VoucherEntity,
+});
+
+describe(DayLifecycle.name, () => {
+  describe('recordSales', () => {
+    it('opens a day for its first sales and announces it OPEN', async () => {
+      const companyId = uniqueName('co');
+      await recordSales(sales(dayKey(companyId, today), 2));
+      expect(await dayOf(dayKey(companyId, today))).toMatchObject({
+        status: DayStatuses.OPEN,
+        checkouts: 2,
+        revision: 1,
+      });
+      expect(await statusEvents(companyId)).toMatchObject([
+        { businessDay: today, status: DayStatuses.OPEN, checkouts: 2 },
+      ]);
+    });
+
+    it('closes a new day at once when its cut-off plus grace has passed (history, a POS offline)', async () => {
+      const companyId = uniqueName('co');
+      await recordSales(sales(dayKey(companyId, daysAgo(2))));
+      expect(await dayOf(dayKey(companyId, daysAgo(2)))).toMatchObject({
+        status: DayStatuses.CLOSED,
+        closedBy: 'CUTOFF',
+      });
+      expect(await statusesOf(companyId)).toEqual([`${daysAgo(2)} CLOSED`]);
+    });
+
+    it('reopens an exported day for a correction when a late sale arrives', async () => {
+      const claimed = await claimedDay();
+      await lifecycle.finish(claimed, posted(1));
+      await recordSales(sales(claimed));
+      expect(await dayOf(claimed)).toMatchObject({
+        status: DayStatuses.CLOSED,
+        revision: 2,
+        checkouts: 2,
+        exportedRevision: 1,
+      });
+      expect((await statusEvents(claimed.companyId)).map((event) => event.status)).toEqual([
+        DayStatuses.CLOSED,
+        DayStatuses.POSTED,
+        DayStatuses.CLOSED,
+      ]);
+    });
+
+    it('announces nothing for sales on days whose status stays (open, or being exported)', async () => {
+      const claimed = await claimedDay();
+      const open = dayKey(claimed.companyId, today);
+      await recordSales(sales(open));
+      const before = await statusEvents(claimed.companyId);
+      await recordSales(sales(claimed), sales(open));
+      expect(await dayOf(claimed)).toMatchObject({ status: DayStatuses.EXPORTING, checkouts: 2 });
+      expect(await dayOf(open)).toMatchObject({ status: DayStatuses.OPEN, checkouts: 2 });
+      expect(await statusEvents(claimed.companyId)).toEqual(before);
+    });
+  });
+
+  describe('closeDueDays', () => {
+    it('closes an open day once its cut-off plus grace has passed', async () => {
+      const companyId = uniqueName('co');
+      const key = dayKey(companyId, today);
+      await recordSales(sales(key));
+      await dataSource.query(
+        `UPDATE days SET closes_at = now() - interval '1 second' WHERE company_id = $1`,
+        [companyId],
+      );
+      expect(await lifecycle.closeDueDays()).toBe(1);
+      expect(await dayOf(key)).toMatchObject({ status: DayStatuses.CLOSED, closedBy: 'CUTOFF' });
+      expect(await statusesOf(companyId)).toEqual([`${today} OPEN`, `${today} CLOSED`]);
+    });
+
+    it('closes a day on its Z-report only once as many checkouts as it counted are in', async () => {
+      const companyId = uniqueName('co');
+      const key = dayKey(companyId, today);
+      await recordSales(sales(key));
+      await dataSource.transaction((tx) =>
+        lifecycle.recordZReport(
+          parsed(
+            Topics.DayClosedV1,
+            aDayClosed({ companyId, businessDay: today, checkoutCount: 2 }),
+          ),
+          tx,
+        ),
+      );
+      await lifecycle.closeDueDays();
+      expect(await dayOf(key)).toMatchObject({ status: DayStatuses.OPEN, zCheckoutCount: 2 });
+      await recordSales(sales(key));
+      await lifecycle.closeDueDays();
+      expect(await dayOf(key)).toMatchObject({
+        status: DayStatuses.CLOSED,
+        closedBy: 'Z_REPORT',
+        checkouts: 2,
+      });
+      expect(await statusesOf(companyId)).toEqual([`${today} OPEN`, `${today} CLOSED`]);
+    });
+  });
+
+  describe('claimDue', () => {
+    it('claims the oldest due day of a company and no second one while it is exported', async () => {
+      const companyId = uniqueName('co');
+      await settings(companyId);
+      await recordSales(
+        sales(dayKey(companyId, daysAgo(3))),
+        sales(dayKey(companyId, daysAgo(5))),
+        sales(dayKey(companyId, daysAgo(4))),
+      );
+      const claimed = await lifecycle.claimDue(10);
+      expect(claimed).toEqual([
+        { ...dayKey(companyId, daysAgo(5)), leaseOwner: expect.any(String) },
+      ]);
+      expect(await lifecycle.claimDue(10)).toEqual([]);
+      expect(await dayOf(claimed[0])).toMatchObject({
+        status: DayStatuses.EXPORTING,
+        leaseOwner: claimed[0].leaseOwner,
+        attempts: 1,
+      });
+    });
+
+    it('claims a day again once its lease has run out, and the old claim can no longer finish it', async () => {
+      const first = await claimedDay();
+      await dataSource.query(
+        `UPDATE days SET lease_until = now() - interval '1 second' WHERE company_id = $1`,
+        [first.companyId],
+      );
+      const [again] = await lifecycle.claimDue(10);
+      expect(again).toMatchObject({ ...dayKey(first.companyId, first.businessDay) });
+      expect(again.leaseOwner).not.toBe(first.leaseOwner);
+      expect(await lifecycle.extendLease(first)).toBe(false);
+      expect(await lifecycle.finish(first, posted(1))).toBe(false);
+      expect(await dayOf(first)).toMatchObject({
+        status: DayStatuses.EXPORTING,
+        leaseOwner: again.leaseOwner,
+      });
+    });
+
+    it('claims no day before the start date, and none of an inactive company', async () => {
+      const early = uniqueName('co');
+      await settings(early, { startDate: daysAgo(2) });
+      const inactive = uniqueName('co');
+      await settings(inactive, { status: 'INACTIVE' });
+      await recordSales(sales(dayKey(early, daysAgo(3))), sales(dayKey(inactive, daysAgo(3))));
+      expect(await lifecycle.claimDue(10)).toEqual([]);
+    });
+  });
+
+  describe('finish', () => {
+    it('records POSTED with the voucher and announces it', async () => {
+      const claimed = await claimedDay();
+      expect(await lifecycle.finish(claimed, posted(1))).toBe(true);
+      expect(await dayOf(claimed)).toMatchObject({
+        status: DayStatuses.POSTED,
+        exportedRevision: 1,
+        postedGross: '12300',
+        leaseOwner: null,
+        attempts: 0,
+      });
+      expect((await statusEvents(claimed.companyId)).at(-1)).toMatchObject({
+        status: DayStatuses.POSTED,
+        postedGross: 12_300,
+        voucher: {
+          kind: 'ORIGINAL',
+          voucherId: 4711,
+          number: 12,
+          year: 2026,
+          externalVoucherNumber: 'POS-abc123-20261124-0-oslo-sentrum',
+          sentToLedger: true,
+        },
+      });
+    });
+
+    it('records NOTHING_TO_POST and announces it', async () => {
+      const claimed = await claimedDay();
+      await lifecycle.finish(claimed, {
+        status: DayStatuses.NOTHING_TO_POST,
+        revision: 1,
+        postedGross: 0,
+        reexportSeen: null,
+      });
+      expect(await dayOf(claimed)).toMatchObject({ status: DayStatuses.NOTHING_TO_POST });
+      expect((await statusEvents(claimed.companyId)).at(-1)).toMatchObject({
+        status: DayStatuses.NOTHING_TO_POST,
+        postedGross: 0,
+      });
+    });
+
+    it('records UNMAPPED with what is unmapped and announces it', async () => {
+      const claimed = await claimedDay();
+      const unmapped = [{ kind: 'PAYMENT_METHOD' as const, id: 'vipps' }];
+      await lifecycle.finish(claimed, {
+        status: DayStatuses.UNMAPPED,
+        unmapped,
+        code: 'SALES_EXPORT.UNMAPPED',
+        reason: 'No account is mapped for payment method vipps',
+      });
+      expect(await dayOf(claimed)).toMatchObject({
+        status: DayStatuses.UNMAPPED,
+        unmapped,
+        failureCode: 'SALES_EXPORT.UNMAPPED',
+      });
+      expect((await statusEvents(claimed.companyId)).at(-1)).toMatchObject({
+        status: DayStatuses.UNMAPPED,
+        unmapped,
+        code: 'SALES_EXPORT.UNMAPPED',
+        reason: 'No account is mapped for payment method vipps',
+      });
+    });
+
+    it('records FAILED with the code and reason and announces it', async () => {
+      const claimed = await claimedDay();
+      await lifecycle.finish(claimed, {
+        status: DayStatuses.FAILED,
+        code: 'SALES_EXPORT.TRIPLETEX_REJECTED',
+        reason: 'Tripletex: the account is locked',
+      });
+      expect(await dayOf(claimed)).toMatchObject({
+        status: DayStatuses.FAILED,
+        failureCode: 'SALES_EXPORT.TRIPLETEX_REJECTED',
+        lastError: 'Tripletex: the account is locked',
+      });
+      expect((await statusEvents(claimed.companyId)).at(-1)).toMatchObject({
+        status: DayStatuses.FAILED,
+        code: 'SALES_EXPORT.TRIPLETEX_REJECTED',
+        reason: 'Tripletex: the account is locked',
+      });
+    });
+
+    it('closes the day again instead of POSTED when sales came in during the export', async () => {
+      const claimed = await claimedDay();
+      await recordSales(sales(claimed));
+      await lifecycle.finish(claimed, posted(1));
+      expect(await dayOf(claimed)).toMatchObject({
+        status: DayStatuses.CLOSED,
+        revision: 2,
+        exportedRevision: 1,
+      });
+      expect((await statusEvents(claimed.companyId)).at(-1)).toMatchObject({
+        status: DayStatuses.CLOSED,
+      });
+    });
+
+    it('keeps a day to retry CLOSED with a later attempt, announces nothing, and reports a refused token', async () => {
+      const claimed = await claimedDay();
+      const before = await statusEvents(claimed.companyId);
+      await lifecycle.finish(claimed, {
+        status: 'RETRY',
+        afterMs: 60_000,
+        error: 'Tripletex refused the company token',
+        unauthorized: true,
+      });
+      const day = await dayOf(claimed);
+      expect(day).toMatchObject({
+        status: DayStatuses.CLOSED,
+        lastError: 'Tripletex refused the company token',
+      });
+      expect(day.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 50_000);
+      expect(await statusEvents(claimed.companyId)).toEqual(before);
+      const [rejection] = await dataSource.query<{ value: string }[]>(
+        'SELECT value FROM outbox_messages WHERE topic = $1 AND key = $2',
+        [Topics.TripletexAuthFailedV1, claimed.companyId],
+      );
+      expect(JSON.parse(rejection.value)).toMatchObject({
+        companyId: claimed.companyId,
+        service: 'sales-export',
+        message: 'Tripletex refused the company token',
+      });
+    });
+  });
+
+  describe('requestReexport', () => {
+    it('closes an exported day again with the request noted, and announces it', async () => {
+      const claimed = await claimedDay();
+      await lifecycle.finish(claimed, posted(1));
+      expect(await lifecycle.requestReexport(claimed)).toBe(DayStatuses.CLOSED);
+      const day = await dayOf(claimed);
+      expect(day.status).toBe(DayStatuses.CLOSED);
+      expect(day.reexportRequestedAt).toBeInstanceOf(Date);
+      expect((await statusEvents(claimed.companyId)).at(-1)).toMatchObject({
+        status: DayStatuses.CLOSED,
+      });
+    });
+  });
+
+  describe('settingsChanged', () => {
+    it('gives unmapped and failed days another try on new settings', async () => {
+      const claimed = await claimedDay();
+      await lifecycle.finish(claimed, {
+        status: DayStatuses.FAILED,
+        code: 'SALES_EXPORT.INVALID_VOUCHER',
+        reason: 'The voucher cannot be made',
+      });
+      await settings(claimed.companyId);
+      expect(await dayOf(claimed)).toMatchObject({ status: DayStatuses.CLOSED });
+      const [{ nameless }] = await dataSource.query<{ nameless: number }[]>(
+        'SELECT count(*)::int AS nameless FROM outbox_messages WHERE topic = $1 AND key IS NULL',
+        [Topics.DayStatusV1],
+      );
+      expect(nameless).toBe(0);
+      expect((await statusEvents(claimed.companyId)).map((event) => event.status)).toEqual([
+        DayStatuses.CLOSED,
+        DayStatuses.FAILED,
+        DayStatuses.CLOSED,
+      ]);
+    });
+
+    it('moves the closing time of open days when the cut-off changes', async () => {
+      const companyId = uniqueName('co');
+      await settings(companyId);
+      const key = dayKey(companyId, today);
+      await recordSales(sales(key));
+      const before = (await dayOf(key)).closesAt;
+      await settings(companyId, { dayCutoffHour: 6 });
+      const after = (await dayOf(key)).closesAt;
+      expect(after.getTime() - before.getTime()).toBe(2 * 3600_000);
+    });
+  });
+});
