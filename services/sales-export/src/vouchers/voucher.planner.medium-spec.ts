@@ -1,0 +1,259 @@
+import { CompanySettingsService } from '@pos-tripletex/company-settings';
+import { IntegrationConfigV1, Topics } from '@pos-tripletex/contracts';
+import { BatchConsumers } from '@pos-tripletex/messaging';
+import { addDays, osloToday } from '@pos-tripletex/platform';
+import {
+  aCheckout,
+  anIntegrationConfig,
+  MediumTest,
+  SandboxCompany,
+  uniqueName,
+} from '@pos-tripletex/testing';
+import { DataSource } from 'typeorm';
+import { accountIds, mappings, paidWith, parsed } from '../../test/sales-export.fixtures';
+import { createDataSource } from '../database/setup';
+import type { DayKey } from '../days/day-key';
+import { ExportWorker } from '../days/export.worker';
+import { SalesService } from '../sales/sales.service';
+import { emptyTotals, isZero } from './day-totals';
+import { VoucherPlanner } from './voucher.planner';
+import { VoucherPoster } from './voucher.poster';
+
+// What a day's voucher comes to, in-process over a fresh schema and a Tripletex sandbox company
+// (its accounts and VAT types): sales recorded as the checkout consumer records them, the plan
+// read as the export and the preview read it. The service's own worker and checkout consumer are
+// stopped, so nothing is exported behind the test's back.
+
+let medium: MediumTest;
+let planner: VoucherPlanner;
+let dataSource: DataSource;
+
+const day = addDays(osloToday(), -3);
+const at = (time: string) => `${day}T${time}+01:00`;
+
+interface Company {
+  key: DayKey;
+  config: IntegrationConfigV1;
+  tripletex: SandboxCompany;
+  ids: Record<number, number>;
+}
+
+beforeAll(async () => {
+  medium = await MediumTest.start({
+    schema: 'sales_export_vouchers',
+    createDataSource,
+    load: () => import('../app.module').then((m) => m.AppModule),
+    env: { EXPORT_POLL_MS: '60000' },
+  });
+  await medium.get(ExportWorker).onApplicationShutdown();
+  await medium.get(BatchConsumers).beforeApplicationShutdown();
+  planner = medium.get(VoucherPlanner);
+  dataSource = medium.get(DataSource);
+}, 120_000);
+
+afterAll(async () => {
+  await medium?.stop();
+});
+
+/** A company onboarded to a fresh sandbox company, its settings stored as the consumer stores them. */
+async function company(options: { vipps?: boolean } = {}): Promise<Company> {
+  const companyId = uniqueName('co');
+  const tripletex = await medium.sandbox.createCompany({ name: `Kafé ${companyId}` });
+  const ids = await accountIds(medium.sandbox, tripletex);
+  const config = parsed(
+    Topics.IntegrationConfigV1,
+    anIntegrationConfig({
+      companyId,
+      version: 1,
+      tripletexCompanyId: tripletex.companyId,
+      employeeToken: medium.box.seal(tripletex.employeeToken, companyId),
+      startDate: addDays(day, -30),
+      mappings: mappings(ids, options),
+    }),
+  );
+  await dataSource.transaction((tx) => medium.get(CompanySettingsService).apply(config, tx));
+  return {
+    key: { companyId, locationId: 'oslo-sentrum', businessDay: day },
+    config,
+    tripletex,
+    ids,
+  };
+}
+
+/** Checkouts recorded as the checkout consumer records them. */
+async function sell(...checkouts: Record<string, unknown>[]): Promise<void> {
+  const events = checkouts.map((checkout) => parsed(Topics.CheckoutCompletedV1, checkout));
+  await dataSource.transaction((tx) => medium.get(SalesService).record(events, tx));
+}
+
+const plan = ({ key, config }: Company) => planner.plan(key, config, planner.client(config));
+
+/** Posts the planned voucher to the sandbox as the export does. */
+async function post(company: Company): Promise<void> {
+  const poster = medium.get(VoucherPoster);
+  const planned = await plan(company);
+  const recorded = await poster.record(company.key, planned, company.config);
+  await poster.complete(planner.client(company.config), recorded);
+}
+
+/** The voucher's postings as [account id, kroner, with a VAT type]. */
+const postingsOf = (planned: Awaited<ReturnType<typeof plan>>) =>
+  planned.voucher?.postings?.map((posting) => [
+    posting.account?.id,
+    posting.amountGross,
+    posting.vatType !== undefined,
+  ]);
+
+describe(VoucherPlanner.name, () => {
+  it('plans the first voucher of a fresh day exactly as it would be sent, without the invoiced sale', async () => {
+    const co = await company();
+    await sell(
+      aCheckout({
+        companyId: co.key.companyId,
+        receiptNumber: '1001',
+        completedAt: at('11:05:00'),
+        method: 'CASH',
+        lines: [{ unitPriceGross: 18900 }],
+        rounding: 40,
+      }),
+      paidWith(
+        aCheckout({
+          companyId: co.key.companyId,
+          receiptNumber: '1002',
+          completedAt: at('12:30:00'),
+          lines: [{ unitPriceGross: 44900 }, { unitPriceGross: 8950, vatRate: 15, takeaway: true }],
+          tip: 5000,
+        }),
+        [
+          ['card', 'CARD', 38850],
+          ['vipps', 'VIPPS', 20000],
+        ],
+      ),
+      aCheckout({
+        companyId: co.key.companyId,
+        receiptNumber: '1003',
+        completedAt: at('13:00:00'),
+        lines: [{ unitPriceGross: 99900 }],
+        invoice: { customerId: 1 },
+      }),
+    );
+    const planned = await plan(co);
+    expect(planned).toMatchObject({
+      kind: 'ORIGINAL',
+      seq: 0,
+      externalNumber: expect.stringMatching(
+        new RegExp(`^POS-[0-9a-f]{6}-${day.replaceAll('-', '')}-0-oslo-sentrum$`),
+      ),
+      unmapped: [],
+      problems: [],
+      inEffect: [],
+      snapshot: { sales: 2, firstReceipt: '1001', lastReceipt: '1002' },
+    });
+    expect(planned.voucher).toMatchObject({
+      date: day,
+      description: `POS-salg oslo-sentrum ${day}: kvittering 1001–1002 (2 salg)`,
+      externalVoucherNumber: planned.externalNumber,
+    });
+    // Debit per payment method, credit per product group × VAT rate × takeaway, tips, rounding.
+    expect(postingsOf(planned)).toEqual([
+      [co.ids[1579], 388.5, false],
+      [co.ids[1900], 189.4, false],
+      [co.ids[1579], 200, false],
+      [co.ids[3001], -89.5, true],
+      [co.ids[3000], -638, true],
+      [co.ids[2910], -50, false],
+      [co.ids[7740], -0.4, false],
+    ]);
+  });
+
+  it('plans a correction of only the late sale once the day’s voucher is posted', async () => {
+    const co = await company();
+    await sell(
+      aCheckout({
+        companyId: co.key.companyId,
+        completedAt: at('12:00:00'),
+        lines: [{ unitPriceGross: 10000 }],
+      }),
+    );
+    await post(co);
+    await sell(
+      aCheckout({
+        companyId: co.key.companyId,
+        completedAt: at('21:00:00'),
+        method: 'CASH',
+        lines: [{ unitPriceGross: 3500, vatRate: 15, takeaway: true }],
+      }),
+    );
+    const planned = await plan(co);
+    expect(planned).toMatchObject({
+      kind: 'CORRECTION',
+      seq: 1,
+      difference: {
+        payments: { cash: 3500 },
+        revenue: { 'food|15|T': 3500 },
+        tips: 0,
+        rounding: 0,
+      },
+    });
+    expect(planned.inEffect).toHaveLength(1);
+    expect(planned.voucher?.description).toMatch(/^Korreksjon POS-salg oslo-sentrum/);
+    expect(postingsOf(planned)).toEqual([
+      [co.ids[1900], 35, false],
+      [co.ids[3001], -35, true],
+    ]);
+  });
+
+  it('names an unmapped payment method and builds nothing', async () => {
+    const co = await company({ vipps: false });
+    await sell(
+      aCheckout({
+        companyId: co.key.companyId,
+        completedAt: at('12:00:00'),
+        method: 'VIPPS',
+        lines: [{ unitPriceGross: 5000 }],
+      }),
+    );
+    const planned = await plan(co);
+    expect(planned).toMatchObject({
+      kind: 'ORIGINAL',
+      unmapped: [{ kind: 'PAYMENT_METHOD', id: 'vipps' }],
+      voucher: null,
+    });
+  });
+
+  it('has nothing to post for a day paid only by invoice', async () => {
+    const co = await company();
+    await sell(
+      aCheckout({
+        companyId: co.key.companyId,
+        completedAt: at('12:00:00'),
+        lines: [{ unitPriceGross: 99900 }],
+        invoice: { customerId: 1 },
+      }),
+    );
+    const planned = await plan(co);
+    expect(planned).toMatchObject({
+      kind: null,
+      voucher: null,
+      externalNumber: null,
+      inEffect: [],
+      snapshot: { sales: 0 },
+    });
+    expect(isZero(planned.difference)).toBe(true);
+  });
+
+  it('has nothing more to post once the voucher in effect accounts for every sale', async () => {
+    const co = await company();
+    await sell(
+      aCheckout({
+        companyId: co.key.companyId,
+        completedAt: at('12:00:00'),
+        lines: [{ unitPriceGross: 4200 }],
+      }),
+    );
+    await post(co);
+    const planned = await plan(co);
+    expect(planned).toMatchObject({ kind: null, voucher: null, difference: emptyTotals() });
+    expect(planned.inEffect).toHaveLength(1);
+  });
+});
