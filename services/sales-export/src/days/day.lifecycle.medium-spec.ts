@@ -1,21 +1,16 @@
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
-import {
-  DayStatusV1,
-  EventsByTopic,
-  IntegrationConfigV1,
-  ParseableTopic,
-  parseEvent,
-  Topics,
-} from '@pos-tripletex/contracts';
+import { DayStatusV1, IntegrationConfigV1, Topics } from '@pos-tripletex/contracts';
 import { BatchConsumers } from '@pos-tripletex/messaging';
 import { addDays, osloToday } from '@pos-tripletex/platform';
 import { aDayClosed, anIntegrationConfig, MediumTest, uniqueName } from '@pos-tripletex/testing';
 import { DataSource } from 'typeorm';
+import { parsed } from '../../test/sales-export.fixtures';
 import { createDataSource } from '../database/setup';
 import type { VoucherEntity } from '../vouchers/entities/voucher.entity';
 import { ClaimedDay, DayLifecycle, DayOutcome, DaySales } from './day.lifecycle';
 import type { DayKey } from './day-key';
 import { DayStatuses } from './day-statuses';
+import { DaysService } from './days.service';
 import { DayEntity } from './entities/day.entity';
 import { ExportWorker } from './export.worker';
 
@@ -52,16 +47,6 @@ afterAll(async () => {
 beforeEach(async () => {
   await dataSource.query('TRUNCATE days, sales, vouchers');
 });
-
-/** A record as its consumer gets it: parsed by the contract (a test record must be valid). */
-function parsed<K extends ParseableTopic>(
-  topic: K,
-  record: Record<string, unknown>,
-): EventsByTopic[K] {
-  const result = parseEvent(topic, JSON.stringify(record));
-  if (!result.ok) throw new Error(`invalid ${topic}: ${JSON.stringify(result.problems)}`);
-  return result.event;
-}
 
 /** The company's settings as onboarding publishes them, stored as the settings consumer does. */
 async function settings(
@@ -238,6 +223,11 @@ describe(DayLifecycle.name, () => {
         checkouts: 2,
       });
       expect(await statusesOf(companyId)).toEqual([`${today} OPEN`, `${today} CLOSED`]);
+      // …and BackOffice sees why it closed.
+      expect(await medium.get(DaysService).day(key)).toMatchObject({
+        closedBy: 'Z_REPORT',
+        zReport: { checkoutCount: 2 },
+      });
     });
   });
 
