@@ -18,8 +18,8 @@ export interface RevenueKey {
   takeaway: boolean;
 }
 
-export const revenueKey = (k: RevenueKey): string =>
-  `${k.productGroupId}|${k.vatRate}|${k.takeaway ? 'T' : 'E'}`;
+export const revenueKey = (key: RevenueKey): string =>
+  `${key.productGroupId}|${key.vatRate}|${key.takeaway ? 'T' : 'E'}`;
 
 export function parseRevenueKey(key: string): RevenueKey {
   const [productGroupId, rate, where] = key.split('|');
@@ -51,23 +51,23 @@ export function addTotals(a: DayTotals, b: DayTotals, sign: 1 | -1 = 1): DayTota
   };
 }
 
-export const negateTotals = (t: DayTotals): DayTotals => addTotals(emptyTotals(), t, -1);
+export const negateTotals = (totals: DayTotals): DayTotals => addTotals(emptyTotals(), totals, -1);
 
-export function isZero(t: DayTotals): boolean {
+export function isZero(totals: DayTotals): boolean {
   return (
-    t.tips === 0 &&
-    t.rounding === 0 &&
-    Object.values(t.payments).every((v) => v === 0) &&
-    Object.values(t.revenue).every((v) => v === 0)
+    totals.tips === 0 &&
+    totals.rounding === 0 &&
+    Object.values(totals.payments).every((v) => v === 0) &&
+    Object.values(totals.revenue).every((v) => v === 0)
   );
 }
 
 /** Debits minus credits: 0 for anything made of valid checkouts (lines + tip + rounding = payments). */
-export function imbalance(t: DayTotals): number {
+export function imbalance(totals: DayTotals): number {
   const sum = (r: Record<string, number>) => Object.values(r).reduce((s, v) => s + v, 0);
-  return sum(t.payments) - sum(t.revenue) - t.tips - t.rounding;
+  return sum(totals.payments) - sum(totals.revenue) - totals.tips - totals.rounding;
 }
 
 /** Σ payments: the gross the voucher moves. */
-export const paymentsTotal = (t: DayTotals): number =>
-  Object.values(t.payments).reduce((s, v) => s + v, 0);
+export const paymentsTotal = (totals: DayTotals): number =>
+  Object.values(totals.payments).reduce((sum, amount) => sum + amount, 0);

@@ -27,42 +27,48 @@ const METHOD_NAMES: Record<string, string> = {
   OTHER: 'Annen betaling',
 };
 
-function paymentAccount(m: AccountMappingsV1, paymentMethodId: string): number | undefined {
-  return m.paymentMethods.find((p) => p.paymentMethodId === paymentMethodId)?.accountId;
-}
-
-function revenueAccount(
-  m: AccountMappingsV1,
-  productGroupId: string,
-  takeaway: boolean,
-): number | undefined {
-  return m.productGroups.find((g) => g.productGroupId === productGroupId && g.takeaway === takeaway)
+function paymentAccount(mappings: AccountMappingsV1, paymentMethodId: string): number | undefined {
+  return mappings.paymentMethods.find((mapping) => mapping.paymentMethodId === paymentMethodId)
     ?.accountId;
 }
 
-function eventAccount(m: AccountMappingsV1, event: 'TIPS' | 'ROUNDING'): number | undefined {
-  return m.otherEvents.find((e) => e.event === event)?.accountId;
+function revenueAccount(
+  mappings: AccountMappingsV1,
+  productGroupId: string,
+  takeaway: boolean,
+): number | undefined {
+  return mappings.productGroups.find(
+    (mapping) => mapping.productGroupId === productGroupId && mapping.takeaway === takeaway,
+  )?.accountId;
+}
+
+function eventAccount(mappings: AccountMappingsV1, event: 'TIPS' | 'ROUNDING'): number | undefined {
+  return mappings.otherEvents.find((mapping) => mapping.event === event)?.accountId;
 }
 
 /** Everything with an amount but without an account: the day cannot be posted until it is mapped. */
-export function unmappedOf(t: DayTotals, m: AccountMappingsV1): UnmappedItemV1[] {
+export function unmappedOf(totals: DayTotals, mappings: AccountMappingsV1): UnmappedItemV1[] {
   const out: UnmappedItemV1[] = [];
-  for (const id of Object.keys(t.payments).sort()) {
-    if (t.payments[id] !== 0 && paymentAccount(m, id) === undefined)
+  for (const id of Object.keys(totals.payments).sort()) {
+    if (totals.payments[id] !== 0 && paymentAccount(mappings, id) === undefined)
       out.push({ kind: 'PAYMENT_METHOD', id });
   }
   const groups = new Set<string>();
-  for (const key of Object.keys(t.revenue).sort()) {
+  for (const key of Object.keys(totals.revenue).sort()) {
     const { productGroupId, takeaway } = parseRevenueKey(key);
     const id = `${productGroupId}|${takeaway}`;
-    if (t.revenue[key] !== 0 && !groups.has(id) && !revenueAccount(m, productGroupId, takeaway)) {
+    if (
+      totals.revenue[key] !== 0 &&
+      !groups.has(id) &&
+      !revenueAccount(mappings, productGroupId, takeaway)
+    ) {
       groups.add(id);
       out.push({ kind: 'PRODUCT_GROUP', id: productGroupId, takeaway });
     }
   }
-  if (t.tips !== 0 && eventAccount(m, 'TIPS') === undefined)
+  if (totals.tips !== 0 && eventAccount(mappings, 'TIPS') === undefined)
     out.push({ kind: 'OTHER_EVENT', id: 'TIPS' });
-  if (t.rounding !== 0 && eventAccount(m, 'ROUNDING') === undefined)
+  if (totals.rounding !== 0 && eventAccount(mappings, 'ROUNDING') === undefined)
     out.push({ kind: 'OTHER_EVENT', id: 'ROUNDING' });
   return out;
 }
@@ -70,31 +76,33 @@ export function unmappedOf(t: DayTotals, m: AccountMappingsV1): UnmappedItemV1[]
 /** "payment method card", "product group drinks (takeaway)", "tips": for status texts. */
 export function describeUnmapped(items: UnmappedItemV1[]): string {
   return items
-    .map((i) =>
-      i.kind === 'PAYMENT_METHOD'
-        ? `payment method ${i.id}`
-        : i.kind === 'PRODUCT_GROUP'
-          ? `product group ${i.id} (${i.takeaway ? 'takeaway' : 'eat-in'})`
-          : i.id.toLowerCase(),
+    .map((item) =>
+      item.kind === 'PAYMENT_METHOD'
+        ? `payment method ${item.id}`
+        : item.kind === 'PRODUCT_GROUP'
+          ? `product group ${item.id} (${item.takeaway ? 'takeaway' : 'eat-in'})`
+          : item.id.toLowerCase(),
     )
     .join(', ');
 }
 
 /** The accounts a voucher for these totals posts to (all mapped: check `unmappedOf` first). */
-export function accountIdsOf(t: DayTotals, m: AccountMappingsV1): number[] {
+export function accountIdsOf(totals: DayTotals, mappings: AccountMappingsV1): number[] {
   const ids = new Set<number>();
-  for (const id of Object.keys(t.payments)) ids.add(paymentAccount(m, id) as number);
-  for (const key of Object.keys(t.revenue)) {
+  for (const id of Object.keys(totals.payments)) ids.add(paymentAccount(mappings, id) as number);
+  for (const key of Object.keys(totals.revenue)) {
     const { productGroupId, takeaway } = parseRevenueKey(key);
-    ids.add(revenueAccount(m, productGroupId, takeaway) as number);
+    ids.add(revenueAccount(mappings, productGroupId, takeaway) as number);
   }
-  if (t.tips !== 0) ids.add(eventAccount(m, 'TIPS') as number);
-  if (t.rounding !== 0) ids.add(eventAccount(m, 'ROUNDING') as number);
+  if (totals.tips !== 0) ids.add(eventAccount(mappings, 'TIPS') as number);
+  if (totals.rounding !== 0) ids.add(eventAccount(mappings, 'ROUNDING') as number);
   return [...ids].filter((id) => id !== undefined).sort((a, b) => a - b);
 }
 
-export function vatRatesOf(t: DayTotals): number[] {
-  return [...new Set(Object.keys(t.revenue).map((k) => parseRevenueKey(k).vatRate))].sort();
+export function vatRatesOf(totals: DayTotals): number[] {
+  return [
+    ...new Set(Object.keys(totals.revenue).map((key) => parseRevenueKey(key).vatRate)),
+  ].sort();
 }
 
 export interface VoucherDraft {
@@ -109,7 +117,8 @@ export interface VoucherDraft {
 
 export type BuildResult = { ok: true; voucher: Voucher } | { ok: false; problems: string[] };
 
-const accountLabel = (a: AccountInfo) => `${a.number ?? a.id}${a.name ? ` ${a.name}` : ''}`;
+const accountLabel = (account: AccountInfo) =>
+  `${account.number ?? account.id}${account.name ? ` ${account.name}` : ''}`;
 
 /**
  * The Tripletex voucher for a draft: debit each payment method's account, credit revenue per
@@ -119,7 +128,7 @@ const accountLabel = (a: AccountInfo) => `${a.number ?? a.id}${a.name ? ` ${a.na
  * something Tripletex would refuse or that would not balance.
  */
 export function buildVoucher(
-  d: VoucherDraft,
+  draft: VoucherDraft,
   accounts: Map<number, AccountInfo>,
   vatByRate: Map<number, VatTypeInfo>,
 ): BuildResult {
@@ -164,7 +173,7 @@ export function buildVoucher(
     const amount = kronerFromOre(ore);
     postings.push({
       row: postings.length + 1,
-      date: d.date,
+      date: draft.date,
       description,
       account: { id: accountId },
       amountGross: amount,
@@ -173,21 +182,21 @@ export function buildVoucher(
     });
   };
 
-  const off = imbalance(d.totals);
+  const off = imbalance(draft.totals);
   if (off !== 0)
     problems.push(`the sales do not balance: payments differ from sales by ${off} øre`);
 
-  for (const id of Object.keys(d.totals.payments).sort()) {
-    const method = d.methods[id];
+  for (const id of Object.keys(draft.totals.payments).sort()) {
+    const method = draft.methods[id];
     const name = METHOD_NAMES[method] ?? method ?? 'Betaling';
-    add(paymentAccount(d.mappings, id) as number, d.totals.payments[id], `${name} (${id})`);
+    add(paymentAccount(draft.mappings, id) as number, draft.totals.payments[id], `${name} (${id})`);
   }
-  for (const key of Object.keys(d.totals.revenue).sort()) {
+  for (const key of Object.keys(draft.totals.revenue).sort()) {
     const { productGroupId, vatRate, takeaway } = parseRevenueKey(key);
     const where = takeaway ? 'take-away' : 'servering';
     add(
-      revenueAccount(d.mappings, productGroupId, takeaway) as number,
-      -d.totals.revenue[key],
+      revenueAccount(draft.mappings, productGroupId, takeaway) as number,
+      -draft.totals.revenue[key],
       `Salg ${productGroupId}, ${where}, ${vatRate} % mva`,
       {
         rate: vatRate,
@@ -195,18 +204,19 @@ export function buildVoucher(
       },
     );
   }
-  if (d.totals.tips !== 0) add(eventAccount(d.mappings, 'TIPS') as number, -d.totals.tips, 'Tips');
-  if (d.totals.rounding !== 0)
-    add(eventAccount(d.mappings, 'ROUNDING') as number, -d.totals.rounding, 'Øreavrunding');
+  if (draft.totals.tips !== 0)
+    add(eventAccount(draft.mappings, 'TIPS') as number, -draft.totals.tips, 'Tips');
+  if (draft.totals.rounding !== 0)
+    add(eventAccount(draft.mappings, 'ROUNDING') as number, -draft.totals.rounding, 'Øreavrunding');
 
   if (postings.length === 0 && problems.length === 0) problems.push('nothing to post');
   if (problems.length) return { ok: false, problems };
   return {
     ok: true,
     voucher: {
-      date: d.date,
-      description: d.description,
-      externalVoucherNumber: d.externalVoucherNumber,
+      date: draft.date,
+      description: draft.description,
+      externalVoucherNumber: draft.externalVoucherNumber,
       postings,
     },
   };
