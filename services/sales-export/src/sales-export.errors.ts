@@ -15,23 +15,25 @@ export const SalesExportErrors = {
     new AppError(
       'SALES_EXPORT.NOT_FOUND',
       `No sales are known for location ${locationId} on ${businessDay} in this company.`,
-      { httpStatus: HttpStatus.NOT_FOUND },
+      { retriable: false, httpStatus: HttpStatus.NOT_FOUND },
     ),
   /** HTTP: a preview needs the company's Tripletex token. */
   notConnected: () =>
     new AppError(
       'SALES_EXPORT.NOT_CONNECTED',
       'The company is not connected to Tripletex, so no voucher can be previewed.',
-      { httpStatus: HttpStatus.CONFLICT },
+      { retriable: false, httpStatus: HttpStatus.CONFLICT },
     ),
   /** HTTP: today's open day cannot be re-exported. */
   dayOpen: () =>
     new AppError('SALES_EXPORT.DAY_OPEN', 'The day is still open; it is exported when it closes.', {
+      retriable: false,
       httpStatus: HttpStatus.CONFLICT,
     }),
   /** The settings carry no usable Tripletex token (a day FAILED with it; a preview answers 422). */
   noToken: () =>
     new AppError('SALES_EXPORT.NO_TOKEN', 'no Tripletex token in the integration settings', {
+      retriable: false,
       httpStatus: HttpStatus.UNPROCESSABLE_ENTITY,
     }),
   /** A day stopped as UNMAPPED: something with an amount has no account. */
@@ -39,25 +41,30 @@ export const SalesExportErrors = {
     new AppError(
       'SALES_EXPORT.UNMAPPED',
       `No account is mapped for ${describeUnmapped(items)}: map it in the Tripletex integration settings and the day is exported.`,
-      { httpStatus: HttpStatus.UNPROCESSABLE_ENTITY, details: { unmapped: items } },
+      {
+        retriable: false,
+        httpStatus: HttpStatus.UNPROCESSABLE_ENTITY,
+        details: { unmapped: items },
+      },
     ),
   /** A day FAILED: the voucher would not be accepted or would not balance. */
   invalidVoucher: (problems: string[]) =>
     new AppError(
       'SALES_EXPORT.INVALID_VOUCHER',
       `The voucher cannot be made: ${problems.join('; ')}`,
-      { httpStatus: HttpStatus.UNPROCESSABLE_ENTITY },
+      { retriable: false, httpStatus: HttpStatus.UNPROCESSABLE_ENTITY },
     ),
   /** A day FAILED: Tripletex refused access (403). */
   missingAccess: (tripletexSaid: string) =>
     new AppError(
       'SALES_EXPORT.MISSING_ACCESS',
       `Tripletex refused access (the employee behind the token needs voucher access): ${tripletexSaid}`,
-      { httpStatus: HttpStatus.UNPROCESSABLE_ENTITY },
+      { retriable: false, httpStatus: HttpStatus.UNPROCESSABLE_ENTITY },
     ),
   /** A day FAILED: Tripletex refused the voucher, in its own words. */
   tripletexRejected: (tripletexSaid: string) =>
     new AppError('SALES_EXPORT.TRIPLETEX_REJECTED', `Tripletex: ${tripletexSaid}`, {
+      retriable: false,
       httpStatus: HttpStatus.UNPROCESSABLE_ENTITY,
     }),
 };
