@@ -49,7 +49,7 @@ async function withSchema(service, fill, queries) {
   return out;
 }
 
-const salesExport = require(`${root}services/sales-export/dist/export/export.worker.js`);
+const salesExport = require(`${root}services/sales-export/dist/days/day.lifecycle.js`);
 const invoicing = require(`${root}services/invoicing/dist/invoices/invoice.worker.js`);
 const collective = require(`${root}services/invoicing/dist/invoices/collective.service.js`);
 

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { limitsOf, ParseableTopic } from '@pos-tripletex/contracts';
+import type { TestRecord } from '../kafka/test-kafka';
 
 /** A record no consumer may choke on. Its `x-hostile-id` header follows it onto the `.dlq`. */
 export interface HostileRecord {
@@ -187,25 +188,12 @@ export function hostileRecords(
  * good ones, same topic, so they share partitions with the good companies' records).
  */
 export async function publishInterleaved(
-  kafka: {
-    produce(
-      topic: string,
-      messages: {
-        key?: string | Buffer | null;
-        value: string | Buffer | object | null;
-        headers?: Record<string, string | Buffer>;
-      }[],
-    ): Promise<void>;
-  },
+  kafka: { produce(topic: string, messages: TestRecord[]): Promise<void> },
   topic: string,
   hostile: HostileRecord[],
   good: { key: string; value: object }[],
 ): Promise<void> {
-  const mixed: {
-    key?: string | Buffer | null;
-    value: string | Buffer | object | null;
-    headers?: Record<string, string | Buffer>;
-  }[] = [];
+  const mixed: TestRecord[] = [];
   const step = Math.max(1, Math.ceil(good.length / Math.max(1, hostile.length)));
   let h = 0;
   for (let i = 0; i < good.length; i++) {

@@ -2,6 +2,13 @@ import { Consumer, IHeaders, Kafka, KafkaMessage, logLevel, Partitioners, Produc
 import { testInfra, uniqueName } from '../env';
 import { eventually } from '../eventually';
 
+/** A record a test produces: a value object is sent as JSON, bytes and strings as they are. */
+export interface TestRecord {
+  key?: string | Buffer | null;
+  value: string | Buffer | object | null;
+  headers?: Record<string, string | Buffer>;
+}
+
 export interface CollectedMessage {
   topic: string;
   partition: number;
@@ -90,14 +97,7 @@ export class TestKafka {
     }
   }
 
-  async produce(
-    topic: string,
-    messages: {
-      key?: string | Buffer | null;
-      value: string | Buffer | object | null;
-      headers?: Record<string, string | Buffer>;
-    }[],
-  ): Promise<void> {
+  async produce(topic: string, messages: TestRecord[]): Promise<void> {
     if (!this.producer) {
       this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
       await this.producer.connect();
