@@ -1,19 +1,24 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { CompanySettingsService, TokenRejections } from '@pos-tripletex/company-settings';
 import {
   addDays,
-  AppError,
   backoffDelay,
   describeError,
   HeldLease,
   osloToday,
   WorkLoop,
 } from '@pos-tripletex/platform';
-import { classifyFailure, Invoice, oreFromKroner } from '@pos-tripletex/tripletex';
+import {
+  classifyFailure,
+  Invoice,
+  oreFromKroner,
+  TripletexFailure,
+} from '@pos-tripletex/tripletex';
 import { DateTime } from 'luxon';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, In, IsNull } from 'typeorm';
+import { InvoicingEnv } from '../config/env.schema';
+import { InvoicingErrors } from '../invoicing.errors';
 import { CollectiveRunEntity } from './entities/collective-run.entity';
 import { InvoiceRequestEntity } from './entities/invoice-request.entity';
 import { InvoiceStatusPublisher } from './invoice-status';
@@ -93,7 +98,7 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger(CollectiveInvoicing.name);
   private readonly worker = new WorkLoop<ClaimedRun>({
     name: 'collective invoicing',
-    concurrency: () => this.config.get<number>('COLLECTIVE_WORKERS', 4),
+    concurrency: () => this.env.COLLECTIVE_WORKERS,
     claim: (limit) => this.claim(limit),
     handle: (run) => this.handle(run),
     describe: (run) => ({ collectiveRun: run.id }),
@@ -111,12 +116,12 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
     private readonly invoicer: Invoicer,
     private readonly statuses: InvoiceStatusPublisher,
     private readonly tokenRejections: TokenRejections,
-    private readonly config: ConfigService,
+    private readonly env: InvoicingEnv,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker.start(this.config.get<number>('INVOICE_POLL_MS', 500) * 4, { now: true });
-    this.schedule.start(this.config.get<number>('COLLECTIVE_CHECK_SECONDS', 3600) * 1000);
+    this.worker.start(this.env.INVOICE_POLL_MS * 4, { now: true });
+    this.schedule.start(this.env.COLLECTIVE_CHECK_SECONDS * 1000);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -173,7 +178,7 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
     if (!config || config.status !== 'ACTIVE' || !config.invoicing.enabled) return [];
     const ids = await this.plan(companyId, upTo, customerId);
     this.worker.nudge();
-    return this.results(ids, this.config.get<number>('COLLECTIVE_RUN_WAIT_MS', 60_000));
+    return this.results(ids, this.env.COLLECTIVE_RUN_WAIT_MS);
   }
 
   /**
@@ -252,7 +257,7 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
   }
 
   private get leaseSeconds(): number {
-    return this.config.get<number>('INVOICE_LEASE_SECONDS', 120);
+    return this.env.INVOICE_LEASE_SECONDS;
   }
 
   private async handle(claimed: ClaimedRun): Promise<void> {
@@ -280,13 +285,13 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
       .getRepository(CollectiveRunEntity)
       .findOneByOrFail({ id: claimed.id });
     const config = await this.settings.get(run.companyId);
+    if (!config || config.status !== 'ACTIVE' || !config.invoicing.enabled) {
+      // Not a refusal of the run: it keeps its orders and waits (backing off) for invoicing.
+      const notEnabled = describeError(InvoicingErrors.notEnabled());
+      const waiting = { kind: 'retry', afterMs: 0, message: notEnabled } as const;
+      return this.failed(claimed, run, waiting, notEnabled);
+    }
     try {
-      if (!config || config.status !== 'ACTIVE' || !config.invoicing.enabled)
-        throw new AppError(
-          'INVOICING.NOT_ENABLED',
-          'invoicing is not enabled (or the integration is not active) for this company now',
-          { retriable: true },
-        );
       const client = this.invoicer.client(config);
       let invoice: Invoice | undefined;
       if (run.attempts > 1) {
@@ -312,7 +317,7 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
       await this.done(claimed, run, invoice);
     } catch (error) {
       if (lease.lost) return; // the next owner takes over, and finds the invoice if there is one
-      await this.failed(claimed, run, error);
+      await this.failed(claimed, run, classifyFailure(error), describeError(error));
     }
   }
 
@@ -371,10 +376,14 @@ export class CollectiveInvoicing implements OnApplicationBootstrap, OnApplicatio
    * backing off; a refusal marks it FAILED and gives its orders back, to be tried again in the next
    * run. A refused token is reported to onboarding, as the other workers do.
    */
-  private async failed(claimed: ClaimedRun, run: CollectiveRunEntity, error: unknown) {
-    const failure = classifyFailure(error);
+  private async failed(
+    claimed: ClaimedRun,
+    run: CollectiveRunEntity,
+    failure: TripletexFailure,
+    error: string,
+  ) {
     const retriable = failure.kind !== 'final';
-    const message = describeError(error).slice(0, 2000);
+    const message = error.slice(0, 2000);
     const backoffMs = Math.max(
       failure.kind === 'final' ? 0 : failure.afterMs,
       backoffDelay(RUN_BACKOFF, run.attempts),

@@ -10,6 +10,7 @@ import {
 } from '@pos-tripletex/messaging';
 import { businessDayOf } from '@pos-tripletex/platform';
 import { EntityManager } from 'typeorm';
+import { InvoicingErrors } from '../invoicing.errors';
 import { InvoiceRequestEntity } from './entities/invoice-request.entity';
 import { markerOf } from './invoice-builder';
 import { InvoiceStatusPublisher } from './invoice-status';
@@ -66,29 +67,18 @@ export class InvoiceIntake {
     const refusal = !config
       ? null
       : config.status !== 'ACTIVE'
-        ? {
-            code: 'INVOICING.INTEGRATION_NOT_ACTIVE',
-            reason:
-              'The Tripletex integration of this company is not active, so the sale cannot be invoiced.',
-          }
+        ? InvoicingErrors.integrationNotActive()
         : !config.invoicing.enabled
-          ? {
-              code: 'INVOICING.NOT_ENABLED',
-              reason: 'Invoicing through Tripletex is not enabled for this company.',
-            }
+          ? InvoicingErrors.notEnabled()
           : checkout.kind === 'REFUND' && !checkout.refundOf
-            ? {
-                code: 'INVOICING.REFUND_WITHOUT_ORIGINAL',
-                reason:
-                  'A refund of a sale paid by invoice must name the original sale (refundOf) so its invoice can be credited.',
-              }
+            ? InvoicingErrors.refundWithoutOriginal()
             : null;
     // One row per checkout: the Inbox already dropped a redelivery of this event for this group.
     await tx
       .getRepository(InvoiceRequestEntity)
       .insert(
         refusal
-          ? { ...request, status: 'FAILED', failureCode: refusal.code, lastError: refusal.reason }
+          ? { ...request, status: 'FAILED', failureCode: refusal.code, lastError: refusal.message }
           : request,
       );
     if (refusal) {
@@ -97,14 +87,14 @@ export class InvoiceIntake {
         {
           ...request,
           failureCode: refusal.code,
-          lastError: refusal.reason,
+          lastError: refusal.message,
         },
         'FAILED',
       );
-      await this.deadLetters.publish(message, { code: refusal.code, message: refusal.reason });
+      await this.deadLetters.publish(message, { code: refusal.code, message: refusal.message });
       this.logger.warn(
         { companyId: checkout.companyId, checkout: checkout.eventId, code: refusal.code },
-        refusal.reason,
+        refusal.message,
       );
       return false;
     }

@@ -5,13 +5,13 @@ import {
   OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
 import { DeadLetterHeaders, Outbox } from '@pos-tripletex/messaging';
 import { backoffDelay, counter, HeldLease, TestFaults, WorkLoop } from '@pos-tripletex/platform';
 import { oreFromKroner } from '@pos-tripletex/tripletex';
 import { CompanySettingsService, TokenRejections } from '@pos-tripletex/company-settings';
 import { DataSource, Raw } from 'typeorm';
+import { InvoicingEnv } from '../config/env.schema';
 import { InvoiceRequestEntity } from './entities/invoice-request.entity';
 import { InvoiceStatusPublisher } from './invoice-status';
 import { Invoicer, Outcome } from './invoicer';
@@ -80,7 +80,7 @@ export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
   private readonly logger = new Logger(InvoiceWorker.name);
   private readonly loop = new WorkLoop<Claimed>({
     name: 'invoice worker',
-    concurrency: () => this.config.get<number>('INVOICE_WORKERS', 8),
+    concurrency: () => this.env.INVOICE_WORKERS,
     claim: (limit) => this.claim(limit),
     handle: (id) => this.handle(id),
     describe: (claimed) => ({ checkout: claimed.checkoutEventId }),
@@ -92,7 +92,7 @@ export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
     private readonly invoicer: Invoicer,
     private readonly statuses: InvoiceStatusPublisher,
     private readonly outbox: Outbox,
-    private readonly config: ConfigService,
+    private readonly env: InvoicingEnv,
     private readonly settings: CompanySettingsService,
     private readonly tokenRejections: TokenRejections,
     private readonly faults: TestFaults,
@@ -111,7 +111,7 @@ export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   onApplicationBootstrap(): void {
-    this.loop.start(this.config.get<number>('INVOICE_POLL_MS', 500));
+    this.loop.start(this.env.INVOICE_POLL_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -125,10 +125,13 @@ export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
 
   /** Claims due requests: at most `limit`, and per company no more than its concurrency allows. */
   private async claim(limit: number): Promise<Claimed[]> {
-    const perCompany = this.config.get<number>('TRIPLETEX_MAX_CONCURRENT_PER_COMPANY', 4);
     const claimed = await this.dataSource.query<
       { checkout_event_id: string; lease_owner: string }[]
-    >(CLAIM_DUE_REQUESTS_SQL, [limit, perCompany, this.leaseSeconds]);
+    >(CLAIM_DUE_REQUESTS_SQL, [
+      limit,
+      this.env.TRIPLETEX_MAX_CONCURRENT_PER_COMPANY,
+      this.leaseSeconds,
+    ]);
     return claimed.map((c) => ({
       checkoutEventId: c.checkout_event_id,
       leaseOwner: c.lease_owner,
@@ -136,7 +139,7 @@ export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   private get leaseSeconds(): number {
-    return this.config.get<number>('INVOICE_LEASE_SECONDS', 120);
+    return this.env.INVOICE_LEASE_SECONDS;
   }
 
   /**
@@ -282,7 +285,7 @@ export class InvoiceWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
       value: r.checkout,
       headers: {
         [DeadLetterHeaders.OriginalTopic]: Topics.CheckoutCompletedV1,
-        [DeadLetterHeaders.ConsumerGroup]: this.config.getOrThrow<string>('KAFKA_GROUP_ID'),
+        [DeadLetterHeaders.ConsumerGroup]: this.env.KAFKA_GROUP_ID,
         [DeadLetterHeaders.ErrorCode]: code,
         [DeadLetterHeaders.ErrorMessage]: reason.slice(0, 1000),
         [DeadLetterHeaders.Problems]: '[]',

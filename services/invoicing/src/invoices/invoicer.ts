@@ -1,5 +1,4 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Injectable, Logger } from '@nestjs/common';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { IntegrationConfigV1 } from '@pos-tripletex/contracts';
 import { addDays, AppError } from '@pos-tripletex/platform';
@@ -11,6 +10,8 @@ import {
   TripletexError,
   classifyFailure,
 } from '@pos-tripletex/tripletex';
+import { InvoicingEnv } from '../config/env.schema';
+import { InvoicingErrors } from '../invoicing.errors';
 import { InvoiceRequestEntity } from './entities/invoice-request.entity';
 import { dueDate, orderFor, vatCodesOf } from './invoice-builder';
 
@@ -33,7 +34,12 @@ export interface LeaseCheck {
   throwIfLost(): void;
 }
 
-const final = (code: string, reason: string): Outcome => ({ status: 'FAILED', code, reason });
+/** A final outcome with the catalogue's code and message. */
+const final = (error: AppError): Outcome => ({
+  status: 'FAILED',
+  code: error.code,
+  reason: error.message,
+});
 
 /** How long a checkout waits for its company's settings before it is refused. */
 const SETTINGS_WAIT_MS = 24 * 60 * 60 * 1000;
@@ -63,14 +69,14 @@ export class Invoicer {
   constructor(
     private readonly clients: CompanyClients,
     private readonly settings: CompanySettingsService,
-    private readonly config: ConfigService,
+    private readonly env: InvoicingEnv,
   ) {}
 
   client(config: IntegrationConfigV1): TripletexCompanyClient {
     return this.clients.forCompany(
       config.companyId,
       config.tripletex?.employeeToken,
-      () => new AppError('INVOICING.NO_TOKEN', 'no Tripletex token in the integration settings'),
+      InvoicingErrors.noToken,
     );
   }
 
@@ -88,10 +94,7 @@ export class Invoicer {
       // The checkout came before the company's settings (different topics): wait for them, but
       // not for ever – a POS invoicing for a company that never onboarded gets its answer.
       if (Date.now() - r.createdAt.getTime() > SETTINGS_WAIT_MS)
-        return final(
-          'INVOICING.INTEGRATION_NOT_ACTIVE',
-          'No Tripletex integration is known for this company, so the sale cannot be invoiced.',
-        );
+        return final(InvoicingErrors.integrationNotActive(false));
       return {
         status: 'RETRY',
         // A safety net: the settings' arrival makes waiting requests due at once (InvoiceWorker).
@@ -109,10 +112,7 @@ export class Invoicer {
           afterMs: 10 * 60_000,
           error: 'the Tripletex integration needs attention',
         };
-      return final(
-        'INVOICING.NOT_ENABLED',
-        'Invoicing through Tripletex is not enabled (or the integration is not active) for this company.',
-      );
+      return final(InvoicingErrors.notEnabled());
     }
     try {
       const tx = this.client(config);
@@ -152,11 +152,7 @@ export class Invoicer {
       const invoice = await tx.postInvoice(
         {
           invoiceDate: r.businessDay,
-          invoiceDueDate: dueDate(
-            r.businessDay,
-            customer,
-            this.config.get<number>('DEFAULT_DUE_DAYS', 14),
-          ),
+          invoiceDueDate: dueDate(r.businessDay, customer, this.env.DEFAULT_DUE_DAYS),
           orders,
         },
         { sendToCustomer: config.invoicing.sendToCustomer },
@@ -177,11 +173,7 @@ export class Invoicer {
     const ids = new Map<string, number>();
     for (const code of vatCodesOf(r.checkout)) {
       const vat = await tx.outgoingVatType(code);
-      if (!vat?.id)
-        throw new AppError(
-          'INVOICING.VAT_CODE_MISSING',
-          `VAT code ${code} is not active in Tripletex for this company.`,
-        );
+      if (!vat?.id) throw InvoicingErrors.vatCodeMissing(code);
       ids.set(code, vat.id);
     }
     return orderFor(r.checkout, r.customerId, r.businessDay, ids);
@@ -200,20 +192,14 @@ export class Invoicer {
         );
       } catch (error) {
         if (TripletexError.is(error, 'not-found')) {
-          return final(
-            'INVOICING.CUSTOMER_UNKNOWN',
-            `Customer ${r.customerId} does not exist in Tripletex for this company.`,
-          );
+          return final(InvoicingErrors.customerUnknown(r.customerId));
         }
         throw error;
       }
       this.customers.set(key, { at: Date.now(), customer });
     }
     if (customer.isInactive)
-      return final(
-        'INVOICING.CUSTOMER_INACTIVE',
-        `Customer ${customer.name ?? r.customerId} is inactive in Tripletex.`,
-      );
+      return final(InvoicingErrors.customerInactive(customer.name ?? r.customerId));
     return customer;
   }
 
@@ -256,31 +242,19 @@ export class Invoicer {
     lease?: LeaseCheck,
   ): Promise<Outcome> {
     if (!original || original.kind !== 'INVOICE') {
-      return final(
-        'INVOICING.ORIGINAL_UNKNOWN',
-        `The refunded sale ${r.refundOf ?? ''} was not paid by invoice here, so there is no invoice to credit.`,
-      );
+      return final(InvoicingErrors.originalUnknown(r.refundOf));
     }
     if (original.status === 'PENDING' || original.status === 'IN_FLIGHT') {
       return { status: 'RETRY', afterMs: 30_000, error: 'the refunded sale is not invoiced yet' };
     }
     if (original.status !== 'INVOICED' || !original.invoiceId) {
-      return final(
-        'INVOICING.ORIGINAL_NOT_INVOICED',
-        'The refunded sale has no invoice of its own (it failed, or waits for a collective invoice): credit it in Tripletex.',
-      );
+      return final(InvoicingErrors.originalNotInvoiced());
     }
     if (original.mode === 'COLLECTIVE') {
-      return final(
-        'INVOICING.COLLECTIVE_REFUND',
-        'The refunded sale is part of a collective invoice; Tripletex can only credit whole invoices, so credit it in Tripletex.',
-      );
+      return final(InvoicingErrors.collectiveRefund());
     }
     if (-Number(r.totalGross) !== Number(original.totalGross)) {
-      return final(
-        'INVOICING.PARTIAL_REFUND',
-        'Only a full refund of an invoiced sale becomes a credit note here; credit part of an invoice in Tripletex.',
-      );
+      return final(InvoicingErrors.partialRefund());
     }
     if (r.attempts > 1) {
       const current = await tx.getInvoice(original.invoiceId, 'id,isCredited');
@@ -320,21 +294,15 @@ export class Invoicer {
         };
       case 'final':
         switch (failure.refusal) {
-          case 'app':
-            return final(failure.code, failure.message);
+          case 'app': // our own refusal (a catalogue code), thrown while working on the request
+            return { status: 'FAILED', code: failure.code, reason: failure.message };
           case 'no-bank-account':
-            return final('INVOICING.NO_BANK_ACCOUNT', `Tripletex: ${failure.message}`);
+            return final(InvoicingErrors.noBankAccount(failure.message));
           case 'forbidden':
-            return final(
-              'INVOICING.MISSING_ACCESS',
-              `Tripletex refused access: ${failure.message}`,
-            );
+            return final(InvoicingErrors.missingAccess(failure.message));
           default:
-            return final('INVOICING.TRIPLETEX_REFUSED', `Tripletex: ${failure.message}`);
+            return final(InvoicingErrors.tripletexRefused(failure.message));
         }
     }
   }
 }
-
-export const notFound = (what: string) =>
-  new AppError('INVOICING.NOT_FOUND', what, { httpStatus: HttpStatus.NOT_FOUND });

@@ -13,10 +13,10 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import { BackOfficeAuthGuard } from '@pos-tripletex/platform';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
+import { InvoicingErrors } from '../invoicing.errors';
 import { CollectiveInvoicing } from './collective.service';
 import { CollectiveQueryDto, InvoicesQueryDto, ReceiptQueryDto } from './dto/invoices-query.dto';
 import { InvoiceRequestEntity } from './entities/invoice-request.entity';
-import { notFound } from './invoicer';
 import { receiptOf, receiptText } from './receipt';
 
 function view(r: InvoiceRequestEntity) {
@@ -120,10 +120,7 @@ export class InvoicesController {
     const r = await this.dataSource
       .getRepository(InvoiceRequestEntity)
       .findOneBy({ companyId, checkoutEventId });
-    if (!r)
-      throw notFound(
-        `No checkout ${checkoutEventId} charged by invoice is known for this company.`,
-      );
+    if (!r) throw InvoicingErrors.notFound(checkoutEventId);
     return r;
   }
 }

@@ -1,0 +1,96 @@
+import { HttpStatus } from '@nestjs/common';
+import { AppError } from '@pos-tripletex/platform';
+
+const FINAL = { retriable: false, httpStatus: HttpStatus.UNPROCESSABLE_ENTITY };
+
+/**
+ * Every `INVOICING.*` code of the service, once: its message (plain words for the BackOffice
+ * operator and the POS, which shows a FAILED request's reason), whether trying again can help, and
+ * the HTTP status the edge answers with. HTTP errors and worker outcomes (the FAILED status event,
+ * the dead-letter record) both come from here.
+ */
+export const InvoicingErrors = {
+  notFound: (checkoutEventId: string) =>
+    new AppError(
+      'INVOICING.NOT_FOUND',
+      `No checkout ${checkoutEventId} charged by invoice is known for this company.`,
+      { retriable: false, httpStatus: HttpStatus.NOT_FOUND },
+    ),
+
+  /** `known: false` – no settings arrived for the company within a day of its checkout. */
+  integrationNotActive: (known = true) =>
+    new AppError(
+      'INVOICING.INTEGRATION_NOT_ACTIVE',
+      known
+        ? 'The Tripletex integration of this company is not active, so the sale cannot be invoiced.'
+        : 'No Tripletex integration is known for this company, so the sale cannot be invoiced.',
+      FINAL,
+    ),
+  notEnabled: () =>
+    new AppError(
+      'INVOICING.NOT_ENABLED',
+      'Invoicing through Tripletex is not enabled (or the integration is not active) for this company.',
+      FINAL,
+    ),
+  noToken: () =>
+    new AppError('INVOICING.NO_TOKEN', 'no Tripletex token in the integration settings', FINAL),
+
+  refundWithoutOriginal: () =>
+    new AppError(
+      'INVOICING.REFUND_WITHOUT_ORIGINAL',
+      'A refund of a sale paid by invoice must name the original sale (refundOf) so its invoice can be credited.',
+      FINAL,
+    ),
+  originalUnknown: (refundOf: string | null) =>
+    new AppError(
+      'INVOICING.ORIGINAL_UNKNOWN',
+      `The refunded sale ${refundOf ?? ''} was not paid by invoice here, so there is no invoice to credit.`,
+      FINAL,
+    ),
+  originalNotInvoiced: () =>
+    new AppError(
+      'INVOICING.ORIGINAL_NOT_INVOICED',
+      'The refunded sale has no invoice of its own (it failed, or waits for a collective invoice): credit it in Tripletex.',
+      FINAL,
+    ),
+  collectiveRefund: () =>
+    new AppError(
+      'INVOICING.COLLECTIVE_REFUND',
+      'The refunded sale is part of a collective invoice; Tripletex can only credit whole invoices, so credit it in Tripletex.',
+      FINAL,
+    ),
+  partialRefund: () =>
+    new AppError(
+      'INVOICING.PARTIAL_REFUND',
+      'Only a full refund of an invoiced sale becomes a credit note here; credit part of an invoice in Tripletex.',
+      FINAL,
+    ),
+
+  vatCodeMissing: (code: string) =>
+    new AppError(
+      'INVOICING.VAT_CODE_MISSING',
+      `VAT code ${code} is not active in Tripletex for this company.`,
+      FINAL,
+    ),
+  customerUnknown: (customerId: number) =>
+    new AppError(
+      'INVOICING.CUSTOMER_UNKNOWN',
+      `Customer ${customerId} does not exist in Tripletex for this company.`,
+      FINAL,
+    ),
+  customerInactive: (customer: string | number) =>
+    new AppError(
+      'INVOICING.CUSTOMER_INACTIVE',
+      `Customer ${customer} is inactive in Tripletex.`,
+      FINAL,
+    ),
+
+  /** Tripletex refuses to invoice before the company has a bank account number; `said` is its message. */
+  noBankAccount: (said: string) =>
+    new AppError('INVOICING.NO_BANK_ACCOUNT', `Tripletex: ${said}`, FINAL),
+  missingAccess: (said: string) =>
+    new AppError('INVOICING.MISSING_ACCESS', `Tripletex refused access: ${said}`, FINAL),
+  /** Any other refusal (a 422: e.g. an EHF customer without a postal address). */
+  tripletexRefused: (said: string) =>
+    new AppError('INVOICING.TRIPLETEX_REFUSED', `Tripletex: ${said}`, FINAL),
+};
