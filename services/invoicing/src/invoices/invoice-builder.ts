@@ -89,10 +89,10 @@ export function dueDate(
   terms: { invoicesDueIn?: number; invoicesDueInType?: string },
   defaultDays: number,
 ): string {
-  const n = terms.invoicesDueIn && terms.invoicesDueIn > 0 ? terms.invoicesDueIn : defaultDays;
-  const d = new Date(`${invoiceDate}T12:00:00Z`);
+  const dueIn = terms.invoicesDueIn && terms.invoicesDueIn > 0 ? terms.invoicesDueIn : defaultDays;
+  const due = new Date(`${invoiceDate}T12:00:00Z`);
   if (terms.invoicesDueIn && terms.invoicesDueInType === 'MONTHS')
-    d.setUTCMonth(d.getUTCMonth() + n);
-  else d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
+    due.setUTCMonth(due.getUTCMonth() + dueIn);
+  else due.setUTCDate(due.getUTCDate() + dueIn);
+  return due.toISOString().slice(0, 10);
 }

@@ -26,44 +26,45 @@ export interface ProFormaReceipt {
 /** VAT per rate, exactly in øre: the VAT of a gross amount is gross − round(gross × 100 / (100 + rate)). */
 export function vatPerRate(checkout: CheckoutCompletedV1): ProFormaReceipt['vat'] {
   const gross = new Map<number, number>();
-  for (const l of checkout.lines) gross.set(l.vatRate, (gross.get(l.vatRate) ?? 0) + l.totalGross);
+  for (const line of checkout.lines)
+    gross.set(line.vatRate, (gross.get(line.vatRate) ?? 0) + line.totalGross);
   if (checkout.tip) gross.set(0, (gross.get(0) ?? 0) + checkout.tip);
   return [...gross.entries()]
-    .sort(([a], [b]) => b - a)
-    .map(([rate, g]) => {
-      const net = Math.sign(g) * Math.round((Math.abs(g) * 100) / (100 + rate));
-      return { rate, net, vat: g - net, gross: g };
+    .sort(([a], [b]) => b - a) // highest rate first
+    .map(([rate, total]) => {
+      const net = Math.sign(total) * Math.round((Math.abs(total) * 100) / (100 + rate));
+      return { rate, net, vat: total - net, gross: total };
     });
 }
 
 /** The pro forma receipt of a checkout charged by invoice (amounts in øre). */
-export function receiptOf(r: InvoiceRequestEntity): ProFormaReceipt {
-  const c = r.checkout;
-  const vat = vatPerRate(c);
+export function receiptOf(request: InvoiceRequestEntity): ProFormaReceipt {
+  const checkout = request.checkout;
+  const vat = vatPerRate(checkout);
   return {
     title: 'PRO FORMA',
-    receiptNumber: c.receiptNumber,
-    businessDay: r.businessDay,
-    locationId: c.locationId,
-    customer: { id: r.customerId, name: r.customerName },
-    reference: c.invoice?.reference ?? null,
-    comment: c.invoice?.comment ?? null,
-    lines: c.lines.map((l) => ({
-      description: l.description,
-      quantity: l.quantity,
-      unitPriceGross: l.unitPriceGross,
-      discountGross: l.discountGross,
-      totalGross: l.totalGross,
-      vatRate: l.vatRate,
+    receiptNumber: checkout.receiptNumber,
+    businessDay: request.businessDay,
+    locationId: checkout.locationId,
+    customer: { id: request.customerId, name: request.customerName },
+    reference: checkout.invoice?.reference ?? null,
+    comment: checkout.invoice?.comment ?? null,
+    lines: checkout.lines.map((line) => ({
+      description: line.description,
+      quantity: line.quantity,
+      unitPriceGross: line.unitPriceGross,
+      discountGross: line.discountGross,
+      totalGross: line.totalGross,
+      vatRate: line.vatRate,
     })),
-    tip: c.tip,
+    tip: checkout.tip,
     vat,
     totals: {
-      net: vat.reduce((s, v) => s + v.net, 0),
-      vat: vat.reduce((s, v) => s + v.vat, 0),
-      gross: vat.reduce((s, v) => s + v.gross, 0),
+      net: vat.reduce((sum, rate) => sum + rate.net, 0),
+      vat: vat.reduce((sum, rate) => sum + rate.vat, 0),
+      gross: vat.reduce((sum, rate) => sum + rate.gross, 0),
     },
-    invoice: { status: r.status, invoiceNumber: r.invoiceNumber, kid: r.kid },
+    invoice: { status: request.status, invoiceNumber: request.invoiceNumber, kid: request.kid },
   };
 }
 
@@ -75,38 +76,42 @@ const row = (left: string, right: string, width = 42) =>
   `${left.slice(0, width - right.length - 1).padEnd(width - right.length)}${right}`;
 
 /** The same receipt as printable text, 42 columns (a receipt printer's width). */
-export function receiptText(p: ProFormaReceipt): string {
+export function receiptText(receipt: ProFormaReceipt): string {
   const out = [
     '             PROFORMA-KVITTERING',
     '        (ikke en faktura – faktura sendes)',
     '',
-    row('Kvittering', p.receiptNumber),
-    row('Dato', p.businessDay),
-    row('Kunde', p.customer.name ?? `#${p.customer.id}`),
+    row('Kvittering', receipt.receiptNumber),
+    row('Dato', receipt.businessDay),
+    row('Kunde', receipt.customer.name ?? `#${receipt.customer.id}`),
   ];
-  if (p.reference) out.push(row('Referanse', p.reference));
+  if (receipt.reference) out.push(row('Referanse', receipt.reference));
   out.push('-'.repeat(42));
-  for (const l of p.lines) {
-    out.push(l.description.slice(0, 42));
+  for (const line of receipt.lines) {
+    out.push(line.description.slice(0, 42));
     out.push(
-      row(`  ${l.quantity} x ${nok(l.unitPriceGross)}`, nok(l.totalGross + l.discountGross)),
+      row(
+        `  ${line.quantity} x ${nok(line.unitPriceGross)}`,
+        nok(line.totalGross + line.discountGross),
+      ),
     );
-    if (l.discountGross) out.push(row('  Rabatt', `-${nok(l.discountGross)}`));
+    if (line.discountGross) out.push(row('  Rabatt', `-${nok(line.discountGross)}`));
   }
-  if (p.tip) out.push(row('Tips', nok(p.tip)));
+  if (receipt.tip) out.push(row('Tips', nok(receipt.tip)));
   out.push('-'.repeat(42));
-  for (const v of p.vat) out.push(row(`MVA ${v.rate} % av ${nok(v.net)}`, nok(v.vat)));
+  for (const rate of receipt.vat)
+    out.push(row(`MVA ${rate.rate} % av ${nok(rate.net)}`, nok(rate.vat)));
   out.push(
-    row('Sum eks. MVA', nok(p.totals.net)),
-    row('MVA', nok(p.totals.vat)),
-    row('TOTALT NOK', nok(p.totals.gross)),
+    row('Sum eks. MVA', nok(receipt.totals.net)),
+    row('MVA', nok(receipt.totals.vat)),
+    row('TOTALT NOK', nok(receipt.totals.gross)),
   );
-  if (p.comment) out.push('', ...p.comment.match(/.{1,42}/g)!);
-  if (p.invoice.invoiceNumber)
+  if (receipt.comment) out.push('', ...receipt.comment.match(/.{1,42}/g)!);
+  if (receipt.invoice.invoiceNumber)
     out.push(
       '',
-      row('Fakturanummer', String(p.invoice.invoiceNumber)),
-      row('KID', p.invoice.kid ?? ''),
+      row('Fakturanummer', String(receipt.invoice.invoiceNumber)),
+      row('KID', receipt.invoice.kid ?? ''),
     );
   return `${out.join('\n')}\n`;
 }
