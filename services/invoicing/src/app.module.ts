@@ -12,6 +12,8 @@ import { TripletexModule } from '@pos-tripletex/tripletex';
 import { SERVICE_NAME } from './bootstrap';
 import { InvoicingEnv } from './config/env.schema';
 import { databaseSetup } from './database/setup';
+import { CollectiveModule } from './collective/collective.module';
+import { IntakeModule } from './intake/intake.module';
 import { InvoicesModule } from './invoices/invoices.module';
 
 /** Turns checkouts paid by invoice into Tripletex invoices, once. */
@@ -27,7 +29,9 @@ import { InvoicesModule } from './invoices/invoices.module';
     }),
     SecurityModule,
     TripletexModule,
+    IntakeModule,
     InvoicesModule,
+    CollectiveModule,
   ],
 })
 export class AppModule {}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { serviceEnv, TestSchema, testSecrets } from '@pos-tripletex/testing';
 import { createDataSource } from '../src/database/setup';
-import { CLAIM_DUE_REQUESTS_SQL } from '../src/invoices/invoice.worker';
+import { CLAIM_DUE_REQUESTS_SQL } from '../src/invoices/invoice-request.lifecycle';
 
 // Several invoicing instances claim requests from one table at the same time. A request claimed
 // twice becomes two invoices in Tripletex, so the claim must hold under real concurrency: many

@@ -6,8 +6,8 @@ import { messagingEntities, messagingMigrations } from '@pos-tripletex/messaging
 import { DatabaseSetup, loadDatabaseEnv, typeOrmOptions } from '@pos-tripletex/platform';
 import { DataSource } from 'typeorm';
 import { InvoicingEnv } from '../config/env.schema';
-import { CollectiveRunEntity } from '../invoices/entities/collective-run.entity';
-import { CollectiveScheduleEntity } from '../invoices/entities/collective-schedule.entity';
+import { CollectiveRunEntity } from '../collective/entities/collective-run.entity';
+import { CollectiveScheduleEntity } from '../collective/entities/collective-schedule.entity';
 import { InvoiceRequestEntity } from '../invoices/entities/invoice-request.entity';
 import { LeasesAndIndexes1764547200410 } from './migrations/1764547200410-leases-and-indexes';
 import { TripletexIdsInt641764547200400 } from './migrations/1764547200400-tripletex-ids-int64';

@@ -1,77 +1,60 @@
-import {
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { BackOfficeAuthGuard } from '@pos-tripletex/platform';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { InvoicingErrors } from '../invoicing.errors';
-import { CollectiveInvoicing } from './collective.service';
-import { CollectiveQueryDto, InvoicesQueryDto, ReceiptQueryDto } from './dto/invoices-query.dto';
-import { InvoiceRequestEntity } from './entities/invoice-request.entity';
+import { InvoicesQueryDto, ReceiptQueryDto } from './dto/invoices-query.dto';
+import { InvoiceRequestEntity, RequestStatuses } from './entities/invoice-request.entity';
+import { InvoiceRequestsRepository } from './invoice-requests.repository';
 import { receiptOf, receiptText } from './receipt';
 
-function view(r: InvoiceRequestEntity) {
+/** What BackOffice sees of a request. */
+function view(request: InvoiceRequestEntity) {
   return {
-    checkoutEventId: r.checkoutEventId,
-    kind: r.kind,
-    mode: r.mode,
-    status: r.status,
-    customerId: r.customerId,
-    customerName: r.customerName,
-    receiptNumber: r.receiptNumber,
-    locationId: r.locationId,
-    businessDay: r.businessDay,
-    totalGross: Number(r.totalGross),
-    orderId: r.orderId,
-    invoiceId: r.invoiceId,
-    invoiceNumber: r.invoiceNumber,
-    kid: r.kid,
-    invoiceAmount: r.invoiceAmount === null ? null : Number(r.invoiceAmount),
-    failureCode: r.failureCode,
-    reason: r.status === 'FAILED' || r.status === 'PENDING' ? r.lastError : null,
-    attempts: r.attempts,
-    updatedAt: r.updatedAt,
+    checkoutEventId: request.checkoutEventId,
+    kind: request.kind,
+    mode: request.mode,
+    status: request.status,
+    customerId: request.customerId,
+    customerName: request.customerName,
+    receiptNumber: request.receiptNumber,
+    locationId: request.locationId,
+    businessDay: request.businessDay,
+    totalGross: Number(request.totalGross),
+    orderId: request.orderId,
+    invoiceId: request.invoiceId,
+    invoiceNumber: request.invoiceNumber,
+    kid: request.kid,
+    invoiceAmount: request.invoiceAmount === null ? null : Number(request.invoiceAmount),
+    failureCode: request.failureCode,
+    reason:
+      request.status === RequestStatuses.FAILED || request.status === RequestStatuses.PENDING
+        ? request.lastError
+        : null,
+    attempts: request.attempts,
+    updatedAt: request.updatedAt,
   };
 }
 
-/** Invoice status, lists and pro forma receipts; collective runs (own company only). */
+/** Invoice status, lists and pro forma receipts (own company only). */
 @ApiTags('Invoices')
 @ApiBearerAuth()
 @ApiParam({ name: 'companyId', description: 'The BackOffice company; must match the JWT.' })
 @UseGuards(BackOfficeAuthGuard)
 @Controller('v1/companies/:companyId')
 export class InvoicesController {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly collective: CollectiveInvoicing,
-  ) {}
+  constructor(private readonly requests: InvoiceRequestsRepository) {}
 
   @Get('invoices')
   @ApiOperation({ summary: 'Checkouts charged by invoice, by customer and business day.' })
-  async list(@Param('companyId') companyId: string, @Query() q: InvoicesQueryDto) {
-    const qb = this.dataSource
-      .getRepository(InvoiceRequestEntity)
-      .createQueryBuilder('r')
-      .where('r.companyId = :companyId', { companyId })
-      .orderBy('r.businessDay', 'DESC')
-      .addOrderBy('r.receiptNumber', 'DESC')
-      .skip(q.from ?? 0)
-      .take(q.count ?? 50);
-    if (q.customerId) qb.andWhere('r.customerId = :customerId', { customerId: q.customerId });
-    if (q.dateFrom) qb.andWhere('r.businessDay >= :dateFrom', { dateFrom: q.dateFrom });
-    if (q.dateTo) qb.andWhere('r.businessDay <= :dateTo', { dateTo: q.dateTo });
-    if (q.status) qb.andWhere('r.status = :status', { status: q.status });
-    const [rows, total] = await qb.getManyAndCount();
-    return { total, from: q.from ?? 0, count: rows.length, values: rows.map(view) };
+  async list(@Param('companyId') companyId: string, @Query() query: InvoicesQueryDto) {
+    const page = await this.requests.page(companyId, query);
+    return {
+      total: page.total,
+      from: page.from,
+      count: page.values.length,
+      values: page.values.map(view),
+    };
   }
 
   @Get('invoices/:checkoutEventId')
@@ -94,33 +77,18 @@ export class InvoicesController {
   async receipt(
     @Param('companyId') companyId: string,
     @Param('checkoutEventId', ParseUUIDPipe) checkoutEventId: string,
-    @Query() q: ReceiptQueryDto,
+    @Query() query: ReceiptQueryDto,
     @Res({ passthrough: true }) res: Response,
   ) {
     const receipt = receiptOf(await this.load(companyId, checkoutEventId));
-    if (q.format !== 'text') return receipt;
+    if (query.format !== 'text') return receipt;
     res.type('text/plain; charset=utf-8');
     return receiptText(receipt);
   }
 
-  @Get('collective-invoices/preview')
-  @ApiOperation({ summary: 'What the next collective run will invoice, per customer.' })
-  preview(@Param('companyId') companyId: string, @Query() q: CollectiveQueryDto) {
-    return this.collective.preview(companyId, undefined, q.customerId);
-  }
-
-  @Post('collective-invoices/run')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Invoice every open order now, one invoice per customer.' })
-  async run(@Param('companyId') companyId: string, @Query() q: CollectiveQueryDto) {
-    return { results: await this.collective.run(companyId, undefined, q.customerId) };
-  }
-
   private async load(companyId: string, checkoutEventId: string): Promise<InvoiceRequestEntity> {
-    const r = await this.dataSource
-      .getRepository(InvoiceRequestEntity)
-      .findOneBy({ companyId, checkoutEventId });
-    if (!r) throw InvoicingErrors.notFound(checkoutEventId);
-    return r;
+    const request = await this.requests.find(companyId, checkoutEventId);
+    if (!request) throw InvoicingErrors.notFound(checkoutEventId);
+    return request;
   }
 }

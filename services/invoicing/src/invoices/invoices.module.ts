@@ -1,15 +1,24 @@
 import { Module } from '@nestjs/common';
 import { CompanySettingsModule } from '@pos-tripletex/company-settings';
-import { CollectiveInvoicing } from './collective.service';
-import { CheckoutConsumer, InvoiceIntake } from './intake';
-import { InvoiceStatusPublisher } from './invoice-status';
+import { CreditNotesModule } from '../credit-notes/credit-notes.module';
+import { InvoiceRequestLifecycle } from './invoice-request.lifecycle';
+import { InvoiceRequestsRepository } from './invoice-requests.repository';
 import { InvoiceWorker } from './invoice.worker';
+import { InvoicerService } from './invoicer.service';
 import { InvoicesController } from './invoices.controller';
-import { Invoicer } from './invoicer';
+import { SettingsAppliedListener } from './settings-applied.listener';
 
+/** Invoice requests: their lifecycle, the worker that invoices them, and the BackOffice reads. */
 @Module({
-  imports: [CompanySettingsModule],
-  controllers: [CheckoutConsumer, InvoicesController],
-  providers: [InvoiceIntake, InvoiceStatusPublisher, Invoicer, InvoiceWorker, CollectiveInvoicing],
+  imports: [CompanySettingsModule, CreditNotesModule],
+  controllers: [InvoicesController],
+  providers: [
+    InvoiceRequestLifecycle,
+    InvoiceRequestsRepository,
+    InvoicerService,
+    InvoiceWorker,
+    SettingsAppliedListener,
+  ],
+  exports: [InvoiceRequestLifecycle, InvoiceRequestsRepository, InvoiceWorker],
 })
 export class InvoicesModule {}

@@ -1,10 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { RequestStatus, RequestStatuses } from '../entities/invoice-request.entity';
+import { DEFAULT_PAGE_SIZE, InvoiceRequestFilter } from '../invoice-requests.repository';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-export class InvoicesQueryDto {
+export class InvoicesQueryDto implements InvoiceRequestFilter {
   @ApiPropertyOptional({ description: 'Tripletex customer id.' })
   @Min(1)
   @IsInt()
@@ -22,21 +24,24 @@ export class InvoicesQueryDto {
   @IsOptional()
   dateTo?: string;
 
-  @ApiPropertyOptional({
-    enum: ['PENDING', 'IN_FLIGHT', 'ORDERED', 'INVOICED', 'CREDITED', 'FAILED'],
-  })
-  @IsIn(['PENDING', 'IN_FLIGHT', 'ORDERED', 'INVOICED', 'CREDITED', 'FAILED'])
+  @ApiPropertyOptional({ enum: Object.values(RequestStatuses) })
+  @IsIn(Object.values(RequestStatuses))
   @IsOptional()
-  status?: string;
+  status?: RequestStatus;
 
-  @ApiPropertyOptional({ default: 0 })
+  /** Paging as Tripletex pages: skip `from` rows, answer at most `count`. */
+  @ApiPropertyOptional({ default: 0, description: 'Index of the first row to answer.' })
   @Min(0)
   @IsInt()
   @Type(() => Number)
   @IsOptional()
   from?: number;
 
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @ApiPropertyOptional({
+    default: DEFAULT_PAGE_SIZE,
+    maximum: 500,
+    description: 'Rows to answer at most.',
+  })
   @Max(500)
   @Min(1)
   @IsInt()
@@ -50,15 +55,4 @@ export class ReceiptQueryDto {
   @IsIn(['json', 'text'])
   @IsOptional()
   format?: 'json' | 'text';
-}
-
-export class CollectiveQueryDto {
-  @ApiPropertyOptional({
-    description: 'Only this customer (default: every customer with open orders).',
-  })
-  @Min(1)
-  @IsInt()
-  @Type(() => Number)
-  @IsOptional()
-  customerId?: number;
 }

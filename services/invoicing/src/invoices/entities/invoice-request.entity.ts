@@ -1,12 +1,32 @@
+import type { CheckoutCompletedV1, InvoiceStatus } from '@pos-tripletex/contracts';
 import { int64AsNumber } from '@pos-tripletex/platform';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { CheckoutCompletedV1 } from '@pos-tripletex/contracts';
 
-export type RequestKind = 'INVOICE' | 'CREDIT_NOTE';
+export const RequestKinds = { INVOICE: 'INVOICE', CREDIT_NOTE: 'CREDIT_NOTE' } as const;
+export type RequestKind = (typeof RequestKinds)[keyof typeof RequestKinds];
+
 /** UNDECIDED: the company's settings had not arrived when the checkout did; decided on processing. */
-export type RequestMode = 'SINGLE' | 'COLLECTIVE' | 'UNDECIDED';
-export type RequestStatus =
-  'PENDING' | 'IN_FLIGHT' | 'ORDERED' | 'INVOICED' | 'CREDITED' | 'FAILED';
+export const RequestModes = {
+  SINGLE: 'SINGLE',
+  COLLECTIVE: 'COLLECTIVE',
+  UNDECIDED: 'UNDECIDED',
+} as const;
+export type RequestMode = (typeof RequestModes)[keyof typeof RequestModes];
+
+/**
+ * The statuses of an invoice request: the contract's invoice statuses (invoicing.invoice-status.v1
+ * tells the POS each of them) and IN_FLIGHT, which stays inside the service (a worker holds the
+ * request's lease).
+ */
+export type RequestStatus = InvoiceStatus | 'IN_FLIGHT';
+export const RequestStatuses = {
+  PENDING: 'PENDING',
+  IN_FLIGHT: 'IN_FLIGHT',
+  ORDERED: 'ORDERED',
+  INVOICED: 'INVOICED',
+  CREDITED: 'CREDITED',
+  FAILED: 'FAILED',
+} as const satisfies { [S in RequestStatus]: S };
 
 /**
  * One checkout paid by invoice (or the refund of one), from intent to result. The row is written
@@ -18,10 +38,10 @@ export type RequestStatus =
 @Index('ix_invoice_requests_company_customer', ['companyId', 'customerId'])
 @Index('ix_invoice_requests_company_day', ['companyId', 'businessDay'])
 @Index('ix_invoice_requests_in_flight', ['companyId', 'leaseUntil'], {
-  where: `"status" = 'IN_FLIGHT'`,
+  where: `"status" = '${RequestStatuses.IN_FLIGHT}'`,
 })
 @Index('ix_invoice_requests_collective_open', ['companyId', 'customerId', 'businessDay'], {
-  where: `"status" = 'ORDERED' AND "mode" = 'COLLECTIVE' AND "collective_run_id" IS NULL`,
+  where: `"status" = '${RequestStatuses.ORDERED}' AND "mode" = '${RequestModes.COLLECTIVE}' AND "collective_run_id" IS NULL`,
 })
 export class InvoiceRequestEntity {
   /** The checkout's eventId: one request per checkout, however often it is delivered. */

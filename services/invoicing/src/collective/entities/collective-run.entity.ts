@@ -1,13 +1,20 @@
 import { int64AsNumber } from '@pos-tripletex/platform';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type RunStatus = 'PENDING' | 'IN_FLIGHT' | 'DONE' | 'FAILED';
+/** A run is planned (PENDING), claimed by a worker (IN_FLIGHT), and ends DONE or FAILED. */
+export const RunStatuses = {
+  PENDING: 'PENDING',
+  IN_FLIGHT: 'IN_FLIGHT',
+  DONE: 'DONE',
+  FAILED: 'FAILED',
+} as const;
+export type RunStatus = (typeof RunStatuses)[keyof typeof RunStatuses];
 
 /** One `:invoiceMultipleOrders` call for one customer: intent first, result after. */
 @Entity({ name: 'collective_runs' })
 @Index('ix_collective_runs_company_status', ['companyId', 'status'])
 @Index('ix_collective_runs_due', ['nextAttemptAt'], {
-  where: `"status" IN ('PENDING', 'IN_FLIGHT')`,
+  where: `"status" IN ('${RunStatuses.PENDING}', '${RunStatuses.IN_FLIGHT}')`,
 })
 export class CollectiveRunEntity {
   @PrimaryGeneratedColumn('increment', {

@@ -1,0 +1,32 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
+import { Topics } from '@pos-tripletex/contracts';
+import { Inbox, rejectionEvents } from '@pos-tripletex/messaging';
+import { InvoiceWorker } from '../invoices/invoice.worker';
+import { IntakeService } from './intake.service';
+
+/** pos.checkout.completed.v1 in: each checkout once (Inbox), decided by IntakeService. */
+@Controller()
+export class CheckoutConsumer {
+  constructor(
+    private readonly inbox: Inbox,
+    private readonly intake: IntakeService,
+    private readonly worker: InvoiceWorker,
+  ) {}
+
+  @EventPattern(Topics.CheckoutCompletedV1)
+  async onCheckout(@Ctx() ctx: KafkaContext): Promise<void> {
+    let created = false;
+    await this.inbox.consume(
+      ctx,
+      Topics.CheckoutCompletedV1,
+      async (checkout, tx, message) => {
+        created = await this.intake.accept(checkout, tx, message);
+      },
+      // Contract violations are announced by sales-export, which owns the intake; a checkout that
+      // only invoicing cannot take (e.g. a value PostgreSQL refuses) is announced from here.
+      { rejection: rejectionEvents('invoicing', (reason) => reason.code !== 'CONTRACT_VIOLATION') },
+    );
+    if (created) this.worker.nudge();
+  }
+}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  InvoiceRequestEntity,
+  RequestKinds,
+  RequestModes,
+  RequestStatus,
+  RequestStatuses,
+} from './entities/invoice-request.entity';
+
+/** The BackOffice list's filter and page (Tripletex's paging words: `from`, `count`). */
+export interface InvoiceRequestFilter {
+  customerId?: number;
+  dateFrom?: string;
+  dateTo?: string;
+  status?: RequestStatus;
+  from?: number;
+  count?: number;
+}
+
+/** A page of the list: `total` matches the filter, `values` start at `from`. */
+export interface InvoiceRequestPage {
+  total: number;
+  from: number;
+  values: InvoiceRequestEntity[];
+}
+
+/** One customer's open collective orders (ORDERED, in no run yet). */
+export interface OpenOrders {
+  customerId: number;
+  customerName: string | null;
+  orders: number;
+  totalGross: number;
+  checkouts: string[];
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+
+/** Reads of invoice requests (the lifecycle does every change). */
+@Injectable()
+export class InvoiceRequestsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  get(checkoutEventId: string): Promise<InvoiceRequestEntity> {
+    return this.dataSource.getRepository(InvoiceRequestEntity).findOneByOrFail({ checkoutEventId });
+  }
+
+  find(companyId: string, checkoutEventId: string): Promise<InvoiceRequestEntity | null> {
+    return this.dataSource
+      .getRepository(InvoiceRequestEntity)
+      .findOneBy({ companyId, checkoutEventId });
+  }
+
+  /** The request of the sale a refund refunds, if it was charged by invoice here. */
+  async original(refund: InvoiceRequestEntity): Promise<InvoiceRequestEntity | null> {
+    if (!refund.refundOf) return null;
+    return this.find(refund.companyId, refund.refundOf);
+  }
+
+  /** A company's requests, newest business day first. */
+  async page(companyId: string, filter: InvoiceRequestFilter): Promise<InvoiceRequestPage> {
+    const from = filter.from ?? 0;
+    const query = this.dataSource
+      .getRepository(InvoiceRequestEntity)
+      .createQueryBuilder('request')
+      .where('request.companyId = :companyId', { companyId })
+      .orderBy('request.businessDay', 'DESC')
+      .addOrderBy('request.receiptNumber', 'DESC')
+      .skip(from)
+      .take(filter.count ?? DEFAULT_PAGE_SIZE);
+    if (filter.customerId)
+      query.andWhere('request.customerId = :customerId', { customerId: filter.customerId });
+    if (filter.dateFrom)
+      query.andWhere('request.businessDay >= :dateFrom', { dateFrom: filter.dateFrom });
+    if (filter.dateTo) query.andWhere('request.businessDay <= :dateTo', { dateTo: filter.dateTo });
+    if (filter.status) query.andWhere('request.status = :status', { status: filter.status });
+    const [values, total] = await query.getManyAndCount();
+    return { total, from, values };
+  }
+
+  /** Open collective orders with a business day before `upTo`, per customer. */
+  async openOrders(companyId: string, upTo: string, customerId?: number): Promise<OpenOrders[]> {
+    const rows = await this.dataSource.query<
+      {
+        customer_id: number;
+        customer_name: string | null;
+        orders: string;
+        total: string;
+        checkouts: string[];
+      }[]
+    >(
+      `SELECT customer_id::float8 AS customer_id, max(customer_name) AS customer_name, count(*) AS orders, sum(total_gross) AS total,
+              array_agg(checkout_event_id::text ORDER BY business_day, receipt_number) AS checkouts
+       FROM invoice_requests
+       WHERE company_id = $1 AND kind = '${RequestKinds.INVOICE}' AND mode = '${RequestModes.COLLECTIVE}'
+         AND status = '${RequestStatuses.ORDERED}' AND business_day < $2
+         AND collective_run_id IS NULL AND ($3::bigint IS NULL OR customer_id = $3)
+       GROUP BY customer_id ORDER BY customer_id`,
+      [companyId, upTo, customerId ?? null],
+    );
+    return rows.map((row) => ({
+      customerId: row.customer_id,
+      customerName: row.customer_name,
+      orders: Number(row.orders),
+      totalGross: Number(row.total),
+      checkouts: row.checkouts,
+    }));
+  }
+
+  /** Companies with collective orders waiting for a run. */
+  async companiesWithOpenOrders(): Promise<string[]> {
+    const rows = await this.dataSource.query<{ company_id: string }[]>(
+      `SELECT DISTINCT company_id FROM invoice_requests
+       WHERE mode = '${RequestModes.COLLECTIVE}' AND status = '${RequestStatuses.ORDERED}'
+         AND collective_run_id IS NULL`,
+    );
+    return rows.map((row) => row.company_id);
+  }
+}

@@ -1,0 +1,294 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CompanySettingsService } from '@pos-tripletex/company-settings';
+import { IntegrationConfigV1 } from '@pos-tripletex/contracts';
+import { addDays } from '@pos-tripletex/platform';
+import {
+  CompanyClients,
+  Invoice,
+  Order,
+  TripletexCompanyClient,
+  TripletexError,
+  classifyFailure,
+} from '@pos-tripletex/tripletex';
+import { InvoicingEnv } from '../config/env.schema';
+import { CreditNoteService } from '../credit-notes/credit-note.service';
+import { InvoicingErrors } from '../invoicing.errors';
+import {
+  InvoiceRequestEntity,
+  RequestKinds,
+  RequestMode,
+  RequestModes,
+  RequestStatuses,
+} from './entities/invoice-request.entity';
+import { dueDate, orderFor, vatCodesOf } from './invoice-builder';
+import {
+  Attempt,
+  failedWith,
+  InvoiceRequestOutcome,
+  LeaseCheck,
+  RETRY,
+} from './invoice-request.outcome';
+import { InvoiceRequestsRepository } from './invoice-requests.repository';
+
+const { ORDERED, INVOICED } = RequestStatuses;
+
+/** How long a checkout waits for its company's settings before it is refused. */
+const SETTINGS_WAIT_MS = 24 * 60 * 60 * 1000;
+
+/** How long a customer's terms (and that it exists and is active) are cached. */
+const CUSTOMER_CACHE_MS = 300_000;
+
+/** The customer's fields the invoicer reads: its name, whether it is active, its terms. */
+interface Customer {
+  name?: string;
+  isInactive?: boolean;
+  invoicesDueIn?: number;
+  invoicesDueInType?: string;
+}
+
+/**
+ * The Tripletex side of one request. On a first attempt it creates; on any later attempt (the
+ * earlier one may have reached Tripletex: a timeout, a 5xx, a crash before we recorded the answer)
+ * it first looks for the earlier result by the marker in the order's invoice comment, and only
+ * creates what is not there. Refunds become credit notes (CreditNoteService).
+ */
+@Injectable()
+export class InvoicerService {
+  private readonly logger = new Logger(InvoicerService.name);
+  private readonly customers = new Map<string, { at: number; customer: Customer }>();
+
+  constructor(
+    private readonly clients: CompanyClients,
+    private readonly settings: CompanySettingsService,
+    private readonly requests: InvoiceRequestsRepository,
+    private readonly creditNotes: CreditNoteService,
+    private readonly env: InvoicingEnv,
+  ) {}
+
+  /**
+   * One attempt at a claimed request, and the mode it has after it (an UNDECIDED request's mode is
+   * decided by the company's settings; the request itself is not changed). `lease` (the worker's
+   * hold on the request) is checked right before every Tripletex effect: a worker that lost the
+   * request gives up without creating anything.
+   */
+  async process(request: InvoiceRequestEntity, lease?: LeaseCheck): Promise<InvoiceRequestOutcome> {
+    const config = await this.settings.get(request.companyId);
+    if (!config) return { ...this.waitForSettings(request), mode: request.mode };
+    const mode =
+      request.mode !== RequestModes.UNDECIDED
+        ? request.mode
+        : config.invoicing.collective.enabled
+          ? RequestModes.COLLECTIVE
+          : RequestModes.SINGLE;
+    return { ...(await this.attempt(request, mode, config, lease)), mode };
+  }
+
+  /**
+   * The checkout came before the company's settings (different topics): wait for them, but not
+   * for ever – a POS invoicing for a company that never onboarded gets its answer.
+   */
+  private waitForSettings(request: InvoiceRequestEntity): Attempt {
+    if (Date.now() - request.createdAt.getTime() > SETTINGS_WAIT_MS)
+      return failedWith(InvoicingErrors.integrationNotActive(false));
+    return {
+      status: RETRY,
+      // A safety net: the settings' arrival makes waiting requests due at once
+      // (SettingsAppliedListener).
+      afterMs: Math.min(60_000, 5_000 * request.attempts),
+      error: 'the company’s settings have not arrived yet',
+      exact: true,
+    };
+  }
+
+  private async attempt(
+    request: InvoiceRequestEntity,
+    mode: RequestMode,
+    config: IntegrationConfigV1,
+    lease?: LeaseCheck,
+  ): Promise<Attempt> {
+    if (config.status !== 'ACTIVE' || !config.invoicing.enabled) {
+      if (config.status === 'NEEDS_ATTENTION')
+        return {
+          status: RETRY,
+          afterMs: 10 * 60_000,
+          error: 'the Tripletex integration needs attention',
+        };
+      return failedWith(InvoicingErrors.notEnabled());
+    }
+    try {
+      const client = this.clients.forCompany(
+        config.companyId,
+        config.tripletex?.employeeToken,
+        InvoicingErrors.noToken,
+      );
+      if (request.kind === RequestKinds.CREDIT_NOTE)
+        return await this.creditNotes.credit(
+          client,
+          request,
+          await this.requests.original(request),
+          config,
+          lease,
+        );
+      return await this.invoice(client, request, mode, config, lease);
+    } catch (error) {
+      return this.classify(error);
+    }
+  }
+
+  /** A sale: its order (collective mode), or its invoice. */
+  private async invoice(
+    client: TripletexCompanyClient,
+    request: InvoiceRequestEntity,
+    mode: RequestMode,
+    config: IntegrationConfigV1,
+    lease?: LeaseCheck,
+  ): Promise<Attempt> {
+    const customer = await this.customer(client, request);
+    if ('status' in customer) return customer;
+    const found = request.attempts > 1 ? await this.findEarlier(client, request) : null;
+    if (mode === RequestModes.COLLECTIVE) {
+      if (found) return { status: ORDERED, order: found.order, customerName: customer.name };
+      const body = await this.order(client, request);
+      lease?.throwIfLost();
+      const order = await client.postOrder(body);
+      return { status: ORDERED, order, customerName: customer.name };
+    }
+    if (found?.invoice)
+      return {
+        status: INVOICED,
+        invoice: found.invoice,
+        orderId: found.order.id,
+        customerName: customer.name,
+      };
+    if (found) {
+      lease?.throwIfLost();
+      const invoice = await client.invoiceOrder(found.order.id as number, request.businessDay, {
+        sendToCustomer: config.invoicing.sendToCustomer,
+      });
+      return {
+        status: INVOICED,
+        invoice,
+        orderId: found.order.id,
+        customerName: customer.name,
+      };
+    }
+    const orders = [await this.order(client, request)];
+    lease?.throwIfLost();
+    const invoice = await client.postInvoice(
+      {
+        invoiceDate: request.businessDay,
+        invoiceDueDate: dueDate(request.businessDay, customer, this.env.DEFAULT_DUE_DAYS),
+        orders,
+      },
+      { sendToCustomer: config.invoicing.sendToCustomer },
+    );
+    return {
+      status: INVOICED,
+      invoice,
+      orderId: invoice.orders?.[0]?.id,
+      customerName: customer.name,
+    };
+  }
+
+  /** The order's lines with this company's VAT type ids (looked up by number, cached). */
+  private async order(
+    client: TripletexCompanyClient,
+    request: InvoiceRequestEntity,
+  ): Promise<Order> {
+    const ids = new Map<string, number>();
+    for (const code of vatCodesOf(request.checkout)) {
+      const vat = await client.outgoingVatType(code);
+      if (!vat?.id) throw InvoicingErrors.vatCodeMissing(code);
+      ids.set(code, vat.id);
+    }
+    return orderFor(request.checkout, request.customerId, request.businessDay, ids);
+  }
+
+  /** The customer (due terms; checked to exist and be active), cached for five minutes. */
+  private async customer(
+    client: TripletexCompanyClient,
+    request: InvoiceRequestEntity,
+  ): Promise<Customer | Attempt> {
+    const key = `${request.companyId}:${request.customerId}`;
+    const cached = this.customers.get(key);
+    let customer =
+      cached && Date.now() - cached.at < CUSTOMER_CACHE_MS ? cached.customer : undefined;
+    if (!customer) {
+      try {
+        customer = await client.getCustomer(
+          request.customerId,
+          'id,name,isInactive,invoicesDueIn,invoicesDueInType',
+        );
+      } catch (error) {
+        if (TripletexError.is(error, 'not-found'))
+          return failedWith(InvoicingErrors.customerUnknown(request.customerId));
+        throw error;
+      }
+      this.customers.set(key, { at: Date.now(), customer });
+    }
+    if (customer.isInactive)
+      return failedWith(InvoicingErrors.customerInactive(customer.name ?? request.customerId));
+    return customer;
+  }
+
+  /** The order (and its invoice) an earlier attempt created, found by the marker. */
+  private async findEarlier(
+    client: TripletexCompanyClient,
+    request: InvoiceRequestEntity,
+  ): Promise<{ order: Order; invoice?: Invoice } | null> {
+    const orders = await client.listOrders({
+      customerId: String(request.customerId),
+      orderDateFrom: request.businessDay,
+      orderDateTo: addDays(request.businessDay, 1),
+      fields: 'id,number,invoiceComment,isClosed',
+    });
+    const order = (orders.values ?? []).find((candidate) =>
+      (candidate.invoiceComment ?? '').includes(request.marker),
+    );
+    if (!order) return null;
+    this.logger.log(
+      { checkout: request.checkoutEventId, orderId: order.id },
+      'found the order of an earlier attempt',
+    );
+    if (!order.isClosed) return { order };
+    const invoices = await client.listInvoices({
+      customerId: String(request.customerId),
+      invoiceDateFrom: request.businessDay,
+      invoiceDateTo: addDays(request.businessDay, 1),
+      fields: 'id,invoiceNumber,kid,amount,isCreditNote,orders(id)',
+    });
+    const invoice = (invoices.values ?? []).find(
+      (candidate) =>
+        !candidate.isCreditNote &&
+        (candidate.orders ?? []).some((invoiced) => invoiced.id === order.id),
+    );
+    return { order, invoice };
+  }
+
+  /** Tripletex's classification (libs/tripletex) in this service's words. */
+  private classify(error: unknown): Attempt {
+    const failure = classifyFailure(error);
+    switch (failure.kind) {
+      case 'retry':
+        return { status: RETRY, afterMs: failure.afterMs, error: failure.message };
+      case 'token-rejected':
+        return {
+          status: RETRY,
+          afterMs: failure.afterMs,
+          error: failure.message,
+          unauthorized: true,
+        };
+      case 'final':
+        switch (failure.refusal) {
+          case 'app': // our own refusal (a catalogue code), thrown while working on the request
+            return { status: RequestStatuses.FAILED, code: failure.code, reason: failure.message };
+          case 'no-bank-account':
+            return failedWith(InvoicingErrors.noBankAccount(failure.message));
+          case 'forbidden':
+            return failedWith(InvoicingErrors.missingAccess(failure.message));
+          default:
+            return failedWith(InvoicingErrors.tripletexRefused(failure.message));
+        }
+    }
+  }
+}
