@@ -1,0 +1,275 @@
+import { MediumTest } from '@pos-tripletex/testing';
+import { TOKEN_REJECTED_RETRY_MS } from '@pos-tripletex/tripletex';
+import {
+  aCompany,
+  anInvoiceCheckout,
+  applySettings,
+  ledgerOf,
+  quiet,
+  startInvoicing,
+  takeIn,
+} from '../../test/invoicing.medium-kit';
+import {
+  InvoiceRequestEntity,
+  RequestModes,
+  RequestStatuses,
+} from './entities/invoice-request.entity';
+import { InvoicerService } from './invoicer.service';
+
+// The invoicer's decisions, one per test: in-process over real PostgreSQL, the sandbox as
+// Tripletex. Each request is taken in as the consumer takes it; the spec calls the invoicer as the
+// worker does (the service's own workers are stopped).
+
+let medium: MediumTest;
+let invoicer: InvoicerService;
+
+beforeAll(async () => {
+  medium = await startInvoicing('invoicing_invoicer');
+  await quiet(medium);
+  invoicer = medium.get(InvoicerService);
+}, 120_000);
+
+afterAll(async () => {
+  await medium?.stop();
+});
+
+/** The request of a checkout, as taken in. */
+async function requestOf(checkout: Record<string, unknown>): Promise<InvoiceRequestEntity> {
+  const request = await takeIn(medium, checkout);
+  if (!request) throw new Error('no request was made');
+  return request;
+}
+
+/** The same request on a later attempt (after a timeout, a 5xx or a crash before recording). */
+const retried = (request: InvoiceRequestEntity, attempts = 2): InvoiceRequestEntity =>
+  Object.assign(new InvoiceRequestEntity(), request, { attempts });
+
+describe(InvoicerService.name, () => {
+  it('invoices a checkout with its lines, VAT, reference and comment, matching it to the øre', async () => {
+    const company = await aCompany(medium);
+    const checkout = anInvoiceCheckout(company, {
+      completedAt: '2026-11-25T01:30:00+01:00', // before the 04:00 cut-off: business day 24 Nov
+      lines: [
+        { description: 'Lunsjbuffet', quantity: 12, unitPriceGross: 24900, discountGross: 2500 },
+        {
+          description: 'Reker',
+          quantity: 0.375,
+          unitPriceGross: 29900,
+          vatRate: 15,
+          takeaway: true,
+        },
+        { description: 'Buss', quantity: 1, unitPriceGross: 4200, vatRate: 12 },
+      ],
+      tip: 1000,
+      invoice: {
+        customerId: company.customerId,
+        reference: 'PO-4711',
+        comment: 'Julelunsj avdeling nord',
+      },
+    });
+    const total = (checkout.payments as { amount: number }[])[0].amount;
+
+    const outcome = await invoicer.process(await requestOf(checkout));
+
+    expect(outcome).toMatchObject({
+      status: RequestStatuses.INVOICED,
+      mode: RequestModes.SINGLE,
+      customerName: 'Fjordkanten AS',
+      invoice: { invoiceNumber: expect.any(Number), kid: expect.stringMatching(/^\d+$/) },
+    });
+    const ledger = await ledgerOf(medium, company);
+    expect(ledger.invoices).toHaveLength(1);
+    const [invoice] = ledger.invoices;
+    expect(Math.round(invoice.amount * 100)).toBe(total);
+    expect(invoice).toMatchObject({
+      invoiceDate: '2026-11-24',
+      invoiceDueDate: '2026-12-04', // the customer's 10 days
+      customer: { id: company.customerId },
+    });
+    const [order] = ledger.orders;
+    expect(order).toMatchObject({ reference: 'PO-4711', isPrioritizeAmountsIncludingVat: true });
+    expect(order.invoiceComment).toContain('Julelunsj avdeling nord');
+    expect(order.orderLines.map((l: any) => [l.description, l.count, l.vatType.number])).toEqual([
+      ['Lunsjbuffet', 12, '3'],
+      ['Rabatt: Lunsjbuffet', 1, '3'],
+      ['Reker', 0.375, '31'],
+      ['Buss', 1, '33'],
+      ['Tips', 1, '6'],
+    ]);
+  });
+
+  it('gives a customer without terms of its own the default due date', async () => {
+    const company = await aCompany(medium);
+    const checkout = anInvoiceCheckout(company, {
+      invoice: { customerId: company.otherCustomerId },
+    });
+
+    await invoicer.process(await requestOf(checkout));
+
+    const [invoice] = (await ledgerOf(medium, company)).invoices;
+    expect(invoice).toMatchObject({ invoiceDate: '2026-11-24', invoiceDueDate: '2026-12-08' });
+  });
+
+  it('finds the invoice of an earlier attempt instead of creating a second', async () => {
+    const company = await aCompany(medium);
+    const request = await requestOf(anInvoiceCheckout(company));
+    const first = await invoicer.process(request);
+    expect(first.status).toBe(RequestStatuses.INVOICED);
+
+    const again = await invoicer.process(retried(request));
+
+    const [invoice] = (await ledgerOf(medium, company)).invoices;
+    expect(first).toMatchObject({ invoice: { invoiceNumber: invoice.invoiceNumber } });
+    expect(again).toMatchObject({
+      status: RequestStatuses.INVOICED,
+      invoice: { invoiceNumber: invoice.invoiceNumber },
+    });
+    expect((await ledgerOf(medium, company)).invoices).toHaveLength(1);
+  });
+
+  it('invoices the order an earlier attempt left without its invoice instead of ordering again', async () => {
+    const company = await aCompany(medium);
+    const request = await requestOf(anInvoiceCheckout(company));
+    // An earlier attempt got as far as the order (here: the collective part of the work).
+    const ordered = await invoicer.process(
+      Object.assign(new InvoiceRequestEntity(), request, { mode: RequestModes.COLLECTIVE }),
+    );
+    expect(ordered.status).toBe(RequestStatuses.ORDERED);
+
+    const outcome = await invoicer.process(retried(request));
+
+    const ledger = await ledgerOf(medium, company);
+    expect(ledger.orders).toHaveLength(1);
+    expect(ledger.invoices).toHaveLength(1);
+    expect(outcome).toMatchObject({
+      status: RequestStatuses.INVOICED,
+      orderId: ledger.orders[0].id,
+    });
+    const calls = await medium.sandbox.requests(company.tripletex.companyId);
+    expect(
+      calls.filter((call) => call.method === 'POST' && call.path.startsWith('/invoice')),
+    ).toEqual([]);
+  });
+
+  it('only orders in collective mode: the invoice waits for the run', async () => {
+    const company = await aCompany(medium, { collective: true });
+    const request = await requestOf(anInvoiceCheckout(company));
+    expect(request.mode).toBe(RequestModes.COLLECTIVE);
+
+    const outcome = await invoicer.process(request);
+
+    expect(outcome).toMatchObject({
+      status: RequestStatuses.ORDERED,
+      mode: RequestModes.COLLECTIVE,
+    });
+    const ledger = await ledgerOf(medium, company);
+    expect(ledger.orders).toHaveLength(1);
+    expect(ledger.invoices).toEqual([]);
+  });
+
+  it('refuses an unknown customer for good, naming it', async () => {
+    const company = await aCompany(medium);
+    const checkout = anInvoiceCheckout(company, { invoice: { customerId: 999_999 } });
+
+    const outcome = await invoicer.process(await requestOf(checkout));
+
+    expect(outcome).toEqual({
+      status: RequestStatuses.FAILED,
+      code: 'INVOICING.CUSTOMER_UNKNOWN',
+      reason: expect.stringContaining('999999'),
+      mode: RequestModes.SINGLE,
+    });
+    expect((await ledgerOf(medium, company)).orders).toEqual([]);
+  });
+
+  it('refuses an inactive customer for good, naming it', async () => {
+    const company = await aCompany(medium);
+    const checkout = anInvoiceCheckout(company, {
+      invoice: { customerId: company.inactiveCustomerId },
+    });
+
+    const outcome = await invoicer.process(await requestOf(checkout));
+
+    expect(outcome).toMatchObject({
+      status: RequestStatuses.FAILED,
+      code: 'INVOICING.CUSTOMER_INACTIVE',
+      reason: 'Customer Blåskjell AS is inactive in Tripletex.',
+    });
+    expect((await ledgerOf(medium, company)).orders).toEqual([]);
+  });
+
+  it('refuses for good while the company has no bank account number, in Tripletex’s words', async () => {
+    const company = await aCompany(medium, { bankAccountNumber: null });
+
+    const outcome = await invoicer.process(await requestOf(anInvoiceCheckout(company)));
+
+    expect(outcome).toMatchObject({
+      status: RequestStatuses.FAILED,
+      code: 'INVOICING.NO_BANK_ACCOUNT',
+      reason: expect.stringContaining(
+        'Faktura kan ikke opprettes før selskapet har registrert et bankkontonummer.',
+      ),
+    });
+    expect((await ledgerOf(medium, company)).invoices).toEqual([]);
+  });
+
+  it('waits, and says so, when Tripletex refuses the company’s token', async () => {
+    const company = await aCompany(medium);
+    await medium.sandbox.revokeEmployeeToken(company.tripletex.employeeToken);
+
+    const outcome = await invoicer.process(await requestOf(anInvoiceCheckout(company)));
+
+    expect(outcome).toMatchObject({
+      status: 'RETRY',
+      unauthorized: true,
+      afterMs: TOKEN_REJECTED_RETRY_MS,
+    });
+    expect((await ledgerOf(medium, company)).orders).toEqual([]);
+  });
+
+  it('waits for the settings of a checkout that came before them', async () => {
+    const company = await aCompany(medium, { withoutSettings: true });
+    const request = await requestOf(anInvoiceCheckout(company));
+    expect(request).toMatchObject({
+      mode: RequestModes.UNDECIDED,
+      status: RequestStatuses.PENDING,
+    });
+
+    const outcome = await invoicer.process(retried(request, 3));
+
+    expect(outcome).toEqual({
+      status: 'RETRY',
+      afterMs: 15_000,
+      exact: true,
+      error: 'the company’s settings have not arrived yet',
+      mode: RequestModes.UNDECIDED,
+    });
+  });
+
+  it('decides the mode of a request that came before the settings by them, leaving the request as it was', async () => {
+    const company = await aCompany(medium, { withoutSettings: true });
+    const request = await requestOf(anInvoiceCheckout(company));
+    await applySettings(medium, company, { collective: true });
+
+    const outcome = await invoicer.process(request);
+
+    expect(outcome).toMatchObject({
+      status: RequestStatuses.ORDERED,
+      mode: RequestModes.COLLECTIVE,
+    });
+    expect(request.mode).toBe(RequestModes.UNDECIDED);
+  });
+
+  it('refuses a request of a company whose invoicing was switched off after it came', async () => {
+    const company = await aCompany(medium);
+    const request = await requestOf(anInvoiceCheckout(company));
+    await applySettings(medium, company, { invoicing: false });
+
+    const outcome = await invoicer.process(request);
+
+    expect(outcome).toMatchObject({
+      status: RequestStatuses.FAILED,
+      code: 'INVOICING.NOT_ENABLED',
+    });
+  });
+});
