@@ -10,6 +10,7 @@ import {
   uniqueName,
 } from '@pos-tripletex/testing';
 import { createDataSource } from '../src/database/setup';
+import { aChristmasLunch, invoicingSettings } from './invoicing.builders';
 
 // Checkouts paid by invoice, end to end: invoicing as its own process, real Kafka and PostgreSQL,
 // the Tripletex sandbox as Tripletex. Only what a whole process shows lives here – Kafka in and
@@ -71,11 +72,7 @@ describeFlow(
         version: configVersion,
         startDate: '2026-01-01',
         mappings: { paymentMethods: [], productGroups: [], otherEvents: [] },
-        invoicing: {
-          enabled: options.invoicing ?? true,
-          sendToCustomer: false,
-          collective: { enabled: options.collective ?? false, cadence: 'ON_DEMAND' },
-        },
+        invoicing: invoicingSettings(options),
       });
       return setup;
     }
@@ -120,32 +117,7 @@ describeFlow(
     describe('single invoices', () => {
       it('invoices a checkout, tells the POS PENDING then INVOICED, and prints its pro forma receipt', async () => {
         const s = await company();
-        const c = aCheckout({
-          companyId: s.companyId,
-          completedAt: '2026-11-25T01:30:00+01:00', // before the 04:00 cut-off: business day 24 Nov
-          lines: [
-            {
-              description: 'Lunsjbuffet',
-              quantity: 12,
-              unitPriceGross: 24900,
-              discountGross: 2500,
-            },
-            {
-              description: 'Reker',
-              quantity: 0.375,
-              unitPriceGross: 29900,
-              vatRate: 15,
-              takeaway: true,
-            },
-            { description: 'Buss', quantity: 1, unitPriceGross: 4200, vatRate: 12 },
-          ],
-          tip: 1000,
-          invoice: {
-            customerId: s.customerId,
-            reference: 'PO-4711',
-            comment: 'Julelunsj avdeling nord',
-          },
-        });
+        const c = aChristmasLunch(s.companyId, s.customerId);
         const total = (c.payments as { amount: number }[])[0].amount;
         await checkout(c);
         const invoiced = await final(c.eventId as string, 'INVOICED');

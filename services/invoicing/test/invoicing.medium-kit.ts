@@ -18,6 +18,7 @@ import { IntakeService } from '../src/intake/intake.service';
 import { InvoiceRequestEntity } from '../src/invoices/entities/invoice-request.entity';
 import { InvoiceRequestsRepository } from '../src/invoices/invoice-requests.repository';
 import { InvoiceWorker } from '../src/invoices/invoice.worker';
+import { invoicingSettings } from './invoicing.builders';
 
 /**
  * invoicing in-process. Its own workers poll rarely (INVOICE_POLL_MS, COLLECTIVE_CHECK_SECONDS);
@@ -110,11 +111,7 @@ export async function applySettings(
         employeeToken: medium.box.seal(company.tripletex.employeeToken, company.companyId),
         startDate: '2026-01-01',
         mappings: { paymentMethods: [], productGroups: [], otherEvents: [] },
-        invoicing: {
-          enabled: options.invoicing ?? true,
-          sendToCustomer: false,
-          collective: { enabled: options.collective ?? false, cadence: 'ON_DEMAND' },
-        },
+        invoicing: invoicingSettings(options),
       }),
     ),
   );

@@ -9,6 +9,7 @@ import {
   startInvoicing,
   takeIn,
 } from '../../test/invoicing.medium-kit';
+import { aChristmasLunch } from '../../test/invoicing.builders';
 import {
   InvoiceRequestEntity,
   RequestModes,
@@ -47,26 +48,7 @@ const retried = (request: InvoiceRequestEntity, attempts = 2): InvoiceRequestEnt
 describe(InvoicerService.name, () => {
   it('invoices a checkout with its lines, VAT, reference and comment, matching it to the øre', async () => {
     const company = await aCompany(medium);
-    const checkout = anInvoiceCheckout(company, {
-      completedAt: '2026-11-25T01:30:00+01:00', // before the 04:00 cut-off: business day 24 Nov
-      lines: [
-        { description: 'Lunsjbuffet', quantity: 12, unitPriceGross: 24900, discountGross: 2500 },
-        {
-          description: 'Reker',
-          quantity: 0.375,
-          unitPriceGross: 29900,
-          vatRate: 15,
-          takeaway: true,
-        },
-        { description: 'Buss', quantity: 1, unitPriceGross: 4200, vatRate: 12 },
-      ],
-      tip: 1000,
-      invoice: {
-        customerId: company.customerId,
-        reference: 'PO-4711',
-        comment: 'Julelunsj avdeling nord',
-      },
-    });
+    const checkout = aChristmasLunch(company.companyId, company.customerId);
     const total = (checkout.payments as { amount: number }[])[0].amount;
 
     const outcome = await invoicer.process(await requestOf(checkout));
