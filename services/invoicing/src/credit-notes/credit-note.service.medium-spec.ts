@@ -1,0 +1,187 @@
+import { aCheckout, MediumTest } from '@pos-tripletex/testing';
+import {
+  aCompany,
+  anInvoiceCheckout,
+  InvoicingCompany,
+  ledgerOf,
+  startInvoicing,
+  takeIn,
+} from '../../test/invoicing.medium-kit';
+import { CollectiveService } from '../collective/collective.service';
+import { InvoiceRequestEntity, RequestStatuses } from '../invoices/entities/invoice-request.entity';
+import { InvoiceRequestLifecycle } from '../invoices/invoice-request.lifecycle';
+import { RETRY } from '../invoices/invoice-request.outcome';
+import { InvoiceRequestsRepository } from '../invoices/invoice-requests.repository';
+import { InvoiceWorker } from '../invoices/invoice.worker';
+import { InvoicerService } from '../invoices/invoicer.service';
+import { CreditNoteService } from './credit-note.service';
+
+// Refunds of sales charged by invoice, as the invoice worker meets them (InvoicerService hands
+// refunds to CreditNoteService): in-process over PostgreSQL, the sandbox as Tripletex. The spec
+// works the sales itself (the invoice worker is stopped; the collective worker runs).
+
+let medium: MediumTest;
+let invoicer: InvoicerService;
+let lifecycle: InvoiceRequestLifecycle;
+let requests: InvoiceRequestsRepository;
+
+beforeAll(async () => {
+  medium = await startInvoicing('invoicing_credit_notes');
+  await medium.get(InvoiceWorker).onApplicationShutdown();
+  invoicer = medium.get(InvoicerService);
+  lifecycle = medium.get(InvoiceRequestLifecycle);
+  requests = medium.get(InvoiceRequestsRepository);
+}, 120_000);
+
+afterAll(async () => {
+  await medium?.stop();
+});
+
+// Claims take any due request of the schema: every test starts with none.
+afterEach(async () => {
+  await medium.schema.query('DELETE FROM invoice_requests');
+});
+
+const LINES = [{ unitPriceGross: 19_900, quantity: 2 }];
+
+/** A sale taken in and worked as the invoice worker works it: claimed, processed, recorded. */
+async function workedSale(
+  company: InvoicingCompany,
+  invoice = { customerId: company.customerId },
+): Promise<InvoiceRequestEntity> {
+  const sale = await takeIn(medium, anInvoiceCheckout(company, { lines: LINES, invoice }));
+  const [claimed] = await lifecycle.claim(10);
+  expect(claimed.checkoutEventId).toBe(sale!.checkoutEventId);
+  await lifecycle.record(
+    claimed,
+    await invoicer.process(await requests.get(sale!.checkoutEventId)),
+  );
+  return requests.get(sale!.checkoutEventId);
+}
+
+/** The refund of `sale` (all of it, unless other lines are given), taken in. */
+async function refundOf(
+  company: InvoicingCompany,
+  sale: { checkoutEventId: string; receiptNumber: string },
+  lines = LINES,
+): Promise<InvoiceRequestEntity> {
+  const refund = await takeIn(
+    medium,
+    aCheckout({
+      companyId: company.companyId,
+      kind: 'REFUND',
+      lines,
+      invoice: { customerId: company.customerId },
+      refundOf: { eventId: sale.checkoutEventId, receiptNumber: sale.receiptNumber },
+    }),
+  );
+  return refund!;
+}
+
+const later = (request: InvoiceRequestEntity): InvoiceRequestEntity =>
+  Object.assign(new InvoiceRequestEntity(), request, { attempts: 2 });
+
+describe(CreditNoteService.name, () => {
+  it('credits the full refund of an invoiced sale with a credit note on its invoice', async () => {
+    const company = await aCompany(medium);
+    const sale = await workedSale(company);
+    expect(sale.status).toBe(RequestStatuses.INVOICED);
+
+    const outcome = await invoicer.process(await refundOf(company, sale));
+
+    expect(outcome).toMatchObject({ status: RequestStatuses.CREDITED, invoice: { amount: -398 } });
+    const credit = (await ledgerOf(medium, company)).invoices.filter((i) => i.isCreditNote);
+    expect(credit).toEqual([expect.objectContaining({ creditedInvoice: sale.invoiceId })]);
+  });
+
+  it('finds the credit note of an earlier attempt instead of crediting twice', async () => {
+    const company = await aCompany(medium);
+    const sale = await workedSale(company);
+    const refund = await refundOf(company, sale);
+    const first = await invoicer.process(refund);
+
+    const again = await invoicer.process(later(refund));
+
+    const credits = (await ledgerOf(medium, company)).invoices.filter((i) => i.isCreditNote);
+    expect(credits).toHaveLength(1);
+    for (const outcome of [first, again])
+      expect(outcome).toMatchObject({
+        status: RequestStatuses.CREDITED,
+        invoice: { id: credits[0].id },
+      });
+  });
+
+  it('waits while the refunded sale is not invoiced yet', async () => {
+    const company = await aCompany(medium);
+    const sale = await takeIn(medium, anInvoiceCheckout(company, { lines: LINES }));
+
+    const outcome = await invoicer.process(await refundOf(company, sale!));
+
+    expect(outcome).toMatchObject({
+      status: RETRY,
+      afterMs: 30_000,
+      error: 'the refunded sale is not invoiced yet',
+    });
+  });
+
+  it('refuses a partial refund: Tripletex credits whole invoices only', async () => {
+    const company = await aCompany(medium);
+    const sale = await workedSale(company);
+
+    const outcome = await invoicer.process(
+      await refundOf(company, sale, [{ unitPriceGross: 19_900, quantity: 1 }]),
+    );
+
+    expect(outcome).toMatchObject({
+      status: RequestStatuses.FAILED,
+      code: 'INVOICING.PARTIAL_REFUND',
+    });
+    expect((await ledgerOf(medium, company)).invoices.filter((i) => i.isCreditNote)).toEqual([]);
+  });
+
+  it('refuses the refund of a sale on a collective invoice', async () => {
+    const company = await aCompany(medium, { collective: true });
+    const ordered = await workedSale(company);
+    await medium.get(CollectiveService).run(company.companyId);
+    const sale = await requests.get(ordered.checkoutEventId);
+    expect(sale.status).toBe(RequestStatuses.INVOICED);
+
+    const outcome = await invoicer.process(await refundOf(company, sale));
+
+    expect(outcome).toMatchObject({
+      status: RequestStatuses.FAILED,
+      code: 'INVOICING.COLLECTIVE_REFUND',
+    });
+  });
+
+  it('refuses the refund of a sale that has no invoice (it failed)', async () => {
+    const company = await aCompany(medium);
+    const sale = await workedSale(company, { customerId: 999_999 });
+    expect(sale.status).toBe(RequestStatuses.FAILED);
+
+    const outcome = await invoicer.process(await refundOf(company, sale));
+
+    expect(outcome).toMatchObject({
+      status: RequestStatuses.FAILED,
+      code: 'INVOICING.ORIGINAL_NOT_INVOICED',
+    });
+  });
+
+  it('refuses the refund of a sale not charged by invoice here', async () => {
+    const company = await aCompany(medium);
+    const cardSale = aCheckout({ companyId: company.companyId, lines: LINES });
+
+    const outcome = await invoicer.process(
+      await refundOf(company, {
+        checkoutEventId: cardSale.eventId as string,
+        receiptNumber: cardSale.receiptNumber as string,
+      }),
+    );
+
+    expect(outcome).toMatchObject({
+      status: RequestStatuses.FAILED,
+      code: 'INVOICING.ORIGINAL_UNKNOWN',
+      reason: expect.stringContaining(cardSale.eventId as string),
+    });
+  });
+});
