@@ -80,18 +80,11 @@ const toOre = (kroner: number | undefined) =>
   kroner === undefined ? null : String(oreFromKroner(kroner));
 
 /**
- * The invoice request from intent to result – every statement that changes an `invoice_requests`
- * row is here, and each transition publishes its invoicing.invoice-status.v1 event through the
- * outbox in the same transaction:
- *
- *   PENDING ──claim──▶ IN_FLIGHT ──record──▶ INVOICED | ORDERED | CREDITED | FAILED
- *      ▲                   │ (retry: PENDING again later; a lapsed lease: claimable again)
- *      └───────────────────┘
- *   ORDERED (collective) ──run planned──▶ in a run ──run done──▶ INVOICED
- *                                          └──run failed──▶ ORDERED, back for the next run
- *
- * Checkouts the company cannot invoice are FAILED at intake. A FAILED request is also
- * dead-lettered (the stored checkout on pos.checkout.completed.v1.dlq) in its transaction.
+ * The invoice request from intent to result (the state diagram is in the service's README): every
+ * statement that changes an `invoice_requests` row is here, and each transition publishes its
+ * invoicing.invoice-status.v1 event through the outbox in the same transaction. A request that
+ * fails at Tripletex is also dead-lettered there (the stored checkout on
+ * pos.checkout.completed.v1.dlq); one refused at intake is dead-lettered by the consumer.
  */
 @Injectable()
 export class InvoiceRequestLifecycle {
