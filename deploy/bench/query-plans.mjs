@@ -50,8 +50,8 @@ async function withSchema(service, fill, queries) {
 }
 
 const salesExport = require(`${root}services/sales-export/dist/days/day.lifecycle.js`);
-const invoicing = require(`${root}services/invoicing/dist/invoices/invoice.worker.js`);
-const collective = require(`${root}services/invoicing/dist/invoices/collective.service.js`);
+const invoicing = require(`${root}services/invoicing/dist/invoices/invoice-request.lifecycle.js`);
+const collective = require(`${root}services/invoicing/dist/collective/collective-run.lifecycle.js`);
 
 const sections = [];
 
