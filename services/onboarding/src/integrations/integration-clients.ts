@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CompanyClients, TripletexClient, TripletexCompanyClient } from '@pos-tripletex/tripletex';
+import { CompanyClients, TripletexCompanyClient } from '@pos-tripletex/tripletex';
 import { OnboardingErrors } from '../onboarding.errors';
 import { IntegrationEntity } from './entities/integration.entity';
 import { IntegrationLifecycle } from './integration.lifecycle';
@@ -9,7 +9,6 @@ import { IntegrationLifecycle } from './integration.lifecycle';
 export class IntegrationClients {
   constructor(
     private readonly clients: CompanyClients,
-    private readonly tripletex: TripletexClient,
     private readonly lifecycle: IntegrationLifecycle,
   ) {}
 
@@ -31,6 +30,6 @@ export class IntegrationClients {
 
   /** Drops the company's Tripletex session: its token was replaced or deleted. */
   forget(companyId: string): void {
-    this.tripletex.forget(companyId);
+    this.clients.forget(companyId);
   }
 }
