@@ -1,5 +1,7 @@
+import { Topics } from '@pos-tripletex/contracts';
 import { addDays, osloToday } from '@pos-tripletex/platform';
 import { eventually, MediumTest } from '@pos-tripletex/testing';
+import { TOKEN_REJECTED_RETRY_MS } from '@pos-tripletex/tripletex';
 import {
   aCompany,
   anInvoiceCheckout,
@@ -157,6 +159,32 @@ describe(CollectiveService.name, () => {
     expect((await collective.preview(company.companyId)).customers).toEqual([
       expect.objectContaining({ customerId: company.customerId, orders: 2 }),
     ]);
+    expect((await ledgerOf(medium, company)).invoices).toEqual([]);
+  });
+
+  it('keeps a run and its orders waiting when Tripletex refuses the company token, and reports it', async () => {
+    const company = await aCompany(medium, { collective: true });
+    const mine = await ordered(company, company.customerId, [10_000, 20_000]);
+    await medium.sandbox.revokeEmployeeToken(company.tripletex.employeeToken);
+
+    const [runId] = await collective.plan(company.companyId, tomorrow());
+
+    const run = await eventually(async () => {
+      const attempted = await runs.run(runId);
+      expect(attempted.attempts).toBe(1);
+      expect(attempted.status).toBe(RunStatuses.PENDING);
+      return attempted;
+    });
+    // At least the wait a refused token gets (the token must be replaced first), not a failure.
+    expect(run.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + TOKEN_REJECTED_RETRY_MS / 2);
+    for (const id of mine) expect((await requests.get(id)).collectiveRunId).toBe(runId);
+    const reports = await medium.schema.query<{ value: string }>(
+      'SELECT value FROM outbox_messages WHERE topic = $1',
+      [Topics.TripletexAuthFailedV1],
+    );
+    expect(reports.map((row) => JSON.parse(row.value))).toContainEqual(
+      expect.objectContaining({ companyId: company.companyId, service: 'invoicing' }),
+    );
     expect((await ledgerOf(medium, company)).invoices).toEqual([]);
   });
 

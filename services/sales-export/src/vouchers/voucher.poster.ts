@@ -44,49 +44,60 @@ export class VoucherPoster {
     plan: VoucherPlan,
     config: IntegrationConfigV1,
   ): Promise<VoucherEntity> {
-    const repo = this.dataSource.getRepository(VoucherEntity);
-    const row = repo.create({
-      id: randomUUID(),
-      ...key,
+    return this.insertPending(key, {
       seq: plan.seq,
       kind: plan.kind as VoucherKind,
-      status: VoucherStatuses.PENDING,
       externalNumber: plan.externalNumber as string,
       reversesId: null,
-      reversedById: null,
       totals: plan.difference,
       body: plan.voucher,
       dayRevision: plan.snapshot.revision,
       sendToLedger: config.salesExport?.sendToLedger ?? true,
-      tripletexId: null,
-      tripletexNumber: null,
-      tripletexYear: null,
-      attempts: 0,
-      lastError: null,
-      createdAt: new Date(),
-      postedAt: null,
     });
-    await repo.insert(row);
-    return row;
   }
 
   /** Records the reversal of a voucher in effect (PENDING), for a re-export. */
   async recordReversal(key: DayKey, original: VoucherEntity): Promise<VoucherEntity> {
-    const repo = this.dataSource.getRepository(VoucherEntity);
     const seq = nextSeq(await this.vouchers.ofDay(key));
-    const row = repo.create({
-      id: randomUUID(),
-      ...key,
+    const row = await this.insertPending(key, {
       seq,
       kind: 'REVERSAL',
-      status: VoucherStatuses.PENDING,
       externalNumber: externalVoucherNumber(key.companyId, key.locationId, key.businessDay, seq),
       reversesId: original.id,
-      reversedById: null,
       totals: negateTotals(original.totals),
       body: null,
       dayRevision: original.dayRevision,
       sendToLedger: true,
+    });
+    this.logger.log(
+      { ...key, voucher: original.tripletexId },
+      `re-export: reversing voucher ${original.tripletexNumber ?? original.tripletexId} (${original.externalNumber})`,
+    );
+    return row;
+  }
+
+  /** A voucher row as planned: PENDING, nothing sent, nothing known from Tripletex yet. */
+  private async insertPending(
+    key: DayKey,
+    planned: Pick<
+      VoucherEntity,
+      | 'seq'
+      | 'kind'
+      | 'externalNumber'
+      | 'reversesId'
+      | 'totals'
+      | 'body'
+      | 'dayRevision'
+      | 'sendToLedger'
+    >,
+  ): Promise<VoucherEntity> {
+    const repo = this.dataSource.getRepository(VoucherEntity);
+    const row = repo.create({
+      id: randomUUID(),
+      ...key,
+      ...planned,
+      status: VoucherStatuses.PENDING,
+      reversedById: null,
       tripletexId: null,
       tripletexNumber: null,
       tripletexYear: null,
@@ -96,10 +107,6 @@ export class VoucherPoster {
       postedAt: null,
     });
     await repo.insert(row);
-    this.logger.log(
-      { ...key, voucher: original.tripletexId },
-      `re-export: reversing voucher ${original.tripletexNumber ?? original.tripletexId} (${original.externalNumber})`,
-    );
     return row;
   }
 
