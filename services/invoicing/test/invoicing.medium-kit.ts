@@ -164,3 +164,15 @@ export async function takeIn(
 /** What the sandbox holds for the company. */
 export const ledgerOf = (medium: MediumTest, company: InvoicingCompany) =>
   medium.sandbox.ledger<{ invoices: any[]; orders: any[] }>(company.tripletex.companyId);
+
+/** The events the service's outbox holds for a topic (sent or not), oldest first. */
+export async function outboxEvents(
+  medium: MediumTest,
+  topic: string,
+): Promise<Record<string, any>[]> {
+  const rows = await medium.schema.query<{ value: string }>(
+    'SELECT value FROM outbox_messages WHERE topic = $1 ORDER BY id',
+    [topic],
+  );
+  return rows.map((row) => JSON.parse(row.value));
+}

@@ -8,6 +8,7 @@ import {
   applySettings,
   InvoicingCompany,
   ledgerOf,
+  outboxEvents,
   startInvoicing,
   takeIn,
 } from '../../test/invoicing.medium-kit';
@@ -39,6 +40,15 @@ afterAll(async () => {
 });
 
 const tomorrow = () => addDays(osloToday(), 1);
+
+/** The run once the collective worker has tried it once and put it back to wait. */
+const attemptedOnce = (runId: string) =>
+  eventually(async () => {
+    const attempted = await runs.run(runId);
+    expect(attempted.attempts).toBe(1);
+    expect(attempted.status).toBe(RunStatuses.PENDING);
+    return attempted;
+  });
 
 /** Checkouts of the customer taken in and made orders by the invoice worker; their ids. */
 async function ordered(
@@ -169,20 +179,11 @@ describe(CollectiveService.name, () => {
 
     const [runId] = await collective.plan(company.companyId, tomorrow());
 
-    const run = await eventually(async () => {
-      const attempted = await runs.run(runId);
-      expect(attempted.attempts).toBe(1);
-      expect(attempted.status).toBe(RunStatuses.PENDING);
-      return attempted;
-    });
+    const run = await attemptedOnce(runId);
     // At least the wait a refused token gets (the token must be replaced first), not a failure.
     expect(run.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + TOKEN_REJECTED_RETRY_MS / 2);
     for (const id of mine) expect((await requests.get(id)).collectiveRunId).toBe(runId);
-    const reports = await medium.schema.query<{ value: string }>(
-      'SELECT value FROM outbox_messages WHERE topic = $1',
-      [Topics.TripletexAuthFailedV1],
-    );
-    expect(reports.map((row) => JSON.parse(row.value))).toContainEqual(
+    expect(await outboxEvents(medium, Topics.TripletexAuthFailedV1)).toContainEqual(
       expect.objectContaining({ companyId: company.companyId, service: 'invoicing' }),
     );
     expect((await ledgerOf(medium, company)).invoices).toEqual([]);
@@ -195,12 +196,7 @@ describe(CollectiveService.name, () => {
 
     const [runId] = await collective.plan(company.companyId, tomorrow());
 
-    const run = await eventually(async () => {
-      const attempted = await runs.run(runId);
-      expect(attempted.attempts).toBe(1);
-      expect(attempted.status).toBe(RunStatuses.PENDING);
-      return attempted;
-    });
+    const run = await attemptedOnce(runId);
     expect(run.lastError).toMatch(/^INVOICING\.NOT_ENABLED: /);
     expect(run.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
     expect((await requests.get(mine[0])).collectiveRunId).toBe(runId);

@@ -5,6 +5,7 @@ import {
   anInvoiceCheckout,
   applySettings,
   InvoicingCompany,
+  outboxEvents,
   quiet,
   startInvoicing,
   takeIn,
@@ -63,13 +64,9 @@ async function claimOne(): Promise<ClaimedRequest> {
 
 /** The status events the outbox holds for a checkout, in order. */
 async function statusEvents(checkoutEventId: string): Promise<Record<string, any>[]> {
-  const rows = await medium.schema.query<{ value: string }>(
-    'SELECT value FROM outbox_messages WHERE topic = $1 ORDER BY id',
-    [Topics.InvoiceStatusV1],
+  return (await outboxEvents(medium, Topics.InvoiceStatusV1)).filter(
+    (event) => event.checkoutEventId === checkoutEventId,
   );
-  return rows
-    .map((row) => JSON.parse(row.value))
-    .filter((event) => event.checkoutEventId === checkoutEventId);
 }
 
 const anInvoice = { id: 501, invoiceNumber: 10_001, kid: '0100018', amount: 123.45 };
@@ -269,11 +266,7 @@ describe(InvoiceRequestLifecycle.name, () => {
       mode: RequestModes.SINGLE,
     });
 
-    const reports = await medium.schema.query<{ value: string }>(
-      'SELECT value FROM outbox_messages WHERE topic = $1',
-      [Topics.TripletexAuthFailedV1],
-    );
-    expect(reports.map((row) => JSON.parse(row.value))).toContainEqual(
+    expect(await outboxEvents(medium, Topics.TripletexAuthFailedV1)).toContainEqual(
       expect.objectContaining({ companyId: company.companyId, service: 'invoicing' }),
     );
   });
