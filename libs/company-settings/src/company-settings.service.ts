@@ -65,7 +65,9 @@ export class CompanySettingsService {
 
   /**
    * The settings of each of these companies that has any (companyId → config), read in the
-   * caller's transaction when it passes one.
+   * caller's transaction when it passes one. The rows stay share-locked until that transaction
+   * ends: a newer version waits for it, so its listeners see everything derived from the version
+   * read here (a sale's business day from the cut-off, say), never a write still in flight.
    */
   async settingsFor(
     companyIds: readonly string[],
@@ -73,7 +75,7 @@ export class CompanySettingsService {
   ): Promise<Map<string, IntegrationConfigV1>> {
     if (companyIds.length === 0) return new Map();
     const rows = await tx.query<{ company_id: string; config: IntegrationConfigV1 }[]>(
-      'SELECT company_id, config FROM company_settings WHERE company_id = ANY($1)',
+      'SELECT company_id, config FROM company_settings WHERE company_id = ANY($1) ORDER BY company_id FOR SHARE',
       [[...new Set(companyIds)]],
     );
     return new Map(rows.map((row) => [row.company_id, row.config]));

@@ -98,7 +98,7 @@ export async function aCompany(
 export async function applySettings(
   medium: MediumTest,
   company: InvoicingCompany,
-  options: { collective?: boolean; invoicing?: boolean } = {},
+  options: { collective?: boolean; invoicing?: boolean; dayCutoffHour?: number } = {},
 ): Promise<void> {
   settingsVersion += 1;
   const parsed = parseEvent(
@@ -110,6 +110,7 @@ export async function applySettings(
         tripletexCompanyId: company.tripletex.companyId,
         employeeToken: medium.box.seal(company.tripletex.employeeToken, company.companyId),
         startDate: '2026-01-01',
+        dayCutoffHour: options.dayCutoffHour,
         mappings: { paymentMethods: [], productGroups: [], otherEvents: [] },
         invoicing: invoicingSettings(options),
       }),

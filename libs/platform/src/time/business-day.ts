@@ -9,7 +9,10 @@ export const BUSINESS_TIME_ZONE = 'Europe/Oslo';
 export function businessDayOf(completedAt: string, cutoffHour = 0): string {
   const local = DateTime.fromISO(completedAt, { setZone: true }).setZone(BUSINESS_TIME_ZONE);
   if (!local.isValid) throw new Error(`not a date-time: ${completedAt}`);
-  return local.minus({ hours: cutoffHour }).toISODate();
+  // Wall-clock time, not elapsed hours: on the nights the clocks change, 04:30 is after a 04:00
+  // cut-off although only three (or five) hours have passed since midnight.
+  const day = local.hour < cutoffHour ? local.minus({ days: 1 }) : local;
+  return day.toISODate();
 }
 
 /** Today in Europe/Oslo. */

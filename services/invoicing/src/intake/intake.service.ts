@@ -38,7 +38,10 @@ export class IntakeService {
   ): Promise<boolean> {
     if (!checkout.payments.some((payment) => payment.method === 'INVOICE') || !checkout.invoice)
       return false;
-    const config = await this.settings.get(checkout.companyId);
+    // Read in (and share-locked for) the intake's transaction: a settings change waits for it, so
+    // its re-dating of unattempted requests sees this one (InvoiceRequestLifecycle.settingsApplied).
+    const config =
+      (await this.settings.settingsFor([checkout.companyId], tx)).get(checkout.companyId) ?? null;
     const refund = checkout.kind === 'REFUND';
     const request: NewInvoiceRequest = {
       checkoutEventId: checkout.eventId,

@@ -303,4 +303,46 @@ describe(InvoiceRequestLifecycle.name, () => {
       status: RequestStatuses.ORDERED,
     });
   });
+
+  it('dates the requests nothing was done for yet by the company’s current cut-off', async () => {
+    const company = await aCompany(medium, { withoutSettings: true });
+    const at = '2026-11-24T05:00:00+01:00';
+    // Before the settings: the default 04:00 cut-off makes 05:00 the 24th…
+    const early = (await takeIn(medium, anInvoiceCheckout(company, { completedAt: at })))!;
+    expect(early.businessDay).toBe('2026-11-24');
+    await lifecycle.record(await claimOne(), {
+      status: RETRY,
+      afterMs: 60_000,
+      exact: true,
+      error: 'the company’s settings have not arrived yet',
+      mode: RequestModes.UNDECIDED,
+    });
+
+    // …the company's 06:00 cut-off makes it the 23rd, for the request that waited for them too.
+    await applySettings(medium, company, { dayCutoffHour: 6 });
+    expect(await requests.get(early.checkoutEventId)).toMatchObject({ businessDay: '2026-11-23' });
+
+    // A request already attempted keeps its date (an order in Tripletex may carry it); one not
+    // attempted yet follows the next change.
+    const attempted = (await takeIn(medium, anInvoiceCheckout(company, { completedAt: at })))!;
+    expect(attempted.businessDay).toBe('2026-11-23');
+    // (The request that waited for the settings is due again too: both are attempted.)
+    const claims = await lifecycle.claim(10);
+    expect(claims.map((claim) => claim.checkoutEventId).sort()).toEqual(
+      [early.checkoutEventId, attempted.checkoutEventId].sort(),
+    );
+    for (const claim of claims)
+      await lifecycle.record(claim, {
+        status: RETRY,
+        afterMs: 60_000,
+        error: 'Tripletex is away',
+        mode: RequestModes.SINGLE,
+      });
+    const fresh = (await takeIn(medium, anInvoiceCheckout(company, { completedAt: at })))!;
+    await applySettings(medium, company, { dayCutoffHour: 4 });
+    expect(await requests.get(attempted.checkoutEventId)).toMatchObject({
+      businessDay: '2026-11-23',
+    });
+    expect(await requests.get(fresh.checkoutEventId)).toMatchObject({ businessDay: '2026-11-24' });
+  });
 });

@@ -121,14 +121,22 @@ export class InvoiceRequestLifecycle {
   }
 
   /**
-   * The company's settings arrived: its requests that came before them are due at once (the next
-   * poll, INVOICE_POLL_MS, takes them) instead of at their next retry. In the settings' transaction.
+   * The company's settings were applied, in their transaction. Requests that came before them
+   * (mode UNDECIDED) are due at once (the next poll, INVOICE_POLL_MS, takes them) instead of at
+   * their next retry. And every request nothing has been done for in Tripletex yet (UNDECIDED, or
+   * never attempted) takes its date from the current cut-off: the checkout's Europe/Oslo wall
+   * time minus the cut-off hour, as intake derives it. A request that has been attempted keeps its
+   * date, since an order may already carry it and the look-up after a crash searches by it.
    */
-  async settingsArrived(tx: EntityManager, companyId: string): Promise<void> {
+  async settingsApplied(tx: EntityManager, companyId: string, cutoffHour: number): Promise<void> {
     await tx.query(
-      `UPDATE invoice_requests SET next_attempt_at = now()
-       WHERE company_id = $1 AND mode = '${RequestModes.UNDECIDED}' AND status = '${PENDING}'`,
-      [companyId],
+      `UPDATE invoice_requests SET
+         business_day = (((checkout->>'completedAt')::timestamptz AT TIME ZONE 'Europe/Oslo')
+                          - make_interval(hours => $2))::date,
+         next_attempt_at = CASE WHEN mode = '${RequestModes.UNDECIDED}' THEN now() ELSE next_attempt_at END
+       WHERE company_id = $1 AND status = '${PENDING}'
+         AND (mode = '${RequestModes.UNDECIDED}' OR attempts = 0)`,
+      [companyId, cutoffHour],
     );
   }
 

@@ -4,7 +4,8 @@ import { InvoiceRequestLifecycle } from './invoice-request.lifecycle';
 
 /**
  * A company's settings committed: the requests that came before them (mode UNDECIDED) are due at
- * once, in the settings' transaction, instead of at their next retry.
+ * once, in the settings' transaction, instead of at their next retry, and the requests not yet
+ * attempted are dated by the current cut-off (InvoiceRequestLifecycle.settingsApplied).
  */
 @Injectable()
 export class SettingsAppliedListener implements OnModuleInit {
@@ -15,7 +16,7 @@ export class SettingsAppliedListener implements OnModuleInit {
 
   onModuleInit(): void {
     this.settings.onApplied((next, _previous, tx) =>
-      this.lifecycle.settingsArrived(tx, next.companyId),
+      this.lifecycle.settingsApplied(tx, next.companyId, next.dayCutoffHour),
     );
   }
 }

@@ -14,3 +14,10 @@ export function dayBoundaries(config: IntegrationConfigV1 | null | undefined) {
  */
 export const CLOSES_AT_SQL = (day: string, cutoff: string, grace: string) =>
   `((${day} + 1)::timestamp + make_interval(hours => ${cutoff}, mins => ${grace})) AT TIME ZONE 'Europe/Oslo'`;
+
+/**
+ * SQL for the business day of a moment: its Europe/Oslo wall time minus the cut-off hour (the
+ * same rule as `businessDayOf`, so sales moved by SQL land where new ones are stored).
+ */
+export const BUSINESS_DAY_SQL = (at: string, cutoff: string) =>
+  `(((${at}) AT TIME ZONE 'Europe/Oslo') - make_interval(hours => ${cutoff}))::date`;

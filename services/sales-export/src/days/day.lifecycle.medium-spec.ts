@@ -2,10 +2,18 @@ import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { DayStatusV1, IntegrationConfigV1, Topics } from '@pos-tripletex/contracts';
 import { BatchConsumers } from '@pos-tripletex/messaging';
 import { addDays, osloToday } from '@pos-tripletex/platform';
-import { aDayClosed, anIntegrationConfig, MediumTest, uniqueName } from '@pos-tripletex/testing';
+import {
+  aCheckout,
+  aDayClosed,
+  anIntegrationConfig,
+  MediumTest,
+  uniqueName,
+} from '@pos-tripletex/testing';
+import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { parsed } from '../../test/sales-export.fixtures';
 import { createDataSource } from '../database/setup';
+import { SalesService } from '../sales/sales.service';
 import type { VoucherEntity } from '../vouchers/entities/voucher.entity';
 import { ClaimedDay, DayLifecycle, DayOutcome, DaySales } from './day.lifecycle';
 import type { DayKey } from './day-key';
@@ -447,6 +455,135 @@ describe(DayLifecycle.name, () => {
       await settings(companyId, { dayCutoffHour: 6 });
       const after = (await dayOf(key)).closesAt;
       expect(after.getTime() - before.getTime()).toBe(2 * 3600_000);
+    });
+  });
+
+  describe('cutoffChanged (sales follow the company’s current cut-off)', () => {
+    /** Checkouts stored as the checkout consumer stores them (one card sale of 100 kr each). */
+    const checkouts = (companyId: string, ...completedAt: string[]) =>
+      dataSource.transaction((tx) =>
+        medium.get(SalesService).record(
+          completedAt.map((at, i) =>
+            parsed(
+              Topics.CheckoutCompletedV1,
+              aCheckout({
+                companyId,
+                completedAt: at,
+                receiptNumber: `R${i + 1}`,
+                lines: [{ unitPriceGross: 10_000 }],
+              }),
+            ),
+          ),
+          tx,
+        ),
+      );
+
+    /** An Oslo wall time on a day, as RFC 3339 with the offset of that day (summer or winter). */
+    const osloAt = (day: string, time: string) =>
+      DateTime.fromISO(`${day}T${time}`, { zone: 'Europe/Oslo' }).toISO() as string;
+
+    const salesPerDay = async (companyId: string) =>
+      Object.fromEntries(
+        (
+          await dataSource.query<{ business_day: string; n: number }[]>(
+            `SELECT business_day::text, count(*)::int AS n FROM sales WHERE company_id = $1
+             GROUP BY 1 ORDER BY 1`,
+            [companyId],
+          )
+        ).map((row) => [row.business_day, row.n]),
+      );
+
+    it('moves sales stored before the settings came to the day the company’s cut-off gives them', async () => {
+      const companyId = uniqueName('co');
+      const [day, next] = [daysAgo(10), daysAgo(9)];
+      // Stored with the default 04:00: the 05:30 sale belongs to `next`, the 03:00 one to `day`.
+      await checkouts(
+        companyId,
+        osloAt(day, '20:00'),
+        osloAt(next, '03:00'),
+        osloAt(next, '05:30'),
+      );
+      expect(await salesPerDay(companyId)).toEqual({ [day]: 2, [next]: 1 });
+
+      await settings(companyId, { dayCutoffHour: 6 });
+
+      expect(await salesPerDay(companyId)).toEqual({ [day]: 3 });
+      expect(await dayOf(dayKey(companyId, day))).toMatchObject({
+        status: DayStatuses.CLOSED,
+        checkouts: 3,
+        revision: 2,
+        firstReceipt: 'R1',
+        lastReceipt: 'R3',
+      });
+      // The day the default made is left empty: it is exported as nothing to post.
+      expect(await dayOf(dayKey(companyId, next))).toMatchObject({ checkouts: 0, revision: 2 });
+      expect((await statusEvents(companyId)).slice(-2)).toMatchObject([
+        { businessDay: day, status: DayStatuses.CLOSED, checkouts: 3 },
+        { businessDay: next, status: DayStatuses.CLOSED, checkouts: 0 },
+      ]);
+    });
+
+    it('opens the day a sale moves to when that day is new, with the new cut-off’s closing time', async () => {
+      const companyId = uniqueName('co');
+      await settings(companyId, { dayCutoffHour: 6 });
+      // 05:00 today with a 06:00 cut-off: yesterday. Moved back to a 04:00 cut-off: today.
+      await checkouts(companyId, osloAt(today, '05:00'));
+      expect(await salesPerDay(companyId)).toEqual({ [daysAgo(1)]: 1 });
+      await settings(companyId, { dayCutoffHour: 4 });
+      expect(await salesPerDay(companyId)).toEqual({ [today]: 1 });
+      const opened = await dayOf(dayKey(companyId, today));
+      expect(opened).toMatchObject({ status: DayStatuses.OPEN, checkouts: 1 });
+      const closes = await dataSource.query<{ expected: Date }[]>(
+        `SELECT (($1::date + 1)::timestamp + interval '4 hours 30 minutes') AT TIME ZONE 'Europe/Oslo' AS expected`,
+        [today],
+      );
+      expect(opened.closesAt).toEqual(closes[0].expected);
+    });
+
+    it('reopens an exported day that gains sales for its correction, and leaves history between two exported days alone', async () => {
+      const companyId = uniqueName('co');
+      const [old, oldNext, day, next] = [daysAgo(20), daysAgo(19), daysAgo(5), daysAgo(4)];
+      await settings(companyId);
+      await checkouts(
+        companyId,
+        osloAt(old, '20:00'),
+        osloAt(oldNext, '05:00'),
+        osloAt(day, '20:00'),
+        osloAt(next, '05:00'),
+      );
+      // Export `old`, `oldNext` and `day`; `next` is not exported yet.
+      for (let i = 0; i < 3; i++) {
+        const [claimed] = await lifecycle.claimDue(1);
+        await lifecycle.finish(claimed, posted(1));
+      }
+      expect(await dayOf(dayKey(companyId, next))).toMatchObject({ status: DayStatuses.CLOSED });
+
+      await settings(companyId, { dayCutoffHour: 6 });
+
+      // 05:00 on `oldNext` stays (both days posted); 05:00 on `next` moves to the posted `day`.
+      expect(await salesPerDay(companyId)).toEqual({ [old]: 1, [oldNext]: 1, [day]: 2 });
+      expect(await dayOf(dayKey(companyId, day))).toMatchObject({
+        status: DayStatuses.CLOSED,
+        checkouts: 2,
+        revision: 2,
+        exportedRevision: 1,
+      });
+      expect(await dayOf(dayKey(companyId, old))).toMatchObject({ status: DayStatuses.POSTED });
+      expect(await dayOf(dayKey(companyId, oldNext))).toMatchObject({
+        status: DayStatuses.POSTED,
+      });
+    });
+
+    it('moves nothing when the cut-off stays', async () => {
+      const companyId = uniqueName('co');
+      await checkouts(companyId, osloAt(daysAgo(3), '05:00'));
+      await settings(companyId, { dayCutoffHour: 4 });
+      await settings(companyId, {
+        dayCutoffHour: 4,
+        salesExport: { sendToLedger: true, graceMinutes: 60 },
+      });
+      expect(await salesPerDay(companyId)).toEqual({ [daysAgo(3)]: 1 });
+      expect(await dayOf(dayKey(companyId, daysAgo(3)))).toMatchObject({ revision: 1 });
     });
   });
 });

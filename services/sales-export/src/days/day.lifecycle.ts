@@ -489,6 +489,78 @@ export class DayLifecycle {
       );
     }
   }
+  /**
+   * The company's cut-off changed (or its first settings came after sales stored with the
+   * default): `moveSales` moves the sales (SalesRepository.followCutoff) while the company's days
+   * are locked, and every day that lost or gained sales is recounted from them, its revision
+   * raised: a new day is OPEN (CLOSED when its closing time has passed), an exported day goes
+   * back to CLOSED for its correction, a day being exported gets another pass when its worker
+   * finishes. In the settings' transaction.
+   */
+  async cutoffChanged(
+    companyId: string,
+    boundaries: { cutoffHour: number; graceMinutes: number },
+    moveSales: () => Promise<DayKey[]>,
+    tx: EntityManager,
+  ): Promise<void> {
+    // The company's days first, in a stable order: no export can finish on a day in between.
+    await tx.query(
+      `SELECT 1 FROM days WHERE company_id = $1 ORDER BY location_id, business_day FOR UPDATE`,
+      [companyId],
+    );
+    const moved = await moveSales();
+    if (moved.length === 0) return;
+    const input = JSON.stringify(
+      [...moved].sort(byDayKey).map((day) => ({
+        location_id: day.locationId,
+        business_day: day.businessDay,
+      })),
+    );
+    const touched = await tx.query<(DayRow & { status: DayStatus | typeof EXPORTING })[]>(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($2::jsonb) AS i(location_id varchar, business_day date)
+       ), counted AS (
+         SELECT i.location_id, i.business_day, count(s.event_id)::int AS checkouts,
+           (array_agg(s.receipt_number ORDER BY s.completed_at, s.receipt_number) FILTER (WHERE s.event_id IS NOT NULL))[1] AS first_receipt,
+           (array_agg(s.receipt_number ORDER BY s.completed_at DESC, s.receipt_number DESC) FILTER (WHERE s.event_id IS NOT NULL))[1] AS last_receipt,
+           min(s.completed_at) AS first_sale_at, max(s.completed_at) AS last_sale_at
+         FROM input i LEFT JOIN sales s ON s.company_id = $1 AND s.location_id = i.location_id
+           AND s.business_day = i.business_day
+         GROUP BY i.location_id, i.business_day
+       ), upserted AS (
+         INSERT INTO days AS d (company_id, location_id, business_day, status, checkouts, revision,
+           first_receipt, last_receipt, first_sale_at, last_sale_at, closes_at, closed_at, closed_by,
+           next_attempt_at, created_at, updated_at)
+         SELECT $1, c.location_id, c.business_day,
+           CASE WHEN x.closes_at <= now() THEN ${sqlText(CLOSED)} ELSE ${sqlText(OPEN)} END,
+           c.checkouts, 1, c.first_receipt, c.last_receipt, c.first_sale_at, c.last_sale_at, x.closes_at,
+           CASE WHEN x.closes_at <= now() THEN now() END,
+           CASE WHEN x.closes_at <= now() THEN ${sqlText(DayClosers.CUTOFF)} END,
+           now(), now(), now()
+         FROM counted c CROSS JOIN LATERAL (SELECT ${CLOSES_AT_SQL('c.business_day', '$3::int', '$4::int')} AS closes_at) x
+         ON CONFLICT (company_id, location_id, business_day) DO UPDATE SET
+           checkouts = EXCLUDED.checkouts, revision = d.revision + 1,
+           first_receipt = EXCLUDED.first_receipt, last_receipt = EXCLUDED.last_receipt,
+           first_sale_at = EXCLUDED.first_sale_at, last_sale_at = EXCLUDED.last_sale_at,
+           status = CASE WHEN d.status IN (${sqlText(POSTED, NOTHING_TO_POST)}) THEN ${sqlText(CLOSED)} ELSE d.status END,
+           next_attempt_at = CASE WHEN d.status IN (${sqlText(POSTED, NOTHING_TO_POST)}) THEN now() ELSE d.next_attempt_at END,
+           updated_at = now()
+         RETURNING d.company_id, d.location_id, d.business_day, d.status, d.checkouts, d.posted_gross
+       )
+       SELECT company_id, location_id, business_day::text AS business_day, status, checkouts,
+              posted_gross
+       FROM upserted`,
+      [companyId, input, boundaries.cutoffHour, boundaries.graceMinutes],
+    );
+    // Every touched day is announced: its count changed even where its status did not (a day
+    // being exported is announced when its worker finishes).
+    await this.statuses.publish(
+      tx,
+      touched.flatMap((row) =>
+        row.status === EXPORTING ? [] : [{ day: refOf(row), status: row.status }],
+      ),
+    );
+  }
 }
 
 function byDayKey(a: DayKey, b: DayKey): number {
