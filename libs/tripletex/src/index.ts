@@ -22,3 +22,4 @@ export * from './nest/tripletex.module';
 export * from './nest/company-clients';
 export * from './money/money';
 export * from './money/vat';
+export * from './accounts/account-rules';

@@ -66,6 +66,13 @@ export const InvoicingErrors = {
       FINAL,
     ),
 
+  giftCardOnInvoice: () =>
+    new AppError(
+      'INVOICING.GIFT_CARD_ON_INVOICE',
+      'A gift card sold on an invoice cannot be booked to the gift-card liability through a Tripletex invoice (an invoice line books revenue); sell the gift card with another payment method, or invoice it in Tripletex.',
+      FINAL,
+    ),
+
   vatCodeMissing: (code: string) =>
     new AppError(
       'INVOICING.VAT_CODE_MISSING',

@@ -5,7 +5,7 @@ import { TripletexClient } from '@pos-tripletex/tripletex';
 // Test data shared by the medium specs (src/**/*.medium-spec.ts) and the flow suite.
 
 /** The accounts of the sandbox's chart the tests map to. */
-const ACCOUNT_NUMBERS = [1579, 1900, 2910, 3000, 3001, 7740];
+const ACCOUNT_NUMBERS = [1579, 1900, 1909, 2910, 2960, 3000, 3001, 3100, 3200, 7740];
 
 /** Account number → the account's id in this sandbox company. */
 export async function accountIds(
@@ -28,8 +28,9 @@ export async function accountIds(
 
 /**
  * The account mappings as onboarding writes them: cash on 1900, card and Vipps on 1579 (Vipps
- * left out with `vipps: false`), food eat-in on 3000 (25 %) and takeaway on 3001 (15 %), tips on
- * 2910, rounding on 7740.
+ * left out with `vipps: false`), food eat-in on 3000 (25 %) and takeaway on 3001 (15 %),
+ * newspapers eat-in on 3100 (0 %, zero-rated) and deposits takeaway on 3200 (0 %, outside the VAT
+ * law), tips on 2910, rounding on 7740, gift cards sold on 2960, cash difference on 1909.
  */
 export function mappings(ids: Record<number, number>, options: { vipps?: boolean } = {}) {
   const account = (number: number) => ({ accountId: ids[number], accountNumber: number });
@@ -42,10 +43,14 @@ export function mappings(ids: Record<number, number>, options: { vipps?: boolean
     productGroups: [
       { productGroupId: 'food', takeaway: false, vatRate: 25, ...account(3000) },
       { productGroupId: 'food', takeaway: true, vatRate: 15, ...account(3001) },
+      { productGroupId: 'newspapers', takeaway: false, vatRate: 0, ...account(3100) },
+      { productGroupId: 'deposits', takeaway: true, vatRate: 0, ...account(3200) },
     ],
     otherEvents: [
       { event: 'TIPS', ...account(2910) },
       { event: 'ROUNDING', ...account(7740) },
+      { event: 'GIFT_CARDS_SOLD', ...account(2960) },
+      { event: 'CASH_DIFFERENCE', ...account(1909) },
     ],
   };
 }

@@ -10,6 +10,7 @@ import {
   SpawnedService,
   uniqueName,
 } from '@pos-tripletex/testing';
+import { DateTime } from 'luxon';
 import { createDataSource } from '../src/database/setup';
 import { accountIds, mappings, paidWith } from './sales-export.fixtures';
 
@@ -504,6 +505,60 @@ describeFlow(
         const bad = await api(s.companyId, `/days?dateFrom=${days[0]}&from=${days[0]}`);
         expect(bad.status).toBe(400);
         expect(JSON.stringify(bad.body)).toContain('from must be');
+      });
+    });
+
+    describe('the business day follows the company’s cut-off', () => {
+      /** An Oslo wall time on a day, with that day's offset (summer or winter). */
+      const osloAt = (day: string, time: string) =>
+        DateTime.fromISO(`${day}T${time}`, { zone: 'Europe/Oslo' }).toISO() as string;
+
+      it('books sales published before the company’s settings on the days its 06:00 cut-off gives them', async () => {
+        const companyId = uniqueName('co');
+        const tripletex = await flow().sut.sandbox.createCompany({ name: `Bar ${companyId}` });
+        const s = {
+          companyId,
+          tripletex,
+          accounts: await accountIds(flow().sut.sandbox, tripletex),
+        };
+        const [day, next] = [daysAgo(8), daysAgo(7)];
+        const sale = (completedAt: string, kroner: number) =>
+          aCheckout({ companyId, completedAt, lines: [{ unitPriceGross: kroner * 100 }] });
+        await checkouts([
+          sale(osloAt(day, '20:00'), 100),
+          sale(osloAt(next, '05:00'), 30), // after 04:00, before 06:00: still the bar's night
+          sale(osloAt(next, '12:00'), 7),
+        ]);
+        // Stored with the default 04:00 before any settings: one sale on each day.
+        await eventually(async () => {
+          const days = await api(companyId, `/days?dateFrom=${day}&dateTo=${next}`);
+          expect(days.body.values.map((d: any) => [d.businessDay, d.checkouts])).toEqual([
+            [next, 2],
+            [day, 1],
+          ]);
+        });
+
+        await flow().settings(tripletex, {
+          companyId,
+          version: ++configVersion,
+          startDate: daysAgo(60),
+          dayCutoffHour: 6,
+          mappings: mappings(s.accounts),
+        });
+
+        expect(await finalStatus(companyId, day, 'POSTED')).toMatchObject({
+          checkouts: 2,
+          postedGross: 13000,
+        });
+        expect(await finalStatus(companyId, next, 'POSTED')).toMatchObject({
+          checkouts: 1,
+          postedGross: 700,
+        });
+        const vouchers = await vouchersIn(tripletex.companyId);
+        expect(vouchers.map((v: any) => [v.date, postingsOf(v)[0]])).toEqual([
+          [day, [1579, 130, null]],
+          [next, [1579, 7, null]],
+        ]);
       });
     });
 

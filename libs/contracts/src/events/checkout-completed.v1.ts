@@ -40,6 +40,10 @@ export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export const VAT_RATES = [25, 15, 12, 0] as const;
 export type VatRate = (typeof VAT_RATES)[number];
 
+/** ITEM: goods or services sold; GIFT_CARD: a gift card (multi-purpose voucher) sold. */
+export const LINE_TYPES = ['ITEM', 'GIFT_CARD'] as const;
+export type LineType = (typeof LINE_TYPES)[number];
+
 /** Largest record a POS may publish on the topic. */
 export const CHECKOUT_MAX_BYTES = 256 * 1024;
 
@@ -105,6 +109,23 @@ export class CheckoutLineV1 {
 
   @IsBoolean()
   takeaway!: boolean;
+
+  /**
+   * Optional, default ITEM. GIFT_CARD: a gift card sold on this line (vatRate 0, takeaway false),
+   * booked to the company's gift-card liability outside the VAT return, never as revenue. Paying
+   * with a gift card is a GIFT_CARD payment, not a line.
+   */
+  @IsIn(LINE_TYPES)
+  @ValidateIf(presentUnlessUndefined('lineType'))
+  lineType?: LineType = 'ITEM';
+
+  /**
+   * Optional, default false; only with vatRate 0: the item is outside the scope of the VAT law
+   * (VAT code 6) rather than zero-rated within it (code 5).
+   */
+  @IsBoolean()
+  @ValidateIf(presentUnlessUndefined('outsideVatLaw'))
+  outsideVatLaw?: boolean = false;
 }
 
 export class CheckoutPaymentV1 {
@@ -289,6 +310,28 @@ export function checkoutRuleProblems(e: CheckoutCompletedV1): Problem[] {
         path: `lines[${i}].quantity`,
         code: ProblemCodes.SaleSign,
         message: 'quantity may be negative only in a REFUND',
+      });
+    }
+    if (line.lineType === 'GIFT_CARD' && line.vatRate !== 0) {
+      problems.push({
+        path: `lines[${i}].vatRate`,
+        code: ProblemCodes.GiftCardLine,
+        message:
+          'a GIFT_CARD line must have vatRate 0 (a gift card sold is outside the VAT return)',
+      });
+    }
+    if (line.lineType === 'GIFT_CARD' && line.takeaway === true) {
+      problems.push({
+        path: `lines[${i}].takeaway`,
+        code: ProblemCodes.GiftCardLine,
+        message: 'a GIFT_CARD line must have takeaway false',
+      });
+    }
+    if (line.outsideVatLaw === true && line.vatRate !== 0) {
+      problems.push({
+        path: `lines[${i}].outsideVatLaw`,
+        code: ProblemCodes.OutsideVatLawRate,
+        message: 'outsideVatLaw is allowed only on a line with vatRate 0',
       });
     }
     if (isRefund && line.totalGross > 0) {

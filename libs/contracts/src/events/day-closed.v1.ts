@@ -42,4 +42,13 @@ export class DayClosedV1 {
   @IsSafeInteger()
   @IsOptional()
   totalGross?: number;
+
+  /**
+   * The cash counted in the drawer at closing, in øre, when the POS counts it. Its difference to
+   * the day's cash payments is posted between the cash account and the cash-difference account.
+   */
+  @Min(0)
+  @IsSafeInteger()
+  @IsOptional()
+  countedCash?: number;
 }

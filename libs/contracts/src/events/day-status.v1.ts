@@ -42,13 +42,21 @@ export class UnmappedItemV1 {
   @IsIn(UNMAPPED_KINDS)
   kind!: UnmappedKind;
 
-  /** paymentMethodId, productGroupId (with `takeaway`) or the other event (TIPS, ROUNDING). */
+  /**
+   * paymentMethodId, productGroupId (with `takeaway` and `vatRate`) or the other event (TIPS,
+   * ROUNDING, GIFT_CARDS_SOLD, CASH_DIFFERENCE).
+   */
   @IsString()
   id!: string;
 
   @IsBoolean()
   @IsOptional()
   takeaway?: boolean;
+
+  /** A product group sold at a rate it has no account for (mapped per rate). */
+  @IsIn([25, 15, 12, 0])
+  @IsOptional()
+  vatRate?: number;
 }
 
 /** A voucher sales-export has put into Tripletex for the day. */
@@ -77,6 +85,47 @@ export class DayVoucherV1 {
   /** false: created for approval in Tripletex first (sendToLedger=false). */
   @IsBoolean()
   sentToLedger!: boolean;
+}
+
+/**
+ * The POS's Z-report set against the stored sales of the day (øre). `mismatches` says in plain
+ * words what does not agree (empty when everything does); a mismatch is shown, not corrected.
+ */
+export class DayReconciliationV1 {
+  /** Checkouts the Z-report counted, and checkouts stored for the day (also those invoiced). */
+  @Min(0)
+  @IsSafeInteger()
+  @IsOptional()
+  zCheckoutCount?: number;
+
+  @Min(0)
+  @IsSafeInteger()
+  checkouts!: number;
+
+  /** The Z-report's gross total, and the stored sales' (Σ payments, also those invoiced). */
+  @IsSafeInteger()
+  @IsOptional()
+  zTotalGross?: number;
+
+  @IsSafeInteger()
+  salesGross!: number;
+
+  /** Cash counted in the drawer, cash payments of the day, and counted − expected. */
+  @IsSafeInteger()
+  @IsOptional()
+  countedCash?: number;
+
+  @IsSafeInteger()
+  expectedCash!: number;
+
+  @IsSafeInteger()
+  @IsOptional()
+  cashDifference?: number;
+
+  @MaxLength(500, { each: true })
+  @IsString({ each: true })
+  @IsArray()
+  mismatches!: string[];
 }
 
 /**
@@ -135,6 +184,12 @@ export class DayStatusV1 {
   @IsString()
   @IsOptional()
   reason?: string;
+
+  /** Added after v1 went out: the Z-report against the stored sales, once the POS sent one. */
+  @ValidateNested()
+  @Type(() => DayReconciliationV1)
+  @IsOptional()
+  reconciliation?: DayReconciliationV1;
 
   @IsRfc3339WithOffset()
   changedAt!: string;

@@ -31,4 +31,6 @@ export const ProblemCodes = {
   InvoiceBlockMissing: 'INVOICE_BLOCK_MISSING',
   InvoiceBlockForbidden: 'INVOICE_BLOCK_FORBIDDEN',
   RefundOfForbidden: 'REFUND_OF_FORBIDDEN',
+  GiftCardLine: 'GIFT_CARD_LINE',
+  OutsideVatLawRate: 'OUTSIDE_VAT_LAW_RATE',
 } as const;

@@ -8,6 +8,10 @@ export interface LineSpec {
   discountGross?: number;
   vatRate?: 25 | 15 | 12 | 0;
   takeaway?: boolean;
+  /** GIFT_CARD: a gift card sold (give it vatRate 0). Left out of the record unless set. */
+  lineType?: 'ITEM' | 'GIFT_CARD';
+  /** A 0 % line outside the VAT law. Left out of the record unless set. */
+  outsideVatLaw?: boolean;
 }
 
 export interface CheckoutSpec {
@@ -59,6 +63,8 @@ export function aCheckout(spec: CheckoutSpec): Record<string, unknown> {
       totalGross: total,
       vatRate: l.vatRate ?? 25,
       takeaway: l.takeaway ?? false,
+      ...(l.lineType !== undefined ? { lineType: l.lineType } : {}),
+      ...(l.outsideVatLaw !== undefined ? { outsideVatLaw: l.outsideVatLaw } : {}),
     };
   });
   const tip = sign * Math.abs(spec.tip ?? 0);

@@ -7,6 +7,7 @@ export function aDayClosed(spec: {
   businessDay: string;
   checkoutCount?: number;
   totalGross?: number;
+  countedCash?: number;
 }): Record<string, unknown> {
   return {
     eventId: randomUUID(),
@@ -17,6 +18,7 @@ export function aDayClosed(spec: {
     closedAt: new Date().toISOString(),
     ...(spec.checkoutCount === undefined ? {} : { checkoutCount: spec.checkoutCount }),
     ...(spec.totalGross === undefined ? {} : { totalGross: spec.totalGross }),
+    ...(spec.countedCash === undefined ? {} : { countedCash: spec.countedCash }),
   };
 }
 

@@ -12,3 +12,13 @@ export const OUTGOING_VAT_NUMBER_BY_RATE: Readonly<Record<number, string>> = {
 
 /** Outside the VAT law: what tips (not a sale of goods or services) carry when a code is needed. */
 export const OUTSIDE_VAT_NUMBER = '6';
+
+/**
+ * The outgoing VAT code (number) of a sale: by its rate, and at 0 % zero-rated within the VAT law
+ * (code 5) unless the sale is outside the VAT law (code 6). The two are reported differently in
+ * the VAT return.
+ */
+export function outgoingVatNumber(rate: number, outsideVatLaw = false): string | undefined {
+  if (rate === 0 && outsideVatLaw) return OUTSIDE_VAT_NUMBER;
+  return OUTGOING_VAT_NUMBER_BY_RATE[rate];
+}

@@ -94,6 +94,8 @@ export class IntakeService {
     if (!config.invoicing.enabled) return InvoicingErrors.notEnabled();
     if (checkout.kind === 'REFUND' && !checkout.refundOf)
       return InvoicingErrors.refundWithoutOriginal();
+    if (checkout.lines.some((line) => line.lineType === 'GIFT_CARD'))
+      return InvoicingErrors.giftCardOnInvoice();
     return null;
   }
 }

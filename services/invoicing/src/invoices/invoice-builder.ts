@@ -1,14 +1,16 @@
-import type { CheckoutCompletedV1 } from '@pos-tripletex/contracts';
+import type { CheckoutCompletedV1, CheckoutLineV1 } from '@pos-tripletex/contracts';
 import {
   kronerFromOre,
-  OUTGOING_VAT_NUMBER_BY_RATE,
+  outgoingVatNumber,
   OUTSIDE_VAT_NUMBER,
   type Order,
   type OrderLine,
 } from '@pos-tripletex/tripletex';
 
-/** The outgoing VAT code (Tripletex number) a sale at this rate needs. Tips are outside VAT. */
-export const VAT_CODE_FOR_RATE = OUTGOING_VAT_NUMBER_BY_RATE;
+/** The outgoing VAT code (Tripletex number) a line needs: by rate, 5 or 6 at 0 %. */
+export const vatCodeOf = (line: CheckoutLineV1): string =>
+  outgoingVatNumber(line.vatRate, line.outsideVatLaw) as string;
+/** Tips are outside VAT. */
 export const TIP_VAT_CODE = OUTSIDE_VAT_NUMBER;
 
 /** øre → kroner with two decimals, exactly (through the decimal text, see libs/tripletex money). */
@@ -40,7 +42,7 @@ export function orderFor(
   };
   const lines: OrderLine[] = [];
   for (const line of checkout.lines) {
-    const vatType = vat(VAT_CODE_FOR_RATE[line.vatRate]);
+    const vatType = vat(vatCodeOf(line));
     lines.push({
       description: line.description,
       count: line.quantity,
@@ -78,7 +80,7 @@ export function orderFor(
 
 /** VAT codes a checkout needs resolved to Tripletex ids. */
 export function vatCodesOf(checkout: CheckoutCompletedV1): string[] {
-  const codes = new Set(checkout.lines.map((l) => VAT_CODE_FOR_RATE[l.vatRate]));
+  const codes = new Set(checkout.lines.map(vatCodeOf));
   if (checkout.tip > 0) codes.add(TIP_VAT_CODE);
   return [...codes];
 }

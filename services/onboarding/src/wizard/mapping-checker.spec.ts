@@ -84,7 +84,7 @@ describe(mappingProblems.name, () => {
         accountNumber: 1909,
         code: 'ACCOUNT_INACTIVE',
         message:
-          'Account 1909 Kassedifferanse chosen for cash difference is inactive in Tripletex.',
+          'Account 1909 Kassedifferanse is inactive in Tripletex: chosen for cash difference. Choose another account.',
       },
     ]);
   });
@@ -107,7 +107,7 @@ describe(mappingProblems.name, () => {
         accountNumber: 3000,
         code: 'ACCOUNT_VAT_LOCKED',
         message:
-          'Account 3000 Salgsinntekt is locked to VAT code 3, but product group "Mat" (takeaway) is sold at 15 % and needs VAT code 31. Choose another account.',
+          'Account 3000 Salgsinntekt is locked to VAT code 3, but the sale needs VAT code 31: chosen for product group "Mat" (takeaway), sold at 15 %. Choose another account.',
       },
     ]);
   });
@@ -133,6 +133,29 @@ describe(mappingProblems.name, () => {
     });
     expect(
       mappingProblems(chosenAccounts(integration, ['product-groups-takeaway']), onlyHigh),
-    ).toEqual([expect.objectContaining({ code: 'ACCOUNT_VAT_LOCKED' })]);
+    ).toEqual([
+      expect.objectContaining({
+        code: 'ACCOUNT_VAT_NOT_LEGAL',
+        message:
+          'Account 3000 Salgsinntekt takes VAT codes 3 only, but the sale needs VAT code 31: chosen for product group "Mat" (takeaway), sold at 15 %. Choose another account.',
+      }),
+    ]);
+  });
+
+  it('refuses a customer sub-ledger account as a payment account, naming it', () => {
+    const problems = mappingProblems(
+      chosenAccounts(integration, ['payment-methods']),
+      chart({ id: 11, number: 1500, name: 'Kundefordringer', ledgerType: 'CUSTOMER' }),
+    );
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        step: 'payment-methods',
+        accountNumber: 1500,
+        code: 'ACCOUNT_SUB_LEDGER',
+        message: expect.stringContaining(
+          'Account 1500 Kundefordringer is a CUSTOMER sub-ledger account: Tripletex needs a customer on every posting to it',
+        ),
+      }),
+    );
   });
 });

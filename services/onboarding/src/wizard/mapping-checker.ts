@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Account } from '@pos-tripletex/tripletex';
+import {
+  Account,
+  ACCOUNT_RULE_FIELDS,
+  accountRefusal,
+  outgoingVatNumber,
+} from '@pos-tripletex/tripletex';
 import type { IntegrationEntity, WizardStep } from '../integrations/entities/integration.entity';
 import { IntegrationClients } from '../integrations/integration-clients';
 import { CHART_OF_ACCOUNTS, explainTripletexFailure, StepProblem } from '../onboarding.errors';
-
-/** The outgoing VAT code a sale at this rate needs (Tripletex numbers: 12 % is "33"). */
-export const VAT_CODE_FOR_RATE: Record<number, string> = { 25: '3', 15: '31', 12: '33', 0: '5' };
 
 /** An account chosen in the wizard for one POS item. */
 export interface ChosenAccount {
@@ -70,8 +72,9 @@ export function chosenAccounts(
 
 /**
  * What is wrong with the chosen accounts, given the company's chart (`accounts` by id): a
- * required account not chosen, unknown, inactive, or unable to take the VAT code of its group's
- * rate (VAT-locked to another code, or not among its legal VAT types).
+ * required account not chosen or unknown, or one Tripletex would refuse for its use
+ * (`accountRefusal`: inactive, a customer/supplier/employee sub-ledger account, VAT-locked to
+ * another code, or the group's code not among its legal VAT types).
  */
 export function mappingProblems(
   chosen: ChosenAccount[],
@@ -97,28 +100,17 @@ export function mappingProblems(
       });
       continue;
     }
-    if (account.isInactive) {
+    // The same rule the voucher builder checks each posting with (libs/tripletex account-rules).
+    const refusal = accountRefusal(account, {
+      vatNumber: item.vatRate === undefined ? null : (outgoingVatNumber(item.vatRate) as string),
+    });
+    if (refusal) {
+      const sold = item.vatRate === undefined ? '' : `, sold at ${item.vatRate} %`;
       problems.push({
         ...where,
         accountNumber: account.number,
-        code: 'ACCOUNT_INACTIVE',
-        message: `Account ${account.number} ${account.name} chosen for ${item.label} is inactive in Tripletex.`,
-      });
-      continue;
-    }
-    if (item.vatRate === undefined) continue;
-    const code = VAT_CODE_FOR_RATE[item.vatRate];
-    const locked = account.vatLocked ? account.vatType : undefined;
-    const legal = account.legalVatTypes ?? [];
-    if (
-      (locked && locked.number !== code) ||
-      (legal.length > 0 && !legal.some((vatType) => vatType.number === code))
-    ) {
-      problems.push({
-        ...where,
-        accountNumber: account.number,
-        code: 'ACCOUNT_VAT_LOCKED',
-        message: `Account ${account.number} ${account.name} is locked to VAT code ${locked?.number ?? legal.map((vatType) => vatType.number).join('/')}, but ${item.label} is sold at ${item.vatRate} % and needs VAT code ${code}. Choose another account.`,
+        code: refusal.code,
+        message: `${refusal.reason[0].toUpperCase()}${refusal.reason.slice(1)}: chosen for ${item.label}${sold}. Choose another account.`,
       });
     }
   }
@@ -143,12 +135,7 @@ export class MappingChecker {
       .filter((item) => item.accountId !== null)
       .map((item) => item.accountId as number);
     try {
-      const found = await this.clients
-        .of(integration)
-        .accountsByIds(
-          ids,
-          'id,number,name,isInactive,vatLocked,vatType(id,number,name),legalVatTypes(id,number)',
-        );
+      const found = await this.clients.of(integration).accountsByIds(ids, ACCOUNT_RULE_FIELDS);
       return mappingProblems(
         chosen,
         new Map(found.map((account) => [account.id as number, account])),

@@ -58,9 +58,11 @@ export class MappingsStep {
     correlationId?: string,
   ): Promise<IntegrationView> {
     const step: WizardStep = takeaway ? 'product-groups-takeaway' : 'product-groups';
+    // A group sold at several rates (take-away beer 25 %, soda 15 %) has an account per rate.
     refuseDuplicates(
       step,
       dto.productGroups.map((group) => group.productGroupId),
+      dto.productGroups.map((group) => `${group.productGroupId} at ${group.vatRate} %`),
     );
     const numbers = await this.accountNumbers(
       companyId,

@@ -28,17 +28,24 @@ export function refuseAccountForInvoiceMethod(paymentMethods: PaymentMethodMappi
 }
 
 /** Each POS item is mapped once per step. */
-export function refuseDuplicates(step: WizardStep, posIds: string[]): void {
+export function refuseDuplicates(
+  step: WizardStep,
+  posIds: string[],
+  /** What makes an entry unique when not its POS id alone (a product group's VAT rate). */
+  keys: string[] = posIds,
+): void {
   const seen = new Set<string>();
-  const duplicates = posIds.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
+  const duplicates = keys.flatMap((key, i) =>
+    seen.has(key) ? [{ posId: posIds[i], key }] : (seen.add(key), []),
+  );
   if (duplicates.length) {
     throw OnboardingErrors.duplicate(
-      duplicates[0],
-      duplicates.map((posId) => ({
+      duplicates[0].key,
+      duplicates.map(({ posId, key }) => ({
         step,
         posId,
         code: 'DUPLICATE',
-        message: `${posId} appears more than once.`,
+        message: `${key} appears more than once.`,
       })),
     );
   }

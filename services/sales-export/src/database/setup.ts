@@ -10,6 +10,7 @@ import { DayEntity } from '../days/entities/day.entity';
 import { SaleEntity } from '../sales/entities/sale.entity';
 import { VoucherEntity } from '../vouchers/entities/voucher.entity';
 import { LeasesAndIndexes1764547200510 } from './migrations/1764547200510-leases-and-indexes';
+import { ZReportReconciliation1764547200520 } from './migrations/1764547200520-z-report-reconciliation';
 import { TripletexIdsInt641764547200500 } from './migrations/1764547200500-tripletex-ids-int64';
 import { SalesExport1764028800500 } from './migrations/1764028800500-sales-export';
 
@@ -29,6 +30,7 @@ export const databaseSetup: DatabaseSetup = {
     SalesExport1764028800500,
     TripletexIdsInt641764547200500,
     LeasesAndIndexes1764547200510,
+    ZReportReconciliation1764547200520,
   ],
 };
 

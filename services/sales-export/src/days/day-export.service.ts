@@ -55,8 +55,10 @@ export class DayExportService {
         }
       }
       const plan = await this.planner.plan(key, config, client);
+      const { reconciliation } = plan.snapshot;
       if (plan.kind === null) {
         return {
+          reconciliation,
           status: plan.inEffect.length ? DayStatuses.POSTED : DayStatuses.NOTHING_TO_POST,
           revision: plan.snapshot.revision,
           postedGross: paymentsTotal(totalsOf(plan.inEffect)),
@@ -66,6 +68,7 @@ export class DayExportService {
       }
       if (plan.unmapped.length) {
         return {
+          reconciliation,
           status: DayStatuses.UNMAPPED,
           unmapped: plan.unmapped,
           ...failureOf(SalesExportErrors.unmapped(plan.unmapped)),
@@ -73,6 +76,7 @@ export class DayExportService {
       }
       if (!plan.voucher) {
         return {
+          reconciliation,
           status: DayStatuses.FAILED,
           ...failureOf(SalesExportErrors.invalidVoucher(plan.problems)),
         };
@@ -80,6 +84,7 @@ export class DayExportService {
       const recorded = await this.poster.record(key, plan, config);
       const posted = await this.poster.complete(client, recorded, lease);
       return {
+        reconciliation,
         status: DayStatuses.POSTED,
         revision: plan.snapshot.revision,
         postedGross: paymentsTotal(totalsOf(inEffect(await this.vouchers.ofDay(key)))),

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  DayReconciliationV1,
   DayStatus,
   DayStatusV1,
   DayVoucherV1,
@@ -22,6 +23,7 @@ export interface DayRef {
 
 export interface StatusDetails {
   voucher?: DayVoucherV1;
+  reconciliation?: DayReconciliationV1;
   unmapped?: UnmappedItemV1[];
   code?: string;
   reason?: string;
@@ -55,6 +57,7 @@ export class DayStatusPublisher {
           unmapped: details?.unmapped,
           code: details?.code,
           reason: details?.reason?.slice(0, 2000),
+          reconciliation: details?.reconciliation,
           changedAt: new Date().toISOString(),
         };
         return {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CompanySettingsService, TokenRejections } from '@pos-tripletex/company-settings';
 import {
   DayClosedV1,
+  DayReconciliationV1,
   DayStatus,
   IntegrationConfigV1,
   UnmappedItemV1,
@@ -109,7 +110,7 @@ export interface DaySales extends DayKey {
 }
 
 /** What an export pass came to for a day (DayExportService), recorded by `finish`. */
-export type DayOutcome =
+export type DayOutcome = (
   | {
       status: typeof POSTED | typeof NOTHING_TO_POST;
       revision: number;
@@ -119,7 +120,11 @@ export type DayOutcome =
     }
   | { status: typeof UNMAPPED; unmapped: UnmappedItemV1[]; code: string; reason: string }
   | { status: typeof FAILED; code: string; reason: string }
-  | { status: 'RETRY'; afterMs: number; error: string; unauthorized?: boolean };
+  | { status: 'RETRY'; afterMs: number; error: string; unauthorized?: boolean }
+) & {
+  /** The Z-report against the sales, when the pass read the day's sales and it has one. */
+  reconciliation?: DayReconciliationV1 | null;
+};
 
 /**
  * The day aggregate's state machine (README: the state diagram). Each method is a named
@@ -227,28 +232,50 @@ export class DayLifecycle {
 
   /**
    * The POS's Z-report (pos.day.closed.v1): what it counted, so the day closes once as many
-   * checkouts are in (`closeDueDays`). A day not seen yet is created OPEN.
+   * checkouts are in (`closeDueDays`), and the cash counted in the drawer. A day not seen yet is
+   * created OPEN. The report changes what the day's voucher holds (its cash difference) and what
+   * it is reconciled against, so the revision rises and an exported day goes back to CLOSED for
+   * another pass (a correction if the counted cash changed).
    */
   async recordZReport(report: DayClosedV1, tx: EntityManager): Promise<void> {
     const settings = await this.settings.settingsFor([report.companyId], tx);
     const { cutoffHour, graceMinutes } = dayBoundaries(settings.get(report.companyId));
-    await tx.query(
-      `INSERT INTO days AS d (company_id, location_id, business_day, status, closes_at,
-         z_checkout_count, z_total_gross, z_received_at, next_attempt_at, created_at, updated_at)
-       VALUES ($1, $2, $3::date, ${sqlText(OPEN)}, ${CLOSES_AT_SQL('$3::date', '$6::int', '$7::int')}, $4, $5, now(), now(), now(), now())
-       ON CONFLICT (company_id, location_id, business_day) DO UPDATE SET
-         z_checkout_count = EXCLUDED.z_checkout_count, z_total_gross = EXCLUDED.z_total_gross,
-         z_received_at = now(), updated_at = now()`,
+    const [before] = await tx.query<{ status: string }[]>(
+      `SELECT status FROM days WHERE company_id = $1 AND location_id = $2 AND business_day = $3::date
+       FOR UPDATE`,
+      [report.companyId, report.locationId, report.businessDay],
+    );
+    const [row] = await tx.query<(DayRow & { status: DayStatus })[]>(
+      `WITH upserted AS (
+         INSERT INTO days AS d (company_id, location_id, business_day, status, closes_at,
+           z_checkout_count, z_total_gross, z_counted_cash, z_received_at, next_attempt_at,
+           created_at, updated_at)
+         VALUES ($1, $2, $3::date, ${sqlText(OPEN)}, ${CLOSES_AT_SQL('$3::date', '$7::int', '$8::int')},
+           $4, $5, $6, now(), now(), now(), now())
+         ON CONFLICT (company_id, location_id, business_day) DO UPDATE SET
+           z_checkout_count = EXCLUDED.z_checkout_count, z_total_gross = EXCLUDED.z_total_gross,
+           z_counted_cash = EXCLUDED.z_counted_cash, z_received_at = now(), revision = d.revision + 1,
+           status = CASE WHEN d.status IN (${sqlText(POSTED, NOTHING_TO_POST)}) THEN ${sqlText(CLOSED)} ELSE d.status END,
+           next_attempt_at = CASE WHEN d.status IN (${sqlText(POSTED, NOTHING_TO_POST)}) THEN now() ELSE d.next_attempt_at END,
+           updated_at = now()
+         RETURNING d.company_id, d.location_id, d.business_day, d.status, d.checkouts, d.posted_gross
+       )
+       SELECT company_id, location_id, business_day::text AS business_day, status, checkouts,
+              posted_gross
+       FROM upserted`,
       [
         report.companyId,
         report.locationId,
         report.businessDay,
         report.checkoutCount ?? null,
         report.totalGross ?? null,
+        report.countedCash ?? null,
         cutoffHour,
         graceMinutes,
       ],
     );
+    if (before && before.status !== row.status)
+      await this.statuses.publish(tx, [{ day: refOf(row), status: row.status }]);
   }
 
   /**
@@ -344,6 +371,7 @@ export class DayLifecycle {
       day.leaseOwner = null;
       day.updatedAt = new Date();
       let details: StatusDetails | undefined;
+      if (outcome.reconciliation !== undefined) day.reconciliation = outcome.reconciliation;
       switch (outcome.status) {
         case POSTED:
         case NOTHING_TO_POST:
@@ -382,7 +410,7 @@ export class DayLifecycle {
           {
             day: { ...key, checkouts: day.checkouts, postedGross: Number(day.postedGross) },
             status: day.status as DayStatus,
-            details,
+            details: { ...details, reconciliation: day.reconciliation ?? undefined },
           },
         ]);
       return true;

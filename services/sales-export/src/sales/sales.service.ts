@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
-import { CheckoutCompletedV1, IntegrationConfigV1 } from '@pos-tripletex/contracts';
+import { CheckoutCompletedV1, CheckoutLineV1, IntegrationConfigV1 } from '@pos-tripletex/contracts';
 import { businessDayOf } from '@pos-tripletex/platform';
 import { EntityManager } from 'typeorm';
 import { dayBoundaries } from '../days/day-boundaries';
 import { DayLifecycle, DaySales } from '../days/day.lifecycle';
-import { SaleLine, SalePayment } from './entities/sale.entity';
+import { LineTreatment, LineTreatments, SaleLine, SalePayment } from './entities/sale.entity';
 import { SaleRow, SalesRepository } from './sales.repository';
+
+/** A gift card sold, a sale outside the VAT law, or (undefined) an ordinary sale. */
+function treatmentOf(line: CheckoutLineV1): LineTreatment | undefined {
+  if (line.lineType === 'GIFT_CARD') return LineTreatments.GIFT_CARD;
+  if (line.outsideVatLaw && line.vatRate === 0) return LineTreatments.OUTSIDE_VAT_LAW;
+  return undefined;
+}
 
 /** A checkout reduced to what the accounts need (lines and payments summed per key). */
 export function saleRow(
@@ -16,8 +23,13 @@ export function saleRow(
   const { cutoffHour } = dayBoundaries(config);
   const lines = new Map<string, SaleLine>();
   for (const line of checkout.lines) {
-    const key = `${line.productGroupId}|${line.vatRate}|${line.takeaway}`;
-    const summed = lines.get(key) ?? [line.productGroupId, line.vatRate, line.takeaway, 0];
+    const treatment = treatmentOf(line);
+    const key = `${line.productGroupId}|${line.vatRate}|${line.takeaway}|${treatment ?? ''}`;
+    const summed: SaleLine =
+      lines.get(key) ??
+      (treatment
+        ? [line.productGroupId, line.vatRate, line.takeaway, 0, treatment]
+        : [line.productGroupId, line.vatRate, line.takeaway, 0]);
     summed[3] += line.totalGross;
     lines.set(key, summed);
   }

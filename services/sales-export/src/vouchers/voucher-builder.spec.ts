@@ -1,7 +1,13 @@
 import { AccountMappingsV1 } from '@pos-tripletex/contracts';
 import { addTotals, DayTotals, emptyTotals, imbalance } from './day-totals';
 import { externalVoucherNumber } from './external-number';
-import { AccountInfo, buildVoucher, unmappedOf, VatTypeInfo } from './voucher-builder';
+import {
+  AccountInfo,
+  buildVoucher,
+  describeUnmapped,
+  unmappedOf,
+  VatTypeInfo,
+} from './voucher-builder';
 
 // A day worked out by hand:
 //   cash   sale: food 25 % eat-in 189.00, rounding +0.40      → cash   189.40
@@ -15,6 +21,8 @@ const totals: DayTotals = {
   revenue: { 'food|25|E': 58900, 'drinks|15|T': 20950 },
   tips: 5000,
   rounding: 40,
+  giftCardsSold: 0,
+  cashDifference: {},
 };
 
 const mappings: AccountMappingsV1 = {
@@ -26,32 +34,53 @@ const mappings: AccountMappingsV1 = {
   productGroups: [
     { productGroupId: 'food', takeaway: false, vatRate: 25, accountId: 30, accountNumber: 3000 },
     { productGroupId: 'drinks', takeaway: true, vatRate: 15, accountId: 31, accountNumber: 3001 },
+    { productGroupId: 'newspapers', takeaway: false, accountId: 40, accountNumber: 3100 },
+    { productGroupId: 'deposits', takeaway: true, accountId: 41, accountNumber: 3200 },
   ],
   otherEvents: [
     { event: 'TIPS', accountId: 29, accountNumber: 2910 },
     { event: 'ROUNDING', accountId: 77, accountNumber: 7740 },
+    { event: 'GIFT_CARDS_SOLD', accountId: 26, accountNumber: 2960 },
+    { event: 'CASH_DIFFERENCE', accountId: 19, accountNumber: 1909 },
   ],
 };
 
-const vat = new Map<number, VatTypeInfo>([
-  [25, { id: 3, number: '3', percentage: 25 }],
-  [15, { id: 31, number: '31', percentage: 15 }],
-  [12, { id: 32, number: '33', percentage: 12 }],
-  [0, { id: 5, number: '5', percentage: 0 }],
+/** The outgoing VAT codes by number, with Tripletex's ids (FACTS 37: id 32 is code 33). */
+const vat = new Map<string, VatTypeInfo>([
+  ['3', { id: 3, number: '3', percentage: 25 }],
+  ['31', { id: 31, number: '31', percentage: 15 }],
+  ['33', { id: 32, number: '33', percentage: 12 }],
+  ['5', { id: 5, number: '5', percentage: 0 }],
+  ['6', { id: 6, number: '6', percentage: 0 }],
 ]);
+
+const NUMBERS: Record<number, number> = {
+  11: 1900,
+  12: 1579,
+  19: 1909,
+  26: 2960,
+  29: 2910,
+  30: 3000,
+  31: 3001,
+  40: 3100,
+  41: 3200,
+  77: 7740,
+};
 
 const accounts = (overrides: Partial<Record<number, Partial<AccountInfo>>> = {}) =>
   new Map<number, AccountInfo>(
-    [11, 12, 29, 30, 31, 77].map((id) => [
-      id,
-      {
+    Object.keys(NUMBERS)
+      .map(Number)
+      .map((id) => [
         id,
-        number: { 11: 1900, 12: 1579, 29: 2910, 30: 3000, 31: 3001, 77: 7740 }[id],
-        vatLocked: id === 30,
-        vatType: id === 30 ? { id: 3, number: '3', percentage: 25 } : undefined,
-        ...overrides[id],
-      },
-    ]),
+        {
+          id,
+          number: NUMBERS[id],
+          vatLocked: id === 30,
+          vatType: id === 30 ? { id: 3, number: '3', percentage: 25 } : undefined,
+          ...overrides[id],
+        },
+      ]),
   );
 
 const draft = {
@@ -59,9 +88,36 @@ const draft = {
   description: 'POS-salg oslo 2026-11-24',
   externalVoucherNumber: 'POS-x-20261124-0-oslo',
   totals,
-  methods: { cash: 'CASH', card: 'CARD', vipps: 'VIPPS' },
-  mappings,
+  methods: { cash: 'CASH', card: 'CARD', vipps: 'VIPPS', giftcard: 'GIFT_CARD' },
+  mappings: {
+    ...mappings,
+    paymentMethods: [
+      ...mappings.paymentMethods,
+      // Paying with a gift card debits the liability the card was sold to.
+      { paymentMethodId: 'giftcard', accountId: 26, accountNumber: 2960 },
+    ],
+  },
 };
+
+/** A day's totals: nothing but what the test says. */
+const day = (part: Partial<DayTotals>): DayTotals => ({ ...emptyTotals(), ...part });
+
+/** [row, account number, kroner, VAT code number or null, description] of each posting. */
+function postingsOf(totals: DayTotals, accountsNow = accounts()) {
+  const result = buildVoucher({ ...draft, totals }, accountsNow, vat);
+  if (!result.ok) throw new Error(result.problems.join('; '));
+  const numberOfVat = new Map([...vat.values()].map((v) => [v.id, v.number]));
+  const postings = result.voucher.postings ?? [];
+  const cents = postings.reduce((sum, p) => sum + Math.round((p.amountGross ?? 0) * 100), 0);
+  expect(cents).toBe(0);
+  return postings.map((p) => [
+    p.row,
+    NUMBERS[p.account?.id as number],
+    p.amountGross,
+    p.vatType ? numberOfVat.get(p.vatType.id as number) : null,
+    p.description,
+  ]);
+}
 
 describe('the daily voucher', () => {
   it('posts payments, revenue per group × rate × takeaway with VAT, tips and rounding, to the øre', () => {
@@ -118,7 +174,7 @@ describe('the daily voucher', () => {
     );
     expect(wrongRate.ok).toBe(false);
     expect(!wrongRate.ok && wrongRate.problems.join()).toMatch(
-      /3000 is locked to VAT code 3 \(25 %\)/,
+      /account 3000 is locked to VAT code 3, but the sale needs VAT code 31 \(product group food \(eat-in\) at 15 %\)/,
     );
 
     const inactive = buildVoucher(draft, accounts({ 77: { isInactive: true } }), vat);
@@ -132,27 +188,163 @@ describe('the daily voucher', () => {
     expect(!unbalanced.ok && unbalanced.problems.join()).toMatch(/do not balance.*1 øre/);
   });
 
-  it('uses the code an account is locked to when it has the same rate (0 % outside the VAT law)', () => {
-    const zero = buildVoucher(
-      {
-        ...draft,
-        totals: { payments: { cash: 1000 }, revenue: { 'food|0|E': 1000 }, tips: 0, rounding: 0 },
-      },
-      accounts({ 30: { vatLocked: true, vatType: { id: 6, number: '6', percentage: 0 } } }),
+  it('books a 0 % sale zero-rated (code 5) unless it is outside the VAT law (code 6)', () => {
+    // cash 46.00: a newspaper 40.00 (0 %, zero-rated) eaten in, bottle deposit 6.00 (0 %, outside
+    // the VAT law) taken away.
+    expect(
+      postingsOf(
+        day({
+          payments: { cash: 4600 },
+          revenue: { 'newspapers|0|E': 4000, 'deposits|0|T|6': 600 },
+        }),
+      ),
+    ).toEqual([
+      [1, 1900, 46, null, 'Kontant (cash)'],
+      [2, 3200, -6, '6', 'Salg deposits, take-away, utenfor mva-loven'],
+      [3, 3100, -40, '5', 'Salg newspapers, servering, 0 % mva'],
+    ]);
+  });
+
+  it('refuses a zero-rated sale on an account locked to code 6, naming the account and the codes', () => {
+    const lockedTo6 = accounts({
+      40: { vatLocked: true, vatType: { id: 6, number: '6', percentage: 0 } },
+    });
+    const result = buildVoucher(
+      { ...draft, totals: day({ payments: { cash: 4000 }, revenue: { 'newspapers|0|E': 4000 } }) },
+      lockedTo6,
       vat,
     );
-    if (!zero.ok) throw new Error(zero.problems.join());
-    expect(zero.voucher.postings?.[1].vatType).toEqual({ id: 6 });
+    expect(!result.ok && result.problems).toEqual([
+      'account 3100 is locked to VAT code 6, but the sale needs VAT code 5 (product group newspapers (eat-in) at 0 %)',
+    ]);
+  });
+
+  it('credits a gift card sold to the liability without VAT, and debits it when a card pays', () => {
+    // card 545.00: a gift card 500.00 sold and a coffee 45.00 (25 %); a lunch 300.00 (25 %) paid
+    // with a gift card. The liability 2960 nets to 200.00 owed; revenue is only what was eaten.
+    expect(
+      postingsOf(
+        day({
+          payments: { card: 54500, giftcard: 30000 },
+          revenue: { 'food|25|E': 34500 },
+          giftCardsSold: 50000,
+        }),
+      ),
+    ).toEqual([
+      [1, 1579, 545, null, 'Kort (card)'],
+      [2, 2960, 300, null, 'Gavekort (giftcard)'],
+      [3, 3000, -345, '3', 'Salg food, servering, 25 % mva'],
+      [4, 2960, -500, null, 'Gavekort solgt'],
+    ]);
+  });
+
+  it('posts cash counted short by 37.50 kr between the cash account and the cash-difference account', () => {
+    expect(
+      postingsOf(
+        day({
+          payments: { cash: 100000 },
+          revenue: { 'food|25|E': 100000 },
+          cashDifference: { cash: -3750 },
+        }),
+      ),
+    ).toEqual([
+      [1, 1900, 1000, null, 'Kontant (cash)'],
+      [2, 3000, -1000, '3', 'Salg food, servering, 25 % mva'],
+      [3, 1900, -37.5, null, 'Kassedifferanse (manko), Kontant (cash)'],
+      [4, 1909, 37.5, null, 'Kassedifferanse (manko)'],
+    ]);
+  });
+
+  it('refuses a customer sub-ledger account as a payment account and a sale code the account does not take', () => {
+    const result = buildVoucher(
+      draft,
+      accounts({
+        11: { number: 1500, name: 'Kundefordringer', ledgerType: 'CUSTOMER' },
+        31: { legalVatTypes: [{ id: 3, number: '3' }] },
+      }),
+      vat,
+    );
+    expect(!result.ok && result.problems).toEqual([
+      'account 1500 Kundefordringer is a CUSTOMER sub-ledger account: Tripletex needs a customer on every posting to it (Kontant (cash))',
+      'account 3001 takes VAT codes 3 only, but the sale needs VAT code 31 (product group drinks (takeaway) at 15 %)',
+    ]);
+  });
+
+  it('credits a take-away group sold at two rates to the account mapped for each rate', () => {
+    // card 110.00: take-away beer 80.00 (25 %) and soda 30.00 (15 %), both in group "drinks".
+    const perRate: AccountMappingsV1 = {
+      ...draft.mappings,
+      productGroups: [
+        {
+          productGroupId: 'drinks',
+          takeaway: true,
+          vatRate: 25,
+          accountId: 30,
+          accountNumber: 3000,
+        },
+        {
+          productGroupId: 'drinks',
+          takeaway: true,
+          vatRate: 15,
+          accountId: 31,
+          accountNumber: 3001,
+        },
+      ],
+    };
+    const totals = day({
+      payments: { card: 11000 },
+      revenue: { 'drinks|25|T': 8000, 'drinks|15|T': 3000 },
+    });
+    const result = buildVoucher({ ...draft, mappings: perRate, totals }, accounts(), vat);
+    if (!result.ok) throw new Error(result.problems.join());
+    expect(
+      result.voucher.postings?.map((p) => [p.account?.id, p.amountGross, p.vatType?.id]),
+    ).toEqual([
+      [12, 110, undefined],
+      [31, -30, 31],
+      [30, -80, 3],
+    ]);
+    // A third rate without its own account is unmapped, named with the rate.
+    const unmapped = unmappedOf(
+      day({ payments: { card: 1200 }, revenue: { 'drinks|12|T': 1200 } }),
+      perRate,
+    );
+    expect(unmapped).toEqual([
+      { kind: 'PRODUCT_GROUP', id: 'drinks', takeaway: true, vatRate: 12 },
+    ]);
+    expect(describeUnmapped(unmapped)).toBe('product group drinks (takeaway, 12 %)');
+    // A group mapped once (settings from before accounts per rate) keeps its one account.
+    expect(unmappedOf(totals, { ...perRate, productGroups: [perRate.productGroups[1]] })).toEqual(
+      [],
+    );
+  });
+
+  it('names gift cards sold and a cash difference without an account as unmapped', () => {
+    const unmapped = unmappedOf(day({ giftCardsSold: 50000, cashDifference: { cash: 100 } }), {
+      ...mappings,
+      otherEvents: [],
+    });
+    expect(unmapped).toEqual([
+      { kind: 'OTHER_EVENT', id: 'GIFT_CARDS_SOLD' },
+      { kind: 'OTHER_EVENT', id: 'CASH_DIFFERENCE' },
+    ]);
+    expect(describeUnmapped(unmapped)).toBe('gift cards sold, cash difference');
+  });
+
+  it('refuses gift cards sold on an account locked to a VAT code: they stay outside the VAT return', () => {
+    const result = buildVoucher(
+      { ...draft, totals: day({ payments: { card: 50000 }, giftCardsSold: 50000 }) },
+      accounts({ 26: { vatLocked: true, vatType: { id: 5, number: '5', percentage: 0 } } }),
+      vat,
+    );
+    expect(!result.ok && result.problems.join()).toMatch(
+      /account 2960 is locked to VAT code 5, but this posting carries no VAT \(Gavekort solgt\)/,
+    );
   });
 
   it('posts a correction as the difference between the sales now and what was posted', () => {
     const posted = totals;
-    const late: DayTotals = {
-      payments: { card: 10000 },
-      revenue: { 'food|25|E': 10000 },
-      tips: 0,
-      rounding: 0,
-    };
+    const late = day({ payments: { card: 10000 }, revenue: { 'food|25|E': 10000 } });
     const now = addTotals(posted, late);
     const difference = addTotals(now, posted, -1);
     expect(difference).toEqual({ ...late });

@@ -1,18 +1,18 @@
-import type { AccountMappingsV1, UnmappedItemV1 } from '@pos-tripletex/contracts';
-import { kronerFromOre, type Posting, type Voucher } from '@pos-tripletex/tripletex';
+import type { AccountMappingsV1, OtherEventKind, UnmappedItemV1 } from '@pos-tripletex/contracts';
+import {
+  accountRefusal,
+  kronerFromOre,
+  outgoingVatNumber,
+  type Account,
+  type Posting,
+  type Voucher,
+} from '@pos-tripletex/tripletex';
 import { DayTotals, imbalance, parseRevenueKey } from './day-totals';
 
-/** What we need to know of a mapped account in Tripletex. */
-export interface AccountInfo {
-  id: number;
-  number?: number;
-  name?: string;
-  isInactive?: boolean;
-  vatLocked?: boolean;
-  vatType?: { id?: number; number?: string; percentage?: number };
-}
+/** What we need to know of a mapped account in Tripletex (read with ACCOUNT_RULE_FIELDS). */
+export type AccountInfo = Account;
 
-/** An outgoing VAT type of the company, resolved by number. */
+/** An outgoing VAT type of the company, resolved by number (code 3, 31, 33, 5, 6). */
 export interface VatTypeInfo {
   id: number;
   number: string;
@@ -32,17 +32,28 @@ function paymentAccount(mappings: AccountMappingsV1, paymentMethodId: string): n
     ?.accountId;
 }
 
+/**
+ * The account for a product group's sales at a rate, eat-in or takeaway. A group mapped once has
+ * that account for every rate (the account rules check it takes the rate's code); a group mapped
+ * per rate has the one for this rate, else one mapped without a rate.
+ */
 function revenueAccount(
   mappings: AccountMappingsV1,
   productGroupId: string,
   takeaway: boolean,
+  vatRate: number,
 ): number | undefined {
-  return mappings.productGroups.find(
+  const candidates = mappings.productGroups.filter(
     (mapping) => mapping.productGroupId === productGroupId && mapping.takeaway === takeaway,
+  );
+  if (candidates.length === 1) return candidates[0].accountId;
+  return (
+    candidates.find((mapping) => mapping.vatRate === vatRate) ??
+    candidates.find((mapping) => mapping.vatRate === undefined)
   )?.accountId;
 }
 
-function eventAccount(mappings: AccountMappingsV1, event: 'TIPS' | 'ROUNDING'): number | undefined {
+function eventAccount(mappings: AccountMappingsV1, event: OtherEventKind): number | undefined {
   return mappings.otherEvents.find((mapping) => mapping.event === event)?.accountId;
 }
 
@@ -55,23 +66,37 @@ export function unmappedOf(totals: DayTotals, mappings: AccountMappingsV1): Unma
   }
   const groups = new Set<string>();
   for (const key of Object.keys(totals.revenue).sort()) {
-    const { productGroupId, takeaway } = parseRevenueKey(key);
-    const id = `${productGroupId}|${takeaway}`;
+    const { productGroupId, takeaway, vatRate } = parseRevenueKey(key);
+    const id = `${productGroupId}|${takeaway}|${vatRate}`;
     if (
       totals.revenue[key] !== 0 &&
       !groups.has(id) &&
-      !revenueAccount(mappings, productGroupId, takeaway)
+      !revenueAccount(mappings, productGroupId, takeaway, vatRate)
     ) {
       groups.add(id);
-      out.push({ kind: 'PRODUCT_GROUP', id: productGroupId, takeaway });
+      out.push({ kind: 'PRODUCT_GROUP', id: productGroupId, takeaway, vatRate });
     }
   }
   if (totals.tips !== 0 && eventAccount(mappings, 'TIPS') === undefined)
     out.push({ kind: 'OTHER_EVENT', id: 'TIPS' });
   if (totals.rounding !== 0 && eventAccount(mappings, 'ROUNDING') === undefined)
     out.push({ kind: 'OTHER_EVENT', id: 'ROUNDING' });
+  if (totals.giftCardsSold !== 0 && eventAccount(mappings, 'GIFT_CARDS_SOLD') === undefined)
+    out.push({ kind: 'OTHER_EVENT', id: 'GIFT_CARDS_SOLD' });
+  if (hasCashDifference(totals) && eventAccount(mappings, 'CASH_DIFFERENCE') === undefined)
+    out.push({ kind: 'OTHER_EVENT', id: 'CASH_DIFFERENCE' });
   return out;
 }
+
+const hasCashDifference = (totals: DayTotals) =>
+  Object.values(totals.cashDifference).some((amount) => amount !== 0);
+
+const OTHER_EVENT_NAMES: Record<string, string> = {
+  TIPS: 'tips',
+  ROUNDING: 'rounding',
+  GIFT_CARDS_SOLD: 'gift cards sold',
+  CASH_DIFFERENCE: 'cash difference',
+};
 
 /** "payment method card", "product group drinks (takeaway)", "tips": for status texts. */
 export function describeUnmapped(items: UnmappedItemV1[]): string {
@@ -80,8 +105,8 @@ export function describeUnmapped(items: UnmappedItemV1[]): string {
       item.kind === 'PAYMENT_METHOD'
         ? `payment method ${item.id}`
         : item.kind === 'PRODUCT_GROUP'
-          ? `product group ${item.id} (${item.takeaway ? 'takeaway' : 'eat-in'})`
-          : item.id.toLowerCase(),
+          ? `product group ${item.id} (${item.takeaway ? 'takeaway' : 'eat-in'}${item.vatRate === undefined ? '' : `, ${item.vatRate} %`})`
+          : (OTHER_EVENT_NAMES[item.id] ?? item.id.toLowerCase()),
     )
     .join(', ');
 }
@@ -91,17 +116,34 @@ export function accountIdsOf(totals: DayTotals, mappings: AccountMappingsV1): nu
   const ids = new Set<number>();
   for (const id of Object.keys(totals.payments)) ids.add(paymentAccount(mappings, id) as number);
   for (const key of Object.keys(totals.revenue)) {
-    const { productGroupId, takeaway } = parseRevenueKey(key);
-    ids.add(revenueAccount(mappings, productGroupId, takeaway) as number);
+    const { productGroupId, takeaway, vatRate } = parseRevenueKey(key);
+    ids.add(revenueAccount(mappings, productGroupId, takeaway, vatRate) as number);
   }
   if (totals.tips !== 0) ids.add(eventAccount(mappings, 'TIPS') as number);
   if (totals.rounding !== 0) ids.add(eventAccount(mappings, 'ROUNDING') as number);
+  if (totals.giftCardsSold !== 0) ids.add(eventAccount(mappings, 'GIFT_CARDS_SOLD') as number);
+  if (hasCashDifference(totals)) {
+    ids.add(eventAccount(mappings, 'CASH_DIFFERENCE') as number);
+    for (const id of Object.keys(totals.cashDifference))
+      ids.add(paymentAccount(mappings, id) as number);
+  }
   return [...ids].filter((id) => id !== undefined).sort((a, b) => a - b);
 }
 
-export function vatRatesOf(totals: DayTotals): number[] {
+/** The outgoing VAT code (number) of a revenue key: by rate, 5 or 6 at 0 %. */
+export const vatNumberOf = (key: string): string | undefined => {
+  const { vatRate, outsideVatLaw } = parseRevenueKey(key);
+  return outgoingVatNumber(vatRate, outsideVatLaw);
+};
+
+/** The VAT codes (numbers) the revenue of these totals needs resolved. */
+export function vatNumbersOf(totals: DayTotals): string[] {
   return [
-    ...new Set(Object.keys(totals.revenue).map((key) => parseRevenueKey(key).vatRate)),
+    ...new Set(
+      Object.keys(totals.revenue)
+        .map(vatNumberOf)
+        .filter((number): number is string => number !== undefined),
+    ),
   ].sort();
 }
 
@@ -117,20 +159,19 @@ export interface VoucherDraft {
 
 export type BuildResult = { ok: true; voucher: Voucher } | { ok: false; problems: string[] };
 
-const accountLabel = (account: AccountInfo) =>
-  `${account.number ?? account.id}${account.name ? ` ${account.name}` : ''}`;
-
 /**
  * The Tripletex voucher for a draft: debit each payment method's account, credit revenue per
- * product group × VAT rate × eat-in/takeaway with the outgoing VAT type of the rate (Tripletex
- * derives the net and the VAT posting from the gross), credit tips and rounding. Rows from 1,
- * amounts as exact kroner, gross = gross currency. Refuses (with every reason) rather than send
- * something Tripletex would refuse or that would not balance.
+ * product group × VAT rate × eat-in/takeaway with the outgoing VAT code of the rate (Tripletex
+ * derives the net and the VAT posting from the gross; 0 % is code 5, or 6 outside the VAT law),
+ * credit tips, rounding and gift cards sold without VAT, and post a counted cash difference
+ * between the cash account and the cash-difference account. Rows from 1, amounts as exact kroner,
+ * gross = gross currency. Refuses (with every reason) rather than send something Tripletex would
+ * refuse or that would not balance.
  */
 export function buildVoucher(
   draft: VoucherDraft,
   accounts: Map<number, AccountInfo>,
-  vatByRate: Map<number, VatTypeInfo>,
+  vatByNumber: Map<string, VatTypeInfo>,
 ): BuildResult {
   const problems: string[] = [];
   const postings: Posting[] = [];
@@ -138,7 +179,7 @@ export function buildVoucher(
     accountId: number,
     ore: number,
     description: string,
-    vat?: { rate: number; what: string },
+    vat?: { number: string | undefined; rate: number; what: string },
   ) => {
     if (ore === 0) return;
     const account = accounts.get(accountId);
@@ -146,30 +187,22 @@ export function buildVoucher(
       problems.push(`account id ${accountId} (${description}) does not exist in Tripletex`);
       return;
     }
-    if (account.isInactive)
-      problems.push(`account ${accountLabel(account)} (${description}) is inactive in Tripletex`);
     let vatTypeId: number | undefined;
-    const locked = account.vatLocked ? account.vatType : undefined;
-    if (vat) {
-      const wanted = vatByRate.get(vat.rate);
-      if (locked?.id !== undefined && locked.id !== wanted?.id) {
-        // An account locked to another code takes only that code: fine if it is the same rate
-        // (e.g. 0 % outside the VAT law), a wrong mapping otherwise.
-        if (locked.percentage === vat.rate) vatTypeId = locked.id;
-        else
-          problems.push(
-            `account ${accountLabel(account)} is locked to VAT code ${locked.number ?? locked.id} (${locked.percentage ?? '?'} %), but ${vat.what} was sold at ${vat.rate} %`,
-          );
-      } else if (!wanted) {
-        problems.push(`Tripletex has no outgoing VAT type for ${vat.rate} % (${vat.what})`);
-      } else vatTypeId = wanted.id;
-    } else if (locked?.id !== undefined) {
-      if ((locked.percentage ?? 0) === 0) vatTypeId = locked.id;
-      else
-        problems.push(
-          `account ${accountLabel(account)} (${description}) is locked to VAT code ${locked.number ?? locked.id} (${locked.percentage} %), which ${description.toLowerCase()} cannot carry`,
-        );
+    const wanted = vat?.number === undefined ? undefined : vatByNumber.get(vat.number);
+    if (vat && !wanted)
+      problems.push(
+        `Tripletex has no outgoing VAT code ${vat.number ?? '?'} for ${vat.rate} % (${vat.what})`,
+      );
+    // The same rule the onboarding wizard checks a mapping with (libs/tripletex account-rules).
+    const refusal = accountRefusal(account, { vatNumber: vat ? (vat.number ?? null) : null });
+    if (refusal) {
+      problems.push(`${refusal.reason} (${vat ? `${vat.what} at ${vat.rate} %` : description})`);
+      return;
     }
+    if (wanted) vatTypeId = wanted.id;
+    // A posting without VAT on an account locked to "no VAT treatment" carries that code.
+    else if (!vat && account.vatLocked && account.vatType?.id !== undefined)
+      vatTypeId = account.vatType.id;
     const amount = kronerFromOre(ore);
     postings.push({
       row: postings.length + 1,
@@ -182,32 +215,55 @@ export function buildVoucher(
     });
   };
 
-  const off = imbalance(draft.totals);
+  const { totals, mappings } = draft;
+  const off = imbalance(totals);
   if (off !== 0)
     problems.push(`the sales do not balance: payments differ from sales by ${off} øre`);
 
-  for (const id of Object.keys(draft.totals.payments).sort()) {
+  const methodName = (id: string) => {
     const method = draft.methods[id];
-    const name = METHOD_NAMES[method] ?? method ?? 'Betaling';
-    add(paymentAccount(draft.mappings, id) as number, draft.totals.payments[id], `${name} (${id})`);
-  }
-  for (const key of Object.keys(draft.totals.revenue).sort()) {
-    const { productGroupId, vatRate, takeaway } = parseRevenueKey(key);
+    return METHOD_NAMES[method] ?? method ?? 'Betaling';
+  };
+  for (const id of Object.keys(totals.payments).sort())
+    add(paymentAccount(mappings, id) as number, totals.payments[id], `${methodName(id)} (${id})`);
+  for (const key of Object.keys(totals.revenue).sort()) {
+    const { productGroupId, vatRate, takeaway, outsideVatLaw } = parseRevenueKey(key);
     const where = takeaway ? 'take-away' : 'servering';
+    const vatText = outsideVatLaw ? 'utenfor mva-loven' : `${vatRate} % mva`;
     add(
-      revenueAccount(draft.mappings, productGroupId, takeaway) as number,
-      -draft.totals.revenue[key],
-      `Salg ${productGroupId}, ${where}, ${vatRate} % mva`,
+      revenueAccount(mappings, productGroupId, takeaway, vatRate) as number,
+      -totals.revenue[key],
+      `Salg ${productGroupId}, ${where}, ${vatText}`,
       {
+        number: vatNumberOf(key),
         rate: vatRate,
-        what: `product group ${productGroupId} (${takeaway ? 'takeaway' : 'eat-in'})`,
+        what: `product group ${productGroupId} (${takeaway ? 'takeaway' : 'eat-in'}${outsideVatLaw ? ', outside the VAT law' : ''})`,
       },
     );
   }
-  if (draft.totals.tips !== 0)
-    add(eventAccount(draft.mappings, 'TIPS') as number, -draft.totals.tips, 'Tips');
-  if (draft.totals.rounding !== 0)
-    add(eventAccount(draft.mappings, 'ROUNDING') as number, -draft.totals.rounding, 'Øreavrunding');
+  if (totals.tips !== 0) add(eventAccount(mappings, 'TIPS') as number, -totals.tips, 'Tips');
+  if (totals.rounding !== 0)
+    add(eventAccount(mappings, 'ROUNDING') as number, -totals.rounding, 'Øreavrunding');
+  if (totals.giftCardsSold !== 0)
+    add(
+      eventAccount(mappings, 'GIFT_CARDS_SOLD') as number,
+      -totals.giftCardsSold,
+      'Gavekort solgt',
+    );
+  for (const id of Object.keys(totals.cashDifference).sort()) {
+    const difference = totals.cashDifference[id];
+    if (difference === 0) continue;
+    const cashAccount = paymentAccount(mappings, id);
+    if (cashAccount === undefined) {
+      problems.push(
+        `the cash counted differs from the day's cash sales by ${difference} øre, but the day has no cash payment method to book it on`,
+      );
+      continue;
+    }
+    const text = `Kassedifferanse (${difference < 0 ? 'manko' : 'overskudd'})`;
+    add(cashAccount, difference, `${text}, ${methodName(id)} (${id})`);
+    add(eventAccount(mappings, 'CASH_DIFFERENCE') as number, -difference, text);
+  }
 
   if (postings.length === 0 && problems.length === 0) problems.push('nothing to post');
   if (problems.length) return { ok: false, problems };

@@ -4,6 +4,7 @@ import { BatchConsumers } from '@pos-tripletex/messaging';
 import { addDays, osloToday } from '@pos-tripletex/platform';
 import {
   aCheckout,
+  aDayClosed,
   anIntegrationConfig,
   MediumTest,
   SandboxCompany,
@@ -12,6 +13,7 @@ import {
 import { DataSource } from 'typeorm';
 import { accountIds, mappings, paidWith, parsed } from '../../test/sales-export.fixtures';
 import { createDataSource } from '../database/setup';
+import { DayLifecycle } from '../days/day.lifecycle';
 import type { DayKey } from '../days/day-key';
 import { ExportWorker } from '../days/export.worker';
 import { SalesService } from '../sales/sales.service';
@@ -255,5 +257,121 @@ describe(VoucherPlanner.name, () => {
     const planned = await plan(co);
     expect(planned).toMatchObject({ kind: null, voucher: null, difference: emptyTotals() });
     expect(planned.inEffect).toHaveLength(1);
+  });
+
+  it('posts gift cards sold, 0 % sales zero-rated and outside the VAT law, and the cash counted short', async () => {
+    const co = await company();
+    const companyId = co.key.companyId;
+    await sell(
+      // A gift card of 500.00 and a coffee of 45.00 by card.
+      aCheckout({
+        companyId,
+        receiptNumber: '2001',
+        completedAt: at('10:00:00'),
+        lines: [
+          { unitPriceGross: 50_000, vatRate: 0, lineType: 'GIFT_CARD', productGroupId: 'gifts' },
+          { unitPriceGross: 4500 },
+        ],
+      }),
+      // A lunch of 300.00 paid with a gift card: the liability is debited, the lunch is revenue.
+      paidWith(
+        aCheckout({
+          companyId,
+          receiptNumber: '2002',
+          completedAt: at('11:00:00'),
+          lines: [{ unitPriceGross: 30_000 }],
+        }),
+        [['giftcard', 'GIFT_CARD', 30_000]],
+      ),
+      // A newspaper (zero-rated) and two bottle deposits (outside the VAT law), 1000.00 in cash
+      // with a lunch.
+      aCheckout({
+        companyId,
+        receiptNumber: '2003',
+        completedAt: at('12:00:00'),
+        method: 'CASH',
+        lines: [
+          { unitPriceGross: 4000, vatRate: 0, productGroupId: 'newspapers' },
+          {
+            unitPriceGross: 300,
+            quantity: 2,
+            vatRate: 0,
+            outsideVatLaw: true,
+            takeaway: true,
+            productGroupId: 'deposits',
+          },
+          { unitPriceGross: 95_400 },
+        ],
+      }),
+    );
+    // The drawer holds 962.50 of the 1000.00 cash taken.
+    await dataSource.transaction((tx) =>
+      medium.get(DayLifecycle).recordZReport(
+        parsed(
+          Topics.DayClosedV1,
+          aDayClosed({
+            companyId,
+            businessDay: day,
+            checkoutCount: 3,
+            totalGross: 54_500 + 30_000 + 100_000,
+            countedCash: 96_250,
+          }),
+        ),
+        tx,
+      ),
+    );
+    const config = {
+      ...co.config,
+      mappings: {
+        ...co.config.mappings,
+        paymentMethods: [
+          ...co.config.mappings.paymentMethods,
+          { paymentMethodId: 'giftcard', accountId: co.ids[2960], accountNumber: 2960 },
+        ],
+      },
+    };
+    const giftCards = { ...co, config };
+    const planned = await plan(giftCards);
+    expect(planned.problems).toEqual([]);
+    expect(planned.snapshot.reconciliation).toEqual({
+      zCheckoutCount: 3,
+      checkouts: 3,
+      zTotalGross: 184_500,
+      salesGross: 184_500,
+      countedCash: 96_250,
+      expectedCash: 100_000,
+      cashDifference: -3750,
+      mismatches: [],
+    });
+    await post(giftCards);
+
+    // What Tripletex booked: its VAT codes by number, its own VAT postings on row 0.
+    const client = planner.client(config);
+    const [recorded] = await dataSource.query<{ tripletex_id: string }[]>(
+      'SELECT tripletex_id FROM vouchers WHERE company_id = $1',
+      [companyId],
+    );
+    const voucher = await client.getVoucher(
+      Number(recorded.tripletex_id),
+      'postings(row,account(number),amountGross,vatType(number))',
+    );
+    const booked = (voucher.postings ?? [])
+      .filter((posting) => (posting.row ?? 0) > 0)
+      .map((posting) => [
+        posting.account?.number,
+        posting.amountGross,
+        posting.vatType?.number ?? null,
+      ]);
+    expect(booked).toEqual([
+      [1579, 545, null],
+      [1900, 1000, null],
+      [2960, 300, null],
+      [3200, -6, '6'],
+      [3000, -1299, '3'],
+      [3100, -40, '5'],
+      [2960, -500, null],
+      [1900, -37.5, null],
+      [1909, 37.5, null],
+    ]);
   });
 });

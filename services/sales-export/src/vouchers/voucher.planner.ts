@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { IntegrationConfigV1, UnmappedItemV1, VoucherKind } from '@pos-tripletex/contracts';
 import {
+  ACCOUNT_RULE_FIELDS,
   CompanyClients,
-  OUTGOING_VAT_NUMBER_BY_RATE,
   TripletexCompanyClient,
   Voucher,
 } from '@pos-tripletex/tripletex';
@@ -18,7 +18,7 @@ import {
   buildVoucher,
   unmappedOf,
   VatTypeInfo,
-  vatRatesOf,
+  vatNumbersOf,
 } from './voucher-builder';
 import { inEffect, nextSeq, totalsOf, VouchersRepository } from './vouchers.repository';
 
@@ -37,7 +37,6 @@ export interface VoucherPlan {
   voucher: Voucher | null;
 }
 
-const ACCOUNT_FIELDS = 'id,number,name,isInactive,vatLocked,vatType(id,number,percentage)';
 const ACCOUNT_CACHE_MS = 10 * 60_000;
 
 function description(kind: VoucherKind, key: DayKey, snapshot: DaySnapshot): string {
@@ -125,7 +124,7 @@ export class VoucherPlanner {
       key.companyId,
       accountIdsOf(difference, config.mappings),
     );
-    const vat = await this.vatTypes(client, vatRatesOf(difference));
+    const vat = await this.vatTypes(client, vatNumbersOf(difference));
     const built = buildVoucher(
       {
         date: key.businessDay,
@@ -157,9 +156,9 @@ export class VoucherPlanner {
       else missing.push(id);
     }
     if (missing.length) {
-      for (const found of await client.accountsByIds(missing, ACCOUNT_FIELDS)) {
+      for (const found of await client.accountsByIds(missing, ACCOUNT_RULE_FIELDS)) {
         if (found.id === undefined) continue;
-        const account = found as AccountInfo;
+        const account = found;
         this.accountCache.set(`${companyId}:${found.id}`, { at: now, account });
         out.set(found.id, account);
       }
@@ -169,17 +168,16 @@ export class VoucherPlanner {
 
   private async vatTypes(
     client: TripletexCompanyClient,
-    rates: number[],
-  ): Promise<Map<number, VatTypeInfo>> {
-    const out = new Map<number, VatTypeInfo>();
-    for (const rate of rates) {
-      const number = OUTGOING_VAT_NUMBER_BY_RATE[rate];
-      const vat = number ? await client.outgoingVatType(number) : undefined;
+    numbers: string[],
+  ): Promise<Map<string, VatTypeInfo>> {
+    const out = new Map<string, VatTypeInfo>();
+    for (const number of numbers) {
+      const vat = await client.outgoingVatType(number);
       if (vat?.id !== undefined)
-        out.set(rate, {
+        out.set(number, {
           id: vat.id,
           number: vat.number ?? number,
-          percentage: vat.percentage ?? rate,
+          percentage: vat.percentage ?? 0,
         });
     }
     return out;

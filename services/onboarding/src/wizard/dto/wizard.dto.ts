@@ -117,7 +117,8 @@ export class ProductGroupMappingDto {
 
   @ApiProperty({
     enum: [25, 15, 12, 0],
-    description: 'The VAT rate the group is sold at (eat-in or takeaway).',
+    description:
+      "The VAT rate the group is sold at (eat-in or takeaway). A group sold at several rates (take-away beer 25 %, soda 15 %) is listed once per rate, each with the account for that rate; a group listed once takes its account for every rate it is sold at, if the account accepts that rate's VAT code.",
   })
   @IsIn([25, 15, 12, 0])
   vatRate!: 25 | 15 | 12 | 0;

@@ -44,9 +44,11 @@ export function dayView(day: DayEntity, config: IntegrationConfigV1 | null) {
       ? {
           checkoutCount: day.zCheckoutCount,
           totalGross: day.zTotalGross === null ? null : Number(day.zTotalGross),
+          countedCash: day.zCountedCash === null ? null : Number(day.zCountedCash),
           receivedAt: day.zReceivedAt,
         }
       : null,
+    reconciliation: day.reconciliation,
     postedGross: Number(day.postedGross),
     failureCode: day.failureCode,
     reason: day.lastError,

@@ -1,4 +1,4 @@
-import type { UnmappedItemV1 } from '@pos-tripletex/contracts';
+import type { DayReconciliationV1, UnmappedItemV1 } from '@pos-tripletex/contracts';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { DayCloser, DayState, DayStatuses, sqlText } from '../day-statuses';
 
@@ -67,8 +67,16 @@ export class DayEntity {
   @Column({ type: 'bigint', nullable: true })
   zTotalGross!: string | null;
 
+  /** From pos.day.closed.v1: the cash counted in the drawer (øre). */
+  @Column({ type: 'bigint', nullable: true })
+  zCountedCash!: string | null;
+
   @Column({ type: 'timestamptz', nullable: true })
   zReceivedAt!: Date | null;
+
+  /** The Z-report against the stored sales, as the last export pass saw it. */
+  @Column({ type: 'jsonb', nullable: true })
+  reconciliation!: DayReconciliationV1 | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   reexportRequestedAt!: Date | null;

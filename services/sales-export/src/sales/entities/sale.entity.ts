@@ -1,7 +1,28 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** Revenue of one checkout: product group, VAT rate, takeaway, gross øre (summed per combination). */
-export type SaleLine = [productGroupId: string, vatRate: number, takeaway: boolean, gross: number];
+/**
+ * How a line is booked beyond its rate: outside the VAT law (VAT code 6 rather than 5 at 0 %), or
+ * a gift card sold (the gift-card liability, no VAT). Absent: an ordinary sale.
+ */
+export const LineTreatments = {
+  OUTSIDE_VAT_LAW: 'OUTSIDE_VAT_LAW',
+  GIFT_CARD: 'GIFT_CARD',
+} as const;
+export type LineTreatment = (typeof LineTreatments)[keyof typeof LineTreatments];
+
+/**
+ * Revenue of one checkout: product group, VAT rate, takeaway, gross øre, and the treatment when
+ * not an ordinary sale (summed per combination; rows stored before treatments have four items).
+ */
+export type SaleLine =
+  | [productGroupId: string, vatRate: number, takeaway: boolean, gross: number]
+  | [
+      productGroupId: string,
+      vatRate: number,
+      takeaway: boolean,
+      gross: number,
+      treatment: LineTreatment,
+    ];
 /** Payment of one checkout: paymentMethodId, method, øre (summed per payment method id). */
 export type SalePayment = [paymentMethodId: string, method: string, amount: number];
 
