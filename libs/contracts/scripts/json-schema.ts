@@ -6,7 +6,13 @@ import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { ValidationTypes, getMetadataStorage } from 'class-validator';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { SchemaObject } from 'openapi3-ts';
-import { CheckoutCompletedV1, DayClosedV1, RecordRejectedV1, Topics } from '../src';
+import {
+  CheckoutCompletedV1,
+  DayClosedV1,
+  IntegrationConfigV1,
+  RecordRejectedV1,
+  Topics,
+} from '../src';
 
 export const SCHEMA_DIR = join(__dirname, '..', 'schemas');
 
@@ -54,6 +60,49 @@ function tidy(schemas: Record<string, SchemaObject>, classes: Record<string, obj
   }
 }
 
+/** The classes inside integration.config.v1. */
+const CONFIG_DEFS = [
+  'LedgerAccountRefV1',
+  'PaymentMethodMappingV1',
+  'ProductGroupMappingV1',
+  'OtherEventMappingV1',
+  'LocationMappingV1',
+  'AccountMappingsV1',
+  'CollectiveInvoicingV1',
+  'InvoicingSettingsV1',
+  'SalesExportSettingsV1',
+  'EncryptedSecretV1',
+  'TripletexConnectionV1',
+];
+
+/** What the fields added after v1 mean (the schema's descriptions). */
+const CONFIG_DESCRIPTIONS: Record<string, Record<string, string>> = {
+  AccountMappingsV1: {
+    locations:
+      "Added after v1: each POS location's Tripletex department, carried by every posting of " +
+      "the location's day voucher and by its invoice orders. Absent or empty: no departments.",
+    otherEvents:
+      'Accounts for TIPS, ROUNDING, CASH_DIFFERENCE (Z-report counted cash minus cash payments) ' +
+      'and GIFT_CARDS_SOLD (a liability, outside the VAT return).',
+  },
+  ProductGroupMappingV1: {
+    vatRate:
+      'The VAT rate this account is for. A product group mapped once (eat-in or takeaway) uses ' +
+      "its account at every rate it sells at, if the account takes the rate's VAT code; a group " +
+      "mapped once per rate uses the account of the sale's rate.",
+    takeaway: 'false: eat-in; true: takeaway.',
+  },
+  LocationMappingV1: {
+    locationId: 'The POS locationId of pos.checkout.completed.v1.',
+    departmentId: 'The Tripletex department id (GET /department).',
+  },
+  IntegrationConfigV1: {
+    dayCutoffHour:
+      'Sales before this hour (Europe/Oslo wall time) belong to the previous business day. A ' +
+      'change moves the stored sales of days not yet exported to the day it gives them.',
+  },
+};
+
 export function buildSchemas(): Record<string, object> {
   const all = validationMetadatasToSchemas({
     refPointerPrefix: '#/$defs/',
@@ -73,6 +122,8 @@ export function buildSchemas(): Record<string, object> {
       'DayClosedV1',
       'RecordRejectedV1',
       'RejectionProblemV1',
+      ...CONFIG_DEFS,
+      'IntegrationConfigV1',
     ].map((n) => [n, (require('../src') as Record<string, object>)[n]]),
   );
   tidy(all, classes);
@@ -86,6 +137,14 @@ export function buildSchemas(): Record<string, object> {
   const checkout = all[CheckoutCompletedV1.name];
   const day = all[DayClosedV1.name];
   const rejected = all[RecordRejectedV1.name];
+  const configDefs: Record<string, SchemaObject> = Object.fromEntries(
+    CONFIG_DEFS.map((n) => [n, all[n]]),
+  );
+  for (const [def, fields] of Object.entries(CONFIG_DESCRIPTIONS))
+    for (const [field, description] of Object.entries(fields)) {
+      const properties = configDefs[def]?.properties as Record<string, SchemaObject> | undefined;
+      if (properties?.[field]) properties[field].description = description;
+    }
   return {
     [Topics.CheckoutCompletedV1]: {
       $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -108,6 +167,17 @@ export function buildSchemas(): Record<string, object> {
       ...day,
       additionalProperties: false,
       patternProperties: { '^x-': {} },
+    },
+    [Topics.IntegrationConfigV1]: {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: `https://pos-tripletex/schemas/${Topics.IntegrationConfigV1}.schema.json`,
+      title: Topics.IntegrationConfigV1,
+      description:
+        "A company's integration settings (compacted, key = companyId), published by onboarding on " +
+        'every change. Internal: consumers are tolerant readers, and fields are only ever added ' +
+        '(absent on older events means the default). Never carries a plaintext token.',
+      ...all[IntegrationConfigV1.name],
+      $defs: configDefs,
     },
     [Topics.RecordRejectedV1]: {
       $schema: 'https://json-schema.org/draft/2020-12/schema',

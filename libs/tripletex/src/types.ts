@@ -17,6 +17,8 @@ export type OrderLine = Schemas['OrderLine'];
 export type Invoice = Schemas['Invoice'];
 export type Subscription = Schemas['Subscription'];
 export type PaymentType = Schemas['PaymentType'];
+export type AccountingPeriod = Schemas['AccountingPeriod'];
+export type Department = Schemas['Department'];
 
 /** Query parameters of an operation, by its operationId. */
 export type QueryOf<Op extends keyof operations> = operations[Op]['parameters'] extends {

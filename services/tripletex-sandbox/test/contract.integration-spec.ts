@@ -25,12 +25,25 @@ interface Recorded {
   status: number;
   /** Text that must appear in a validation message, for the rules the sandbox reproduces. */
   message?: string;
+  /** An operator switch first (a period closed, an account changed as in Tripletex's UI). */
+  before?: () => Promise<void>;
   capture?: (body: Record<string, any>) => void;
+}
+
+/** The sandbox's operator API (test switches). */
+async function operator(method: string, path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`operator ${path}: ${res.status} ${await res.text()}`);
 }
 
 async function send(
   r: Recorded,
 ): Promise<{ status: number; body: any; requestId: string | null; path: string }> {
+  await r.before?.();
   const path = r.path();
   const headers: Record<string, string> = {};
   if (r.auth !== 'none') {
@@ -151,7 +164,7 @@ const recorded: Recorded[] = [
     method: 'GET',
     status: 200,
     path: () =>
-      '/ledger/account?number=1500,1920,3000&fields=id,number,name,ledgerType,vatLocked,vatType(id,number),bankAccountNumber',
+      '/ledger/account?number=1500,1900,1920,3000,3001&fields=id,number,name,ledgerType,vatLocked,vatType(id,number),bankAccountNumber',
     capture: (b) => {
       for (const a of b.values) ctx[`account${String(a.number)}`] = a.id;
     },
@@ -459,12 +472,13 @@ const recorded: Recorded[] = [
     },
   },
   {
-    name: 'voucher to delete',
+    name: 'voucher to delete (awaiting approval)',
     method: 'POST',
     status: 201,
-    path: () => '/ledger/voucher',
+    path: () => '/ledger/voucher?sendToLedger=false',
     body: () => ({
       date: day,
+      externalVoucherNumber: 'POS-approval-2026-11-24',
       postings: [
         { row: 1, account: { id: ctx.account1920 }, amountGross: 10, amountGrossCurrency: 10 },
         {
@@ -479,10 +493,209 @@ const recorded: Recorded[] = [
     capture: (b) => (ctx.voucherToDelete = b.value.id),
   },
   {
+    name: 'a voucher awaiting approval is not found by its external number',
+    method: 'GET',
+    status: 200,
+    path: () =>
+      '/ledger/voucher/>externalVoucherNumber?externalVoucherNumber=POS-approval-2026-11-24',
+    capture: (b) => expect(b.values).toEqual([]),
+  },
+  {
+    name: 'vouchers in a period list posted vouchers only',
+    method: 'GET',
+    status: 200,
+    path: () => '/ledger/voucher?dateFrom=2026-11-24&dateTo=2026-11-25',
+    capture: (b) =>
+      expect(b.values.map((v: any) => v.id)).not.toContain(Number(ctx.voucherToDelete)),
+  },
+  {
+    name: 'non-posted vouchers need includeNonApproved',
+    method: 'GET',
+    status: 422,
+    message: 'Kan ikke være null.',
+    path: () => '/ledger/voucher/>nonPosted?dateFrom=2026-11-24&dateTo=2026-11-25',
+  },
+  {
+    name: 'non-posted vouchers, the one awaiting approval among them',
+    method: 'GET',
+    status: 200,
+    path: () =>
+      '/ledger/voucher/>nonPosted?dateFrom=2026-11-24&dateTo=2026-11-25&includeNonApproved=true',
+    capture: (b) =>
+      expect(b.values.map((v: any) => [v.id, v.externalVoucherNumber])).toEqual([
+        [Number(ctx.voucherToDelete), 'POS-approval-2026-11-24'],
+      ]),
+  },
+  {
+    name: 'reverse a voucher awaiting approval',
+    method: 'PUT',
+    status: 422,
+    message: 'ikke bokført',
+    path: () => `/ledger/voucher/${String(ctx.voucherToDelete)}/:reverse?date=2026-11-25`,
+  },
+  {
+    name: 'delete a posted voucher',
+    method: 'DELETE',
+    status: 422,
+    message: 'kan ikke slettes',
+    path: () => `/ledger/voucher/${String(ctx.voucher)}`,
+  },
+  {
     name: 'delete voucher',
     method: 'DELETE',
     status: 204,
     path: () => `/ledger/voucher/${String(ctx.voucherToDelete)}`,
+  },
+  // accounting periods
+  {
+    name: 'accounting periods',
+    method: 'GET',
+    status: 200,
+    path: () => '/ledger/accountingPeriod?startFrom=2026-11-01&startTo=2026-12-01',
+    capture: (b) => {
+      expect(b.values).toMatchObject([{ start: '2026-11-01', end: '2026-12-01', isClosed: false }]);
+      ctx.period = b.values[0].id;
+    },
+  },
+  {
+    name: 'accounting period',
+    method: 'GET',
+    status: 200,
+    path: () => `/ledger/accountingPeriod/${String(ctx.period)}`,
+  },
+  {
+    name: 'voucher in a closed period',
+    method: 'POST',
+    status: 422,
+    message: 'Regnskapsperioden for 2026-10-15 er lukket.',
+    before: () =>
+      operator('PUT', `companies/${String(ctx.companyId)}/periods`, { through: '2026-10-31' }),
+    path: () => '/ledger/voucher',
+    body: () => ({
+      date: '2026-10-15',
+      postings: [
+        { row: 1, account: { id: ctx.account1920 }, amountGross: 10, amountGrossCurrency: 10 },
+        { row: 2, account: { id: ctx.account1900 }, amountGross: -10, amountGrossCurrency: -10 },
+      ],
+    }),
+  },
+  {
+    name: 'closed periods say so',
+    method: 'GET',
+    status: 200,
+    path: () => '/ledger/accountingPeriod?startFrom=2026-10-01&startTo=2026-12-01',
+    capture: (b) =>
+      expect(b.values.map((p: any) => [p.start, p.isClosed])).toEqual([
+        ['2026-10-01', true],
+        ['2026-11-01', false],
+      ]),
+  },
+  // departments
+  {
+    name: 'department',
+    method: 'POST',
+    status: 201,
+    path: () => '/department',
+    body: () => ({ name: 'Oslo sentrum', departmentNumber: '10' }),
+    capture: (b) => (ctx.department = b.value.id),
+  },
+  {
+    name: 'department number taken',
+    method: 'POST',
+    status: 422,
+    message: 'Nummeret er i bruk.',
+    path: () => '/department',
+    body: () => ({ name: 'Bergen', departmentNumber: '10' }),
+  },
+  {
+    name: 'departments by name',
+    method: 'GET',
+    status: 200,
+    path: () => '/department?name=oslo',
+    capture: (b) => expect(b.values.map((d: any) => d.id)).toEqual([ctx.department]),
+  },
+  {
+    name: 'department by id',
+    method: 'GET',
+    status: 200,
+    path: () => `/department/${String(ctx.department)}`,
+  },
+  {
+    name: 'an account that requires a department, without one',
+    method: 'POST',
+    status: 422,
+    message: 'krever avdeling',
+    before: () =>
+      operator('PUT', `companies/${String(ctx.companyId)}/accounts/1920`, {
+        requiresDepartment: true,
+      }),
+    path: () => '/ledger/voucher',
+    body: () => ({
+      date: day,
+      postings: [
+        { row: 1, account: { id: ctx.account1920 }, amountGross: 10, amountGrossCurrency: 10 },
+        {
+          row: 2,
+          account: { id: ctx.account1500 },
+          customer: { id: ctx.customer },
+          amountGross: -10,
+          amountGrossCurrency: -10,
+        },
+      ],
+    }),
+  },
+  {
+    name: 'an account that requires a department, with one',
+    method: 'POST',
+    status: 201,
+    path: () => '/ledger/voucher',
+    body: () => ({
+      date: day,
+      postings: [
+        {
+          row: 1,
+          account: { id: ctx.account1920 },
+          department: { id: ctx.department },
+          amountGross: 10,
+          amountGrossCurrency: 10,
+        },
+        {
+          row: 2,
+          account: { id: ctx.account1500 },
+          customer: { id: ctx.customer },
+          amountGross: -10,
+          amountGrossCurrency: -10,
+        },
+      ],
+    }),
+  },
+  {
+    name: 'an account that takes only some VAT codes',
+    method: 'POST',
+    status: 422,
+    message: 'mva-kode',
+    before: async () => {
+      await operator('PUT', `companies/${String(ctx.companyId)}/accounts/1920`, {
+        requiresDepartment: false,
+      });
+      await operator('PUT', `companies/${String(ctx.companyId)}/accounts/3001`, {
+        legalVatTypeNumbers: ['31'],
+      });
+    },
+    path: () => '/ledger/voucher',
+    body: () => ({
+      date: day,
+      postings: [
+        { row: 1, account: { id: ctx.account1920 }, amountGross: 100, amountGrossCurrency: 100 },
+        {
+          row: 2,
+          account: { id: ctx.account3001 },
+          vatType: { id: 3 },
+          amountGross: -100,
+          amountGrossCurrency: -100,
+        },
+      ],
+    }),
   },
   {
     name: 'vouchers in a period',

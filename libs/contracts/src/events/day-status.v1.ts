@@ -35,7 +35,12 @@ export type DayStatus = (typeof DAY_STATUSES)[number];
 export const VOUCHER_KINDS = ['ORIGINAL', 'CORRECTION', 'REVERSAL', 'REPOST'] as const;
 export type VoucherKind = (typeof VOUCHER_KINDS)[number];
 
-export const UNMAPPED_KINDS = ['PAYMENT_METHOD', 'PRODUCT_GROUP', 'OTHER_EVENT'] as const;
+export const UNMAPPED_KINDS = [
+  'PAYMENT_METHOD',
+  'PRODUCT_GROUP',
+  'OTHER_EVENT',
+  'LOCATION',
+] as const;
 export type UnmappedKind = (typeof UNMAPPED_KINDS)[number];
 
 export class UnmappedItemV1 {
@@ -43,8 +48,9 @@ export class UnmappedItemV1 {
   kind!: UnmappedKind;
 
   /**
-   * paymentMethodId, productGroupId (with `takeaway` and `vatRate`) or the other event (TIPS,
-   * ROUNDING, GIFT_CARDS_SOLD, CASH_DIFFERENCE).
+   * paymentMethodId, productGroupId (with `takeaway` and `vatRate`), the other event (TIPS,
+   * ROUNDING, GIFT_CARDS_SOLD, CASH_DIFFERENCE) or a locationId without a department where an
+   * account requires one.
    */
   @IsString()
   id!: string;

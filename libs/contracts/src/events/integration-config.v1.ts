@@ -61,7 +61,10 @@ export class ProductGroupMappingV1 extends LedgerAccountRefV1 {
   @IsBoolean()
   takeaway!: boolean;
 
-  /** The VAT rate the operator said the group is sold at (the account was checked to accept it). */
+  /**
+   * The VAT rate this account is for. A group mapped once (eat-in or takeaway) uses its account at
+   * every rate it sells at; a group mapped once per rate uses the account of the sale's rate.
+   */
   @IsIn([25, 15, 12, 0])
   @IsOptional()
   vatRate?: 25 | 15 | 12 | 0;
@@ -70,6 +73,30 @@ export class ProductGroupMappingV1 extends LedgerAccountRefV1 {
 export class OtherEventMappingV1 extends LedgerAccountRefV1 {
   @IsIn(OTHER_EVENT_KINDS)
   event!: OtherEventKind;
+}
+
+/**
+ * A POS location (shop, restaurant) and the Tripletex department its postings carry: every posting
+ * of the location's day voucher, and its invoice orders.
+ */
+export class LocationMappingV1 {
+  @Matches(ID64)
+  @IsString()
+  locationId!: string;
+
+  /** Tripletex department id. */
+  @Min(1)
+  @IsSafeInteger()
+  departmentId!: number;
+
+  /** The department's number and name in Tripletex (for people reading the event). */
+  @IsString()
+  @IsOptional()
+  departmentNumber?: string;
+
+  @IsString()
+  @IsOptional()
+  departmentName?: string;
 }
 
 export class AccountMappingsV1 {
@@ -87,6 +114,16 @@ export class AccountMappingsV1 {
   @IsArray()
   @Type(() => OtherEventMappingV1)
   otherEvents: OtherEventMappingV1[] = [];
+
+  /**
+   * Added after v1 went out (absent on older events: no departments). Each POS location's
+   * Tripletex department; a location not listed posts without one.
+   */
+  @ValidateNested({ each: true })
+  @IsArray()
+  @Type(() => LocationMappingV1)
+  @IsOptional()
+  locations?: LocationMappingV1[];
 }
 
 export class CollectiveInvoicingV1 {

@@ -131,6 +131,28 @@ export class TestSandbox {
     ).customers;
   }
 
+  /** The bookkeeper closes the books through `through` (every period starting on or before it). */
+  closePeriods(companyId: number, through: string | null): Promise<unknown> {
+    return this.operator('PUT', `companies/${companyId}/periods`, { through });
+  }
+
+  /** Changes an account of the company's chart, as in Tripletex's UI. */
+  editAccount(
+    companyId: number,
+    accountNumber: number,
+    edit: {
+      vatLocked?: boolean;
+      vatTypeNumber?: string;
+      legalVatTypeNumbers?: string[];
+      requiresDepartment?: boolean;
+      requiresProject?: boolean;
+      isInactive?: boolean;
+      ledgerType?: string;
+    },
+  ): Promise<unknown> {
+    return this.operator('PUT', `companies/${companyId}/accounts/${accountNumber}`, edit);
+  }
+
   ledger<T = Record<string, unknown[]>>(companyId: number): Promise<T> {
     return this.operator('GET', `companies/${companyId}/ledger`);
   }

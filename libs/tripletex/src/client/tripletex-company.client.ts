@@ -2,6 +2,7 @@ import { TripletexError } from '../errors/tripletex-errors';
 import type { operations } from '../generated/tripletex-api';
 import type {
   Account,
+  AccountingPeriod,
   Company,
   Customer,
   Invoice,
@@ -200,6 +201,39 @@ export class TripletexCompanyClient {
 
   listVouchers(query: Query<'LedgerVoucher_search'>): Promise<ListEnvelope<Voucher>> {
     return this.list('/ledger/voucher', query);
+  }
+
+  /**
+   * Vouchers not (yet) in the ledger – created with `sendToLedger=false` and waiting for approval –
+   * dated in [dateFrom, dateTo). `GET /ledger/voucher` and `>externalVoucherNumber` do not list them.
+   */
+  async nonPostedVouchers(dateFrom: string, dateTo: string, fields?: string): Promise<Voucher[]> {
+    const out: Voucher[] = [];
+    for await (const voucher of this.iterate<Voucher>('/ledger/voucher/>nonPosted', {
+      dateFrom,
+      dateTo,
+      includeNonApproved: true,
+      fields,
+    }))
+      out.push(voucher);
+    return out;
+  }
+
+  /** `DELETE /ledger/voucher/{id}`: only for a voucher not in the ledger (we never delete a posted one). */
+  async deleteVoucher(id: number): Promise<void> {
+    await this.call({ method: 'DELETE', path: `/ledger/voucher/${id}` });
+  }
+
+  /** The company's accounting periods overlapping [from, to). */
+  async accountingPeriods(from: string, to: string): Promise<AccountingPeriod[]> {
+    const out: AccountingPeriod[] = [];
+    for await (const period of this.iterate<AccountingPeriod>('/ledger/accountingPeriod', {
+      startTo: to,
+      endFrom: from,
+      fields: 'id,start,end,isClosed',
+    }))
+      out.push(period);
+    return out;
   }
 
   reverseVoucher(id: number, date: string): Promise<Voucher> {

@@ -948,6 +948,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ledger/accountingPeriod": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find accounting periods corresponding with sent data. */
+        get: operations["LedgerAccountingPeriod_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/accountingPeriod/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get accounting period by ID. */
+        get: operations["LedgerAccountingPeriod_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1057,6 +1091,28 @@ export interface components {
              * @description The position of the value in the list of values for the dimension.
              */
             position?: number;
+        };
+        AccountingPeriod: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: int32 */
+            version?: number;
+            readonly changes?: components["schemas"]["Change"][];
+            readonly url?: string;
+            readonly name?: string;
+            /** Format: int32 */
+            readonly number?: number;
+            readonly start?: string;
+            readonly end?: string;
+            readonly isClosed?: boolean;
+            readonly checkLedgerLogEmployeeName?: string;
+            /** Format: int64 */
+            readonly checkLedgerLogEmployeePictureId?: number;
+            readonly checkLedgerLogTime?: string;
+            readonly checkWageLogEmployeeName?: string;
+            /** Format: int64 */
+            readonly checkWageLogEmployeePictureId?: number;
+            readonly checkWageLogTime?: string;
         };
         /** @description Add existing project activity or create new project specific activity */
         Activity: {
@@ -2028,6 +2084,20 @@ export interface components {
             /** @description Used to know if the paginated list has changed. */
             readonly versionDigest?: string;
             readonly values?: components["schemas"]["Account"][];
+        };
+        ListResponseAccountingPeriod: {
+            /**
+             * Format: int64
+             * @description Indicates whether there are more values available. Note: The value is not exact
+             */
+            readonly fullResultSize?: number;
+            /** Format: int64 */
+            readonly from?: number;
+            /** Format: int64 */
+            readonly count?: number;
+            /** @description Used to know if the paginated list has changed. */
+            readonly versionDigest?: string;
+            readonly values?: components["schemas"]["AccountingPeriod"][];
         };
         ListResponseBank: {
             /**
@@ -3134,6 +3204,9 @@ export interface components {
         };
         ResponseWrapperAccount: {
             value?: components["schemas"]["Account"];
+        };
+        ResponseWrapperAccountingPeriod: {
+            value?: components["schemas"]["AccountingPeriod"];
         };
         ResponseWrapperBank: {
             value?: components["schemas"]["Bank"];
@@ -6218,6 +6291,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+        };
+    };
+    LedgerAccountingPeriod_search: {
+        parameters: {
+            query?: {
+                /** @description List of IDs */
+                id?: string;
+                /** @description From and including */
+                numberFrom?: number;
+                /** @description To and excluding */
+                numberTo?: number;
+                /** @description From and including */
+                startFrom?: string;
+                /** @description To and excluding */
+                startTo?: string;
+                /** @description From and including */
+                endFrom?: string;
+                /** @description To and excluding */
+                endTo?: string;
+                /** @description Number of elements to return */
+                count?: number;
+                /** @description From index */
+                from?: number;
+                /** @description Sorting pattern */
+                sorting?: string;
+                /** @description Fields filter pattern */
+                fields?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponseAccountingPeriod"];
+                };
+            };
+        };
+    };
+    LedgerAccountingPeriod_get: {
+        parameters: {
+            query?: {
+                /** @description Fields filter pattern */
+                fields?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Element ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseWrapperAccountingPeriod"];
                 };
             };
         };

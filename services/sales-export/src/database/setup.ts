@@ -11,6 +11,7 @@ import { SaleEntity } from '../sales/entities/sale.entity';
 import { VoucherEntity } from '../vouchers/entities/voucher.entity';
 import { LeasesAndIndexes1764547200510 } from './migrations/1764547200510-leases-and-indexes';
 import { ZReportReconciliation1764547200520 } from './migrations/1764547200520-z-report-reconciliation';
+import { VoucherUndoAction1764547200530 } from './migrations/1764547200530-voucher-undo-action';
 import { TripletexIdsInt641764547200500 } from './migrations/1764547200500-tripletex-ids-int64';
 import { SalesExport1764028800500 } from './migrations/1764028800500-sales-export';
 
@@ -31,6 +32,7 @@ export const databaseSetup: DatabaseSetup = {
     TripletexIdsInt641764547200500,
     LeasesAndIndexes1764547200510,
     ZReportReconciliation1764547200520,
+    VoucherUndoAction1764547200530,
   ],
 };
 

@@ -4,6 +4,7 @@ import { classifyFailure } from '@pos-tripletex/tripletex';
 import { failureOf, SalesExportErrors } from '../sales-export.errors';
 import { paymentsTotal } from '../vouchers/day-totals';
 import { VoucherEntity, VoucherStatuses } from '../vouchers/entities/voucher.entity';
+import { isClosedPeriodRefusal } from '../vouchers/posting-date';
 import { VoucherPlanner } from '../vouchers/voucher.planner';
 import { LeaseCheck, VoucherPoster } from '../vouchers/voucher.poster';
 import { inEffect, totalsOf, VouchersRepository } from '../vouchers/vouchers.repository';
@@ -110,6 +111,9 @@ export class DayExportService {
           unauthorized: true,
         };
       case 'final':
+        // The period closed between the look-up and the post: the next pass dates it anew.
+        if (failure.refusal === 'refused' && isClosedPeriodRefusal(failure.message))
+          return { status: 'RETRY', afterMs: 60_000, error: failure.message };
         if (failure.refusal === 'app')
           return { status: DayStatuses.FAILED, code: failure.code, reason: failure.message };
         if (failure.refusal === 'forbidden')

@@ -62,6 +62,8 @@ export class DaysService {
       problems: plan.unmapped.length
         ? [`No account is mapped for ${describeUnmapped(plan.unmapped)}`]
         : plan.problems,
+      postingDate: plan.postingDate,
+      reconciliation: plan.snapshot.reconciliation,
       voucher: plan.voucher,
     };
   }

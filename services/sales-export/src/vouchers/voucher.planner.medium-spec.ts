@@ -374,4 +374,78 @@ describe(VoucherPlanner.name, () => {
       [1909, 37.5, null],
     ]);
   });
+
+  it('dates a correction for a day in a closed period on the first open date, naming the day', async () => {
+    const co = await company();
+    const sale = (time: string, ore: number) =>
+      aCheckout({
+        companyId: co.key.companyId,
+        completedAt: at(time),
+        lines: [{ unitPriceGross: ore }],
+      });
+    await sell(sale('12:00:00', 10_000));
+    await post(co);
+    // The bookkeeper closes the month; a late sale of the day arrives.
+    await medium.sandbox.closePeriods(co.tripletex.companyId, day);
+    await sell(sale('21:00:00', 2500));
+    const planned = await plan(co);
+    const firstOpen = `${addDays(`${day.slice(0, 7)}-01`, 40).slice(0, 7)}-01`;
+    expect(planned.postingDate).toEqual({ date: firstOpen, periodClosed: true });
+    expect(planned.voucher).toMatchObject({
+      date: firstOpen,
+      description: expect.stringMatching(
+        new RegExp(
+          `^Korreksjon POS-salg oslo-sentrum ${day} \\(perioden er lukket, ført ${firstOpen}\\)`,
+        ),
+      ),
+    });
+    expect(planned.voucher?.postings?.every((p) => p.date === firstOpen)).toBe(true);
+    await post(co);
+    const { vouchers } = await medium.sandbox.ledger<{ vouchers: { date: string }[] }>(
+      co.tripletex.companyId,
+    );
+    expect(vouchers.map((voucher) => voucher.date)).toEqual([day, firstOpen]);
+  });
+
+  it('finds a voucher awaiting approval after a crash instead of posting it again, and deletes it on re-export', async () => {
+    const co = await company();
+    const config = { ...co.config, salesExport: { sendToLedger: false, graceMinutes: 30 } };
+    const approval = { ...co, config };
+    await sell(
+      aCheckout({
+        companyId: co.key.companyId,
+        completedAt: at('12:00:00'),
+        lines: [{ unitPriceGross: 7700 }],
+      }),
+    );
+    const poster = medium.get(VoucherPoster);
+    const client = planner.client(config);
+    const recorded = await poster.record(co.key, await plan(approval), config);
+    const posted = await poster.complete(client, recorded);
+    expect(posted).toMatchObject({ status: 'POSTED', tripletexNumber: null });
+    // The commit after Tripletex's answer is lost: the next pass finds the row PENDING again.
+    await dataSource.query(`UPDATE vouchers SET status = 'PENDING' WHERE id = $1`, [recorded.id]);
+    const again = await poster.complete(client, { ...recorded, attempts: 1 });
+    expect(again.tripletexId).toBe(posted.tripletexId);
+    const ledger = () =>
+      medium.sandbox.ledger<{ vouchers: { id: number }[] }>(co.tripletex.companyId);
+    expect((await ledger()).vouchers.map((voucher) => voucher.id)).toEqual([posted.tripletexId]);
+
+    // Re-export: a voucher not yet in the ledger is deleted, not reversed.
+    const undo = await poster.recordReversal(co.key, { ...recorded, ...posted });
+    expect(await poster.complete(client, undo)).toMatchObject({
+      status: 'POSTED',
+      undoAction: 'DELETED',
+      tripletexId: null,
+    });
+    expect((await ledger()).vouchers).toEqual([]);
+    // Done again (a crash before the commit), it finds the voucher gone and records the same.
+    await dataSource.query(`UPDATE vouchers SET status = 'PENDING' WHERE id = $1`, [undo.id]);
+    expect(await poster.complete(client, undo)).toMatchObject({ undoAction: 'DELETED' });
+    const [original] = await dataSource.query<{ reversed_by_id: string }[]>(
+      'SELECT reversed_by_id FROM vouchers WHERE id = $1',
+      [recorded.id],
+    );
+    expect(original.reversed_by_id).toBe(undo.id);
+  });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IntegrationConfigV1, UnmappedItemV1, VoucherKind } from '@pos-tripletex/contracts';
+import { osloToday } from '@pos-tripletex/platform';
 import {
   ACCOUNT_RULE_FIELDS,
   CompanyClients,
@@ -12,6 +13,7 @@ import { DaySalesRepository, DaySnapshot } from './day-sales.repository';
 import { addTotals, DayTotals, isZero } from './day-totals';
 import { VoucherEntity, VoucherStatuses } from './entities/voucher.entity';
 import { externalVoucherNumber } from './external-number';
+import { PostingDate, postingDateFor } from './posting-date';
 import {
   AccountInfo,
   accountIdsOf,
@@ -34,13 +36,23 @@ export interface VoucherPlan {
   externalNumber: string | null;
   unmapped: UnmappedItemV1[];
   problems: string[];
+  /** The date the voucher is posted on: the business day, or the first open date after it. */
+  postingDate: PostingDate | null;
   voucher: Voucher | null;
 }
 
 const ACCOUNT_CACHE_MS = 10 * 60_000;
 
-function description(kind: VoucherKind, key: DayKey, snapshot: DaySnapshot): string {
-  const what = `POS-salg ${key.locationId} ${key.businessDay}`;
+function description(
+  kind: VoucherKind,
+  key: DayKey,
+  snapshot: DaySnapshot,
+  posting: PostingDate,
+): string {
+  // Dated in a later, open period: the description names the business day it belongs to.
+  const what = posting.periodClosed
+    ? `POS-salg ${key.locationId} ${key.businessDay} (perioden er lukket, ført ${posting.date})`
+    : `POS-salg ${key.locationId} ${key.businessDay}`;
   const receipts =
     snapshot.firstReceipt && snapshot.lastReceipt
       ? `kvittering ${snapshot.firstReceipt}–${snapshot.lastReceipt} (${snapshot.sales} salg)`
@@ -101,6 +113,7 @@ export class VoucherPlanner {
       externalNumber: null,
       unmapped: [],
       problems: [],
+      postingDate: null,
       voucher: null,
     };
     if (isZero(difference)) return plan;
@@ -125,10 +138,11 @@ export class VoucherPlanner {
       accountIdsOf(difference, config.mappings),
     );
     const vat = await this.vatTypes(client, vatNumbersOf(difference));
+    plan.postingDate = await postingDateFor(client, key.businessDay, osloToday());
     const built = buildVoucher(
       {
-        date: key.businessDay,
-        description: description(plan.kind, key, snapshot),
+        date: plan.postingDate.date,
+        description: description(plan.kind, key, snapshot, plan.postingDate),
         externalVoucherNumber: plan.externalNumber,
         totals: difference,
         methods: snapshot.methods,

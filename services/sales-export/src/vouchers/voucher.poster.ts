@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { IntegrationConfigV1, VoucherKind } from '@pos-tripletex/contracts';
-import { counter, describeError, TestFaults } from '@pos-tripletex/platform';
+import { addDays, counter, describeError, osloToday, TestFaults } from '@pos-tripletex/platform';
 import { TripletexCompanyClient, TripletexError, Voucher } from '@pos-tripletex/tripletex';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -8,6 +8,7 @@ import type { DayKey } from '../days/day-key';
 import { negateTotals } from './day-totals';
 import { VoucherEntity, VoucherStatuses } from './entities/voucher.entity';
 import { externalVoucherNumber } from './external-number';
+import { postingDateFor } from './posting-date';
 import type { VoucherPlan } from './voucher.planner';
 import { nextSeq, VouchersRepository } from './vouchers.repository';
 
@@ -101,6 +102,7 @@ export class VoucherPoster {
       tripletexId: null,
       tripletexNumber: null,
       tripletexYear: null,
+      undoAction: null,
       attempts: 0,
       lastError: null,
       createdAt: new Date(),
@@ -123,23 +125,13 @@ export class VoucherPoster {
     const repo = this.dataSource.getRepository(VoucherEntity);
     await repo.update({ id: pending.id }, { attempts: pending.attempts + 1 });
     let result: Voucher;
+    let undoAction: VoucherEntity['undoAction'] = null;
     try {
       if (pending.kind === 'REVERSAL') {
         const original = await repo.findOneByOrFail({ id: pending.reversesId as string });
-        const current = await client.getVoucher(
-          original.tripletexId as number,
-          'id,reverseVoucher(id,number,year,tempNumber)',
-        );
-        if (current.reverseVoucher?.id) result = current.reverseVoucher;
-        else {
-          lease?.throwIfLost();
-          result = await client.reverseVoucher(original.tripletexId as number, pending.businessDay);
-        }
+        ({ result, undoAction } = await this.undo(client, original, pending, lease));
       } else {
-        const [found] = await client.findVouchersByExternalNumber(
-          pending.externalNumber,
-          'id,number,year,tempNumber',
-        );
+        const found = await this.lookUp(client, pending);
         if (found) result = found;
         else {
           lease?.throwIfLost();
@@ -162,6 +154,7 @@ export class VoucherPoster {
     this.faults.afterTripletexCall();
     const posted: Partial<VoucherEntity> = {
       status: VoucherStatuses.POSTED,
+      undoAction,
       tripletexId: result.id ?? null,
       tripletexNumber: result.number ? result.number : null,
       tripletexYear: result.year ?? null,
@@ -187,8 +180,60 @@ export class VoucherPoster {
         voucher: result.id,
         externalNumber: pending.externalNumber,
       },
-      `${pending.kind.toLowerCase()} voucher ${result.number || `(awaiting approval, id ${result.id})`} for ${pending.locationId} ${pending.businessDay}`,
+      undoAction === 'DELETED'
+        ? `re-export: deleted the voucher awaiting approval for ${pending.locationId} ${pending.businessDay}`
+        : `${pending.kind.toLowerCase()} voucher ${result.number || `(awaiting approval, id ${result.id})`} for ${pending.locationId} ${pending.businessDay}`,
     );
     return { ...pending, ...posted };
+  }
+
+  /**
+   * The voucher in Tripletex, if an earlier attempt put it there: by its external number among
+   * posted vouchers, and – for one created for approval (sendToLedger=false), which that look-up
+   * does not list – among the non-posted vouchers of its date.
+   */
+  private async lookUp(
+    client: TripletexCompanyClient,
+    pending: VoucherEntity,
+  ): Promise<Voucher | undefined> {
+    const fields = 'id,number,year,tempNumber,externalVoucherNumber';
+    const [posted] = await client.findVouchersByExternalNumber(pending.externalNumber, fields);
+    if (posted || pending.sendToLedger) return posted;
+    const date = (pending.body as Voucher).date as string;
+    return (await client.nonPostedVouchers(date, addDays(date, 1), fields)).find(
+      (voucher) => voucher.externalVoucherNumber === pending.externalNumber,
+    );
+  }
+
+  /**
+   * Undoes a voucher in effect for a re-export: a posted voucher is reversed (dated in an open
+   * period, `postingDateFor`); one still awaiting approval is deleted, as Tripletex does not
+   * reverse a voucher that is not in the ledger. A voucher already reversed, or gone (deleted by
+   * an earlier attempt or by the bookkeeper), needs nothing more.
+   */
+  private async undo(
+    client: TripletexCompanyClient,
+    original: VoucherEntity,
+    pending: VoucherEntity,
+    lease?: LeaseCheck,
+  ): Promise<{ result: Voucher; undoAction: 'REVERSED' | 'DELETED' }> {
+    const id = original.tripletexId as number;
+    let current: Voucher | null;
+    try {
+      current = await client.getVoucher(id, 'id,number,reverseVoucher(id,number,year,tempNumber)');
+    } catch (error) {
+      if (error instanceof TripletexError && error.status === 404) current = null;
+      else throw error;
+    }
+    if (current === null) return { result: {}, undoAction: 'DELETED' };
+    if (current.reverseVoucher?.id)
+      return { result: current.reverseVoucher, undoAction: 'REVERSED' };
+    lease?.throwIfLost();
+    if (!current.number) {
+      await client.deleteVoucher(id);
+      return { result: {}, undoAction: 'DELETED' };
+    }
+    const { date } = await postingDateFor(client, pending.businessDay, osloToday());
+    return { result: await client.reverseVoucher(id, date), undoAction: 'REVERSED' };
   }
 }

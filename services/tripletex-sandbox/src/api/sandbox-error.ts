@@ -71,4 +71,13 @@ export const Texts = {
     'Hele eller deler av fakturaen er kreditert. Summen av kreditnotaene kan ikke være høyere enn fakturabeløpet.',
   consumerToken: 'The consumer token is invalid or does not exist.',
   employeeToken: 'The employee token is invalid or does not exist.',
+  // Not seen in a log (assumptions, listed in the sandbox README): the texts of a closed period,
+  // of deleting a posted voucher, of reversing one not posted, of a missing department.
+  periodClosed: (date: string) => `Regnskapsperioden for ${date} er lukket.`,
+  deletePosted: 'Bilaget er bokført og kan ikke slettes. Reverser bilaget i stedet.',
+  reverseNonPosted: 'Bilaget er ikke bokført og kan ikke reverseres.',
+  departmentMissing: (account: string) => `Kontoen ${account} krever avdeling.`,
+  projectMissing: (account: string) => `Kontoen ${account} krever prosjekt.`,
+  vatNotLegal: (account: string, code: string) =>
+    `Kontoen ${account} kan ikke benyttes med mva-kode ${code}.`,
 } as const;

@@ -10,6 +10,7 @@ import { customerHandlers } from './handlers/customer.handlers';
 import { Handler, HandlerResult } from './handlers/handler';
 import { eventHandlers } from './handlers/event.handlers';
 import { invoiceHandlers } from './handlers/invoice.handlers';
+import { departmentHandlers } from './handlers/department.handlers';
 import { ledgerHandlers } from './handlers/ledger.handlers';
 import { voucherHandlers } from './handlers/voucher.handlers';
 import { sessionHandlers } from './handlers/session.handlers';
@@ -28,6 +29,7 @@ const NO_AUTH = new Set([
 export const HANDLERS: Record<string, Handler> = {
   ...sessionHandlers,
   ...customerHandlers,
+  ...departmentHandlers,
   ...ledgerHandlers,
   ...voucherHandlers,
   ...invoiceHandlers,

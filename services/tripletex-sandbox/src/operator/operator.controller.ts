@@ -56,6 +56,47 @@ class CompanySeedDto {
   employeeTokenExpiresOn?: string;
 }
 
+class ClosePeriodsDto {
+  /** Close every accounting period that starts on or before this day; null opens them all. */
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsOptional()
+  through!: string | null;
+}
+
+/** An account as changed in Tripletex's UI: VAT lock, legal VAT codes, required dimensions. */
+class AccountEditDto {
+  @IsBoolean()
+  @IsOptional()
+  vatLocked?: boolean;
+
+  /** The VAT code (number, e.g. "3") the account is locked to / defaults to. */
+  @IsString()
+  @IsOptional()
+  vatTypeNumber?: string;
+
+  /** The VAT codes (numbers) the account takes; empty: any. */
+  @IsString({ each: true })
+  @IsArray()
+  @IsOptional()
+  legalVatTypeNumbers?: string[];
+
+  @IsBoolean()
+  @IsOptional()
+  requiresDepartment?: boolean;
+
+  @IsBoolean()
+  @IsOptional()
+  requiresProject?: boolean;
+
+  @IsBoolean()
+  @IsOptional()
+  isInactive?: boolean;
+
+  @IsIn(['GENERAL', 'CUSTOMER', 'VENDOR', 'EMPLOYEE', 'ASSET'])
+  @IsOptional()
+  ledgerType?: string;
+}
+
 class RateLimitDto {
   @Min(1)
   @IsInt()
@@ -381,6 +422,42 @@ export class OperatorController {
     if (!company) throw new NotFoundException(`no sandbox company ${id}`);
     this.uiEdits.deleteCustomer(company, customerId);
     return { deleted: customerId };
+  }
+
+  /** The bookkeeper closes the books through a day (`{ through: null }` opens them again). */
+  @Put('companies/:id/periods')
+  closePeriods(@Param('id', ParseIntPipe) id: number, @Body() body: ClosePeriodsDto) {
+    const company = this.state.companies.get(id);
+    if (!company) throw new NotFoundException(`no sandbox company ${id}`);
+    this.state.closePeriodsThrough(company, body.through ?? null);
+    return {
+      closed: [...company.periods.values()].filter((p) => p.isClosed).map((p) => p.name),
+    };
+  }
+
+  /** Changes an account of the company's chart by its number, as in Tripletex's UI. */
+  @Put('companies/:id/accounts/:number')
+  editAccount(
+    @Param('id', ParseIntPipe) id: number,
+    @Param('number', ParseIntPipe) number: number,
+    @Body() body: AccountEditDto,
+  ) {
+    const company = this.state.companies.get(id);
+    if (!company) throw new NotFoundException(`no sandbox company ${id}`);
+    const account = [...company.accounts.values()].find((a) => a.number === number);
+    if (!account) throw new NotFoundException(`no account ${number}`);
+    const vatByNumber = (n: string) => {
+      const vat = [...company.vatTypes.values()].find((v) => v.number === n);
+      if (!vat) throw new NotFoundException(`no VAT code ${n}`);
+      return vat;
+    };
+    const { vatTypeNumber, legalVatTypeNumbers, ...flags } = body;
+    Object.assign(account, flags);
+    if (vatTypeNumber !== undefined) account.vatType = vatByNumber(vatTypeNumber);
+    if (legalVatTypeNumbers !== undefined)
+      account.legalVatTypes = legalVatTypeNumbers.map(vatByNumber);
+    account.version += 1;
+    return { account };
   }
 
   @Get('companies/:id/ledger')

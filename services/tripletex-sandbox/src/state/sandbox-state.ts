@@ -35,6 +35,9 @@ export interface CompanyState {
   vouchers: Map<number, Entity>;
   orders: Map<number, Entity>;
   invoices: Map<number, Entity>;
+  /** Monthly accounting periods (start inclusive, end exclusive); an operator switch closes them. */
+  periods: Map<number, Entity>;
+  departments: Map<number, Entity>;
   subscriptions: Map<
     number,
     Entity & { authHeaderName?: string; authHeaderValue?: string; hmacSharedSecret?: string }
@@ -97,6 +100,47 @@ export class SandboxState {
     this.clockOffsetMs = 0;
   }
 
+  /** One period a month from 2020 to two years ahead, all open. */
+  private seedPeriods(state: CompanyState): void {
+    const last = Number(this.today().slice(0, 4)) + 2;
+    let number = 0;
+    for (let year = 2020; year <= last; year++)
+      for (let month = 1; month <= 12; month++) {
+        const id = this.id();
+        const start = `${year}-${String(month).padStart(2, '0')}-01`;
+        const end =
+          month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
+        state.periods.set(id, {
+          id,
+          version: 1,
+          url: this.url('ledger/accountingPeriod', id),
+          name: start.slice(0, 7),
+          number: number++,
+          start,
+          end,
+          isClosed: false,
+        });
+      }
+  }
+
+  /** The accounting period a date falls in (none before 2020 or too far ahead). */
+  periodOf(company: CompanyState, date: string): Entity | undefined {
+    return [...company.periods.values()].find(
+      (period) => (period.start as string) <= date && date < (period.end as string),
+    );
+  }
+
+  /**
+   * The operator closes the books up to a date: every period that starts on or before it is closed
+   * (null opens them all again).
+   */
+  closePeriodsThrough(company: CompanyState, through: string | null): void {
+    for (const period of company.periods.values()) {
+      period.isClosed = through !== null && (period.start as string) <= through;
+      period.version += 1;
+    }
+  }
+
   addCompany(seed: CompanySeed): { companyId: number; employeeToken: string } {
     const companyId = this.id();
     const employeeId = this.id();
@@ -123,6 +167,8 @@ export class SandboxState {
       vouchers: new Map(),
       orders: new Map(),
       invoices: new Map(),
+      periods: new Map(),
+      departments: new Map(),
       subscriptions: new Map(),
       changedAt: new Map(),
       counters: { customerNumber: 10000, voucherNumber: 0, invoiceNumber: 0, orderNumber: 0 },
@@ -191,6 +237,7 @@ export class SandboxState {
         debitAccount,
       });
     }
+    this.seedPeriods(state);
     this.companies.set(companyId, state);
     this.employeeTokens.set(employeeToken, {
       companyId,

@@ -15,6 +15,7 @@ export function voucherView(voucher: VoucherEntity) {
     year: voucher.tripletexYear,
     sentToLedger: voucher.sendToLedger,
     reversed: voucher.reversedById !== null,
+    undoAction: voucher.undoAction,
     totals: voucher.totals,
     postedAt: voucher.postedAt,
     lastError: voucher.lastError,

@@ -78,6 +78,10 @@ export class VoucherEntity {
   @Column({ type: 'integer', nullable: true })
   tripletexYear!: number | null;
 
+  /** A reversal: how the voucher was undone in Tripletex (DELETED: it was still awaiting approval). */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  undoAction!: 'REVERSED' | 'DELETED' | null;
+
   @Column({ type: 'integer', default: 0 })
   attempts!: number;
 

@@ -133,4 +133,27 @@ export const ledgerHandlers: Record<string, Handler> = {
     if (!type) throw SandboxError.notFound();
     return value(type);
   },
+
+  LedgerAccountingPeriod_search: (ctx) => {
+    const q = ctx.query;
+    const ids = idList(q.id);
+    const at = (period: Entity, field: 'start' | 'end') => period[field] as string;
+    const values = [...companyOf(ctx).periods.values()].filter(
+      (p) =>
+        (!ids || ids.includes(p.id)) &&
+        (q.startFrom === undefined || at(p, 'start') >= (q.startFrom as string)) &&
+        (q.startTo === undefined || at(p, 'start') < (q.startTo as string)) &&
+        (q.endFrom === undefined || at(p, 'end') >= (q.endFrom as string)) &&
+        (q.endTo === undefined || at(p, 'end') < (q.endTo as string)) &&
+        (q.numberFrom === undefined || (p.number as number) >= Number(q.numberFrom)) &&
+        (q.numberTo === undefined || (p.number as number) < Number(q.numberTo)),
+    );
+    return list(sortBy(values, q.sorting ?? 'start'));
+  },
+
+  LedgerAccountingPeriod_get: (ctx) => {
+    const period = companyOf(ctx).periods.get(ctx.path.id as number);
+    if (!period) throw SandboxError.notFound();
+    return value(period);
+  },
 };

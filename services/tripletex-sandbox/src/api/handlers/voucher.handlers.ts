@@ -73,6 +73,22 @@ export function bookPostings(
         message: `Kontoen ${String(account.number)} ${String(account.name)} er låst til mva-kode ${String(locked.number)}: ${String(locked.name)}.`,
       });
     }
+    const label = `${String(account.number)} ${String(account.name)}`;
+    const legal = (account.legalVatTypes as Entity[] | undefined) ?? [];
+    if (vat && legal.length > 0 && !legal.some((v) => v.id === vat?.id)) {
+      problems.push({
+        field: 'postings.vatType.id',
+        message: Texts.vatNotLegal(label, String(vat.number)),
+      });
+    }
+    if (p.department !== undefined && !ref(company.departments, p.department)) {
+      problems.push({ field: 'postings.department.id', message: 'Avdelingen finnes ikke.' });
+    } else if (account.requiresDepartment === true && p.department === undefined) {
+      problems.push({ field: 'postings.department.id', message: Texts.departmentMissing(label) });
+    }
+    if (account.requiresProject === true && p.project === undefined) {
+      problems.push({ field: 'postings.project.id', message: Texts.projectMissing(label) });
+    }
     if (account.ledgerType === 'CUSTOMER' && !ref(company.customers, p.customer)) {
       problems.push({ field: 'postings.customer.id', message: Texts.customerMissing });
     }
@@ -81,6 +97,8 @@ export function bookPostings(
     }
     if (gross === undefined) continue;
     const date = (p.date as string | undefined) ?? voucherDate;
+    if (state.periodOf(company, date)?.isClosed === true)
+      problems.push({ field: 'postings.date', message: Texts.periodClosed(date) });
     balance.set(date, (balance.get(date) ?? 0) + gross);
     const percentage = (vat?.percentage as number | undefined) ?? 0;
     const net = percentage > 0 && percentage < 100 ? netOfGross(gross, percentage) : gross;
@@ -93,6 +111,7 @@ export function bookPostings(
       account,
       vatType: vat,
       customer: ref(company.customers, p.customer),
+      department: ref(company.departments, p.department),
       amount: fromOre(net),
       amountCurrency: fromOre(net),
       amountGross: fromOre(gross),
@@ -145,6 +164,9 @@ export function createVoucher(
       message: 'Verdien er for lang. Maks 70 tegn.',
     });
   }
+  if (typeof body.date === 'string' && ctx.state.periodOf(company, body.date)?.isClosed === true) {
+    problems.push({ field: 'date', message: Texts.periodClosed(body.date) });
+  }
   if (body.voucherType !== undefined && !ref(company.voucherTypes, body.voucherType)) {
     problems.push({ field: 'voucherType.id', message: 'Bilagstypen finnes ikke.' });
   }
@@ -182,6 +204,24 @@ function inRange(date: unknown, from: string, to: string): boolean {
   return typeof date === 'string' && date >= from && date < to;
 }
 
+/**
+ * In the ledger: created with sendToLedger=true (it got a number). A voucher waiting for approval
+ * is found only by `>nonPosted`; `GET /ledger/voucher` and `>externalVoucherNumber` list posted
+ * vouchers only (the strict reading of the spec: an assumption, see the README).
+ */
+const isPosted = (voucher: Entity) => (voucher.number as number) > 0;
+
+function checkRange(from: string, to: string): void {
+  if (from >= to) {
+    throw SandboxError.validation([
+      {
+        field: 'dateFrom',
+        message: `'From and including' value ${from} is greater than or equal 'To and excluding' value ${to}.`,
+      },
+    ]);
+  }
+}
+
 export const voucherHandlers: Record<string, Handler> = {
   LedgerVoucher_post: (ctx) =>
     value(
@@ -203,18 +243,12 @@ export const voucherHandlers: Record<string, Handler> = {
     const q = ctx.query;
     const from = q.dateFrom as string;
     const to = q.dateTo as string;
-    if (from >= to) {
-      throw SandboxError.validation([
-        {
-          field: 'dateFrom',
-          message: `'From and including' value ${from} is greater than or equal 'To and excluding' value ${to}.`,
-        },
-      ]);
-    }
+    checkRange(from, to);
     const ids = idList(q.id);
     const typeIds = idList(q.typeId);
     const values = [...companyOf(ctx).vouchers.values()].filter(
       (v) =>
+        isPosted(v) &&
         inRange(v.date, from, to) &&
         (!ids || ids.includes(v.id)) &&
         (!typeIds || typeIds.includes((v.voucherType as Entity | undefined)?.id ?? -1)) &&
@@ -226,9 +260,28 @@ export const voucherHandlers: Record<string, Handler> = {
   LedgerVoucherExternalVoucherNumber_externalVoucherNumber: (ctx) => {
     const wanted = ctx.query.externalVoucherNumber as string | undefined;
     const values = [...companyOf(ctx).vouchers.values()].filter(
-      (v) => wanted !== undefined && v.externalVoucherNumber === wanted,
+      (v) => isPosted(v) && wanted !== undefined && v.externalVoucherNumber === wanted,
     );
     return list(sortBy(values, ctx.query.sorting));
+  },
+
+  LedgerVoucherNonPosted_nonPosted: (ctx) => {
+    const q = ctx.query;
+    if (q.includeNonApproved === undefined)
+      throw SandboxError.validation([{ field: 'includeNonApproved', message: Texts.notNull }]);
+    const from = q.dateFrom as string | undefined;
+    const to = q.dateTo as string | undefined;
+    if (from !== undefined && to !== undefined) checkRange(from, to);
+    // Every voucher created for approval is non-approved until a bookkeeper approves it, so
+    // without includeNonApproved there is none to list.
+    const values = [...companyOf(ctx).vouchers.values()].filter(
+      (v) =>
+        !isPosted(v) &&
+        q.includeNonApproved === true &&
+        (from === undefined || (v.date as string) >= from) &&
+        (to === undefined || (v.date as string) < to),
+    );
+    return list(sortBy(values, q.sorting));
   },
 
   LedgerVoucherReverse_reverse: (ctx) => {
@@ -238,6 +291,8 @@ export const voucherHandlers: Record<string, Handler> = {
     if (original.reverseVoucher) {
       throw SandboxError.validation([{ field: null, message: 'Bilaget er allerede reversert.' }]);
     }
+    if (!isPosted(original))
+      throw SandboxError.validation([{ field: null, message: Texts.reverseNonPosted }]);
     const postings = (original.postings as Json[])
       .filter((p) => p.systemGenerated !== true)
       .map((p) => ({
@@ -271,7 +326,18 @@ export const voucherHandlers: Record<string, Handler> = {
   },
 
   LedgerVoucher_delete: (ctx) => {
-    if (!companyOf(ctx).vouchers.delete(ctx.path.id as number)) throw SandboxError.notFound();
+    const company = companyOf(ctx);
+    const voucher = company.vouchers.get(ctx.path.id as number);
+    if (!voucher) throw SandboxError.notFound();
+    // Never more lenient than Tripletex: a posted voucher is reversed, not deleted, and nothing in
+    // a closed period changes.
+    if (isPosted(voucher))
+      throw SandboxError.validation([{ field: null, message: Texts.deletePosted }]);
+    if (ctx.state.periodOf(company, voucher.date as string)?.isClosed === true)
+      throw SandboxError.validation([
+        { field: 'date', message: Texts.periodClosed(voucher.date as string) },
+      ]);
+    company.vouchers.delete(voucher.id);
     return empty();
   },
 };
