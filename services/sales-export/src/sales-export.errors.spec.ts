@@ -34,7 +34,7 @@ describe('SalesExportErrors', () => {
     expect(
       failureOf(SalesExportErrors.unmapped([{ kind: 'PAYMENT_METHOD', id: 'vipps' }])).reason,
     ).toBe(
-      'No account is mapped for payment method vipps: map it in the Tripletex integration settings and the day is exported.',
+      'Not mapped yet: payment method vipps. Map it in the Tripletex integration settings and the day is exported.',
     );
   });
 });

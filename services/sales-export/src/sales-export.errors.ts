@@ -40,7 +40,7 @@ export const SalesExportErrors = {
   unmapped: (items: UnmappedItemV1[]) =>
     new AppError(
       'SALES_EXPORT.UNMAPPED',
-      `No account is mapped for ${describeUnmapped(items)}: map it in the Tripletex integration settings and the day is exported.`,
+      `Not mapped yet: ${describeUnmapped(items)}. Map it in the Tripletex integration settings and the day is exported.`,
       {
         retriable: false,
         httpStatus: HttpStatus.UNPROCESSABLE_ENTITY,

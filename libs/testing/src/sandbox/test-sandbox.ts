@@ -136,6 +136,20 @@ export class TestSandbox {
     return this.operator('PUT', `companies/${companyId}/periods`, { through });
   }
 
+  /** A department, as if created in Tripletex's UI. */
+  async addDepartment(
+    companyId: number,
+    department: { name: string; departmentNumber?: string },
+  ): Promise<{ id: number; departmentNumber: string; name: string }> {
+    return (
+      await this.operator<{ department: { id: number; departmentNumber: string; name: string } }>(
+        'POST',
+        `companies/${companyId}/departments`,
+        department,
+      )
+    ).department;
+  }
+
   /** Changes an account of the company's chart, as in Tripletex's UI. */
   editAccount(
     companyId: number,

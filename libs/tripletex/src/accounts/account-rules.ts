@@ -5,7 +5,10 @@ import type { Account } from '../types';
  * posting without VAT (a payment method's debit, tips, rounding, gift cards sold, a cash
  * difference).
  */
-export type AccountUse = { vatNumber: string } | { vatNumber: null };
+export type AccountUse = ({ vatNumber: string } | { vatNumber: null }) & {
+  /** Whether the posting carries a department (undefined: not known yet, not checked). */
+  department?: boolean;
+};
 
 /** "Ingen avgiftsbehandling": the one code a posting without VAT may carry on a VAT-locked account. */
 export const NO_VAT_TREATMENT_NUMBER = '0';
@@ -18,7 +21,12 @@ const SUB_LEDGERS: Readonly<Record<string, string>> = {
 };
 
 export type AccountRefusalCode =
-  'ACCOUNT_INACTIVE' | 'ACCOUNT_SUB_LEDGER' | 'ACCOUNT_VAT_LOCKED' | 'ACCOUNT_VAT_NOT_LEGAL';
+  | 'ACCOUNT_INACTIVE'
+  | 'ACCOUNT_SUB_LEDGER'
+  | 'ACCOUNT_REQUIRES_PROJECT'
+  | 'ACCOUNT_REQUIRES_DEPARTMENT'
+  | 'ACCOUNT_VAT_LOCKED'
+  | 'ACCOUNT_VAT_NOT_LEGAL';
 
 export interface AccountRefusal {
   code: AccountRefusalCode;
@@ -34,6 +42,8 @@ const labelOf = (account: Account) =>
  * mapping with and the voucher builder checks a posting with (null: Tripletex takes it). Read the
  * account with `ACCOUNT_RULE_FIELDS`.
  * - inactive accounts take no postings;
+ * - an account requiring a project is refused (POS sales carry none), one requiring a department
+ *   only where the posting has none (`use.department === false`);
  * - a CUSTOMER / VENDOR / EMPLOYEE sub-ledger account needs that party on every posting (Tripletex:
  *   "Kunde mangler."), which a POS day never has;
  * - a VAT-locked account takes only its own code (a posting without VAT only code 0);
@@ -48,6 +58,16 @@ export function accountRefusal(account: Account, use: AccountUse): AccountRefusa
     return {
       code: 'ACCOUNT_SUB_LEDGER',
       reason: `account ${label} is a ${account.ledgerType} sub-ledger account: Tripletex needs ${party} on every posting to it`,
+    };
+  if (account.requiresProject)
+    return {
+      code: 'ACCOUNT_REQUIRES_PROJECT',
+      reason: `account ${label} requires a project on every posting, which POS sales never have`,
+    };
+  if (account.requiresDepartment && use.department === false)
+    return {
+      code: 'ACCOUNT_REQUIRES_DEPARTMENT',
+      reason: `account ${label} requires a department, and the location has none mapped`,
     };
   const locked = account.vatLocked ? account.vatType : undefined;
   const wanted = use.vatNumber ?? NO_VAT_TREATMENT_NUMBER;
@@ -72,4 +92,4 @@ export function accountRefusal(account: Account, use: AccountUse): AccountRefusa
 
 /** The account fields `accountRefusal` reads. */
 export const ACCOUNT_RULE_FIELDS =
-  'id,number,name,isInactive,ledgerType,vatLocked,vatType(id,number,percentage),legalVatTypes(id,number)';
+  'id,number,name,isInactive,ledgerType,requiresDepartment,requiresProject,vatLocked,vatType(id,number,percentage),legalVatTypes(id,number)';

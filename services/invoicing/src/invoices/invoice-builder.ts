@@ -34,6 +34,8 @@ export function orderFor(
   customerId: number,
   businessDay: string,
   vatTypeIds: Map<string, number>,
+  /** The Tripletex department of the checkout's location, if the company maps one. */
+  departmentId?: number,
 ): Order {
   const vat = (code: string) => {
     const id = vatTypeIds.get(code);
@@ -71,6 +73,7 @@ export function orderFor(
     customer: { id: customerId },
     orderDate: businessDay,
     deliveryDate: businessDay,
+    ...(departmentId !== undefined ? { department: { id: departmentId } } : {}),
     isPrioritizeAmountsIncludingVat: true,
     reference: checkout.invoice?.reference,
     invoiceComment: comment ? `${comment}\n${markerOf(checkout)}` : markerOf(checkout),

@@ -148,7 +148,7 @@ export class InvoicerService {
     const found = request.attempts > 1 ? await this.findEarlier(client, request) : null;
     if (mode === RequestModes.COLLECTIVE) {
       if (found) return { status: ORDERED, order: found.order, customerName: customer.name };
-      const body = await this.order(client, request);
+      const body = await this.order(client, request, config);
       lease?.throwIfLost();
       const order = await client.postOrder(body);
       return { status: ORDERED, order, customerName: customer.name };
@@ -172,7 +172,7 @@ export class InvoicerService {
         customerName: customer.name,
       };
     }
-    const orders = [await this.order(client, request)];
+    const orders = [await this.order(client, request, config)];
     lease?.throwIfLost();
     const invoice = await client.postInvoice(
       {
@@ -190,10 +190,14 @@ export class InvoicerService {
     };
   }
 
-  /** The order's lines with this company's VAT type ids (looked up by number, cached). */
+  /**
+   * The order's lines with this company's VAT type ids (looked up by number, cached), and the
+   * department of the checkout's location when the company maps one.
+   */
   private async order(
     client: TripletexCompanyClient,
     request: InvoiceRequestEntity,
+    config: IntegrationConfigV1,
   ): Promise<Order> {
     const ids = new Map<string, number>();
     for (const code of vatCodesOf(request.checkout)) {
@@ -201,7 +205,16 @@ export class InvoicerService {
       if (!vat?.id) throw InvoicingErrors.vatCodeMissing(code);
       ids.set(code, vat.id);
     }
-    return orderFor(request.checkout, request.customerId, request.businessDay, ids);
+    const department = config.mappings.locations?.find(
+      (location) => location.locationId === request.checkout.locationId,
+    );
+    return orderFor(
+      request.checkout,
+      request.customerId,
+      request.businessDay,
+      ids,
+      department?.departmentId,
+    );
   }
 
   /** The customer (due terms; checked to exist and be active), cached for five minutes. */

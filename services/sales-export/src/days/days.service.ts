@@ -60,7 +60,7 @@ export class DaysService {
       difference: plan.difference,
       unmapped: plan.unmapped,
       problems: plan.unmapped.length
-        ? [`No account is mapped for ${describeUnmapped(plan.unmapped)}`]
+        ? [`Not mapped yet: ${describeUnmapped(plan.unmapped)}`]
         : plan.problems,
       postingDate: plan.postingDate,
       reconciliation: plan.snapshot.reconciliation,

@@ -319,6 +319,34 @@ describe('the daily voucher', () => {
     );
   });
 
+  it('puts the location\u2019s department on every posting, and refuses an account requiring one without it', () => {
+    const totals = day({ payments: { card: 10000 }, revenue: { 'food|25|E': 10000 } });
+    const withDepartment = buildVoucher(
+      { ...draft, totals, departmentId: 71 },
+      accounts({ 30: { requiresDepartment: true } }),
+      vat,
+    );
+    if (!withDepartment.ok) throw new Error(withDepartment.problems.join());
+    expect(withDepartment.voucher.postings?.map((p) => p.department)).toEqual([
+      { id: 71 },
+      { id: 71 },
+    ]);
+    const without = buildVoucher(
+      { ...draft, totals },
+      accounts({ 30: { requiresDepartment: true } }),
+      vat,
+    );
+    expect(!without.ok && without.problems).toEqual([
+      'account 3000 requires a department, and the location has none mapped (product group food (eat-in) at 25 %)',
+    ]);
+    const project = buildVoucher(
+      { ...draft, totals, departmentId: 71 },
+      accounts({ 12: { requiresProject: true } }),
+      vat,
+    );
+    expect(!project.ok && project.problems.join()).toMatch(/1579 requires a project/);
+  });
+
   it('names gift cards sold and a cash difference without an account as unmapped', () => {
     const unmapped = unmappedOf(day({ giftCardsSold: 50000, cashDifference: { cash: 100 } }), {
       ...mappings,

@@ -106,7 +106,9 @@ export function describeUnmapped(items: UnmappedItemV1[]): string {
         ? `payment method ${item.id}`
         : item.kind === 'PRODUCT_GROUP'
           ? `product group ${item.id} (${item.takeaway ? 'takeaway' : 'eat-in'}${item.vatRate === undefined ? '' : `, ${item.vatRate} %`})`
-          : (OTHER_EVENT_NAMES[item.id] ?? item.id.toLowerCase()),
+          : item.kind === 'LOCATION'
+            ? `a department for location ${item.id}`
+            : (OTHER_EVENT_NAMES[item.id] ?? item.id.toLowerCase()),
     )
     .join(', ');
 }
@@ -155,6 +157,8 @@ export interface VoucherDraft {
   /** paymentMethodId → POS method (CASH, CARD, …), for the posting texts. */
   methods: Record<string, string>;
   mappings: AccountMappingsV1;
+  /** The Tripletex department of the day's location, carried by every posting. */
+  departmentId?: number;
 }
 
 export type BuildResult = { ok: true; voucher: Voucher } | { ok: false; problems: string[] };
@@ -194,7 +198,10 @@ export function buildVoucher(
         `Tripletex has no outgoing VAT code ${vat.number ?? '?'} for ${vat.rate} % (${vat.what})`,
       );
     // The same rule the onboarding wizard checks a mapping with (libs/tripletex account-rules).
-    const refusal = accountRefusal(account, { vatNumber: vat ? (vat.number ?? null) : null });
+    const refusal = accountRefusal(account, {
+      vatNumber: vat ? (vat.number ?? null) : null,
+      department: draft.departmentId !== undefined,
+    });
     if (refusal) {
       problems.push(`${refusal.reason} (${vat ? `${vat.what} at ${vat.rate} %` : description})`);
       return;
@@ -212,6 +219,7 @@ export function buildVoucher(
       amountGross: amount,
       amountGrossCurrency: amount,
       ...(vatTypeId !== undefined ? { vatType: { id: vatTypeId } } : {}),
+      ...(draft.departmentId !== undefined ? { department: { id: draft.departmentId } } : {}),
     });
   };
 

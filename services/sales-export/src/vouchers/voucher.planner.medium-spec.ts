@@ -448,4 +448,47 @@ describe(VoucherPlanner.name, () => {
     );
     expect(original.reversed_by_id).toBe(undo.id);
   });
+
+  it('posts a department-required chart with the location\u2019s department, and waits for the mapping without one', async () => {
+    const co = await company();
+    await medium.sandbox.editAccount(co.tripletex.companyId, 3000, { requiresDepartment: true });
+    await sell(
+      aCheckout({
+        companyId: co.key.companyId,
+        completedAt: at('12:00:00'),
+        lines: [{ unitPriceGross: 5000 }],
+      }),
+    );
+    expect(await plan(co)).toMatchObject({
+      unmapped: [{ kind: 'LOCATION', id: 'oslo-sentrum' }],
+      voucher: null,
+    });
+    const department = await medium.sandbox.addDepartment(co.tripletex.companyId, {
+      name: 'Oslo sentrum',
+      departmentNumber: '10',
+    });
+    const mapped = {
+      ...co,
+      config: {
+        ...co.config,
+        mappings: {
+          ...co.config.mappings,
+          locations: [{ locationId: 'oslo-sentrum', departmentId: department.id }],
+        },
+      },
+    };
+    const planned = await plan(mapped);
+    expect(planned.unmapped).toEqual([]);
+    expect(planned.voucher?.postings?.map((p) => p.department)).toEqual([
+      { id: department.id },
+      { id: department.id },
+    ]);
+    await post(mapped);
+    const { vouchers } = await medium.sandbox.ledger<{ vouchers: { postings: any[] }[] }>(
+      co.tripletex.companyId,
+    );
+    expect(
+      vouchers[0].postings.filter((p) => !p.systemGenerated).map((p) => p.department?.id),
+    ).toEqual([department.id, department.id]);
+  });
 });

@@ -137,6 +137,15 @@ export class VoucherPlanner {
       key.companyId,
       accountIdsOf(difference, config.mappings),
     );
+    // A location's postings carry its department; an account that requires one stops the day
+    // until the location is mapped (onboarding's locations step).
+    const department = config.mappings.locations?.find(
+      (location) => location.locationId === key.locationId,
+    );
+    if (!department && [...accounts.values()].some((account) => account.requiresDepartment)) {
+      plan.unmapped = [{ kind: 'LOCATION', id: key.locationId }];
+      return plan;
+    }
     const vat = await this.vatTypes(client, vatNumbersOf(difference));
     plan.postingDate = await postingDateFor(client, key.businessDay, osloToday());
     const built = buildVoucher(
@@ -147,6 +156,7 @@ export class VoucherPlanner {
         totals: difference,
         methods: snapshot.methods,
         mappings: config.mappings,
+        departmentId: department?.departmentId,
       },
       accounts,
       vat,

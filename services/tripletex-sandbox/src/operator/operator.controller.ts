@@ -56,6 +56,17 @@ class CompanySeedDto {
   employeeTokenExpiresOn?: string;
 }
 
+class DepartmentDto {
+  @MinLength(1)
+  @IsString()
+  name!: string;
+
+  @MinLength(1)
+  @IsString()
+  @IsOptional()
+  departmentNumber?: string;
+}
+
 class ClosePeriodsDto {
   /** Close every accounting period that starts on or before this day; null opens them all. */
   @Matches(/^\d{4}-\d{2}-\d{2}$/)
@@ -435,6 +446,26 @@ export class OperatorController {
     };
   }
 
+  /** A department as if created in Tripletex's UI: `{ name, departmentNumber? }`. */
+  @Post('companies/:id/departments')
+  addDepartment(@Param('id', ParseIntPipe) id: number, @Body() body: DepartmentDto) {
+    const company = this.state.companies.get(id);
+    if (!company) throw new NotFoundException(`no sandbox company ${id}`);
+    const departmentId = this.state.id();
+    const number = body.departmentNumber ?? String(company.departments.size + 1);
+    const department = {
+      id: departmentId,
+      version: 1,
+      url: this.state.url('department', departmentId),
+      name: body.name,
+      departmentNumber: number,
+      displayName: `${number} ${body.name}`,
+      isInactive: false,
+    };
+    company.departments.set(departmentId, department);
+    return { department };
+  }
+
   /** Changes an account of the company's chart by its number, as in Tripletex's UI. */
   @Put('companies/:id/accounts/:number')
   editAccount(
@@ -468,6 +499,7 @@ export class OperatorController {
       company: company.company,
       customers: [...company.customers.values()],
       vouchers: [...company.vouchers.values()],
+      departments: [...company.departments.values()],
       orders: [...company.orders.values()],
       invoices: [...company.invoices.values()],
       subscriptions: [...company.subscriptions.values()].map(

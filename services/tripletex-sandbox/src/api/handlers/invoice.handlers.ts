@@ -91,6 +91,8 @@ export function createOrder(ctx: Deps, company: CompanyState, body: Json): Entit
     });
   else if (customer.isInactive === true)
     problems.push({ field: 'customer.id', message: 'Kunden er inaktiv.' });
+  if (body.department !== undefined && !ref(company.departments, body.department))
+    problems.push({ field: 'department.id', message: 'Avdelingen finnes ikke.' });
   if (typeof body.orderDate !== 'string')
     problems.push({ field: 'orderDate', message: Texts.notNull });
   if (typeof body.deliveryDate !== 'string')
