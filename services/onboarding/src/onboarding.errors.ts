@@ -5,7 +5,7 @@ import { classifyFailure, TripletexError } from '@pos-tripletex/tripletex';
 /** A problem BackOffice shows the operator: which step, which POS item, which account, and why. */
 export interface StepProblem {
   step: string;
-  /** The POS payment method, product group or event concerned, if any. */
+  /** The POS payment method, product group, event or location concerned, if any. */
   posId?: string;
   accountNumber?: number | null;
   code: string;
@@ -180,3 +180,6 @@ export function explainTripletexFailure(error: unknown, what: string): AppError 
 
 /** The part of Tripletex the wizard's and the look-ups' calls read. */
 export const CHART_OF_ACCOUNTS = 'the chart of accounts';
+
+/** The part of Tripletex the locations step and its look-ups read (POS location → department). */
+export const DEPARTMENTS = 'the departments';

@@ -5,6 +5,7 @@ import type {
   AccountingPeriod,
   Company,
   Customer,
+  Department,
   Invoice,
   ListEnvelope,
   LoggedInUserInfo,
@@ -95,6 +96,26 @@ export class TripletexCompanyClient {
 
   getCustomer(id: number, fields?: string): Promise<Customer> {
     return this.value({ method: 'GET', path: `/customer/${id}`, query: { fields } });
+  }
+
+  // ---- departments -------------------------------------------------------------------------
+
+  /**
+   * Every department matching the query (`id` list, `name` / `departmentNumber` containing,
+   * `isInactive`), page by page. A POS location's postings carry its department.
+   */
+  async listDepartments(
+    query: Omit<Query<'Department_search'>, 'from' | 'count'> = {},
+  ): Promise<Department[]> {
+    const out: Department[] = [];
+    for await (const department of this.iterate<Department>('/department', query))
+      out.push(department);
+    return out;
+  }
+
+  /** `POST /department`; Tripletex numbers it when `departmentNumber` is left out (a taken one: 422). */
+  createDepartment(department: { name: string; departmentNumber?: string }): Promise<Department> {
+    return this.value({ method: 'POST', path: '/department', body: department });
   }
 
   // ---- ledger --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { OnboardingEnv } from '../config/env.schema';
 import { IntegrationEntity } from '../integrations/entities/integration.entity';
 import { Integrations1764028800200 } from './migrations/1764028800200-integrations';
+import { Locations1765152000200 } from './migrations/1765152000200-locations';
 import { ReverificationClaims1764547200210 } from './migrations/1764547200210-reverification-claims';
 import { TripletexIdsInt641764547200200 } from './migrations/1764547200200-tripletex-ids-int64';
 import { SalesExportSettings1764028800210 } from './migrations/1764028800210-sales-export-settings';
@@ -18,6 +19,7 @@ export const databaseSetup: DatabaseSetup = {
     SalesExportSettings1764028800210,
     TripletexIdsInt641764547200200,
     ReverificationClaims1764547200210,
+    Locations1765152000200,
   ],
 };
 

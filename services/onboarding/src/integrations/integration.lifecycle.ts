@@ -81,13 +81,15 @@ export class IntegrationLifecycle {
         integration.tripletexCompanyId !== verified.tripletexCompanyId &&
         integration.completedSteps.length > 1
       ) {
-        // Another Tripletex company: its accounts differ, so the mappings no longer apply.
+        // Another Tripletex company: its accounts and departments differ, so the mappings no
+        // longer apply.
         mappingsCleared = true;
         integration.completedSteps = [];
         integration.paymentMethods = [];
         integration.productGroups = [];
         integration.productGroupsTakeaway = [];
         integration.otherEvents = [];
+        integration.locations = [];
         if (integration.status !== IntegrationStatuses.INACTIVE)
           integration.status = IntegrationStatuses.ONBOARDING;
       }
@@ -125,7 +127,7 @@ export class IntegrationLifecycle {
     });
   }
 
-  /** Steps 2–7: one section saved; published at once when the integration is live. */
+  /** Steps 2–7 and locations: one section saved; published at once when the integration is live. */
   saveStep(
     companyId: string,
     step: WizardStep,
@@ -257,6 +259,7 @@ export class IntegrationLifecycle {
       productGroups: [],
       productGroupsTakeaway: [],
       otherEvents: [],
+      locations: [],
       invoicing: DEFAULT_INVOICING,
       salesExport: DEFAULT_SALES_EXPORT,
       dayCutoffHour: 4,

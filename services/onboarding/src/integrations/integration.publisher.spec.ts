@@ -68,6 +68,39 @@ describe(IntegrationPublisher.name, () => {
     });
   });
 
+  it('carries each location with its department, and none when no locations are declared', async () => {
+    const { values } = await publish(
+      anIntegration({
+        locations: [
+          {
+            locationId: 'storgata',
+            name: 'Storgata',
+            departmentId: 501,
+            departmentNumber: '1',
+            departmentName: 'Storgata',
+          },
+          {
+            locationId: 'bryggen',
+            name: null,
+            departmentId: 502,
+            departmentNumber: null,
+            departmentName: null,
+          },
+        ],
+      }),
+    );
+    expect(values[0].mappings.locations).toEqual([
+      {
+        locationId: 'storgata',
+        departmentId: 501,
+        departmentNumber: '1',
+        departmentName: 'Storgata',
+      },
+      { locationId: 'bryggen', departmentId: 502 },
+    ]);
+    expect((await publish(anIntegration())).values[0].mappings.locations).toEqual([]);
+  });
+
   it('publishes a draft as INACTIVE and an inactive integration without its token', async () => {
     const draft = await publish(anIntegration({ status: IntegrationStatuses.ONBOARDING }));
     expect(draft.values[0].status).toBe('INACTIVE');

@@ -82,6 +82,12 @@ export class IntegrationPublisher {
             accountId: event.accountId as number,
             accountNumber: event.accountNumber as number,
           })),
+        locations: integration.locations.map((location) => ({
+          locationId: location.locationId,
+          departmentId: location.departmentId,
+          departmentNumber: location.departmentNumber ?? undefined,
+          departmentName: location.departmentName ?? undefined,
+        })),
       },
       invoicing: integration.invoicing,
       salesExport: integration.salesExport,

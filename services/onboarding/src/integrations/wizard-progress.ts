@@ -1,8 +1,15 @@
-import { IntegrationEntity, WIZARD_STEPS, WizardStep } from './entities/integration.entity';
+import {
+  IntegrationEntity,
+  OPTIONAL_STEPS,
+  WIZARD_STEPS,
+  WizardStep,
+} from './entities/integration.entity';
 
-/** The wizard steps not saved yet, in wizard order. */
+/** The wizard steps not saved yet that finishing needs (not the optional ones), in wizard order. */
 export function missingSteps(integration: IntegrationEntity): WizardStep[] {
-  return WIZARD_STEPS.filter((step) => !integration.completedSteps.includes(step));
+  return WIZARD_STEPS.filter(
+    (step) => !OPTIONAL_STEPS.includes(step) && !integration.completedSteps.includes(step),
+  );
 }
 
 /** Records a step as saved (once). */

@@ -1,7 +1,7 @@
 import { Body, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation } from '@nestjs/swagger';
+import { ApiOperation, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { IntegrationApi } from '../integrations/integration-api';
-import { AccountsQueryDto, CreateAccountDto } from './dto/lookups.dto';
+import { AccountsQueryDto, CreateAccountDto, CreateDepartmentDto } from './dto/lookups.dto';
 import { LookupsService } from './lookups.service';
 
 /** The look-ups that fill the wizard's selects, from the company's Tripletex. */
@@ -23,6 +23,25 @@ export class LookupsController {
   })
   createAccount(@Param('companyId') companyId: string, @Body() body: CreateAccountDto) {
     return this.lookups.createAccount(companyId, body);
+  }
+
+  @Get('lookups/departments')
+  @ApiOperation({
+    summary:
+      "The company's Tripletex departments for the locations step: id, number, name, inactive.",
+  })
+  departments(@Param('companyId') companyId: string) {
+    return this.lookups.departments(companyId);
+  }
+
+  @Post('lookups/departments')
+  @ApiOperation({ summary: 'Create a department the company lacks (e.g. one per POS location).' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      "ONBOARDING.TRIPLETEX_REFUSED with Tripletex's reason (e.g. the number is in use).",
+  })
+  createDepartment(@Param('companyId') companyId: string, @Body() body: CreateDepartmentDto) {
+    return this.lookups.createDepartment(companyId, body);
   }
 
   @Get('vat-types')

@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@pos-tripletex/platform';
-import { Account } from '@pos-tripletex/tripletex';
+import { Account, Department } from '@pos-tripletex/tripletex';
 import { IntegrationClients } from '../integrations/integration-clients';
-import { CHART_OF_ACCOUNTS, explainTripletexFailure, OnboardingErrors } from '../onboarding.errors';
-import { AccountsQueryDto, CreateAccountDto } from './dto/lookups.dto';
+import {
+  CHART_OF_ACCOUNTS,
+  DEPARTMENTS,
+  explainTripletexFailure,
+  OnboardingErrors,
+} from '../onboarding.errors';
+import { AccountsQueryDto, CreateAccountDto, CreateDepartmentDto } from './dto/lookups.dto';
 
 export interface AccountOption {
   id: number;
@@ -13,6 +18,24 @@ export interface AccountOption {
   vatCode: string | null;
   isBankAccount: boolean;
 }
+
+export interface DepartmentOption {
+  id: number;
+  number: string | null;
+  name: string;
+  inactive: boolean;
+}
+
+export function departmentOption(department: Department): DepartmentOption {
+  return {
+    id: department.id as number,
+    number: department.departmentNumber ?? null,
+    name: department.name ?? '',
+    inactive: department.isInactive === true,
+  };
+}
+
+const DEPARTMENT_FIELDS = 'id,name,departmentNumber,isInactive';
 
 const ACCOUNT_FIELDS = 'id,number,name,isInactive,isBankAccount,vatLocked,vatType(id,number)';
 
@@ -27,7 +50,10 @@ export function accountOption(account: Account): AccountOption {
   };
 }
 
-/** What BackOffice's selects need from Tripletex: accounts (searchable, paged) and VAT types. */
+/**
+ * What BackOffice's selects need from Tripletex: accounts (searchable, paged), VAT types and
+ * departments (for the locations step).
+ */
 @Injectable()
 export class LookupsService {
   constructor(private readonly clients: IntegrationClients) {}
@@ -100,6 +126,35 @@ export class LookupsService {
       return accountOption(await client.createAccount({ number: body.number, name: body.name }));
     } catch (error) {
       throw this.explain(error);
+    }
+  }
+
+  /** Every department of the company, active or not, by number. */
+  async departments(companyId: string): Promise<{ values: DepartmentOption[] }> {
+    const client = await this.clients.forCompany(companyId);
+    try {
+      const departments = await client.listDepartments({
+        fields: DEPARTMENT_FIELDS,
+        sorting: 'departmentNumber',
+      });
+      return { values: departments.map(departmentOption) };
+    } catch (error) {
+      throw explainTripletexFailure(error, DEPARTMENTS);
+    }
+  }
+
+  /** Creates a department (e.g. one per location); Tripletex's refusal (a number in use) explained. */
+  async createDepartment(companyId: string, body: CreateDepartmentDto): Promise<DepartmentOption> {
+    const client = await this.clients.forCompany(companyId);
+    try {
+      return departmentOption(
+        await client.createDepartment({
+          name: body.name,
+          ...(body.number === undefined ? {} : { departmentNumber: body.number }),
+        }),
+      );
+    } catch (error) {
+      throw explainTripletexFailure(error, DEPARTMENTS);
     }
   }
 

@@ -8,9 +8,10 @@ import { completenessProblems } from './step-rules';
 import { IntegrationView, toView } from './wizard.view';
 
 /**
- * Step 8: every step checked (done, and against Tripletex as it is now), then the integration is
- * activated and its settings published. Refused with every problem found, each naming its step,
- * POS item and account.
+ * Step 8: every step checked (done, and against Tripletex as it is now: accounts, and the
+ * departments of the optional locations step, which an account requiring a department makes
+ * necessary), then the integration is activated and its settings published. Refused with every
+ * problem found, each naming its step, POS item and account or department.
  */
 @Injectable()
 export class FinishStep {

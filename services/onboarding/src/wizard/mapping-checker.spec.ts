@@ -1,7 +1,13 @@
-import { Account } from '@pos-tripletex/tripletex';
+import { Account, Department } from '@pos-tripletex/tripletex';
 import { anIntegration } from '../../test/support/integration.builder';
 import { WIZARD_STEPS } from '../integrations/entities/integration.entity';
-import { chosenAccounts, mappingProblems } from './mapping-checker';
+import { LocationMapping } from '../integrations/entities/integration.entity';
+import {
+  chosenAccounts,
+  departmentRequirementProblems,
+  locationProblems,
+  mappingProblems,
+} from './mapping-checker';
 
 function chart(...accounts: Account[]): Map<number, Account> {
   return new Map(accounts.map((account) => [account.id as number, account]));
@@ -157,5 +163,133 @@ describe(mappingProblems.name, () => {
         ),
       }),
     );
+  });
+});
+
+describe('an account requiring a project', () => {
+  it('is refused outright, naming the account and its use (we never post projects)', () => {
+    const problems = mappingProblems(
+      chosenAccounts(integration, ['product-groups']),
+      chart({ id: 21, number: 3000, name: 'Salgsinntekt', requiresProject: true }),
+    );
+    expect(problems).toEqual([
+      {
+        step: 'product-groups',
+        posId: 'food',
+        accountNumber: 3000,
+        code: 'ACCOUNT_REQUIRES_PROJECT',
+        message:
+          'Account 3000 Salgsinntekt requires a project in Tripletex, and the POS postings carry none: chosen for product group "Mat", sold at 25 %. Choose another account.',
+      },
+    ]);
+  });
+});
+
+describe(departmentRequirementProblems.name, () => {
+  const requiring = chart(
+    { id: 11, number: 1900, name: 'Kontanter' },
+    { id: 21, number: 3000, name: 'Salgsinntekt', requiresDepartment: true },
+    { id: 31, number: 1909, name: 'Kassedifferanse' },
+  );
+  const storgata: LocationMapping = {
+    locationId: 'storgata',
+    name: 'Storgata',
+    departmentId: 501,
+    departmentNumber: '1',
+    departmentName: 'Storgata',
+  };
+
+  it('wants every location mapped to a department when a chosen account requires one, naming each use', () => {
+    const problems = departmentRequirementProblems(
+      chosenAccounts(integration, WIZARD_STEPS),
+      requiring,
+      [],
+    );
+    expect(problems).toEqual([
+      {
+        step: 'product-groups',
+        posId: 'food',
+        accountNumber: 3000,
+        code: 'ACCOUNT_REQUIRES_DEPARTMENT',
+        message:
+          'Account 3000 Salgsinntekt requires a department in Tripletex: chosen for product group "Mat". Map each POS location to a department (step "locations"), or choose another account.',
+      },
+      expect.objectContaining({
+        step: 'product-groups-takeaway',
+        posId: 'food',
+        code: 'ACCOUNT_REQUIRES_DEPARTMENT',
+      }),
+    ]);
+  });
+
+  it('takes the account once the locations have their departments', () => {
+    expect(
+      departmentRequirementProblems(chosenAccounts(integration, WIZARD_STEPS), requiring, [
+        storgata,
+      ]),
+    ).toEqual([]);
+  });
+
+  it('wants no locations when no chosen account requires a department', () => {
+    expect(
+      departmentRequirementProblems(chosenAccounts(integration, WIZARD_STEPS), healthy, []),
+    ).toEqual([]);
+  });
+});
+
+describe(locationProblems.name, () => {
+  const departments = (...list: Department[]) =>
+    new Map(list.map((department) => [department.id as number, department]));
+  const locations: LocationMapping[] = [
+    {
+      locationId: 'storgata',
+      name: 'Storgata',
+      departmentId: 501,
+      departmentNumber: null,
+      departmentName: null,
+    },
+    {
+      locationId: 'bryggen',
+      name: null,
+      departmentId: 502,
+      departmentNumber: '2',
+      departmentName: 'Bryggen',
+    },
+  ];
+
+  it('takes active departments that exist', () => {
+    expect(
+      locationProblems(
+        locations,
+        departments(
+          { id: 501, departmentNumber: '1', name: 'Storgata' },
+          { id: 502, departmentNumber: '2', name: 'Bryggen', isInactive: false },
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('names the location whose department does not exist or is inactive', () => {
+    expect(
+      locationProblems(
+        locations,
+        departments({ id: 502, departmentNumber: '2', name: 'Bryggen', isInactive: true }),
+      ),
+    ).toEqual([
+      {
+        step: 'locations',
+        posId: 'storgata',
+        code: 'DEPARTMENT_UNKNOWN',
+        message:
+          'Department 501 chosen for location "Storgata" (storgata) does not exist in Tripletex.',
+      },
+      {
+        step: 'locations',
+        posId: 'bryggen',
+        code: 'DEPARTMENT_INACTIVE',
+        message:
+          'Department 2 Bryggen is inactive in Tripletex: chosen for location bryggen. Choose another department.',
+      },
+    ]);
   });
 });

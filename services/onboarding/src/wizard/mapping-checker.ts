@@ -3,11 +3,28 @@ import {
   Account,
   ACCOUNT_RULE_FIELDS,
   accountRefusal,
+  Department,
   outgoingVatNumber,
 } from '@pos-tripletex/tripletex';
-import type { IntegrationEntity, WizardStep } from '../integrations/entities/integration.entity';
+import {
+  IntegrationEntity,
+  LocationMapping,
+  WIZARD_STEPS,
+  WizardStep,
+} from '../integrations/entities/integration.entity';
 import { IntegrationClients } from '../integrations/integration-clients';
-import { CHART_OF_ACCOUNTS, explainTripletexFailure, StepProblem } from '../onboarding.errors';
+import {
+  CHART_OF_ACCOUNTS,
+  DEPARTMENTS,
+  explainTripletexFailure,
+  StepProblem,
+} from '../onboarding.errors';
+
+/** What the checks read of an account: `accountRefusal`'s fields and the dimensions it requires. */
+export const CHECKED_ACCOUNT_FIELDS = `${ACCOUNT_RULE_FIELDS},requiresDepartment,requiresProject`;
+
+/** What the checks read of a department. */
+export const DEPARTMENT_FIELDS = 'id,name,departmentNumber,isInactive';
 
 /** An account chosen in the wizard for one POS item. */
 export interface ChosenAccount {
@@ -104,13 +121,81 @@ export function mappingProblems(
     const refusal = accountRefusal(account, {
       vatNumber: item.vatRate === undefined ? null : (outgoingVatNumber(item.vatRate) as string),
     });
+    const sold = item.vatRate === undefined ? '' : `, sold at ${item.vatRate} %`;
     if (refusal) {
-      const sold = item.vatRate === undefined ? '' : `, sold at ${item.vatRate} %`;
       problems.push({
         ...where,
         accountNumber: account.number,
         code: refusal.code,
         message: `${refusal.reason[0].toUpperCase()}${refusal.reason.slice(1)}: chosen for ${item.label}${sold}. Choose another account.`,
+      });
+    } else if (account.requiresProject === true) {
+      // We never post projects: Tripletex would refuse every posting to it.
+      problems.push({
+        ...where,
+        accountNumber: account.number,
+        code: 'ACCOUNT_REQUIRES_PROJECT',
+        message: `Account ${accountLabel(account)} requires a project in Tripletex, and the POS postings carry none: chosen for ${item.label}${sold}. Choose another account.`,
+      });
+    }
+  }
+  return problems;
+}
+
+const accountLabel = (account: Account) =>
+  `${account.number ?? account.id}${account.name ? ` ${account.name}` : ''}`;
+
+/**
+ * A chosen account that requires a department (`requiresDepartment`) gets one only from the
+ * locations step: at least one POS location must be declared, each with its department (each
+ * posting carries its location's department). Each problem names the account and its use.
+ */
+export function departmentRequirementProblems(
+  chosen: ChosenAccount[],
+  accounts: ReadonlyMap<number, Account>,
+  locations: readonly LocationMapping[],
+): StepProblem[] {
+  const everyLocationHasOne =
+    locations.length > 0 && locations.every((location) => location.departmentId > 0);
+  if (everyLocationHasOne) return [];
+  const problems: StepProblem[] = [];
+  for (const item of chosen) {
+    const account = item.accountId === null ? undefined : accounts.get(item.accountId);
+    if (account?.requiresDepartment !== true) continue;
+    problems.push({
+      step: item.step,
+      posId: item.posId,
+      accountNumber: account.number,
+      code: 'ACCOUNT_REQUIRES_DEPARTMENT',
+      message: `Account ${accountLabel(account)} requires a department in Tripletex: chosen for ${item.label}. Map each POS location to a department (step "locations"), or choose another account.`,
+    });
+  }
+  return problems;
+}
+
+/** Each location's department must exist in Tripletex and be active (`departments` by id). */
+export function locationProblems(
+  locations: readonly LocationMapping[],
+  departments: ReadonlyMap<number, Department>,
+): StepProblem[] {
+  const problems: StepProblem[] = [];
+  for (const location of locations) {
+    const label = `location ${location.name ? `"${location.name}" (${location.locationId})` : location.locationId}`;
+    const department = departments.get(location.departmentId);
+    if (!department) {
+      problems.push({
+        step: 'locations',
+        posId: location.locationId,
+        code: 'DEPARTMENT_UNKNOWN',
+        message: `Department ${location.departmentNumber ?? location.departmentId} chosen for ${label} does not exist in Tripletex.`,
+      });
+    } else if (department.isInactive === true) {
+      const name = `${department.departmentNumber ?? department.id}${department.name ? ` ${department.name}` : ''}`;
+      problems.push({
+        step: 'locations',
+        posId: location.locationId,
+        code: 'DEPARTMENT_INACTIVE',
+        message: `Department ${name} is inactive in Tripletex: chosen for ${label}. Choose another department.`,
       });
     }
   }
@@ -120,7 +205,10 @@ export function mappingProblems(
 /**
  * Checks chosen accounts against the company's chart of accounts in Tripletex: each must exist and
  * be active, and a product group's account must accept the outgoing VAT code of its rate (VAT-locked
- * accounts, legal VAT types). Each problem names the step, the POS item and the account.
+ * accounts, legal VAT types); an account requiring a project is refused, one requiring a
+ * department needs every POS location mapped to one. With the locations step, each location's
+ * department must exist and be active. Each problem names the step, the POS item and the account
+ * or department.
  */
 @Injectable()
 export class MappingChecker {
@@ -131,17 +219,51 @@ export class MappingChecker {
     steps: readonly WizardStep[],
   ): Promise<StepProblem[]> {
     const chosen = chosenAccounts(integration, steps);
-    const ids = chosen
+    // The locations decide for every chosen account whether it gets the department it requires.
+    const needDepartment = steps.includes('locations')
+      ? chosenAccounts(integration, WIZARD_STEPS)
+      : chosen;
+    const ids = [...chosen, ...needDepartment]
       .filter((item) => item.accountId !== null)
       .map((item) => item.accountId as number);
+    const client = this.clients.of(integration);
+    let accounts: Map<number, Account>;
     try {
-      const found = await this.clients.of(integration).accountsByIds(ids, ACCOUNT_RULE_FIELDS);
-      return mappingProblems(
-        chosen,
-        new Map(found.map((account) => [account.id as number, account])),
-      );
+      const found = await client.accountsByIds(ids, CHECKED_ACCOUNT_FIELDS);
+      accounts = new Map(found.map((account) => [account.id as number, account]));
     } catch (error) {
       throw explainTripletexFailure(error, CHART_OF_ACCOUNTS);
+    }
+    const problems = [
+      ...mappingProblems(chosen, accounts),
+      ...departmentRequirementProblems(needDepartment, accounts, integration.locations),
+    ];
+    if (steps.includes('locations')) problems.push(...(await this.locationProblems(integration)));
+    return problems;
+  }
+
+  /** Each location's department checked in Tripletex (exists, active). */
+  async locationProblems(integration: IntegrationEntity): Promise<StepProblem[]> {
+    const departments = await this.departments(
+      integration,
+      integration.locations.map((location) => location.departmentId),
+    );
+    return locationProblems(integration.locations, departments);
+  }
+
+  /** The company's departments with these ids (unknown ids are simply absent). */
+  async departments(
+    integration: IntegrationEntity,
+    ids: number[],
+  ): Promise<Map<number, Department>> {
+    if (ids.length === 0) return new Map();
+    try {
+      const found = await this.clients
+        .of(integration)
+        .listDepartments({ id: [...new Set(ids)].join(','), fields: DEPARTMENT_FIELDS });
+      return new Map(found.map((department) => [department.id as number, department]));
+    } catch (error) {
+      throw explainTripletexFailure(error, DEPARTMENTS);
     }
   }
 }

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { IntegrationApi, requestId } from '../integrations/integration-api';
 import {
   InvoicingDto,
+  LocationsDto,
   OtherEventsDto,
   PaymentMethodsDto,
   ProductGroupsDto,
@@ -12,6 +13,7 @@ import {
 } from './dto/wizard.dto';
 import { FinishStep } from './finish.step';
 import { InvoicingStep } from './invoicing.step';
+import { LocationsStep } from './locations.step';
 import { MappingsStep } from './mappings.step';
 import { StartDateStep } from './start-date.step';
 import { TokenStep } from './token.step';
@@ -29,6 +31,7 @@ export class WizardController {
     private readonly startDate: StartDateStep,
     private readonly mappings: MappingsStep,
     private readonly invoicing: InvoicingStep,
+    private readonly locations: LocationsStep,
     private readonly finishing: FinishStep,
   ) {}
 
@@ -127,6 +130,23 @@ export class WizardController {
     return this.invoicing.save(companyId, body, requestId(req));
   }
 
+  @Put('locations')
+  @ApiOperation({
+    summary:
+      'Optional step: a Tripletex department for each POS location (needed when a chosen account requires a department).',
+  })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'ONBOARDING.INVALID_MAPPING with details.problems: DEPARTMENT_UNKNOWN or DEPARTMENT_INACTIVE naming the location; on a live integration also ACCOUNT_REQUIRES_DEPARTMENT naming the account.',
+  })
+  setLocations(
+    @Param('companyId') companyId: string,
+    @Body() body: LocationsDto,
+    @Req() req: Request,
+  ) {
+    return this.locations.save(companyId, body, requestId(req));
+  }
+
   @Post('finish')
   @HttpCode(200)
   @ApiOperation({
@@ -134,7 +154,7 @@ export class WizardController {
   })
   @ApiUnprocessableEntityResponse({
     description:
-      'ONBOARDING.INCOMPLETE with details.problems: step, POS id, account number, message.',
+      'ONBOARDING.INCOMPLETE with details.problems: step, POS id, account number, code (e.g. ACCOUNT_REQUIRES_DEPARTMENT, ACCOUNT_REQUIRES_PROJECT, DEPARTMENT_UNKNOWN), message.',
   })
   finish(@Param('companyId') companyId: string, @Req() req: Request) {
     return this.finishing.finish(companyId, requestId(req));

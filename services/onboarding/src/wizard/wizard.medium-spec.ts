@@ -5,8 +5,10 @@ import { completeWizard, published } from '../../test/support/in-process-wizard'
 import { aConnectedCompany, asEmployee } from '../../test/support/wizard-answers';
 import { createDataSource } from '../database/setup';
 import { IntegrationLifecycle } from '../integrations/integration.lifecycle';
+import { LookupsService } from '../lookups/lookups.service';
 import { FinishStep } from './finish.step';
 import { InvoicingStep } from './invoicing.step';
+import { LocationsStep } from './locations.step';
 import { MappingsStep } from './mappings.step';
 import { StartDateStep } from './start-date.step';
 import { TokenStep } from './token.step';
@@ -297,6 +299,185 @@ describe(FinishStep.name, () => {
     );
     expect(problems).toHaveLength(4);
     expect((await stored(companyId)).status).toBe('ONBOARDING');
+  });
+});
+
+describe(LocationsStep.name, () => {
+  /** A department created through the look-ups, as BackOffice would. */
+  const aDepartment = (companyId: string, name: string, number?: string) =>
+    medium.get(LookupsService).createDepartment(companyId, { name, number });
+
+  const problemsOf = (error: AppError) =>
+    (error.details?.problems as any[]).map((p) => [
+      p.step,
+      p.posId,
+      p.accountNumber ?? null,
+      p.code,
+    ]);
+
+  it('lists and creates departments through the look-ups; a number in use is refused by Tripletex, explained', async () => {
+    const { companyId, tripletex } = await aCompany();
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    const storgata = await aDepartment(companyId, 'Storgata', '10');
+    expect(storgata).toEqual({
+      id: expect.any(Number),
+      number: '10',
+      name: 'Storgata',
+      inactive: false,
+    });
+    const bryggen = await aDepartment(companyId, 'Bryggen');
+    expect(bryggen.number).toEqual(expect.any(String));
+    const listed = await medium.get(LookupsService).departments(companyId);
+    expect(listed.values).toHaveLength(2);
+    expect(listed.values).toEqual(expect.arrayContaining([storgata, bryggen]));
+    const error = await refusal(aDepartment(companyId, 'Torget', '10'));
+    expect(error).toMatchObject({
+      code: 'ONBOARDING.TRIPLETEX_REFUSED',
+      message: expect.stringContaining('Nummeret er i bruk.'),
+    });
+  });
+
+  it('stores each location with its department number and name from Tripletex', async () => {
+    const { companyId, tripletex } = await aCompany();
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    const storgata = await aDepartment(companyId, 'Storgata', '1');
+    const saved = await medium.get(LocationsStep).save(companyId, {
+      locations: [
+        { locationId: 'storgata', name: 'Storgata', departmentId: storgata.id },
+        { locationId: 'bryggen', departmentId: storgata.id },
+      ],
+    });
+    expect(saved.completedSteps).toContain('locations');
+    expect(saved.nextStep).toBe('start-date');
+    expect(saved.locations).toEqual([
+      {
+        locationId: 'storgata',
+        name: 'Storgata',
+        departmentId: storgata.id,
+        departmentNumber: '1',
+        departmentName: 'Storgata',
+      },
+      {
+        locationId: 'bryggen',
+        name: null,
+        departmentId: storgata.id,
+        departmentNumber: '1',
+        departmentName: 'Storgata',
+      },
+    ]);
+    expect((await stored(companyId)).locations).toEqual(saved.locations);
+  });
+
+  it('refuses a department that does not exist in Tripletex, naming the location, and stores nothing', async () => {
+    const { companyId, tripletex } = await aCompany();
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    const error = await refusal(
+      medium.get(LocationsStep).save(companyId, {
+        locations: [{ locationId: 'storgata', name: 'Storgata', departmentId: 987654321 }],
+      }),
+    );
+    expect(error).toMatchObject({
+      code: 'ONBOARDING.INVALID_MAPPING',
+      message:
+        'Department 987654321 chosen for location "Storgata" (storgata) does not exist in Tripletex.',
+      details: {
+        problems: [
+          expect.objectContaining({
+            step: 'locations',
+            posId: 'storgata',
+            code: 'DEPARTMENT_UNKNOWN',
+          }),
+        ],
+      },
+    });
+    expect(await stored(companyId)).toMatchObject({ locations: [], completedSteps: ['token'] });
+  });
+
+  it('refuses a location listed twice', async () => {
+    const { companyId, tripletex } = await aCompany();
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    const error = await refusal(
+      medium.get(LocationsStep).save(companyId, {
+        locations: [
+          { locationId: 'storgata', departmentId: 1 },
+          { locationId: 'storgata', departmentId: 2 },
+        ],
+      }),
+    );
+    expect(error.code).toBe('ONBOARDING.DUPLICATE');
+  });
+
+  it('refuses to finish with an account that requires a department until every location has one, then publishes the locations', async () => {
+    const { companyId, tripletex } = await aCompany();
+    await completeWizard(medium, companyId, tripletex);
+    await medium.sandbox.editAccount(tripletex.companyId, 3000, { requiresDepartment: true });
+    const error = await refusal(medium.get(FinishStep).finish(companyId));
+    expect(error.code).toBe('ONBOARDING.INCOMPLETE');
+    expect(problemsOf(error)).toEqual([
+      ['product-groups', 'food', 3000, 'ACCOUNT_REQUIRES_DEPARTMENT'],
+      ['product-groups', 'beer', 3000, 'ACCOUNT_REQUIRES_DEPARTMENT'],
+    ]);
+    expect((error.details?.problems as any[])[0].message).toBe(
+      'Account 3000 Salgsinntekt, avgiftspliktig requires a department in Tripletex: chosen for product group "Mat". Map each POS location to a department (step "locations"), or choose another account.',
+    );
+    const storgata = await aDepartment(companyId, 'Storgata', '1');
+    await medium.get(LocationsStep).save(companyId, {
+      locations: [{ locationId: 'storgata', name: 'Storgata', departmentId: storgata.id }],
+    });
+    const finished = await medium.get(FinishStep).finish(companyId);
+    expect(finished).toMatchObject({ status: 'ACTIVE', configVersion: 1 });
+    const [config] = await published(medium, companyId, Topics.IntegrationConfigV1);
+    expect(config.mappings.locations).toEqual([
+      {
+        locationId: 'storgata',
+        departmentId: storgata.id,
+        departmentNumber: '1',
+        departmentName: 'Storgata',
+      },
+    ]);
+  });
+
+  it('refuses a change to a live integration that needs a department it lacks, or takes away the departments it needs', async () => {
+    const { companyId, tripletex } = await aCompany();
+    const ids = await completeWizard(medium, companyId, tripletex);
+    const storgata = await aDepartment(companyId, 'Storgata', '1');
+    await medium.get(FinishStep).finish(companyId);
+    await medium.sandbox.editAccount(tripletex.companyId, 1909, { requiresDepartment: true });
+    const otherEvents = {
+      otherEvents: [{ event: 'CASH_DIFFERENCE' as const, accountId: ids[1909] }],
+    };
+    const error = await refusal(medium.get(MappingsStep).saveOtherEvents(companyId, otherEvents));
+    expect(error.code).toBe('ONBOARDING.INVALID_MAPPING');
+    expect(problemsOf(error)).toEqual([
+      ['other-events', 'CASH_DIFFERENCE', 1909, 'ACCOUNT_REQUIRES_DEPARTMENT'],
+    ]);
+    await medium.get(LocationsStep).save(companyId, {
+      locations: [{ locationId: 'storgata', departmentId: storgata.id }],
+    });
+    await medium.get(MappingsStep).saveOtherEvents(companyId, otherEvents);
+    const emptied = await refusal(medium.get(LocationsStep).save(companyId, { locations: [] }));
+    expect(problemsOf(emptied)).toEqual([
+      ['other-events', 'CASH_DIFFERENCE', 1909, 'ACCOUNT_REQUIRES_DEPARTMENT'],
+    ]);
+    expect(await stored(companyId)).toMatchObject({
+      configVersion: 3,
+      locations: [expect.objectContaining({ locationId: 'storgata' })],
+    });
+  });
+
+  it('refuses an account that requires a project outright, departments or not', async () => {
+    const { companyId, tripletex } = await aCompany();
+    await completeWizard(medium, companyId, tripletex);
+    const storgata = await aDepartment(companyId, 'Storgata', '1');
+    await medium.get(LocationsStep).save(companyId, {
+      locations: [{ locationId: 'storgata', departmentId: storgata.id }],
+    });
+    await medium.sandbox.editAccount(tripletex.companyId, 2910, { requiresProject: true });
+    const error = await refusal(medium.get(FinishStep).finish(companyId));
+    expect(problemsOf(error)).toEqual([['other-events', 'TIPS', 2910, 'ACCOUNT_REQUIRES_PROJECT']]);
+    expect((error.details?.problems as any[])[0].message).toContain(
+      'requires a project in Tripletex, and the POS postings carry none: chosen for tips',
+    );
   });
 });
 

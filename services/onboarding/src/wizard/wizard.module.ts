@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { FinishStep } from './finish.step';
 import { InvoicingStep } from './invoicing.step';
+import { LocationsStep } from './locations.step';
 import { MappingChecker } from './mapping-checker';
 import { MappingsStep } from './mappings.step';
 import { StartDateStep } from './start-date.step';
@@ -10,7 +11,10 @@ import { TokenVerifier } from './token-verifier';
 import { WizardController } from './wizard.controller';
 import { WizardService } from './wizard.service';
 
-/** The BackOffice wizard: token, start date, mappings, invoicing, finish; later changes; deactivation. */
+/**
+ * The BackOffice wizard: token, start date, mappings, invoicing, locations (optional), finish;
+ * later changes; deactivation.
+ */
 @Module({
   imports: [IntegrationsModule],
   controllers: [WizardController],
@@ -20,6 +24,7 @@ import { WizardService } from './wizard.service';
     StartDateStep,
     MappingsStep,
     InvoicingStep,
+    LocationsStep,
     FinishStep,
     TokenVerifier,
     MappingChecker,

@@ -27,6 +27,35 @@ describe(toView.name, () => {
     );
   });
 
+  it('never points at the optional locations step, and shows the locations saved', () => {
+    const locations = [
+      {
+        locationId: 'storgata',
+        name: 'Storgata',
+        departmentId: 501,
+        departmentNumber: '1',
+        departmentName: 'Storgata',
+      },
+    ];
+    const view = toView(
+      anIntegration({
+        status: IntegrationStatuses.ONBOARDING,
+        completedSteps: [
+          'token',
+          'start-date',
+          'payment-methods',
+          'product-groups',
+          'product-groups-takeaway',
+          'other-events',
+          'invoicing',
+        ],
+        locations,
+      }),
+    );
+    expect(view.nextStep).toBe('finish');
+    expect(view.locations).toEqual(locations);
+  });
+
   it('has no next step once active, and one again when the integration needs attention', () => {
     expect(toView(anIntegration()).nextStep).toBeNull();
     expect(

@@ -18,6 +18,7 @@ export interface IntegrationView {
   tokenVerifiedAt: string | null;
   bankAccountRegistered: boolean;
   completedSteps: WizardStep[];
+  /** The first step finishing still needs (never an optional one such as "locations"). */
   nextStep: WizardStep | 'finish' | null;
   startDate: string | null;
   dayCutoffHour: number;
@@ -25,6 +26,8 @@ export interface IntegrationView {
   productGroups: IntegrationEntity['productGroups'];
   productGroupsTakeaway: IntegrationEntity['productGroupsTakeaway'];
   otherEvents: IntegrationEntity['otherEvents'];
+  /** Each POS location's Tripletex department (optional step "locations"). */
+  locations: IntegrationEntity['locations'];
   invoicing: InvoicingSettings;
   salesExport: SalesExportSettings;
   configVersion: number;
@@ -63,6 +66,7 @@ export function toView(integration: IntegrationEntity): IntegrationView {
     productGroups: integration.productGroups,
     productGroupsTakeaway: integration.productGroupsTakeaway,
     otherEvents: integration.otherEvents,
+    locations: integration.locations,
     invoicing: integration.invoicing,
     salesExport: integration.salesExport,
     configVersion: integration.configVersion,

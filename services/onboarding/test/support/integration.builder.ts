@@ -32,6 +32,7 @@ export function anIntegration(overrides: Partial<IntegrationEntity> = {}): Integ
       { productGroupId: 'food', name: 'Mat', vatRate: 15, accountId: 22, accountNumber: 3001 },
     ],
     otherEvents: [{ event: 'TIPS', accountId: 31, accountNumber: 2910 }],
+    locations: [],
     invoicing: DEFAULT_INVOICING,
     salesExport: DEFAULT_SALES_EXPORT,
     completedSteps: [...WIZARD_STEPS],

@@ -18,8 +18,15 @@ export const WIZARD_STEPS = [
   'product-groups-takeaway',
   'other-events',
   'invoicing',
+  'locations',
 ] as const;
 export type WizardStep = (typeof WIZARD_STEPS)[number];
+
+/**
+ * Steps the wizard finishes without: a one-location company needs no departments (unless a
+ * chosen account requires one, which the finish check refuses on its own).
+ */
+export const OPTIONAL_STEPS: readonly WizardStep[] = ['locations'];
 
 export interface PaymentMethodMapping {
   paymentMethodId: string;
@@ -40,6 +47,16 @@ export interface OtherEventMapping {
   event: 'TIPS' | 'ROUNDING' | 'CASH_DIFFERENCE' | 'GIFT_CARDS_SOLD';
   accountId: number | null;
   accountNumber: number | null;
+}
+
+/** A POS location and the Tripletex department every posting of its day voucher carries. */
+export interface LocationMapping {
+  locationId: string;
+  name: string | null;
+  departmentId: number;
+  /** Read from Tripletex when the step was saved (for people reading the settings). */
+  departmentNumber: string | null;
+  departmentName: string | null;
 }
 
 export interface InvoicingSettings {
@@ -127,6 +144,10 @@ export class IntegrationEntity {
 
   @Column({ type: 'jsonb', default: () => "'[]'" })
   otherEvents!: OtherEventMapping[];
+
+  /** Each POS location's Tripletex department; empty: postings carry no department. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  locations!: LocationMapping[];
 
   @Column({ type: 'jsonb' })
   invoicing!: InvoicingSettings;

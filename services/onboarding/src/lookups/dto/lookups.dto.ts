@@ -41,3 +41,22 @@ export class AccountsQueryDto {
   @IsOptional()
   count?: number;
 }
+
+export class CreateDepartmentDto {
+  @ApiProperty({ example: 'Storgata', description: 'The department name (e.g. the location).' })
+  @MaxLength(100)
+  @MinLength(1)
+  @IsString()
+  name!: string;
+
+  @ApiPropertyOptional({
+    example: '2',
+    description:
+      'Department number; left out, Tripletex numbers it. A number in use is refused by Tripletex (ONBOARDING.TRIPLETEX_REFUSED).',
+  })
+  @MaxLength(20)
+  @MinLength(1)
+  @IsString()
+  @IsOptional()
+  number?: string;
+}

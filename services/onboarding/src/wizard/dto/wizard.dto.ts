@@ -190,3 +190,40 @@ export class InvoicingDto {
   @IsOptional()
   collective?: CollectiveInvoicingDto;
 }
+
+export class LocationMappingDto {
+  @ApiProperty({ example: 'storgata', description: 'The POS location id.' })
+  @Matches(ID64, { message: 'locationId must be 1–64 characters of A-Z, a-z, 0-9, _ or -' })
+  locationId!: string;
+
+  @ApiPropertyOptional({
+    example: 'Storgata',
+    description: 'The location as the operator knows it.',
+  })
+  @MaxLength(100)
+  @MinLength(1)
+  @IsString()
+  @IsOptional()
+  name?: string;
+
+  @ApiProperty({
+    example: 1000789,
+    description:
+      'Tripletex department id (GET …/lookups/departments); every posting of the location carries it.',
+  })
+  @Min(1)
+  @IsInt()
+  departmentId!: number;
+}
+
+export class LocationsDto {
+  @ApiProperty({
+    type: [LocationMappingDto],
+    description:
+      'Every POS location with its Tripletex department; empty: postings carry no department (one location, and no chosen account requires a department).',
+  })
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(500)
+  @Type(() => LocationMappingDto)
+  locations!: LocationMappingDto[];
+}
