@@ -17,6 +17,8 @@ export interface Company {
   tripletex: SandboxCompany;
   customers: number[];
   collective: boolean;
+  /** locationId → the Tripletex department its postings carry. */
+  departments: Record<string, number>;
 }
 
 /** Fails with the step, status and body when an answer is not the expected one. */
@@ -31,7 +33,7 @@ export type Backoffice = Pick<System, 'api' | 'sandbox'>;
 /**
  * The BackOffice wizard, step by step as the operator's guide has it: paste the employee token,
  * start date, payment methods, product groups (eat-in and takeaway), other events, invoicing and
- * collective invoice, finish. `via` picks which onboarding instance answers (they share a DB).
+ * collective invoice, a department per location, finish. `via` picks which onboarding instance answers (they share a DB).
  */
 export async function onboard(
   system: Backoffice,
@@ -109,6 +111,8 @@ export async function onboard(
         otherEvents: [
           { event: 'TIPS', accountId: id(2910) },
           { event: 'ROUNDING', accountId: id(7740) },
+          { event: 'GIFT_CARDS_SOLD', accountId: id(2960) },
+          { event: 'CASH_DIFFERENCE', accountId: id(1909) },
         ],
       },
     ],
@@ -118,11 +122,31 @@ export async function onboard(
     ],
   ];
   for (const [path, body] of steps) expectStatus(path, await step('PUT', path, body), 200);
+  // Each location its own department, created from the wizard.
+  const departments: Record<string, number> = {};
+  for (const [i, locationId] of LOCATIONS.entries()) {
+    const created = await step('POST', '/departments', {
+      name: locationId,
+      number: String(10 + i),
+    });
+    expectStatus(`department for ${locationId}`, created, 201);
+    departments[locationId] = (created.body as { id: number }).id;
+  }
+  expectStatus(
+    '/locations',
+    await step('PUT', '/locations', {
+      locations: LOCATIONS.map((locationId) => ({
+        locationId,
+        departmentId: departments[locationId],
+      })),
+    }),
+    200,
+  );
   const finished = await step('POST', '/finish');
   expectStatus('finish', finished, 200);
   if ((finished.body as { status: string }).status !== 'ACTIVE')
     throw new Error(`finish: ${JSON.stringify(finished.body)}`);
-  return { companyId, tripletex, customers, collective: options.collective };
+  return { companyId, tripletex, customers, collective: options.collective, departments };
 }
 
 /** The business day a moment belongs to, and a moment inside a day (Oslo wall time). */
@@ -140,11 +164,16 @@ export interface LocationDay {
   checkouts: Record<string, unknown>[];
   /** What the voucher must debit: every payment except INVOICE, in øre. */
   voucherGross: number;
+  /** The cash payments of the day (what the drawer should hold), in øre. */
+  expectedCash: number;
+  /** What the Z-report says was counted in the drawer (absent: the POS does not count). */
+  countedCash?: number;
   invoiced: Record<string, unknown>[];
 }
 
 /**
- * One location's business day: cash with rounding, card with a tip and two product groups,
+ * One location's business day: cash with rounding, card with a tip, two product groups and a gift
+ * card sold (500 kr, booked to the gift-card liability),
  * Vipps takeaway at 15 %, a sale charged by invoice (reference and comment) per customer given,
  * and a refund of the beer on the card. `times` gives the checkouts' Oslo wall times in order.
  */
@@ -161,7 +190,11 @@ export function aDay(
   const card = aCheckout({
     ...base,
     completedAt: when[1],
-    lines: [{ unitPriceGross: 44900 }, { unitPriceGross: 8900, productGroupId: 'beer' }],
+    lines: [
+      { unitPriceGross: 44900 },
+      { unitPriceGross: 8900, productGroupId: 'beer' },
+      { unitPriceGross: 50000, vatRate: 0, lineType: 'GIFT_CARD', productGroupId: 'giftcards' },
+    ],
     tip: 5000,
   });
   const invoiced = invoiceCustomers.map((customerId, i) => {
@@ -205,11 +238,14 @@ export function aDay(
       lines: [{ unitPriceGross: 8900, productGroupId: 'beer' }],
     }),
   ];
-  const voucherGross = checkouts
+  const payments = checkouts
     .filter((c) => !c.invoice)
-    .flatMap((c) => c.payments as { amount: number }[])
+    .flatMap((c) => c.payments as { method: string; amount: number }[]);
+  const voucherGross = payments.reduce((s, p) => s + p.amount, 0);
+  const expectedCash = payments
+    .filter((p) => p.method === 'CASH')
     .reduce((s, p) => s + p.amount, 0);
-  return { ...base, businessDay, checkouts, voucherGross, invoiced };
+  return { ...base, businessDay, checkouts, voucherGross, expectedCash, invoiced };
 }
 
 /** A busier day: `blocks` rounds of aDay's mix at one location, as one business day. */
@@ -229,6 +265,7 @@ export function aBusyDay(
     checkouts: parts.flatMap((p) => p.checkouts),
     invoiced: parts.flatMap((p) => p.invoiced),
     voucherGross: parts.reduce((s, p) => s + p.voucherGross, 0),
+    expectedCash: parts.reduce((s, p) => s + p.expectedCash, 0),
   };
 }
 
@@ -243,6 +280,10 @@ export const zReport = (day: LocationDay) => ({
     businessDay: day.businessDay,
     closedAt: new Date().toISOString(),
     checkoutCount: day.checkouts.length,
+    totalGross: day.checkouts
+      .flatMap((c) => c.payments as { amount: number }[])
+      .reduce((s, p) => s + p.amount, 0),
+    ...(day.countedCash === undefined ? {} : { countedCash: day.countedCash }),
   },
 });
 

@@ -63,6 +63,7 @@ describe('docker compose stack (smoke, through published ports)', () => {
         businessDay: today.day,
         checkouts: [card, invoiced],
         voucherGross: 24900,
+        expectedCash: 0,
         invoiced: [invoiced],
       }),
     ]);

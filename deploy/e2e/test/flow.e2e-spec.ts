@@ -105,6 +105,9 @@ it('runs two instances of every service, sharing each consumer group’s partiti
   );
 });
 
+/** How much less cash the first location counts in its drawer than it took, in øre. */
+const CASH_SHORT = 3750;
+
 describe('from the employee token to invoices and vouchers', () => {
   let collective: Company;
   let single: Company;
@@ -134,6 +137,10 @@ describe('from the employee token to invoices and vouchers', () => {
       };
     };
     const plans = [plan(collective), plan(single)];
+    // The first location counts its drawer: 37.50 kr short on every day it closes.
+    for (const p of plans)
+      for (const d of p.live)
+        if (d.locationId === LOCATIONS[0]) d.countedCash = d.expectedCash - CASH_SHORT;
     days = plans.flatMap((p) => [...p.late, ...p.live]);
     for (const p of plans)
       await sell(
@@ -226,11 +233,30 @@ describe('from the employee token to invoices and vouchers', () => {
         });
         expect(voucher.description).toContain(day.locationId);
         const rows = (voucher.postings as any[]).filter((p) => !p.systemGenerated);
-        // Balanced to the øre, and the debits are exactly the day's non-invoice payments.
+        // Balanced to the øre; the debits are the day's non-invoice payments (and a cash shortage).
+        const short = day.countedCash === undefined ? 0 : day.expectedCash - day.countedCash;
         expect(rows.reduce((s, p) => s + ore(p.amountGross), 0)).toBe(0);
         expect(
           rows.filter((p) => p.amountGross > 0).reduce((s, p) => s + ore(p.amountGross), 0),
-        ).toBe(day.voucherGross);
+        ).toBe(day.voucherGross + short);
+        // The gift card sold is a liability without VAT; what the drawer lacks is a cash difference.
+        const on = (account: number) =>
+          rows
+            .filter((p) => p.account.number === account)
+            .map((p) => [ore(p.amountGross), p.vatType?.number ?? null]);
+        expect(on(2960)).toEqual([[-50000, null]]);
+        // Every posting carries the location's department.
+        expect(new Set(rows.map((p) => p.department?.id))).toEqual(
+          new Set([company.departments[day.locationId]]),
+        );
+        expect(on(1909)).toEqual(short ? [[short, null]] : []);
+        if (day.countedCash !== undefined)
+          expect(status.reconciliation).toMatchObject({
+            countedCash: day.countedCash,
+            expectedCash: day.expectedCash,
+            cashDifference: -short,
+            mismatches: [],
+          });
       }
       const numbers = ledger.vouchers.map((v) => v.externalVoucherNumber);
       expect(new Set(numbers).size).toBe(numbers.length);

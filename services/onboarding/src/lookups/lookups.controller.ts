@@ -25,7 +25,7 @@ export class LookupsController {
     return this.lookups.createAccount(companyId, body);
   }
 
-  @Get('lookups/departments')
+  @Get('departments')
   @ApiOperation({
     summary:
       "The company's Tripletex departments for the locations step: id, number, name, inactive.",
@@ -34,7 +34,7 @@ export class LookupsController {
     return this.lookups.departments(companyId);
   }
 
-  @Post('lookups/departments')
+  @Post('departments')
   @ApiOperation({ summary: 'Create a department the company lacks (e.g. one per POS location).' })
   @ApiUnprocessableEntityResponse({
     description:

@@ -179,7 +179,7 @@ describe('an account requiring a project', () => {
         accountNumber: 3000,
         code: 'ACCOUNT_REQUIRES_PROJECT',
         message:
-          'Account 3000 Salgsinntekt requires a project in Tripletex, and the POS postings carry none: chosen for product group "Mat", sold at 25 %. Choose another account.',
+          'Account 3000 Salgsinntekt requires a project on every posting, which POS sales never have: chosen for product group "Mat", sold at 25 %. Choose another account.',
       },
     ]);
   });

@@ -20,8 +20,8 @@ import {
   StepProblem,
 } from '../onboarding.errors';
 
-/** What the checks read of an account: `accountRefusal`'s fields and the dimensions it requires. */
-export const CHECKED_ACCOUNT_FIELDS = `${ACCOUNT_RULE_FIELDS},requiresDepartment,requiresProject`;
+/** What the checks read of an account: `accountRefusal`'s fields (the required dimensions too). */
+export const CHECKED_ACCOUNT_FIELDS = ACCOUNT_RULE_FIELDS;
 
 /** What the checks read of a department. */
 export const DEPARTMENT_FIELDS = 'id,name,departmentNumber,isInactive';
@@ -128,14 +128,6 @@ export function mappingProblems(
         accountNumber: account.number,
         code: refusal.code,
         message: `${refusal.reason[0].toUpperCase()}${refusal.reason.slice(1)}: chosen for ${item.label}${sold}. Choose another account.`,
-      });
-    } else if (account.requiresProject === true) {
-      // We never post projects: Tripletex would refuse every posting to it.
-      problems.push({
-        ...where,
-        accountNumber: account.number,
-        code: 'ACCOUNT_REQUIRES_PROJECT',
-        message: `Account ${accountLabel(account)} requires a project in Tripletex, and the POS postings carry none: chosen for ${item.label}${sold}. Choose another account.`,
       });
     }
   }

@@ -476,7 +476,7 @@ describe(LocationsStep.name, () => {
     const error = await refusal(medium.get(FinishStep).finish(companyId));
     expect(problemsOf(error)).toEqual([['other-events', 'TIPS', 2910, 'ACCOUNT_REQUIRES_PROJECT']]);
     expect((error.details?.problems as any[])[0].message).toContain(
-      'requires a project in Tripletex, and the POS postings carry none: chosen for tips',
+      'requires a project on every posting, which POS sales never have: chosen for tips',
     );
   });
 });

@@ -209,7 +209,7 @@ export class LocationMappingDto {
   @ApiProperty({
     example: 1000789,
     description:
-      'Tripletex department id (GET …/lookups/departments); every posting of the location carries it.',
+      'Tripletex department id (GET …/departments); every posting of the location carries it.',
   })
   @Min(1)
   @IsInt()
