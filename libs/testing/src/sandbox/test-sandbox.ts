@@ -73,6 +73,8 @@ export class TestSandbox {
     bankAccountNumber?: string | null;
     organizationNumber?: string;
     employeeTokenExpiresOn?: string;
+    /** Every revenue account VAT-locked with its legal code (3000 → 3, 3001 → 31, 3100 → 5, …). */
+    vatLockedChart?: boolean;
   }): Promise<SandboxCompany> {
     return this.operator('POST', 'companies', seed);
   }

@@ -58,9 +58,14 @@ afterAll(async () => {
 });
 
 /** A company onboarded to a fresh sandbox company, its settings stored as the consumer stores them. */
-async function company(options: { vipps?: boolean } = {}): Promise<Company> {
+async function company(
+  options: { vipps?: boolean; vatLockedChart?: boolean } = {},
+): Promise<Company> {
   const companyId = uniqueName('co');
-  const tripletex = await medium.sandbox.createCompany({ name: `Kafé ${companyId}` });
+  const tripletex = await medium.sandbox.createCompany({
+    name: `Kafé ${companyId}`,
+    vatLockedChart: options.vatLockedChart,
+  });
   const ids = await accountIds(medium.sandbox, tripletex);
   const config = parsed(
     Topics.IntegrationConfigV1,
@@ -260,7 +265,8 @@ describe(VoucherPlanner.name, () => {
   });
 
   it('posts gift cards sold, 0 % sales zero-rated and outside the VAT law, and the cash counted short', async () => {
-    const co = await company();
+    // A chart whose revenue accounts are VAT-locked: 3000 → 3, 3100 → 5, 3200 → 6.
+    const co = await company({ vatLockedChart: true });
     const companyId = co.key.companyId;
     await sell(
       // A gift card of 500.00 and a coffee of 45.00 by card.
@@ -490,5 +496,44 @@ describe(VoucherPlanner.name, () => {
     expect(
       vouchers[0].postings.filter((p) => !p.systemGenerated).map((p) => p.department?.id),
     ).toEqual([department.id, department.id]);
+  });
+
+  it('refuses, on a VAT-locked chart, a zero-rated sale mapped to the account outside the VAT law', async () => {
+    const co = await company({ vatLockedChart: true });
+    const wrong = {
+      ...co,
+      config: {
+        ...co.config,
+        mappings: {
+          ...co.config.mappings,
+          productGroups: [
+            ...co.config.mappings.productGroups.filter((g) => g.productGroupId !== 'newspapers'),
+            // 3200 is locked to code 6, but a newspaper is zero-rated (code 5).
+            {
+              productGroupId: 'newspapers',
+              takeaway: false,
+              vatRate: 0 as const,
+              accountId: co.ids[3200],
+              accountNumber: 3200,
+            },
+          ],
+        },
+      },
+    };
+    await sell(
+      aCheckout({
+        companyId: co.key.companyId,
+        completedAt: at('12:00:00'),
+        method: 'CASH',
+        lines: [{ unitPriceGross: 4000, vatRate: 0, productGroupId: 'newspapers' }],
+      }),
+    );
+    const planned = await plan(wrong);
+    expect(planned.voucher).toBeNull();
+    expect(planned.problems).toEqual([
+      expect.stringMatching(
+        /^account 3200 .* is locked to VAT code 6, but the sale needs VAT code 5 \(product group newspapers \(eat-in\) at 0 %\)$/,
+      ),
+    ]);
   });
 });

@@ -54,6 +54,11 @@ class CompanySeedDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/)
   @IsOptional()
   employeeTokenExpiresOn?: string;
+
+  /** Every revenue account VAT-locked with its legal code (3000 → 3, 3001 → 31, 3002 → 33, …). */
+  @IsBoolean()
+  @IsOptional()
+  vatLockedChart?: boolean;
 }
 
 class DepartmentDto {

@@ -61,7 +61,21 @@ export interface CompanySeed {
   employeeToken?: string;
   /** The employee token stops working on this day (Tripletex tokens can be given an end date). */
   employeeTokenExpiresOn?: string;
+  /**
+   * A chart whose revenue accounts are all VAT-locked, each with its legal VAT code: 3000 → 3,
+   * 3001 → 31, 3002 → 33, 3100 → 5, 3200 → 6 (by default only 3000 → 3 is locked, as observed).
+   */
+  vatLockedChart?: boolean;
 }
+
+/** The revenue accounts of a VAT-locked chart and their codes (CompanySeed.vatLockedChart). */
+const LOCKED_REVENUE: Readonly<Record<number, string>> = {
+  3000: '3',
+  3001: '31',
+  3002: '33',
+  3100: '5',
+  3200: '6',
+};
 
 export class SandboxState {
   private nextId = 1_000_001;
@@ -207,6 +221,12 @@ export class SandboxState {
         vatLocked: account.number === 3000,
       };
       if (account.number === 3000) rec.vatType = vatByNumber('3');
+      const locked = seed.vatLockedChart ? LOCKED_REVENUE[account.number] : undefined;
+      if (locked) {
+        rec.vatLocked = true;
+        rec.vatType = vatByNumber(locked);
+        rec.legalVatTypes = [vatByNumber(locked)];
+      }
       if (account.number === 1920 && seed.bankAccountNumber)
         rec.bankAccountNumber = seed.bankAccountNumber;
       state.accounts.set(id, rec);
