@@ -48,8 +48,34 @@ describe(orderFor.name, () => {
   const ids = new Map([
     ['3', 3],
     ['31', 31],
+    ['5', 5],
     ['6', 6],
   ]);
+
+  it('books a 0 % line zero-rated (code 5) unless it is outside the VAT law (code 6), and carries the location\u2019s department', () => {
+    const zero = (lineId: string, outsideVatLaw: boolean) => ({
+      lineId,
+      articleId: lineId,
+      description: outsideVatLaw ? 'Pant' : 'Avis',
+      productGroupId: 'misc',
+      quantity: 1,
+      unitPriceGross: 4000,
+      discountGross: 0,
+      totalGross: 4000,
+      vatRate: 0 as const,
+      takeaway: false,
+      outsideVatLaw,
+    });
+    const c = checkout({ lines: [zero('1', false), zero('2', true)], tip: 0 });
+    expect(vatCodesOf(c).sort()).toEqual(['5', '6']);
+    const order = orderFor(c, 7, '2026-11-24', ids, 71);
+    expect(order.department).toEqual({ id: 71 });
+    expect(order.orderLines?.map((line) => [line.description, line.vatType?.id])).toEqual([
+      ['Avis', 5],
+      ['Pant', 6],
+    ]);
+    expect(orderFor(c, 7, '2026-11-24', ids).department).toBeUndefined();
+  });
 
   it('prices lines VAT-inclusive, with count, the discount as its own line and the tip outside VAT', () => {
     const c = checkout();

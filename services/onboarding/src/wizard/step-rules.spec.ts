@@ -69,6 +69,21 @@ describe('the wizard step rules', () => {
     });
   });
 
+  it('takes a product group once per VAT rate, and refuses the same group at the same rate twice', () => {
+    const groups = ['drinks', 'drinks'];
+    expect(() =>
+      refuseDuplicates('product-groups-takeaway', groups, ['drinks at 25 %', 'drinks at 15 %']),
+    ).not.toThrow();
+    expect(
+      refusal(() =>
+        refuseDuplicates('product-groups-takeaway', groups, ['drinks at 25 %', 'drinks at 25 %']),
+      ),
+    ).toMatchObject({
+      message: 'Each POS item may be mapped once; drinks at 25 % appears more than once.',
+      details: { problems: [{ posId: 'drinks', code: 'DUPLICATE' }] },
+    });
+  });
+
   it('finds nothing missing in a wizard with every step done and something mapped', () => {
     expect(completenessProblems(anIntegration({ status: IntegrationStatuses.ONBOARDING }))).toEqual(
       [],
