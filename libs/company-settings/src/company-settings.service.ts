@@ -16,6 +16,9 @@ export type SettingsListener = (
   tx: EntityManager,
 ) => Promise<void>;
 
+/** The advisory-lock class (first key) of a company's settings; the second key is its id's hash. */
+const SETTINGS_LOCK_CLASS = 7_401;
+
 /** Reads and maintains this service's copy of each company's integration settings. */
 @Injectable()
 export class CompanySettingsService {
@@ -31,6 +34,10 @@ export class CompanySettingsService {
 
   /** Stores the event unless a newer version is already stored (events can arrive out of order after a replay). */
   async apply(event: IntegrationConfigV1, tx: EntityManager): Promise<SettingsOutcome> {
+    // Exclusive against `settingsFor`'s shared lock, also for a company with no row yet.
+    await tx.query(`SELECT pg_advisory_xact_lock(${SETTINGS_LOCK_CLASS}, hashtext($1))`, [
+      event.companyId,
+    ]);
     const [before] = await tx.query<{ config: IntegrationConfigV1 }[]>(
       'SELECT config FROM company_settings WHERE company_id = $1 FOR UPDATE',
       [event.companyId],
@@ -65,17 +72,25 @@ export class CompanySettingsService {
 
   /**
    * The settings of each of these companies that has any (companyId → config), read in the
-   * caller's transaction when it passes one. The rows stay share-locked until that transaction
-   * ends: a newer version waits for it, so its listeners see everything derived from the version
-   * read here (a sale's business day from the cut-off, say), never a write still in flight.
+   * caller's transaction when it passes one. The companies stay share-locked until that
+   * transaction ends (an advisory lock, so also a company without settings yet): a newer version
+   * waits for it, so its listeners see everything derived from the version read here (a sale's
+   * business day from the cut-off, say), never a write still in flight.
    */
   async settingsFor(
     companyIds: readonly string[],
     tx: EntityManager = this.dataSource.manager,
   ): Promise<Map<string, IntegrationConfigV1>> {
     if (companyIds.length === 0) return new Map();
+    // Shared: many readers at once, but a change of these companies' settings waits for this
+    // transaction (the row lock below cannot cover a company whose first settings are on the way).
+    await tx.query(
+      `SELECT pg_advisory_xact_lock_shared(${SETTINGS_LOCK_CLASS}, hashtext(id))
+       FROM (SELECT DISTINCT unnest($1::text[]) AS id ORDER BY 1) ids`,
+      [[...new Set(companyIds)]],
+    );
     const rows = await tx.query<{ company_id: string; config: IntegrationConfigV1 }[]>(
-      'SELECT company_id, config FROM company_settings WHERE company_id = ANY($1) ORDER BY company_id FOR SHARE',
+      'SELECT company_id, config FROM company_settings WHERE company_id = ANY($1)',
       [[...new Set(companyIds)]],
     );
     return new Map(rows.map((row) => [row.company_id, row.config]));

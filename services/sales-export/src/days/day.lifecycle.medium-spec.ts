@@ -574,6 +574,42 @@ describe(DayLifecycle.name, () => {
       });
     });
 
+    it('moves a sale whose transaction was still open when the company\u2019s first settings came', async () => {
+      const companyId = uniqueName('co');
+      const day = daysAgo(6);
+      const next = daysAgo(5);
+      // The checkout's transaction reads "no settings" (the default 04:00) and is not committed yet…
+      const runner = dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      let applied = false;
+      try {
+        await medium.get(SalesService).record(
+          [
+            parsed(
+              Topics.CheckoutCompletedV1,
+              aCheckout({
+                companyId,
+                completedAt: osloAt(next, '05:00'),
+                lines: [{ unitPriceGross: 10_000 }],
+              }),
+            ),
+          ],
+          runner.manager,
+        );
+        // …so the settings wait for it instead of re-deriving without its sale.
+        const applying = settings(companyId, { dayCutoffHour: 6 }).then(() => (applied = true));
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(applied).toBe(false);
+        await runner.commitTransaction();
+        await applying;
+      } finally {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+      }
+      expect(await salesPerDay(companyId)).toEqual({ [day]: 1 });
+    });
+
     it('moves nothing when the cut-off stays', async () => {
       const companyId = uniqueName('co');
       await checkouts(companyId, osloAt(daysAgo(3), '05:00'));
