@@ -21,19 +21,43 @@ function periodOf(periods: AccountingPeriod[], date: string): AccountingPeriod |
     .sort((a, b) => ((a.start as string) < (b.start as string) ? 1 : -1))[0];
 }
 
+/** A company's accounting periods, read at most once a minute (a backfill asks for every day). */
+const PERIODS_TTL_MS = 60_000;
+/** How far back periods are read: older days are dated as if their period were open. */
+const PERIODS_FROM = '2000-01-01';
+const periodsCache = new Map<string, { at: number; periods: AccountingPeriod[] }>();
+
+/** Tripletex refused a post for a closed period: read the company's periods afresh next time. */
+export function forgetAccountingPeriods(client: TripletexCompanyClient): void {
+  periodsCache.delete(client.credentials.key);
+}
+
+async function periodsOf(
+  client: TripletexCompanyClient,
+  today: string,
+): Promise<AccountingPeriod[]> {
+  const key = client.credentials.key;
+  const hit = periodsCache.get(key);
+  if (hit && Date.now() - hit.at < PERIODS_TTL_MS) return hit.periods;
+  const periods = await client.accountingPeriods(PERIODS_FROM, addDays(today, LOOK_AHEAD_DAYS));
+  periodsCache.set(key, { at: Date.now(), periods });
+  return periods;
+}
+
 /**
  * A voucher for a business day is dated that day if its accounting period is open; if the period
  * is closed (`/ledger/accountingPeriod` `isClosed`), the first open date after it – the start of
  * the first open period that follows – and its description names the business day it belongs to.
  * Never a voucher in a closed period. A company without periods in Tripletex posts on the day.
+ * Periods are read at most once a minute per company; a period closed in between makes Tripletex
+ * refuse the post, and the day is tried again after that minute (DayExportService).
  */
 export async function postingDateFor(
   client: TripletexCompanyClient,
   businessDay: string,
   today: string,
 ): Promise<PostingDate> {
-  const until = addDays(today > businessDay ? today : businessDay, LOOK_AHEAD_DAYS);
-  const periods = await client.accountingPeriods(businessDay, until);
+  const periods = await periodsOf(client, today > businessDay ? today : businessDay);
   const own = periodOf(periods, businessDay);
   if (!own?.isClosed) return { date: businessDay, periodClosed: false };
   const open = periods

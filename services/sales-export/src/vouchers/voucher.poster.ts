@@ -8,7 +8,7 @@ import type { DayKey } from '../days/day-key';
 import { negateTotals } from './day-totals';
 import { VoucherEntity, VoucherStatuses } from './entities/voucher.entity';
 import { externalVoucherNumber } from './external-number';
-import { postingDateFor } from './posting-date';
+import { forgetAccountingPeriods, isClosedPeriodRefusal, postingDateFor } from './posting-date';
 import type { VoucherPlan } from './voucher.planner';
 import { nextSeq, VouchersRepository } from './vouchers.repository';
 
@@ -142,6 +142,8 @@ export class VoucherPoster {
       }
     } catch (error) {
       if (error instanceof TripletexError && !error.retriable && !error.outcomeUnknown) {
+        // A period closed since the periods were read: the next pass reads them again.
+        if (isClosedPeriodRefusal(describeError(error))) forgetAccountingPeriods(client);
         // Tripletex refused it, so it does not exist there: the next pass plans afresh.
         await repo.update(
           { id: pending.id },
