@@ -1,4 +1,4 @@
-import { kronerFromOre, oreFromKroner } from './money';
+import { kronerFromOre, kronerText, oreFromKroner } from './money';
 
 describe('øre ↔ kroner', () => {
   it.each([
@@ -35,4 +35,13 @@ describe('øre ↔ kroner', () => {
     expect(() => oreFromKroner(1.234)).toThrow(/two decimals/);
     expect(() => oreFromKroner(Number.NaN)).toThrow(RangeError);
   });
+});
+
+describe(kronerText.name, () => {
+  it.each([
+    [12345, '123.45'],
+    [-5, '-0.05'],
+    [0, '0.00'],
+    [100000000, '1000000.00'],
+  ])('%i øre reads %s', (ore, text) => expect(kronerText(ore)).toBe(text));
 });

@@ -6,15 +6,19 @@
  */
 export const MAX_ORE = 10n ** 15n - 1n;
 
-export function kronerFromOre(ore: number | bigint): number {
+/** Øre as the decimal text of kroner, two decimals: 12345 → "123.45", -5 → "-0.05". */
+export function kronerText(ore: number | bigint): string {
   if (typeof ore === 'number' && !Number.isSafeInteger(ore)) {
     throw new RangeError(`øre must be a safe integer, got ${ore}`);
   }
   const value = BigInt(ore);
   const abs = value < 0n ? -value : value;
   if (abs > MAX_ORE) throw new RangeError(`amount beyond ±${MAX_ORE} øre: ${value}`);
-  const text = `${value < 0n ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
-  return Number(text);
+  return `${value < 0n ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}
+
+export function kronerFromOre(ore: number | bigint): number {
+  return Number(kronerText(ore));
 }
 
 /** Kroner with at most two decimals (as Tripletex returns them) → øre; more decimals are an error. */

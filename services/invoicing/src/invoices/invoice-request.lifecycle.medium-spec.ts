@@ -231,6 +231,24 @@ describe(InvoiceRequestLifecycle.name, () => {
     });
   });
 
+  it('refuses a gift card sold on an invoice with the reason, as a FAILED request', async () => {
+    const company = await aCompany(medium);
+    const checkout = anInvoiceCheckout(company, {
+      lines: [{ unitPriceGross: 50_000, vatRate: 0, lineType: 'GIFT_CARD' }],
+    });
+    const id = checkout.eventId as string;
+    expect(await takeIn(medium, checkout)).toMatchObject({
+      status: RequestStatuses.FAILED,
+      failureCode: 'INVOICING.GIFT_CARD_ON_INVOICE',
+    });
+    expect(await statusEvents(id)).toEqual([
+      expect.objectContaining({ status: RequestStatuses.FAILED }),
+    ]);
+    // Nothing for the worker to do: the reason is final (the dead letter goes straight to Kafka,
+    // as for every intake refusal: the flow suite reads it there).
+    expect(await lifecycle.claim(10)).toEqual([]);
+  });
+
   it('makes a retried request PENDING again, due after the backoff, without a status event', async () => {
     const [id] = await requestsOf(await aCompany(medium), 1);
 

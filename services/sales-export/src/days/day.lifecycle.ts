@@ -63,6 +63,24 @@ const EXTEND_LEASE_SQL = `WITH extended AS (
     RETURNING 1 AS ours
   ) SELECT ours FROM extended`;
 
+/** An upserted day already exported (POSTED, NOTHING_TO_POST) goes back to CLOSED for another pass. */
+const REOPEN_EXPORTED_SQL = `status = CASE WHEN d.status IN (${sqlText(POSTED, NOTHING_TO_POST)}) THEN ${sqlText(CLOSED)} ELSE d.status END,
+           next_attempt_at = CASE WHEN d.status IN (${sqlText(POSTED, NOTHING_TO_POST)}) THEN now() ELSE d.next_attempt_at END`;
+
+/** A new day's status: OPEN, or CLOSED at once (by the cut-off) when its closing time is past. */
+const NEW_DAY_STATUS_SQL = (closesAt: string) =>
+  `CASE WHEN ${closesAt} <= now() THEN ${sqlText(CLOSED)} ELSE ${sqlText(OPEN)} END`;
+/** …and its closed_at, closed_by. */
+const NEW_DAY_CLOSED_SQL = (closesAt: string) =>
+  `CASE WHEN ${closesAt} <= now() THEN now() END,
+           CASE WHEN ${closesAt} <= now() THEN ${sqlText(DayClosers.CUTOFF)} END`;
+
+/** What an upsert of days returns to announce them (DayRow), and the SELECT that reads it. */
+const RETURNING_DAY_ROWS =
+  'RETURNING d.company_id, d.location_id, d.business_day, d.status, d.checkouts, d.posted_gross';
+const SELECT_DAY_ROWS =
+  'SELECT company_id, location_id, business_day::text AS business_day, status, checkouts, posted_gross';
+
 /** Days closed per statement: closing tens of thousands at once goes in steps. */
 const CLOSE_CHUNK = 1000;
 
@@ -197,10 +215,9 @@ export class DayLifecycle {
            first_receipt, last_receipt, first_sale_at, last_sale_at, closes_at, closed_at, closed_by,
            next_attempt_at, created_at, updated_at)
          SELECT i.company_id, i.location_id, i.business_day,
-           CASE WHEN c.closes_at <= now() THEN ${sqlText(CLOSED)} ELSE ${sqlText(OPEN)} END,
+           ${NEW_DAY_STATUS_SQL('c.closes_at')},
            i.checkouts, 1, i.first_receipt, i.last_receipt, i.first_sale_at, i.last_sale_at, c.closes_at,
-           CASE WHEN c.closes_at <= now() THEN now() END,
-           CASE WHEN c.closes_at <= now() THEN ${sqlText(DayClosers.CUTOFF)} END,
+           ${NEW_DAY_CLOSED_SQL('c.closes_at')},
            now(), now(), now()
          FROM input i CROSS JOIN LATERAL (SELECT ${CLOSES_AT_SQL('i.business_day', 'i.cutoff', 'i.grace')} AS closes_at) c
          ON CONFLICT (company_id, location_id, business_day) DO UPDATE SET
@@ -212,14 +229,10 @@ export class DayLifecycle {
            last_receipt = CASE WHEN d.last_sale_at IS NULL OR EXCLUDED.last_sale_at >= d.last_sale_at
                                THEN EXCLUDED.last_receipt ELSE d.last_receipt END,
            last_sale_at = GREATEST(d.last_sale_at, EXCLUDED.last_sale_at),
-           status = CASE WHEN d.status IN (${sqlText(POSTED, NOTHING_TO_POST)}) THEN ${sqlText(CLOSED)} ELSE d.status END,
-           next_attempt_at = CASE WHEN d.status IN (${sqlText(POSTED, NOTHING_TO_POST)}) THEN now() ELSE d.next_attempt_at END,
+           ${REOPEN_EXPORTED_SQL},
            updated_at = now()
-         RETURNING d.company_id, d.location_id, d.business_day, d.status, d.checkouts, d.posted_gross
-       )
-       SELECT company_id, location_id, business_day::text AS business_day, status, checkouts,
-              posted_gross
-       FROM upserted`,
+         ${RETURNING_DAY_ROWS}
+       ) ${SELECT_DAY_ROWS} FROM upserted`,
       [input],
     );
     await this.statuses.publish(
@@ -255,14 +268,10 @@ export class DayLifecycle {
          ON CONFLICT (company_id, location_id, business_day) DO UPDATE SET
            z_checkout_count = EXCLUDED.z_checkout_count, z_total_gross = EXCLUDED.z_total_gross,
            z_counted_cash = EXCLUDED.z_counted_cash, z_received_at = now(), revision = d.revision + 1,
-           status = CASE WHEN d.status IN (${sqlText(POSTED, NOTHING_TO_POST)}) THEN ${sqlText(CLOSED)} ELSE d.status END,
-           next_attempt_at = CASE WHEN d.status IN (${sqlText(POSTED, NOTHING_TO_POST)}) THEN now() ELSE d.next_attempt_at END,
+           ${REOPEN_EXPORTED_SQL},
            updated_at = now()
-         RETURNING d.company_id, d.location_id, d.business_day, d.status, d.checkouts, d.posted_gross
-       )
-       SELECT company_id, location_id, business_day::text AS business_day, status, checkouts,
-              posted_gross
-       FROM upserted`,
+         ${RETURNING_DAY_ROWS}
+       ) ${SELECT_DAY_ROWS} FROM upserted`,
       [
         report.companyId,
         report.locationId,
@@ -560,24 +569,19 @@ export class DayLifecycle {
            first_receipt, last_receipt, first_sale_at, last_sale_at, closes_at, closed_at, closed_by,
            next_attempt_at, created_at, updated_at)
          SELECT $1, c.location_id, c.business_day,
-           CASE WHEN x.closes_at <= now() THEN ${sqlText(CLOSED)} ELSE ${sqlText(OPEN)} END,
+           ${NEW_DAY_STATUS_SQL('x.closes_at')},
            c.checkouts, 1, c.first_receipt, c.last_receipt, c.first_sale_at, c.last_sale_at, x.closes_at,
-           CASE WHEN x.closes_at <= now() THEN now() END,
-           CASE WHEN x.closes_at <= now() THEN ${sqlText(DayClosers.CUTOFF)} END,
+           ${NEW_DAY_CLOSED_SQL('x.closes_at')},
            now(), now(), now()
          FROM counted c CROSS JOIN LATERAL (SELECT ${CLOSES_AT_SQL('c.business_day', '$3::int', '$4::int')} AS closes_at) x
          ON CONFLICT (company_id, location_id, business_day) DO UPDATE SET
            checkouts = EXCLUDED.checkouts, revision = d.revision + 1,
            first_receipt = EXCLUDED.first_receipt, last_receipt = EXCLUDED.last_receipt,
            first_sale_at = EXCLUDED.first_sale_at, last_sale_at = EXCLUDED.last_sale_at,
-           status = CASE WHEN d.status IN (${sqlText(POSTED, NOTHING_TO_POST)}) THEN ${sqlText(CLOSED)} ELSE d.status END,
-           next_attempt_at = CASE WHEN d.status IN (${sqlText(POSTED, NOTHING_TO_POST)}) THEN now() ELSE d.next_attempt_at END,
+           ${REOPEN_EXPORTED_SQL},
            updated_at = now()
-         RETURNING d.company_id, d.location_id, d.business_day, d.status, d.checkouts, d.posted_gross
-       )
-       SELECT company_id, location_id, business_day::text AS business_day, status, checkouts,
-              posted_gross
-       FROM upserted`,
+         ${RETURNING_DAY_ROWS}
+       ) ${SELECT_DAY_ROWS} FROM upserted`,
       [companyId, input, boundaries.cutoffHour, boundaries.graceMinutes],
     );
     // Every touched day is announced: its count changed even where its status did not (a day

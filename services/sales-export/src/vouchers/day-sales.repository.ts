@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DayReconciliationV1 } from '@pos-tripletex/contracts';
-import { kronerFromOre } from '@pos-tripletex/tripletex';
+import { kronerText } from '@pos-tripletex/tripletex';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DayKey } from '../days/day-key';
 import { LineTreatment, LineTreatments } from '../sales/entities/sale.entity';
@@ -29,14 +29,13 @@ export function reconcile(
   stored: { checkouts: number; salesGross: number; expectedCash: number },
 ): DayReconciliationV1 {
   const mismatches: string[] = [];
-  const kr = (ore: number) => kronerFromOre(ore).toFixed(2);
   if (z.checkoutCount !== null && z.checkoutCount !== stored.checkouts)
     mismatches.push(
       `the Z-report counts ${z.checkoutCount} checkouts, but ${stored.checkouts} were received`,
     );
   if (z.totalGross !== null && z.totalGross !== stored.salesGross)
     mismatches.push(
-      `the Z-report's total is ${kr(z.totalGross)} kr, but the checkouts received come to ${kr(stored.salesGross)} kr`,
+      `the Z-report's total is ${kronerText(z.totalGross)} kr, but the checkouts received come to ${kronerText(stored.salesGross)} kr`,
     );
   // A cash difference is no mismatch of the sales: it is posted (cash-difference account).
   const cashDifference = z.countedCash === null ? undefined : z.countedCash - stored.expectedCash;

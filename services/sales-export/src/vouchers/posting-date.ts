@@ -1,5 +1,6 @@
 import type { AccountingPeriod, TripletexCompanyClient } from '@pos-tripletex/tripletex';
-import { addDays } from '@pos-tripletex/platform';
+import { Injectable } from '@nestjs/common';
+import { addDays, osloToday } from '@pos-tripletex/platform';
 
 /** The date a day's voucher is posted on, and why when it is not the business day. */
 export interface PostingDate {
@@ -25,51 +26,53 @@ function periodOf(periods: AccountingPeriod[], date: string): AccountingPeriod |
 const PERIODS_TTL_MS = 60_000;
 /** How far back periods are read: older days are dated as if their period were open. */
 const PERIODS_FROM = '2000-01-01';
-const periodsCache = new Map<string, { at: number; periods: AccountingPeriod[] }>();
-
-/** Tripletex refused a post for a closed period: read the company's periods afresh next time. */
-export function forgetAccountingPeriods(client: TripletexCompanyClient): void {
-  periodsCache.delete(client.credentials.key);
-}
-
-async function periodsOf(
-  client: TripletexCompanyClient,
-  today: string,
-): Promise<AccountingPeriod[]> {
-  const key = client.credentials.key;
-  const hit = periodsCache.get(key);
-  if (hit && Date.now() - hit.at < PERIODS_TTL_MS) return hit.periods;
-  const periods = await client.accountingPeriods(PERIODS_FROM, addDays(today, LOOK_AHEAD_DAYS));
-  periodsCache.set(key, { at: Date.now(), periods });
-  return periods;
-}
 
 /**
- * A voucher for a business day is dated that day if its accounting period is open; if the period
- * is closed (`/ledger/accountingPeriod` `isClosed`), the first open date after it – the start of
- * the first open period that follows – and its description names the business day it belongs to.
- * Never a voucher in a closed period. A company without periods in Tripletex posts on the day.
- * Periods are read at most once a minute per company; a period closed in between makes Tripletex
- * refuse the post, and the day is tried again after that minute (DayExportService).
+ * When a day's voucher is posted. A voucher for a business day is dated that day if its
+ * accounting period is open; if the period is closed (`/ledger/accountingPeriod` `isClosed`), the
+ * first open date after it – the start of the first open period that follows – and its
+ * description names the business day it belongs to. Never a voucher in a closed period. A company
+ * without periods in Tripletex posts on the day. Periods are read at most once a minute per
+ * company; a period closed in between makes Tripletex refuse the post, the poster `forget`s the
+ * company's periods and the day is tried again a minute later (DayExportService).
  */
-export async function postingDateFor(
-  client: TripletexCompanyClient,
-  businessDay: string,
-  today: string,
-): Promise<PostingDate> {
-  const periods = await periodsOf(client, today > businessDay ? today : businessDay);
-  const own = periodOf(periods, businessDay);
-  if (!own?.isClosed) return { date: businessDay, periodClosed: false };
-  const open = periods
-    .filter(
-      (period) => !period.isClosed && period.start !== undefined && period.start > businessDay,
-    )
-    .sort((a, b) => ((a.start as string) < (b.start as string) ? -1 : 1))[0];
-  if (!open?.start)
-    throw new Error(
-      `the accounting period of ${businessDay} is closed in Tripletex and no open period follows it`,
-    );
-  return { date: open.start, periodClosed: true };
+@Injectable()
+export class AccountingPeriods {
+  private readonly cache = new Map<string, { at: number; periods: AccountingPeriod[] }>();
+
+  async postingDate(
+    client: TripletexCompanyClient,
+    businessDay: string,
+    today = osloToday(),
+  ): Promise<PostingDate> {
+    const periods = await this.of(client, today > businessDay ? today : businessDay);
+    const own = periodOf(periods, businessDay);
+    if (!own?.isClosed) return { date: businessDay, periodClosed: false };
+    const open = periods
+      .filter(
+        (period) => !period.isClosed && period.start !== undefined && period.start > businessDay,
+      )
+      .sort((a, b) => ((a.start as string) < (b.start as string) ? -1 : 1))[0];
+    if (!open?.start)
+      throw new Error(
+        `the accounting period of ${businessDay} is closed in Tripletex and no open period follows it`,
+      );
+    return { date: open.start, periodClosed: true };
+  }
+
+  /** Tripletex refused a post for a closed period: read the company's periods afresh next time. */
+  forget(client: TripletexCompanyClient): void {
+    this.cache.delete(client.credentials.key);
+  }
+
+  private async of(client: TripletexCompanyClient, today: string): Promise<AccountingPeriod[]> {
+    const key = client.credentials.key;
+    const hit = this.cache.get(key);
+    if (hit && Date.now() - hit.at < PERIODS_TTL_MS) return hit.periods;
+    const periods = await client.accountingPeriods(PERIODS_FROM, addDays(today, LOOK_AHEAD_DAYS));
+    this.cache.set(key, { at: Date.now(), periods });
+    return periods;
+  }
 }
 
 /**

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { IntegrationConfigV1, UnmappedItemV1, VoucherKind } from '@pos-tripletex/contracts';
-import { osloToday } from '@pos-tripletex/platform';
 import {
   ACCOUNT_RULE_FIELDS,
   CompanyClients,
@@ -13,7 +12,7 @@ import { DaySalesRepository, DaySnapshot } from './day-sales.repository';
 import { addTotals, DayTotals, isZero } from './day-totals';
 import { VoucherEntity, VoucherStatuses } from './entities/voucher.entity';
 import { externalVoucherNumber } from './external-number';
-import { PostingDate, postingDateFor } from './posting-date';
+import { AccountingPeriods, PostingDate } from './posting-date';
 import {
   AccountInfo,
   accountIdsOf,
@@ -82,6 +81,7 @@ export class VoucherPlanner {
     private readonly daySales: DaySalesRepository,
     private readonly vouchers: VouchersRepository,
     private readonly clients: CompanyClients,
+    private readonly periods: AccountingPeriods,
   ) {}
 
   /** The company's Tripletex client from the sealed token in its settings. */
@@ -147,7 +147,7 @@ export class VoucherPlanner {
       return plan;
     }
     const vat = await this.vatTypes(client, vatNumbersOf(difference));
-    plan.postingDate = await postingDateFor(client, key.businessDay, osloToday());
+    plan.postingDate = await this.periods.postingDate(client, key.businessDay);
     const built = buildVoucher(
       {
         date: plan.postingDate.date,

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { IntegrationConfigV1, VoucherKind } from '@pos-tripletex/contracts';
-import { addDays, counter, describeError, osloToday, TestFaults } from '@pos-tripletex/platform';
+import { addDays, counter, describeError, TestFaults } from '@pos-tripletex/platform';
 import { TripletexCompanyClient, TripletexError, Voucher } from '@pos-tripletex/tripletex';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -8,7 +8,7 @@ import type { DayKey } from '../days/day-key';
 import { negateTotals } from './day-totals';
 import { VoucherEntity, VoucherStatuses } from './entities/voucher.entity';
 import { externalVoucherNumber } from './external-number';
-import { forgetAccountingPeriods, isClosedPeriodRefusal, postingDateFor } from './posting-date';
+import { AccountingPeriods, isClosedPeriodRefusal } from './posting-date';
 import type { VoucherPlan } from './voucher.planner';
 import { nextSeq, VouchersRepository } from './vouchers.repository';
 
@@ -37,6 +37,7 @@ export class VoucherPoster {
     private readonly dataSource: DataSource,
     private readonly vouchers: VouchersRepository,
     private readonly faults: TestFaults,
+    private readonly periods: AccountingPeriods,
   ) {}
 
   /** Records the planned voucher (PENDING) before anything is sent. */
@@ -143,7 +144,7 @@ export class VoucherPoster {
     } catch (error) {
       if (error instanceof TripletexError && !error.retriable && !error.outcomeUnknown) {
         // A period closed since the periods were read: the next pass reads them again.
-        if (isClosedPeriodRefusal(describeError(error))) forgetAccountingPeriods(client);
+        if (isClosedPeriodRefusal(describeError(error))) this.periods.forget(client);
         // Tripletex refused it, so it does not exist there: the next pass plans afresh.
         await repo.update(
           { id: pending.id },
@@ -209,7 +210,7 @@ export class VoucherPoster {
 
   /**
    * Undoes a voucher in effect for a re-export: a posted voucher is reversed (dated in an open
-   * period, `postingDateFor`); one still awaiting approval is deleted, as Tripletex does not
+   * period, `AccountingPeriods`); one still awaiting approval is deleted, as Tripletex does not
    * reverse a voucher that is not in the ledger. A voucher already reversed, or gone (deleted by
    * an earlier attempt or by the bookkeeper), needs nothing more.
    */
@@ -235,7 +236,7 @@ export class VoucherPoster {
       await client.deleteVoucher(id);
       return { result: {}, undoAction: 'DELETED' };
     }
-    const { date } = await postingDateFor(client, pending.businessDay, osloToday());
+    const { date } = await this.periods.postingDate(client, pending.businessDay);
     return { result: await client.reverseVoucher(id, date), undoAction: 'REVERSED' };
   }
 }
