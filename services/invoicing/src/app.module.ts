@@ -24,7 +24,7 @@ import { InvoicesModule } from './invoices/invoices.module';
     HealthModule,
     DatabaseModule.forService(databaseSetup),
     MessagingModule.forService({
-      consumes: [Topics.CheckoutCompletedV1, Topics.IntegrationConfigV1],
+      consumes: [Topics.CheckoutCompletedV1, Topics.IntegrationConfigV1, Topics.CustomersChangedV1],
       produces: [Topics.RecordRejectedV1, Topics.InvoiceStatusV1, Topics.TripletexAuthFailedV1],
     }),
     SecurityModule,

@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import type { InvoiceRetryCause } from '@pos-tripletex/contracts';
 import { AppError } from '@pos-tripletex/platform';
 
 const FINAL = { retriable: false, httpStatus: HttpStatus.UNPROCESSABLE_ENTITY };
@@ -100,4 +101,35 @@ export const InvoicingErrors = {
   /** Any other refusal (a 422: e.g. an EHF customer without a postal address). */
   tripletexRefused: (said: string) =>
     new AppError('INVOICING.TRIPLETEX_REFUSED', `Tripletex: ${said}`, FINAL),
+
+  badRange: () =>
+    new AppError(
+      'INVOICING.BAD_RANGE',
+      'dateTo must be on or after dateFrom, and at most 366 days later.',
+      { retriable: false, httpStatus: HttpStatus.BAD_REQUEST },
+    ),
+  notRetryable: (checkoutEventId: string, status: string) =>
+    new AppError(
+      'INVOICING.NOT_RETRYABLE',
+      `Checkout ${checkoutEventId} is ${status}: only a failed or waiting request can be retried.`,
+      { retriable: false, httpStatus: HttpStatus.CONFLICT },
+    ),
+};
+
+/**
+ * What takes a FAILED request up again on its own, by its code (a code not listed waits for an
+ * operator's retry): the bank account number registered (found by InvoicingWatcher), the
+ * customer changed in Tripletex (customers.changed.v1), the company's settings changed (active
+ * again, invoicing on, a new token). The retry may fail again; then it waits for the next change.
+ */
+export const RETRY_ON: Readonly<Record<string, InvoiceRetryCause>> = {
+  'INVOICING.NO_BANK_ACCOUNT': 'BANK_ACCOUNT',
+  'INVOICING.CUSTOMER_UNKNOWN': 'CUSTOMER',
+  'INVOICING.CUSTOMER_INACTIVE': 'CUSTOMER',
+  'INVOICING.TRIPLETEX_REFUSED': 'CUSTOMER',
+  'INVOICING.INTEGRATION_NOT_ACTIVE': 'SETTINGS',
+  'INVOICING.NOT_ENABLED': 'SETTINGS',
+  'INVOICING.NO_TOKEN': 'SETTINGS',
+  'INVOICING.MISSING_ACCESS': 'SETTINGS',
+  'INVOICING.VAT_CODE_MISSING': 'SETTINGS',
 };

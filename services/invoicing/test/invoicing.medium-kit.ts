@@ -98,7 +98,12 @@ export async function aCompany(
 export async function applySettings(
   medium: MediumTest,
   company: InvoicingCompany,
-  options: { collective?: boolean; invoicing?: boolean; dayCutoffHour?: number } = {},
+  options: {
+    collective?: boolean;
+    invoicing?: boolean;
+    dayCutoffHour?: number;
+    status?: 'ACTIVE' | 'NEEDS_ATTENTION' | 'INACTIVE';
+  } = {},
 ): Promise<void> {
   settingsVersion += 1;
   const parsed = parseEvent(
@@ -107,6 +112,7 @@ export async function applySettings(
       anIntegrationConfig({
         companyId: company.companyId,
         version: settingsVersion,
+        status: options.status,
         tripletexCompanyId: company.tripletex.companyId,
         employeeToken: medium.box.seal(company.tripletex.employeeToken, company.companyId),
         startDate: '2026-01-01',

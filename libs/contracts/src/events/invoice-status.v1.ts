@@ -5,10 +5,21 @@ export const INVOICE_STATUSES = ['PENDING', 'ORDERED', 'INVOICED', 'CREDITED', '
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
 /**
+ * What retries a FAILED request on its own: the company registers a bank account number
+ * (BANK_ACCOUNT), the customer changes in Tripletex (CUSTOMER: activated, or given the missing
+ * data), the integration's settings change (SETTINGS: active again, invoicing on, a new token).
+ * Without it only an operator's retry helps.
+ */
+export const INVOICE_RETRY_CAUSES = ['BANK_ACCOUNT', 'CUSTOMER', 'SETTINGS'] as const;
+export type InvoiceRetryCause = (typeof INVOICE_RETRY_CAUSES)[number];
+
+/**
  * invoicing.invoice-status.v1 (key = companyId): what became of a checkout paid by invoice.
- * PENDING (accepted), ORDERED (collective invoicing: an order waits for the next run), INVOICED
- * (with invoice number, KID and amount in øre), CREDITED (a refund's credit note), FAILED (with
- * the reason in plain words, e.g. Tripletex's own message).
+ * PENDING (accepted; taken up again after a failure; or waiting, with `reason` saying for what:
+ * e.g. the integration needs attention), ORDERED (collective invoicing: an order waits for the next
+ * run), INVOICED (with invoice number, KID and amount in øre), CREDITED (a refund's credit note),
+ * FAILED (with the reason in plain words, e.g. Tripletex's own message, and `retryOn`). A FAILED
+ * sale is in no book until it is retried: its invoice would book it, the day voucher leaves it out.
  */
 export class InvoiceStatusV1 {
   @IsUUID('all')
@@ -64,6 +75,14 @@ export class InvoiceStatusV1 {
   @IsString()
   @IsOptional()
   reason?: string;
+
+  /**
+   * FAILED: what retries it on its own (absent: only an operator's retry,
+   * `POST …/invoices/{checkoutEventId}/retry`). PENDING: absent.
+   */
+  @IsIn(INVOICE_RETRY_CAUSES)
+  @IsOptional()
+  retryOn?: InvoiceRetryCause;
 
   @IsRfc3339WithOffset()
   changedAt!: string;

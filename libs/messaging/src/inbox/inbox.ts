@@ -78,10 +78,17 @@ export interface InboxHandler<T> extends HandlerHooks {
    * row is kept for it.
    */
   tombstone?: (message: ReceivedMessage, tx: EntityManager) => Promise<void>;
+  /**
+   * An event already processed came again (a redelivery, or a record replayed from the dead-letter
+   * topic). Without this hook it is dropped; with it, the hook decides in the same transaction
+   * (e.g. take up again what failed the first time). Must be idempotent.
+   */
+  duplicate?: (event: T, tx: EntityManager, message: ReceivedMessage) => Promise<void>;
 }
 
-export interface ConsumeOptions extends HandlerHooks {
+export interface ConsumeOptions<T = unknown> extends HandlerHooks {
   tombstone?: InboxHandler<unknown>['tombstone'];
+  duplicate?: InboxHandler<T>['duplicate'];
 }
 
 /**
@@ -119,9 +126,9 @@ export class Inbox implements BeforeApplicationShutdown {
     ctx: KafkaContext,
     topic: K,
     handle: (event: EventsByTopic[K], tx: EntityManager, message: ReceivedMessage) => Promise<void>,
-    options: ConsumeOptions = {},
+    options: ConsumeOptions<EventsByTopic[K]> = {},
   ): Promise<InboxOutcome> {
-    return this.process(fromKafkaContext(ctx), {
+    return this.process<EventsByTopic[K]>(fromKafkaContext(ctx), {
       ...options,
       parse: (value) => parseEvent(topic, value),
       eventId: (event) => (event as { eventId: string }).eventId,
@@ -280,7 +287,10 @@ export class Inbox implements BeforeApplicationShutdown {
          RETURNING event_id`,
         [consumer, parsed.id, message.topic, message.partition, message.offset],
       );
-      if (inserted.length === 0) return 'duplicate' as const;
+      if (inserted.length === 0) {
+        await handler.duplicate?.(parsed.event, tx, message);
+        return 'duplicate' as const;
+      }
       await handler.handle(parsed.event, tx, message);
       return 'processed' as const;
     });

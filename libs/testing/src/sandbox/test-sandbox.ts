@@ -133,6 +133,15 @@ export class TestSandbox {
     ).customers;
   }
 
+  /** Changes a customer as in Tripletex's UI (a new version; webhooks fire). */
+  editCustomer(
+    companyId: number,
+    customerId: number,
+    edit: Record<string, unknown>,
+  ): Promise<unknown> {
+    return this.operator('PUT', `companies/${companyId}/customers/${customerId}`, edit);
+  }
+
   /** The bookkeeper closes the books through `through` (every period starting on or before it). */
   closePeriods(companyId: number, through: string | null): Promise<unknown> {
     return this.operator('PUT', `companies/${companyId}/periods`, { through });
@@ -164,6 +173,9 @@ export class TestSandbox {
       requiresProject?: boolean;
       isInactive?: boolean;
       ledgerType?: string;
+      /** 11 digits; null removes it (the company cannot invoice without one). */
+      bankAccountNumber?: string | null;
+      isBankAccount?: boolean;
     },
   ): Promise<unknown> {
     return this.operator('PUT', `companies/${companyId}/accounts/${accountNumber}`, edit);

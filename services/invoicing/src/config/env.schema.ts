@@ -29,6 +29,15 @@ export class InvoicingEnv extends TripletexServiceEnv {
   @IsInt()
   INVOICE_LEASE_SECONDS: number = 120;
 
+  /**
+   * How often each company with requests that failed for want of a bank account number is asked
+   * whether it has one now (one call per such company); those requests are then taken up again.
+   */
+  @Max(24 * 3600)
+  @Min(1)
+  @IsInt()
+  BANK_ACCOUNT_CHECK_SECONDS: number = 60;
+
   /** Due days when the customer has no payment terms in Tripletex. */
   @Max(365)
   @Min(0)

@@ -10,6 +10,7 @@ import { CollectiveRunEntity } from '../collective/entities/collective-run.entit
 import { CollectiveScheduleEntity } from '../collective/entities/collective-schedule.entity';
 import { InvoiceRequestEntity } from '../invoices/entities/invoice-request.entity';
 import { LeasesAndIndexes1764547200410 } from './migrations/1764547200410-leases-and-indexes';
+import { RetryOn1764547200420 } from './migrations/1764547200420-retry-on';
 import { TripletexIdsInt641764547200400 } from './migrations/1764547200400-tripletex-ids-int64';
 import { Invoicing1764028800400 } from './migrations/1764028800400-invoicing';
 
@@ -29,6 +30,7 @@ export const databaseSetup: DatabaseSetup = {
     Invoicing1764028800400,
     TripletexIdsInt641764547200400,
     LeasesAndIndexes1764547200410,
+    RetryOn1764547200420,
   ],
 };
 

@@ -25,7 +25,13 @@ export class CheckoutConsumer {
       },
       // Contract violations are announced by sales-export, which owns the intake; a checkout that
       // only invoicing cannot take (e.g. a value PostgreSQL refuses) is announced from here.
-      { rejection: rejectionEvents('invoicing', (reason) => reason.code !== 'CONTRACT_VIOLATION') },
+      {
+        rejection: rejectionEvents('invoicing', (reason) => reason.code !== 'CONTRACT_VIOLATION'),
+        // A checkout delivered again (e.g. its dead-letter record replayed) retries a FAILED request.
+        duplicate: async (checkout, tx) => {
+          created = await this.intake.deliveredAgain(checkout, tx);
+        },
+      },
     );
     if (created) this.worker.nudge();
   }

@@ -5,7 +5,7 @@ import { DeadLetterPublisher, ReceivedMessage } from '@pos-tripletex/messaging';
 import { AppError, businessDayOf } from '@pos-tripletex/platform';
 import { EntityManager } from 'typeorm';
 import { RequestKinds, RequestModes } from '../invoices/entities/invoice-request.entity';
-import { markerOf } from '../invoices/invoice-builder';
+import { contentRefusal, markerOf } from '../invoices/invoice-builder';
 import { InvoiceRequestLifecycle, NewInvoiceRequest } from '../invoices/invoice-request.lifecycle';
 import { InvoicingErrors } from '../invoicing.errors';
 
@@ -80,8 +80,23 @@ export class IntakeService {
   }
 
   /**
-   * Why the company cannot invoice this checkout, by its settings. No settings yet is not a
-   * refusal: integration.config.v1 and the checkouts are different topics, so right after
+   * A checkout already taken in came again: a replayed dead-letter record (or a redelivery). If
+   * its request failed, it is taken up again – the cause may be fixed; an attempt checks the
+   * settings and the checkout like a new one. Only within the checkout's own company. Returns
+   * whether a request became due.
+   */
+  async deliveredAgain(checkout: CheckoutCompletedV1, tx: EntityManager): Promise<boolean> {
+    const retried = await this.requests.retry(
+      tx,
+      { companyId: checkout.companyId, checkoutEventId: checkout.eventId },
+      'its checkout was delivered again (a replayed dead-letter record)',
+    );
+    return retried.length > 0;
+  }
+
+  /**
+   * Why the company cannot invoice this checkout, by its settings and by what it holds (the
+   * worker checks the same again on every attempt). No settings yet is not a refusal: integration.config.v1 and the checkouts are different topics, so right after
    * onboarding (or while a new instance replays the settings) a sale can arrive first. The worker
    * waits for the settings (see InvoicerService.process).
    */
@@ -90,12 +105,10 @@ export class IntakeService {
     config: IntegrationConfigV1 | null,
   ): AppError | null {
     if (!config) return null;
-    if (config.status !== 'ACTIVE') return InvoicingErrors.integrationNotActive();
+    // NEEDS_ATTENTION (e.g. a refused token) is not a refusal either: the request waits for the
+    // integration to be ACTIVE again (InvoicerService.attempt).
+    if (config.status === 'INACTIVE') return InvoicingErrors.integrationNotActive();
     if (!config.invoicing.enabled) return InvoicingErrors.notEnabled();
-    if (checkout.kind === 'REFUND' && !checkout.refundOf)
-      return InvoicingErrors.refundWithoutOriginal();
-    if (checkout.lines.some((line) => line.lineType === 'GIFT_CARD'))
-      return InvoicingErrors.giftCardOnInvoice();
-    return null;
+    return contentRefusal(checkout);
   }
 }

@@ -6,6 +6,8 @@ import {
   type Order,
   type OrderLine,
 } from '@pos-tripletex/tripletex';
+import type { AppError } from '@pos-tripletex/platform';
+import { InvoicingErrors } from '../invoicing.errors';
 
 /** The outgoing VAT code (Tripletex number) a line needs: by rate, 5 or 6 at 0 %. */
 export const vatCodeOf = (line: CheckoutLineV1): string =>
@@ -15,6 +17,19 @@ export const TIP_VAT_CODE = OUTSIDE_VAT_NUMBER;
 
 /** øre → kroner with two decimals, exactly (through the decimal text, see libs/tripletex money). */
 export const kroner = (ore: number): number => kronerFromOre(ore);
+
+/**
+ * Why a checkout cannot become an invoice whatever the settings: a refund that does not name its
+ * sale, a gift card (an invoice line books revenue, not the gift-card liability). Checked at intake
+ * and again on every attempt (a retried request is checked like a new one).
+ */
+export function contentRefusal(checkout: CheckoutCompletedV1): AppError | null {
+  if (checkout.kind === 'REFUND' && !checkout.refundOf)
+    return InvoicingErrors.refundWithoutOriginal();
+  if (checkout.lines.some((line) => line.lineType === 'GIFT_CARD'))
+    return InvoicingErrors.giftCardOnInvoice();
+  return null;
+}
 
 /**
  * What a retry looks for: written into the order's invoice comment (which Tripletex shows on the

@@ -5,8 +5,9 @@ import { DeadLetterHeaders, Outbox } from '@pos-tripletex/messaging';
 import { AppError, backoffDelay, HeldLease } from '@pos-tripletex/platform';
 import { Invoice, oreFromKroner } from '@pos-tripletex/tripletex';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, IsNull, Raw } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, IsNull, Raw } from 'typeorm';
 import { InvoicingEnv } from '../config/env.schema';
+import { InvoicingErrors, RETRY_ON } from '../invoicing.errors';
 import {
   InvoiceRequestEntity,
   RequestModes,
@@ -115,6 +116,7 @@ export class InvoiceRequestLifecycle {
       status: FAILED,
       failureCode: refusal.code,
       lastError: refusal.message,
+      retryOn: RETRY_ON[refusal.code] ?? null,
     };
     await tx.getRepository(InvoiceRequestEntity).insert(request);
     await this.announce(tx, request, FAILED);
@@ -186,6 +188,7 @@ export class InvoiceRequestLifecycle {
    */
   async record(claimed: ClaimedRequest, outcome: InvoiceRequestOutcome): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
+      let waitingFor: string | undefined;
       const row = await tx.getRepository(InvoiceRequestEntity).findOne({
         where: {
           checkoutEventId: claimed.checkoutEventId,
@@ -229,6 +232,7 @@ export class InvoiceRequestLifecycle {
             status: FAILED,
             failureCode: outcome.code,
             lastError: outcome.reason,
+            retryOn: RETRY_ON[outcome.code] ?? null,
           });
           await this.deadLetter(tx, row, outcome.code, outcome.reason);
           break;
@@ -236,6 +240,9 @@ export class InvoiceRequestLifecycle {
           const delay = outcome.exact
             ? outcome.afterMs
             : Math.max(outcome.afterMs, backoffDelay(RETRY_BACKOFF, row.attempts));
+          // Waiting for something a person must do: told once, when the wait begins.
+          if (outcome.waiting && row.lastError !== outcome.error)
+            waitingFor = outcome.error.slice(0, 2000);
           Object.assign(row, {
             status: PENDING,
             nextAttemptAt: new Date(Date.now() + delay),
@@ -252,7 +259,80 @@ export class InvoiceRequestLifecycle {
       }
       await tx.getRepository(InvoiceRequestEntity).save(row);
       if (outcome.status !== RETRY) await this.announce(tx, row, outcome.status);
+      else if (waitingFor) await this.announce(tx, row, PENDING, waitingFor);
     });
+  }
+
+  /**
+   * FAILED → PENDING, due at once, each with its PENDING status event: the requests matching
+   * `where` are taken up again (an operator's retry, a replayed dead-letter record, or their cause
+   * went away). The failure's text stays as the reason until the next attempt. Its attempts keep
+   * counting, so the attempt looks in Tripletex for an earlier result first. Returns how many.
+   */
+  async retry(
+    tx: EntityManager,
+    where: FindOptionsWhere<InvoiceRequestEntity>,
+    why: string,
+  ): Promise<InvoiceRequestEntity[]> {
+    const repository = tx.getRepository(InvoiceRequestEntity);
+    const failed = await repository.find({
+      where: { ...where, status: FAILED },
+      lock: { mode: 'pessimistic_write' },
+    });
+    for (const row of failed) {
+      Object.assign(row, {
+        status: PENDING,
+        nextAttemptAt: new Date(),
+        failureCode: null,
+        retryOn: null,
+        lastError: `${why}; it had failed: ${row.lastError ?? row.failureCode ?? ''}`.slice(
+          0,
+          2000,
+        ),
+        updatedAt: new Date(),
+      });
+      await repository.save(row);
+      await this.announce(tx, row, PENDING);
+    }
+    if (failed.length > 0)
+      this.logger.log({ companyId: failed[0].companyId, requests: failed.length }, why);
+    return failed;
+  }
+
+  /**
+   * An operator's retry of one request: a FAILED one is taken up again, a PENDING one (waiting or
+   * backing off) is due at once. Any other status is refused (INVOICING.NOT_RETRYABLE).
+   */
+  async retryByOperator(companyId: string, checkoutEventId: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const repository = tx.getRepository(InvoiceRequestEntity);
+      const row = await repository.findOne({
+        where: { companyId, checkoutEventId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!row) throw InvoicingErrors.notFound(checkoutEventId);
+      if (row.status === FAILED)
+        await this.retry(tx, { companyId, checkoutEventId }, 'retried by an operator');
+      else if (row.status === PENDING)
+        await repository.update(checkoutEventId, { nextAttemptAt: new Date() });
+      else throw InvoicingErrors.notRetryable(checkoutEventId, row.status);
+    });
+  }
+
+  /**
+   * The company's settings changed (in their transaction): when it can invoice now (ACTIVE, with
+   * invoicing on), the requests that failed on its settings (not active, invoicing off, no token,
+   * missing access) are taken up again, and those waiting while it needed attention are due at
+   * once.
+   */
+  async settingsChanged(tx: EntityManager, companyId: string, canInvoice: boolean): Promise<void> {
+    if (!canInvoice) return;
+    await this.retry(tx, { companyId, retryOn: 'SETTINGS' }, 'the integration’s settings changed');
+    await tx.query(
+      `UPDATE invoice_requests SET next_attempt_at = now()
+       WHERE company_id = $1 AND status = '${PENDING}' AND next_attempt_at > now()`,
+      [companyId],
+    );
   }
 
   /**
@@ -319,6 +399,7 @@ export class InvoiceRequestLifecycle {
     tx: EntityManager,
     request: InvoiceRequestEntity,
     status: InvoiceStatus,
+    waitingFor?: string,
   ): Promise<void> {
     const event: InvoiceStatusV1 = {
       eventId: randomUUID(),
@@ -333,7 +414,8 @@ export class InvoiceRequestLifecycle {
       invoiceId: request.invoiceId ?? undefined,
       orderId: request.orderId ?? undefined,
       code: status === FAILED ? (request.failureCode ?? undefined) : undefined,
-      reason: status === FAILED ? (request.lastError ?? undefined) : undefined,
+      reason: status === FAILED ? (request.lastError ?? undefined) : waitingFor,
+      retryOn: status === FAILED ? (request.retryOn ?? undefined) : undefined,
       changedAt: new Date().toISOString(),
     };
     await this.outbox.add(tx, {

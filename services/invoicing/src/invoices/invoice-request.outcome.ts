@@ -24,6 +24,8 @@ export type Attempt =
       unauthorized?: boolean;
       /** Retry after exactly afterMs (waiting for something of ours, not backing off Tripletex). */
       exact?: boolean;
+      /** Waiting for a person (e.g. the integration needs attention): a PENDING event says so. */
+      waiting?: boolean;
     }
   | { status: Statuses['FAILED']; code: string; reason: string };
 

@@ -8,12 +8,16 @@ import {
   RequestStatuses,
 } from './entities/invoice-request.entity';
 
+/** The list's status filter for every request not completed yet (failed, waiting, in flight). */
+export const OPEN = 'OPEN';
+const OPEN_STATUSES = [RequestStatuses.FAILED, RequestStatuses.PENDING, RequestStatuses.IN_FLIGHT];
+
 /** The BackOffice list's filter and page (Tripletex's paging words: `from`, `count`). */
 export interface InvoiceRequestFilter {
   customerId?: number;
   dateFrom?: string;
   dateTo?: string;
-  status?: RequestStatus;
+  status?: RequestStatus | typeof OPEN;
   from?: number;
   count?: number;
 }
@@ -32,6 +36,25 @@ export interface OpenOrders {
   orders: number;
   totalGross: number;
   checkouts: string[];
+}
+
+/** One business day at one location, as BackOffice's day view shows its invoiced sales. */
+export interface InvoiceDay {
+  businessDay: string;
+  locationId: string;
+  /** Sales charged by invoice (refunds are counted apart). */
+  sales: number;
+  invoiced: number;
+  /** Collective orders waiting for their run (booked once the run invoices them). */
+  ordered: number;
+  pending: number;
+  failed: number;
+  /** pending + failed: sales in no book yet. */
+  notInvoiced: number;
+  refunds: number;
+  refundsNotCredited: number;
+  /** E.g. "2 invoiced sales not invoiced (1 failed, 1 pending)". */
+  summary: string;
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -73,9 +96,64 @@ export class InvoiceRequestsRepository {
     if (filter.dateFrom)
       query.andWhere('request.businessDay >= :dateFrom', { dateFrom: filter.dateFrom });
     if (filter.dateTo) query.andWhere('request.businessDay <= :dateTo', { dateTo: filter.dateTo });
-    if (filter.status) query.andWhere('request.status = :status', { status: filter.status });
+    if (filter.status === OPEN)
+      query.andWhere('request.status IN (:...open)', { open: OPEN_STATUSES });
+    else if (filter.status) query.andWhere('request.status = :status', { status: filter.status });
     const [values, total] = await query.getManyAndCount();
     return { total, from, values };
+  }
+
+  /**
+   * Per business day and location: how many sales were charged by invoice and what became of
+   * them. The day voucher leaves every one of them out (its invoice books it), so `notInvoiced`
+   * (pending, in flight or failed) are sales in no book yet.
+   */
+  async days(companyId: string, dateFrom: string, dateTo: string): Promise<InvoiceDay[]> {
+    const rows = await this.dataSource.query<
+      {
+        business_day: string;
+        location_id: string;
+        sales: string;
+        invoiced: string;
+        ordered: string;
+        pending: string;
+        failed: string;
+        refunds: string;
+        refunds_open: string;
+      }[]
+    >(
+      `SELECT to_char(business_day, 'YYYY-MM-DD') AS business_day, location_id,
+              count(*) FILTER (WHERE kind = '${RequestKinds.INVOICE}') AS sales,
+              count(*) FILTER (WHERE kind = '${RequestKinds.INVOICE}' AND status = '${RequestStatuses.INVOICED}') AS invoiced,
+              count(*) FILTER (WHERE kind = '${RequestKinds.INVOICE}' AND status = '${RequestStatuses.ORDERED}') AS ordered,
+              count(*) FILTER (WHERE kind = '${RequestKinds.INVOICE}' AND status IN ('${RequestStatuses.PENDING}', '${RequestStatuses.IN_FLIGHT}')) AS pending,
+              count(*) FILTER (WHERE kind = '${RequestKinds.INVOICE}' AND status = '${RequestStatuses.FAILED}') AS failed,
+              count(*) FILTER (WHERE kind = '${RequestKinds.CREDIT_NOTE}') AS refunds,
+              count(*) FILTER (WHERE kind = '${RequestKinds.CREDIT_NOTE}' AND status IN (${OPEN_STATUSES.map((status) => `'${status}'`).join(', ')})) AS refunds_open
+       FROM invoice_requests
+       WHERE company_id = $1 AND business_day BETWEEN $2 AND $3
+       GROUP BY business_day, location_id ORDER BY business_day DESC, location_id`,
+      [companyId, dateFrom, dateTo],
+    );
+    return rows.map((row) => {
+      const notInvoiced = Number(row.pending) + Number(row.failed);
+      return {
+        businessDay: row.business_day,
+        locationId: row.location_id,
+        sales: Number(row.sales),
+        invoiced: Number(row.invoiced),
+        ordered: Number(row.ordered),
+        pending: Number(row.pending),
+        failed: Number(row.failed),
+        notInvoiced,
+        refunds: Number(row.refunds),
+        refundsNotCredited: Number(row.refunds_open),
+        summary:
+          notInvoiced === 0
+            ? 'every invoiced sale is invoiced or ordered'
+            : `${notInvoiced} invoiced ${notInvoiced === 1 ? 'sale' : 'sales'} not invoiced (${row.failed} failed, ${row.pending} pending)`,
+      };
+    });
   }
 
   /** Open collective orders with a business day before `upTo`, per customer. */

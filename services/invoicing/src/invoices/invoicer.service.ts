@@ -20,7 +20,7 @@ import {
   RequestModes,
   RequestStatuses,
 } from './entities/invoice-request.entity';
-import { dueDate, orderFor, vatCodesOf } from './invoice-builder';
+import { contentRefusal, dueDate, orderFor, vatCodesOf } from './invoice-builder';
 import {
   Attempt,
   failedWith,
@@ -35,7 +35,7 @@ const { ORDERED, INVOICED } = RequestStatuses;
 /** How long a checkout waits for its company's settings before it is refused. */
 const SETTINGS_WAIT_MS = 24 * 60 * 60 * 1000;
 
-/** How long a customer's terms (and that it exists and is active) are cached. */
+/** How long an active customer's terms are cached. */
 const CUSTOMER_CACHE_MS = 300_000;
 
 /** The customer's fields the invoicer reads: its name, whether it is active, its terms. */
@@ -106,15 +106,21 @@ export class InvoicerService {
     config: IntegrationConfigV1,
     lease?: LeaseCheck,
   ): Promise<Attempt> {
-    if (config.status !== 'ACTIVE' || !config.invoicing.enabled) {
-      if (config.status === 'NEEDS_ATTENTION')
-        return {
-          status: RETRY,
-          afterMs: 10 * 60_000,
-          error: 'the Tripletex integration needs attention',
-        };
-      return failedWith(InvoicingErrors.notEnabled());
-    }
+    if (config.status === 'NEEDS_ATTENTION')
+      // Not a failure: the settings listener makes it due the moment the integration is ACTIVE
+      // again; every 10 minutes is the safety net.
+      return {
+        status: RETRY,
+        afterMs: 10 * 60_000,
+        exact: true,
+        waiting: true,
+        error:
+          'waiting: the Tripletex integration needs attention (e.g. a refused token); the sale is invoiced once it is active again',
+      };
+    if (config.status !== 'ACTIVE') return failedWith(InvoicingErrors.integrationNotActive());
+    if (!config.invoicing.enabled) return failedWith(InvoicingErrors.notEnabled());
+    const refusal = contentRefusal(request.checkout);
+    if (refusal) return failedWith(refusal);
     try {
       const client = this.clients.forCompany(
         config.companyId,
@@ -237,7 +243,9 @@ export class InvoicerService {
           return failedWith(InvoicingErrors.customerUnknown(request.customerId));
         throw error;
       }
-      this.customers.set(key, { at: Date.now(), customer });
+      // Only an active customer is cached: a customer made active (or created) is seen at once
+      // by the retry its change triggers.
+      if (!customer.isInactive) this.customers.set(key, { at: Date.now(), customer });
     }
     if (customer.isInactive)
       return failedWith(InvoicingErrors.customerInactive(customer.name ?? request.customerId));

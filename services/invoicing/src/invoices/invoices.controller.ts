@@ -1,11 +1,24 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { BackOfficeAuthGuard } from '@pos-tripletex/platform';
 import type { Response } from 'express';
 import { InvoicingErrors } from '../invoicing.errors';
-import { InvoicesQueryDto, ReceiptQueryDto } from './dto/invoices-query.dto';
+import { addDays } from '@pos-tripletex/platform';
+import { InvoiceDaysQueryDto, InvoicesQueryDto, ReceiptQueryDto } from './dto/invoices-query.dto';
 import { InvoiceRequestEntity, RequestStatuses } from './entities/invoice-request.entity';
+import { InvoiceRequestLifecycle } from './invoice-request.lifecycle';
 import { InvoiceRequestsRepository } from './invoice-requests.repository';
+import { InvoiceWorker } from './invoice.worker';
 import { receiptOf, receiptText } from './receipt';
 
 /** What BackOffice sees of a request. */
@@ -27,6 +40,7 @@ function view(request: InvoiceRequestEntity) {
     kid: request.kid,
     invoiceAmount: request.invoiceAmount === null ? null : Number(request.invoiceAmount),
     failureCode: request.failureCode,
+    retryOn: request.retryOn,
     reason:
       request.status === RequestStatuses.FAILED || request.status === RequestStatuses.PENDING
         ? request.lastError
@@ -43,7 +57,11 @@ function view(request: InvoiceRequestEntity) {
 @UseGuards(BackOfficeAuthGuard)
 @Controller('v1/companies/:companyId')
 export class InvoicesController {
-  constructor(private readonly requests: InvoiceRequestsRepository) {}
+  constructor(
+    private readonly requests: InvoiceRequestsRepository,
+    private readonly lifecycle: InvoiceRequestLifecycle,
+    private readonly worker: InvoiceWorker,
+  ) {}
 
   @Get('invoices')
   @ApiOperation({ summary: 'Checkouts charged by invoice, by customer and business day.' })
@@ -55,6 +73,33 @@ export class InvoicesController {
       count: page.values.length,
       values: page.values.map(view),
     };
+  }
+
+  // Before invoices/:checkoutEventId, which would take "days" for an id.
+  @Get('invoices/days')
+  @ApiOperation({
+    summary:
+      'Per business day and location: sales charged by invoice, and how many are not invoiced yet (failed or pending) – sales the day voucher leaves out and no invoice books yet.',
+  })
+  async days(@Param('companyId') companyId: string, @Query() query: InvoiceDaysQueryDto) {
+    if (query.dateTo < query.dateFrom || addDays(query.dateFrom, 366) < query.dateTo)
+      throw InvoicingErrors.badRange();
+    return { values: await this.requests.days(companyId, query.dateFrom, query.dateTo) };
+  }
+
+  @Post('invoices/:checkoutEventId/retry')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Try a failed (or waiting) request again now; answers with the request, PENDING. 409 INVOICING.NOT_RETRYABLE for any other status.',
+  })
+  async retry(
+    @Param('companyId') companyId: string,
+    @Param('checkoutEventId', ParseUUIDPipe) checkoutEventId: string,
+  ) {
+    await this.lifecycle.retryByOperator(companyId, checkoutEventId);
+    this.worker.nudge();
+    return view(await this.load(companyId, checkoutEventId));
   }
 
   @Get('invoices/:checkoutEventId')

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CompanySettingsModule } from '@pos-tripletex/company-settings';
 import { CreditNotesModule } from '../credit-notes/credit-notes.module';
+import { CustomerChangedConsumer } from './customer-changed.consumer';
+import { FailedRequestsWatcher } from './failed-requests.watcher';
 import { InvoiceRequestLifecycle } from './invoice-request.lifecycle';
 import { InvoiceRequestsRepository } from './invoice-requests.repository';
 import { InvoiceWorker } from './invoice.worker';
@@ -8,15 +10,19 @@ import { InvoicerService } from './invoicer.service';
 import { InvoicesController } from './invoices.controller';
 import { SettingsAppliedListener } from './settings-applied.listener';
 
-/** Invoice requests: their lifecycle, the worker that invoices them, and the BackOffice reads. */
+/**
+ * Invoice requests: their lifecycle, the worker that invoices them, what takes failed ones up
+ * again (customer changes, the bank account watch, settings), and the BackOffice reads and retry.
+ */
 @Module({
   imports: [CompanySettingsModule, CreditNotesModule],
-  controllers: [InvoicesController],
+  controllers: [InvoicesController, CustomerChangedConsumer],
   providers: [
     InvoiceRequestLifecycle,
     InvoiceRequestsRepository,
     InvoicerService,
     InvoiceWorker,
+    FailedRequestsWatcher,
     SettingsAppliedListener,
   ],
   exports: [InvoiceRequestLifecycle, InvoiceRequestsRepository, InvoiceWorker],

@@ -23,6 +23,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { SandboxControls } from '../state/sandbox-controls';
@@ -111,6 +112,17 @@ class AccountEditDto {
   @IsIn(['GENERAL', 'CUSTOMER', 'VENDOR', 'EMPLOYEE', 'ASSET'])
   @IsOptional()
   ledgerType?: string;
+
+  /** The company registers (or removes, with null) the bank account number on 1920 or another. */
+  @Matches(/^\d{11}$/)
+  @IsString()
+  @ValidateIf((_, value) => value !== null)
+  @IsOptional()
+  bankAccountNumber?: string | null;
+
+  @IsBoolean()
+  @IsOptional()
+  isBankAccount?: boolean;
 }
 
 class RateLimitDto {
@@ -488,7 +500,11 @@ export class OperatorController {
       return vat;
     };
     const { vatTypeNumber, legalVatTypeNumbers, ...flags } = body;
-    Object.assign(account, flags);
+    // Only what the edit names: the DTO's declared fields exist on it even when left out.
+    Object.assign(
+      account,
+      Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)),
+    );
     if (vatTypeNumber !== undefined) account.vatType = vatByNumber(vatTypeNumber);
     if (legalVatTypeNumbers !== undefined)
       account.legalVatTypes = legalVatTypeNumbers.map(vatByNumber);

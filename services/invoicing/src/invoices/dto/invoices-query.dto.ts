@@ -1,8 +1,8 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { RequestStatus, RequestStatuses } from '../entities/invoice-request.entity';
-import { DEFAULT_PAGE_SIZE, InvoiceRequestFilter } from '../invoice-requests.repository';
+import { DEFAULT_PAGE_SIZE, InvoiceRequestFilter, OPEN } from '../invoice-requests.repository';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -24,10 +24,13 @@ export class InvoicesQueryDto implements InvoiceRequestFilter {
   @IsOptional()
   dateTo?: string;
 
-  @ApiPropertyOptional({ enum: Object.values(RequestStatuses) })
-  @IsIn(Object.values(RequestStatuses))
+  @ApiPropertyOptional({
+    enum: [...Object.values(RequestStatuses), OPEN],
+    description: `${OPEN}: every request not completed yet – FAILED (with the reason), PENDING (waiting or retrying) and IN_FLIGHT.`,
+  })
+  @IsIn([...Object.values(RequestStatuses), OPEN])
   @IsOptional()
-  status?: RequestStatus;
+  status?: RequestStatus | typeof OPEN;
 
   /** Paging as Tripletex pages: skip `from` rows, answer at most `count`. */
   @ApiPropertyOptional({ default: 0, description: 'Index of the first row to answer.' })
@@ -48,6 +51,16 @@ export class InvoicesQueryDto implements InvoiceRequestFilter {
   @Type(() => Number)
   @IsOptional()
   count?: number;
+}
+
+export class InvoiceDaysQueryDto {
+  @ApiProperty({ description: 'First business day (YYYY-MM-DD), inclusive.' })
+  @Matches(DAY)
+  dateFrom!: string;
+
+  @ApiProperty({ description: 'Last business day (YYYY-MM-DD), inclusive; at most 366 days on.' })
+  @Matches(DAY)
+  dateTo!: string;
 }
 
 export class ReceiptQueryDto {

@@ -1,4 +1,8 @@
-import type { CheckoutCompletedV1, InvoiceStatus } from '@pos-tripletex/contracts';
+import type {
+  CheckoutCompletedV1,
+  InvoiceRetryCause,
+  InvoiceStatus,
+} from '@pos-tripletex/contracts';
 import { int64AsNumber } from '@pos-tripletex/platform';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
@@ -42,6 +46,9 @@ export const RequestStatuses = {
 })
 @Index('ix_invoice_requests_collective_open', ['companyId', 'customerId', 'businessDay'], {
   where: `"status" = '${RequestStatuses.ORDERED}' AND "mode" = '${RequestModes.COLLECTIVE}' AND "collective_run_id" IS NULL`,
+})
+@Index('ix_invoice_requests_failed', ['companyId', 'retryOn', 'customerId'], {
+  where: `"status" = '${RequestStatuses.FAILED}'`,
 })
 export class InvoiceRequestEntity {
   /** The checkout's eventId: one request per checkout, however often it is delivered. */
@@ -130,6 +137,10 @@ export class InvoiceRequestEntity {
 
   @Column({ type: 'text', nullable: true })
   lastError!: string | null;
+
+  /** FAILED: what takes it up again on its own (RETRY_ON in invoicing.errors.ts); null: an operator. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  retryOn!: InvoiceRetryCause | null;
 
   @Column({ type: 'timestamptz' })
   createdAt!: Date;

@@ -1,7 +1,17 @@
 import { DateTime } from 'luxon';
 import { SandboxError, Texts } from '../sandbox-error';
 import type { CompanyState, Entity, Json, SandboxState } from '../../state/sandbox-state';
-import { companyOf, Handler, HandlerContext, idList, list, ref, sortBy, value } from './handler';
+import {
+  companyOf,
+  empty,
+  Handler,
+  HandlerContext,
+  idList,
+  list,
+  ref,
+  sortBy,
+  value,
+} from './handler';
 import { fromOre, netOfGross, toOre } from './money';
 
 type Problem = { field: string | null; message: string };
@@ -193,7 +203,8 @@ function invoiceOrders(
     amountExcludingVatCurrency: fromOre(net),
     amountOutstanding: fromOre(gross),
     amountCurrencyOutstanding: fromOre(gross),
-    isCreditNote: false,
+    // An invoice whose total is negative is a credit note (e.g. the part of a sale refunded).
+    isCreditNote: gross < 0,
     isCredited: false,
     isCharged: true,
     isApproved: true,
@@ -213,6 +224,61 @@ export const invoiceHandlers: Record<string, Handler> = {
     const order = companyOf(ctx).orders.get(ctx.path.id as number);
     if (!order) throw SandboxError.notFound();
     return value(order);
+  },
+
+  /** An order not invoiced yet can be deleted; an invoiced one cannot (its invoice holds it). */
+  Order_delete: (ctx) => {
+    const company = companyOf(ctx);
+    const order = company.orders.get(ctx.path.id as number);
+    if (!order) throw SandboxError.notFound();
+    if (order.isClosed === true)
+      throw SandboxError.validation([
+        { field: null, message: `Ordre ${String(order.number)} er fakturert og kan ikke slettes.` },
+      ]);
+    company.orders.delete(order.id);
+    return empty();
+  },
+
+  /** A line added to an order not invoiced yet, priced like the order's others. */
+  OrderOrderline_post: (ctx) => {
+    const company = companyOf(ctx);
+    const body = (ctx.body ?? {}) as Json;
+    const order = ref(company.orders, body.order);
+    if (!order)
+      throw SandboxError.validation([
+        {
+          field: 'order.id',
+          message: body.order === undefined ? Texts.notNull : 'Ordren finnes ikke.',
+        },
+      ]);
+    if (order.isClosed === true)
+      throw SandboxError.validation([
+        { field: 'order', message: `Ordre ${String(order.number)} er allerede fakturert.` },
+      ]);
+    const problems: Problem[] = [];
+    const { order: _order, ...fields } = body;
+    const line = orderLineAmounts(
+      ctx.state,
+      company,
+      fields,
+      order.isPrioritizeAmountsIncludingVat === true,
+      problems,
+    );
+    if (problems.length) throw SandboxError.validation(problems);
+    const lineId = ctx.state.id();
+    const created: Entity = {
+      ...line,
+      id: lineId,
+      version: 1,
+      url: ctx.state.url('order/orderline', lineId),
+      order: { id: order.id },
+    };
+    company.orders.set(order.id, {
+      ...order,
+      version: order.version + 1,
+      orderLines: [...((order.orderLines as Json[] | undefined) ?? []), created],
+    });
+    return value(created);
   },
 
   Order_search: (ctx) => {
