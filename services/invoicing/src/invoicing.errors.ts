@@ -51,19 +51,13 @@ export const InvoicingErrors = {
   originalNotInvoiced: () =>
     new AppError(
       'INVOICING.ORIGINAL_NOT_INVOICED',
-      'The refunded sale has no invoice of its own (it failed, or waits for a collective invoice): credit it in Tripletex.',
+      'The refunded sale was never invoiced (its invoice request failed): retry the sale first, then this refund.',
       FINAL,
     ),
-  collectiveRefund: () =>
+  refundExceedsOriginal: (refund: number, left: number) =>
     new AppError(
-      'INVOICING.COLLECTIVE_REFUND',
-      'The refunded sale is part of a collective invoice; Tripletex can only credit whole invoices, so credit it in Tripletex.',
-      FINAL,
-    ),
-  partialRefund: () =>
-    new AppError(
-      'INVOICING.PARTIAL_REFUND',
-      'Only a full refund of an invoiced sale becomes a credit note here; credit part of an invoice in Tripletex.',
+      'INVOICING.REFUND_EXCEEDS_ORIGINAL',
+      `The refund (${refund} øre) is more than is left to credit of the sale (${left} øre).`,
       FINAL,
     ),
 

@@ -1,11 +1,13 @@
 // Test data shared by the flow suites and the medium specs.
 import { aCheckout } from '@pos-tripletex/testing';
 
-/** Invoicing's part of a company's integration settings (sent to the customer: never in tests). */
-export function invoicingSettings(options: { collective?: boolean; invoicing?: boolean } = {}) {
+/** Invoicing's part of a company's integration settings (sent to the customer: only when asked). */
+export function invoicingSettings(
+  options: { collective?: boolean; invoicing?: boolean; sendToCustomer?: boolean } = {},
+) {
   return {
     enabled: options.invoicing ?? true,
-    sendToCustomer: false,
+    sendToCustomer: options.sendToCustomer ?? false,
     collective: { enabled: options.collective ?? false, cadence: 'ON_DEMAND' },
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
 import {
@@ -33,7 +34,12 @@ describeFlow(
     mainJs: MAIN,
     createDataSource,
     schema: 'invoicing_flow',
-    env: () => ({ INVOICE_POLL_MS: '200', INVOICE_LEASE_SECONDS: '10', LOG_LEVEL: 'info' }),
+    env: () => ({
+      INVOICE_POLL_MS: '200',
+      INVOICE_LEASE_SECONDS: '10',
+      BANK_ACCOUNT_CHECK_SECONDS: '1',
+      LOG_LEVEL: 'info',
+    }),
   },
   (flow) => {
     let statuses: Collector;
@@ -57,6 +63,7 @@ describeFlow(
       options: {
         collective?: boolean;
         invoicing?: boolean;
+        bankAccountNumber?: string | null;
         /** Called before the settings are published (to send checkouts ahead of them). */
         beforeSettings?: (s: Setup) => Promise<void>;
       } = {},
@@ -65,7 +72,8 @@ describeFlow(
       const companyId = uniqueName('co');
       const tripletex = await sandbox.createCompany({
         name: `Faktura ${companyId}`,
-        bankAccountNumber: '12345678903',
+        bankAccountNumber:
+          options.bankAccountNumber === undefined ? '12345678903' : options.bankAccountNumber,
       });
       const [a, b] = await sandbox.addCustomers(tripletex.companyId, [
         { name: 'Fjordkanten AS', invoicesDueIn: 10 },
@@ -284,6 +292,167 @@ describeFlow(
         expect(ledger.invoices.find((i) => i.isCreditNote)).toMatchObject({
           creditedInvoice: invoiced.invoiceId,
         });
+      });
+    });
+
+    describe('no invoiced sale falls out of the books', () => {
+      const sale = (s: Setup, customerId = s.customerId, spec: Record<string, unknown> = {}) =>
+        aCheckout({
+          companyId: s.companyId,
+          lines: [{ unitPriceGross: 19900, quantity: 2 }],
+          invoice: { customerId },
+          ...spec,
+        });
+
+      it('invoices a sale refused for want of a bank account number on its own, seconds after the number is registered', async () => {
+        const s = await company({ bankAccountNumber: null });
+        const c = sale(s);
+        await checkout(c);
+        expect(await final(c.eventId as string, 'FAILED')).toMatchObject({
+          code: 'INVOICING.NO_BANK_ACCOUNT',
+          retryOn: 'BANK_ACCOUNT',
+        });
+        const open = await api(s.companyId, '/invoices?status=OPEN');
+        expect(open.body.values).toEqual([
+          expect.objectContaining({ checkoutEventId: c.eventId, retryOn: 'BANK_ACCOUNT' }),
+        ]);
+
+        await flow().sut.sandbox.editAccount(s.tripletex.companyId, 1920, {
+          bankAccountNumber: '12345678903',
+        });
+
+        await final(c.eventId as string, 'INVOICED', 15_000);
+        expect((await invoicesIn(s.tripletex.companyId)).invoices).toHaveLength(1);
+      });
+
+      it('takes up a sale of an inactive customer again when customer-sync says the customer changed', async () => {
+        const s = await company();
+        const [dormant] = await flow().sut.sandbox.addCustomers(s.tripletex.companyId, [
+          { name: 'Sovende AS', isInactive: true },
+        ]);
+        const c = sale(s, dormant.id);
+        await checkout(c);
+        expect(await final(c.eventId as string, 'FAILED')).toMatchObject({
+          code: 'INVOICING.CUSTOMER_INACTIVE',
+          retryOn: 'CUSTOMER',
+        });
+
+        await flow().sut.sandbox.editCustomer(s.tripletex.companyId, dormant.id, {
+          isInactive: false,
+        });
+        await flow().sut.kafka.produce(Topics.CustomersChangedV1, [
+          {
+            key: `${s.companyId}:${dormant.id}`,
+            value: {
+              eventId: randomUUID(),
+              schemaVersion: 1,
+              companyId: s.companyId,
+              customerId: dormant.id,
+              name: 'Sovende AS',
+              isInactive: false,
+              pickable: true,
+              version: 2,
+              changedAt: new Date().toISOString(),
+            },
+          },
+        ]);
+
+        await final(c.eventId as string, 'INVOICED');
+      });
+
+      it('retries a failed sale when the operator asks over HTTP, and refuses to retry an invoiced one', async () => {
+        const s = await company();
+        const [dormant] = await flow().sut.sandbox.addCustomers(s.tripletex.companyId, [
+          { name: 'Vinterstengt AS', isInactive: true },
+        ]);
+        const c = sale(s, dormant.id);
+        await checkout(c);
+        await final(c.eventId as string, 'FAILED');
+        await flow().sut.sandbox.editCustomer(s.tripletex.companyId, dormant.id, {
+          isInactive: false,
+        });
+
+        const retried = await api(s.companyId, `/invoices/${String(c.eventId)}/retry`, 'POST');
+        expect(retried.status).toBe(202);
+        expect(retried.body).toMatchObject({ status: 'PENDING', failureCode: null });
+        await final(c.eventId as string, 'INVOICED');
+
+        const again = await api(s.companyId, `/invoices/${String(c.eventId)}/retry`, 'POST');
+        expect(again.status).toBe(409);
+        expect(again.body).toMatchObject({ code: 'INVOICING.NOT_RETRYABLE' });
+        expect((await invoicesIn(s.tripletex.companyId)).invoices).toHaveLength(1);
+      });
+
+      it('re-attempts a failed sale when its dead-letter record is replayed onto the checkout topic, once', async () => {
+        const s = await company();
+        const [dormant] = await flow().sut.sandbox.addCustomers(s.tripletex.companyId, [
+          { name: 'Gjenopptatt AS', isInactive: true },
+        ]);
+        const c = sale(s, dormant.id);
+        await checkout(c);
+        await final(c.eventId as string, 'FAILED');
+        const [letter] = await statuses
+          .waitFor(() => deadLettered(c.eventId as string).length > 0)
+          .then(() => deadLettered(c.eventId as string));
+        // The customer is fixed in Tripletex (no customer-sync event here): the replay retries it.
+        await flow().sut.sandbox.editCustomer(s.tripletex.companyId, dormant.id, {
+          isInactive: false,
+        });
+        const replay = () =>
+          flow().sut.kafka.produce(Topics.CheckoutCompletedV1, [
+            { key: s.companyId, value: JSON.parse(letter.value!.toString()) },
+          ]);
+        await replay();
+        await final(c.eventId as string, 'INVOICED');
+        // Replayed again once invoiced: nothing more happens.
+        await replay();
+        await checkout(sale(s)); // a later checkout of the company, processed after the replay
+        await eventually(async () =>
+          expect((await invoicesIn(s.tripletex.companyId)).invoices).toHaveLength(2),
+        );
+        expect(statusOf(c.eventId as string).map((e) => e.status)).toEqual([
+          'PENDING',
+          'FAILED',
+          'PENDING',
+          'INVOICED',
+        ]);
+      });
+
+      it('credits a partial refund with a credit note for the part, and never credits another company’s sale', async () => {
+        const s = await company();
+        const other = await company();
+        const original = sale(s);
+        await checkout(original);
+        const invoiced = await final(original.eventId as string, 'INVOICED');
+        const partial = aCheckout({
+          companyId: s.companyId,
+          kind: 'REFUND',
+          lines: [{ unitPriceGross: 19900, quantity: -1 }],
+          invoice: { customerId: s.customerId },
+          refundOf: { eventId: original.eventId as string, receiptNumber: '1' },
+        });
+        const foreign = aCheckout({
+          companyId: other.companyId,
+          kind: 'REFUND',
+          lines: [{ unitPriceGross: 19900, quantity: -1 }],
+          invoice: { customerId: other.customerId },
+          refundOf: { eventId: original.eventId as string, receiptNumber: '1' },
+        });
+        await checkout(partial);
+        await checkout(foreign);
+
+        expect(await final(partial.eventId as string, 'CREDITED')).toMatchObject({
+          amount: -19900,
+        });
+        expect(await final(foreign.eventId as string, 'FAILED')).toMatchObject({
+          code: 'INVOICING.ORIGINAL_UNKNOWN',
+        });
+        const ledger = await invoicesIn(s.tripletex.companyId);
+        expect(ledger.invoices.map((i) => i.amount).sort()).toEqual([-199, 398]);
+        expect(ledger.invoices.find((i) => i.id === invoiced.invoiceId)).toMatchObject({
+          isCredited: false,
+        });
+        expect((await invoicesIn(other.tripletex.companyId)).invoices).toEqual([]);
       });
     });
 

@@ -64,6 +64,7 @@ export async function aCompany(
   options: {
     collective?: boolean;
     invoicing?: boolean;
+    sendToCustomer?: boolean;
     bankAccountNumber?: string | null;
     /** Leave the settings out (the checkouts come first). */
     withoutSettings?: boolean;
@@ -101,6 +102,7 @@ export async function applySettings(
   options: {
     collective?: boolean;
     invoicing?: boolean;
+    sendToCustomer?: boolean;
     dayCutoffHour?: number;
     status?: 'ACTIVE' | 'NEEDS_ATTENTION' | 'INACTIVE';
   } = {},

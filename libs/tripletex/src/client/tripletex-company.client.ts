@@ -10,6 +10,7 @@ import type {
   ListEnvelope,
   LoggedInUserInfo,
   Order,
+  OrderLine,
   QueryOf,
   Subscription,
   ValueEnvelope,
@@ -326,15 +327,41 @@ export class TripletexCompanyClient {
     });
   }
 
+  /** `DELETE /order/{id}`: an order not invoiced yet (e.g. its sale was refunded in full). */
+  async deleteOrder(id: number): Promise<void> {
+    await this.call({ method: 'DELETE', path: `/order/${id}` });
+  }
+
+  /** `POST /order/orderline`: a line added to an order not invoiced yet. */
+  postOrderLine(line: OrderLine & { order: { id: number } }): Promise<OrderLine> {
+    return this.value({ method: 'POST', path: '/order/orderline', body: line });
+  }
+
+  /**
+   * A credit note for the whole invoice. `sendType` delivers it (Tripletex: an e-mail customer's
+   * credit note is not sent unless `creditNoteEmail` is given); without it, `sendToCustomer`
+   * (deprecated by Tripletex in favour of sendType) decides.
+   */
   createCreditNote(
     invoiceId: number,
     date: string,
-    options: { comment?: string; sendToCustomer?: boolean } = {},
+    options: {
+      comment?: string;
+      sendToCustomer?: boolean;
+      sendType?: string;
+      creditNoteEmail?: string;
+    } = {},
   ): Promise<Invoice> {
     return this.value({
       method: 'PUT',
       path: `/invoice/${invoiceId}/:createCreditNote`,
-      query: { date, comment: options.comment, sendToCustomer: options.sendToCustomer },
+      query: {
+        date,
+        comment: options.comment,
+        sendToCustomer: options.sendType === undefined ? options.sendToCustomer : undefined,
+        sendType: options.sendType,
+        creditNoteEmail: options.creditNoteEmail,
+      },
     });
   }
 

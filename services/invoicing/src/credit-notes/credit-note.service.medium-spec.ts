@@ -124,22 +124,58 @@ describe(CreditNoteService.name, () => {
     });
   });
 
-  it('refuses a partial refund: Tripletex credits whole invoices only', async () => {
+  it('credits a partial refund with a negative invoice for the refunded part, naming the original invoice', async () => {
     const company = await aCompany(medium);
     const sale = await workedSale(company);
 
     const outcome = await invoicer.process(
-      await refundOf(company, sale, [{ unitPriceGross: 19_900, quantity: 1 }]),
+      await refundOf(company, sale, [{ unitPriceGross: 19_900, quantity: -1 }]),
     );
+
+    expect(outcome).toMatchObject({ status: RequestStatuses.CREDITED, invoice: { amount: -199 } });
+    const credits = (await ledgerOf(medium, company)).invoices.filter((i) => i.isCreditNote);
+    expect(credits).toEqual([
+      expect.objectContaining({
+        amount: -199,
+        invoiceComment: expect.stringContaining(`Kreditnota for faktura ${sale.invoiceNumber}`),
+      }),
+    ]);
+    // The original stays open for the rest: it is not credited as a whole.
+    expect(
+      (await ledgerOf(medium, company)).invoices.find((i) => i.id === sale.invoiceId),
+    ).toMatchObject({
+      isCredited: false,
+    });
+  });
+
+  it('credits refunds of one sale up to what it was, and refuses one more', async () => {
+    const company = await aCompany(medium);
+    const sale = await workedSale(company);
+    const one = [{ unitPriceGross: 19_900, quantity: -1 }];
+    for (const _ of [1, 2]) {
+      const refund = await refundOf(company, sale, one);
+      const [claimed] = await lifecycle.claim(10);
+      expect(claimed.checkoutEventId).toBe(refund.checkoutEventId);
+      await lifecycle.record(
+        claimed,
+        await invoicer.process(await requests.get(refund.checkoutEventId)),
+      );
+      expect(await requests.get(refund.checkoutEventId)).toMatchObject({
+        status: RequestStatuses.CREDITED,
+      });
+    }
+
+    const outcome = await invoicer.process(await refundOf(company, sale, one));
 
     expect(outcome).toMatchObject({
       status: RequestStatuses.FAILED,
-      code: 'INVOICING.PARTIAL_REFUND',
+      code: 'INVOICING.REFUND_EXCEEDS_ORIGINAL',
     });
-    expect((await ledgerOf(medium, company)).invoices.filter((i) => i.isCreditNote)).toEqual([]);
+    const credits = (await ledgerOf(medium, company)).invoices.filter((i) => i.isCreditNote);
+    expect(credits.map((credit) => credit.amount)).toEqual([-199, -199]);
   });
 
-  it('refuses the refund of a sale on a collective invoice', async () => {
+  it('credits the refund of a sale on a collective invoice with a negative invoice for that sale', async () => {
     const company = await aCompany(medium, { collective: true });
     const ordered = await workedSale(company);
     await medium.get(CollectiveService).run(company.companyId);
@@ -148,10 +184,86 @@ describe(CreditNoteService.name, () => {
 
     const outcome = await invoicer.process(await refundOf(company, sale));
 
+    expect(outcome).toMatchObject({ status: RequestStatuses.CREDITED, invoice: { amount: -398 } });
+    const collective = (await ledgerOf(medium, company)).invoices.find(
+      (i) => i.id === sale.invoiceId,
+    );
+    expect(collective).toMatchObject({ isCredited: false, amount: 398 });
+  });
+
+  it('deletes the open order of a collective sale refunded in full before its invoice, so nothing is invoiced', async () => {
+    const company = await aCompany(medium, { collective: true });
+    const sale = await workedSale(company);
+    expect(sale.status).toBe(RequestStatuses.ORDERED);
+    const refund = await refundOf(company, sale);
+
+    const outcome = await invoicer.process(refund);
+
+    expect(outcome).toMatchObject({ status: RequestStatuses.CREDITED, orderId: sale.orderId });
+    expect(await requests.get(sale.checkoutEventId)).toMatchObject({
+      status: RequestStatuses.CREDITED,
+      creditedBy: refund.checkoutEventId,
+    });
+    expect((await ledgerOf(medium, company)).orders).toEqual([]);
+    // A retry of the refund (its answer was lost) finds it done.
+    expect(await invoicer.process(later(refund))).toMatchObject({
+      status: RequestStatuses.CREDITED,
+    });
+    await medium.get(CollectiveService).run(company.companyId);
+    expect((await ledgerOf(medium, company)).invoices).toEqual([]);
+  });
+
+  it('takes a partial refund of a collective sale off its open order, so the collective invoice carries the net', async () => {
+    const company = await aCompany(medium, { collective: true });
+    const sale = await workedSale(company);
+    const refund = await refundOf(company, sale, [{ unitPriceGross: 19_900, quantity: -1 }]);
+
+    expect(await invoicer.process(refund)).toMatchObject({ status: RequestStatuses.CREDITED });
+    // Again (the answer was lost): the lines are there already, nothing is added twice.
+    expect(await invoicer.process(later(refund))).toMatchObject({
+      status: RequestStatuses.CREDITED,
+    });
+
+    await medium.get(CollectiveService).run(company.companyId);
+    expect((await ledgerOf(medium, company)).invoices).toEqual([
+      expect.objectContaining({ amount: 199, isCreditNote: false }),
+    ]);
+    expect(await requests.get(sale.checkoutEventId)).toMatchObject({
+      status: RequestStatuses.INVOICED,
+    });
+  });
+
+  it('sends the credit note of an e-mail customer to its invoice address', async () => {
+    const company = await aCompany(medium, { sendToCustomer: true });
+    await medium.sandbox.editCustomer(company.tripletex.companyId, company.customerId, {
+      invoiceSendMethod: 'EMAIL',
+      invoiceEmail: 'faktura@fjordkanten.no',
+    });
+    const sale = await workedSale(company);
+
+    expect(await invoicer.process(await refundOf(company, sale))).toMatchObject({
+      status: RequestStatuses.CREDITED,
+    });
+
+    const credit = (await ledgerOf(medium, company)).invoices.find((i) => i.isCreditNote);
+    expect(credit).toMatchObject({ sendType: 'EMAIL', emailSentTo: 'faktura@fjordkanten.no' });
+  });
+
+  it('never looks beyond its own company for the refunded sale, nor calls Tripletex for it', async () => {
+    const company = await aCompany(medium);
+    const other = await aCompany(medium);
+    const othersSale = await workedSale(other);
+    const before = (await medium.sandbox.requests(company.tripletex.companyId)).length;
+
+    const outcome = await invoicer.process(await refundOf(company, othersSale));
+
     expect(outcome).toMatchObject({
       status: RequestStatuses.FAILED,
-      code: 'INVOICING.COLLECTIVE_REFUND',
+      code: 'INVOICING.ORIGINAL_UNKNOWN',
     });
+    const calls = (await medium.sandbox.requests(company.tripletex.companyId)).slice(before);
+    expect(calls.filter((call) => call.path.includes('/invoice'))).toEqual([]);
+    expect((await ledgerOf(medium, other)).invoices.filter((i) => i.isCreditNote)).toEqual([]);
   });
 
   it('refuses the refund of a sale that has no invoice (it failed)', async () => {

@@ -1,13 +1,19 @@
-import type { CheckoutCompletedV1, CheckoutLineV1 } from '@pos-tripletex/contracts';
+import type {
+  CheckoutCompletedV1,
+  CheckoutLineV1,
+  IntegrationConfigV1,
+} from '@pos-tripletex/contracts';
 import {
   kronerFromOre,
   outgoingVatNumber,
   OUTSIDE_VAT_NUMBER,
   type Order,
   type OrderLine,
+  type TripletexCompanyClient,
 } from '@pos-tripletex/tripletex';
 import type { AppError } from '@pos-tripletex/platform';
 import { InvoicingErrors } from '../invoicing.errors';
+import type { InvoiceRequestEntity } from './entities/invoice-request.entity';
 
 /** The outgoing VAT code (Tripletex number) a line needs: by rate, 5 or 6 at 0 %. */
 export const vatCodeOf = (line: CheckoutLineV1): string =>
@@ -67,15 +73,17 @@ export function orderFor(
       vatType,
     });
     if (line.discountGross > 0) {
+      // A sale's discount lowers it; a refunded line's discount (the one given) lowers the refund.
       lines.push({
         description: `Rabatt: ${line.description}`.slice(0, 255),
-        count: 1,
+        count: line.quantity < 0 ? -1 : 1,
         unitPriceIncludingVatCurrency: -kroner(line.discountGross),
         vatType,
       });
     }
   }
-  if (checkout.tip > 0) {
+  if (checkout.tip !== 0) {
+    // A refund's tip is negative: the tip given back.
     lines.push({
       description: 'Tips',
       count: 1,
@@ -96,10 +104,38 @@ export function orderFor(
   };
 }
 
+/**
+ * The Tripletex order of a request: its checkout's lines with this company's VAT type ids (looked
+ * up by number, cached by the client), and the department of the checkout's location when the
+ * company maps one. A refund's order has the refunded lines negative (a credit note once invoiced).
+ */
+export async function tripletexOrder(
+  client: TripletexCompanyClient,
+  request: Pick<InvoiceRequestEntity, 'checkout' | 'customerId' | 'businessDay'>,
+  config: IntegrationConfigV1,
+): Promise<Order> {
+  const ids = new Map<string, number>();
+  for (const code of vatCodesOf(request.checkout)) {
+    const vat = await client.outgoingVatType(code);
+    if (!vat?.id) throw InvoicingErrors.vatCodeMissing(code);
+    ids.set(code, vat.id);
+  }
+  const department = config.mappings.locations?.find(
+    (location) => location.locationId === request.checkout.locationId,
+  );
+  return orderFor(
+    request.checkout,
+    request.customerId,
+    request.businessDay,
+    ids,
+    department?.departmentId,
+  );
+}
+
 /** VAT codes a checkout needs resolved to Tripletex ids. */
 export function vatCodesOf(checkout: CheckoutCompletedV1): string[] {
   const codes = new Set(checkout.lines.map(vatCodeOf));
-  if (checkout.tip > 0) codes.add(TIP_VAT_CODE);
+  if (checkout.tip !== 0) codes.add(TIP_VAT_CODE);
   return [...codes];
 }
 

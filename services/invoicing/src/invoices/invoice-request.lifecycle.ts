@@ -209,11 +209,11 @@ export class InvoiceRequestLifecycle {
         case CREDITED:
           Object.assign(row, {
             status: outcome.status,
-            invoiceId: outcome.invoice.id ?? null,
-            invoiceNumber: outcome.invoice.invoiceNumber ?? null,
-            kid: outcome.invoice.kid ?? null,
-            invoiceAmount: toOre(outcome.invoice.amount),
-            orderId: outcome.status === INVOICED ? (outcome.orderId ?? row.orderId) : row.orderId,
+            invoiceId: outcome.invoice?.id ?? null,
+            invoiceNumber: outcome.invoice?.invoiceNumber ?? null,
+            kid: outcome.invoice?.kid ?? null,
+            invoiceAmount: toOre(outcome.invoice?.amount),
+            orderId: outcome.orderId ?? row.orderId,
             customerName: outcome.customerName ?? row.customerName,
             failureCode: null,
             lastError: null,
@@ -374,6 +374,45 @@ export class InvoiceRequestLifecycle {
       await tx.getRepository(InvoiceRequestEntity).save(request);
       await this.announce(tx, request, INVOICED);
     }
+  }
+
+  /**
+   * Runs `effect` while the collective sale `checkoutEventId` holds an open order (ORDERED, in no
+   * run) with its row locked, so no run can take the order meanwhile (planning locks the same
+   * rows). Null when the sale is not open any more (taken by a run, or invoiced).
+   */
+  async onOpenOrder<T>(
+    checkoutEventId: string,
+    effect: (tx: EntityManager) => Promise<T>,
+  ): Promise<{ result: T } | null> {
+    return this.dataSource.transaction(async (tx) => {
+      const open = await tx.getRepository(InvoiceRequestEntity).findOne({
+        where: { checkoutEventId, status: ORDERED, collectiveRunId: IsNull() },
+        lock: { mode: 'pessimistic_write' },
+      });
+      return open ? { result: await effect(tx) } : null;
+    });
+  }
+
+  /**
+   * ORDERED → CREDITED (in onOpenOrder's transaction): a collective sale refunded in full before it
+   * was invoiced; its order is gone, nothing of it is ever invoiced.
+   */
+  async cancelledByRefund(
+    tx: EntityManager,
+    checkoutEventId: string,
+    refund: InvoiceRequestEntity,
+  ): Promise<void> {
+    const repository = tx.getRepository(InvoiceRequestEntity);
+    const sale = await repository.findOneByOrFail({ checkoutEventId });
+    Object.assign(sale, {
+      status: CREDITED,
+      creditedBy: refund.checkoutEventId,
+      lastError: `refunded in full (receipt ${refund.receiptNumber}) before it was invoiced: its order was deleted`,
+      updatedAt: new Date(),
+    });
+    await repository.save(sale);
+    await this.announce(tx, sale, CREDITED);
   }
 
   /** A run that failed for good gives its orders back (still ORDERED) for the next run. */

@@ -10,8 +10,15 @@ export const RETRY = 'RETRY';
 /** What one attempt at Tripletex came to (InvoicerService, CreditNoteService). */
 export type Attempt =
   | {
-      status: Statuses['INVOICED'] | Statuses['CREDITED'];
+      status: Statuses['INVOICED'];
       invoice: Invoice;
+      orderId?: number;
+      customerName?: string;
+    }
+  | {
+      /** A credit note; without an invoice: the refunded sale's open order was changed instead. */
+      status: Statuses['CREDITED'];
+      invoice?: Invoice;
       orderId?: number;
       customerName?: string;
     }

@@ -80,6 +80,25 @@ export class InvoiceRequestsRepository {
     return this.find(refund.companyId, refund.refundOf);
   }
 
+  /**
+   * The other refunds of a sale (within its company): how much they credited (øre, positive) and
+   * how many are being credited right now.
+   */
+  async refundsOf(
+    original: InvoiceRequestEntity,
+    exceptRefund: string,
+  ): Promise<{ credited: number; inFlight: number }> {
+    const [row] = await this.dataSource.query<{ credited: string | null; in_flight: string }[]>(
+      `SELECT -sum(total_gross) FILTER (WHERE status = '${RequestStatuses.CREDITED}') AS credited,
+              count(*) FILTER (WHERE status = '${RequestStatuses.IN_FLIGHT}') AS in_flight
+       FROM invoice_requests
+       WHERE company_id = $1 AND refund_of = $2 AND checkout_event_id <> $3
+         AND kind = '${RequestKinds.CREDIT_NOTE}'`,
+      [original.companyId, original.checkoutEventId, exceptRefund],
+    );
+    return { credited: Number(row?.credited ?? 0), inFlight: Number(row?.in_flight ?? 0) };
+  }
+
   /** A company's requests, newest business day first. */
   async page(companyId: string, filter: InvoiceRequestFilter): Promise<InvoiceRequestPage> {
     const from = filter.from ?? 0;

@@ -1,11 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { IntegrationConfigV1 } from '@pos-tripletex/contracts';
-import { addDays } from '@pos-tripletex/platform';
 import {
   CompanyClients,
-  Invoice,
-  Order,
   TripletexCompanyClient,
   TripletexError,
   classifyFailure,
@@ -20,7 +17,8 @@ import {
   RequestModes,
   RequestStatuses,
 } from './entities/invoice-request.entity';
-import { contentRefusal, dueDate, orderFor, vatCodesOf } from './invoice-builder';
+import { findEarlierOrder } from './earlier-result';
+import { contentRefusal, dueDate, tripletexOrder } from './invoice-builder';
 import {
   Attempt,
   failedWith,
@@ -154,7 +152,7 @@ export class InvoicerService {
     const found = request.attempts > 1 ? await this.findEarlier(client, request) : null;
     if (mode === RequestModes.COLLECTIVE) {
       if (found) return { status: ORDERED, order: found.order, customerName: customer.name };
-      const body = await this.order(client, request, config);
+      const body = await tripletexOrder(client, request, config);
       lease?.throwIfLost();
       const order = await client.postOrder(body);
       return { status: ORDERED, order, customerName: customer.name };
@@ -178,7 +176,7 @@ export class InvoicerService {
         customerName: customer.name,
       };
     }
-    const orders = [await this.order(client, request, config)];
+    const orders = [await tripletexOrder(client, request, config)];
     lease?.throwIfLost();
     const invoice = await client.postInvoice(
       {
@@ -194,33 +192,6 @@ export class InvoicerService {
       orderId: invoice.orders?.[0]?.id,
       customerName: customer.name,
     };
-  }
-
-  /**
-   * The order's lines with this company's VAT type ids (looked up by number, cached), and the
-   * department of the checkout's location when the company maps one.
-   */
-  private async order(
-    client: TripletexCompanyClient,
-    request: InvoiceRequestEntity,
-    config: IntegrationConfigV1,
-  ): Promise<Order> {
-    const ids = new Map<string, number>();
-    for (const code of vatCodesOf(request.checkout)) {
-      const vat = await client.outgoingVatType(code);
-      if (!vat?.id) throw InvoicingErrors.vatCodeMissing(code);
-      ids.set(code, vat.id);
-    }
-    const department = config.mappings.locations?.find(
-      (location) => location.locationId === request.checkout.locationId,
-    );
-    return orderFor(
-      request.checkout,
-      request.customerId,
-      request.businessDay,
-      ids,
-      department?.departmentId,
-    );
   }
 
   /** The customer (due terms; checked to exist and be active), cached for five minutes. */
@@ -253,37 +224,14 @@ export class InvoicerService {
   }
 
   /** The order (and its invoice) an earlier attempt created, found by the marker. */
-  private async findEarlier(
-    client: TripletexCompanyClient,
-    request: InvoiceRequestEntity,
-  ): Promise<{ order: Order; invoice?: Invoice } | null> {
-    const orders = await client.listOrders({
-      customerId: String(request.customerId),
-      orderDateFrom: request.businessDay,
-      orderDateTo: addDays(request.businessDay, 1),
-      fields: 'id,number,invoiceComment,isClosed',
-    });
-    const order = (orders.values ?? []).find((candidate) =>
-      (candidate.invoiceComment ?? '').includes(request.marker),
-    );
-    if (!order) return null;
-    this.logger.log(
-      { checkout: request.checkoutEventId, orderId: order.id },
-      'found the order of an earlier attempt',
-    );
-    if (!order.isClosed) return { order };
-    const invoices = await client.listInvoices({
-      customerId: String(request.customerId),
-      invoiceDateFrom: request.businessDay,
-      invoiceDateTo: addDays(request.businessDay, 1),
-      fields: 'id,invoiceNumber,kid,amount,isCreditNote,orders(id)',
-    });
-    const invoice = (invoices.values ?? []).find(
-      (candidate) =>
-        !candidate.isCreditNote &&
-        (candidate.orders ?? []).some((invoiced) => invoiced.id === order.id),
-    );
-    return { order, invoice };
+  private async findEarlier(client: TripletexCompanyClient, request: InvoiceRequestEntity) {
+    const found = await findEarlierOrder(client, request);
+    if (found)
+      this.logger.log(
+        { checkout: request.checkoutEventId, orderId: found.order.id },
+        'found the order of an earlier attempt',
+      );
+    return found;
   }
 
   /** Tripletex's classification (libs/tripletex) in this service's words. */

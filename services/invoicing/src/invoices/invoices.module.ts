@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CompanySettingsModule } from '@pos-tripletex/company-settings';
-import { CreditNotesModule } from '../credit-notes/credit-notes.module';
+import { CreditNoteService } from '../credit-notes/credit-note.service';
 import { CustomerChangedConsumer } from './customer-changed.consumer';
 import { FailedRequestsWatcher } from './failed-requests.watcher';
 import { InvoiceRequestLifecycle } from './invoice-request.lifecycle';
@@ -15,9 +15,11 @@ import { SettingsAppliedListener } from './settings-applied.listener';
  * again (customer changes, the bank account watch, settings), and the BackOffice reads and retry.
  */
 @Module({
-  imports: [CompanySettingsModule, CreditNotesModule],
+  imports: [CompanySettingsModule],
   controllers: [InvoicesController, CustomerChangedConsumer],
   providers: [
+    // Refunds: decisions in credit-notes/, on the same lifecycle and reads as the invoices.
+    CreditNoteService,
     InvoiceRequestLifecycle,
     InvoiceRequestsRepository,
     InvoicerService,

@@ -3,13 +3,16 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * A FAILED invoice request records what takes it up again on its own (the bank account number
  * registered, the customer changed, the settings changed); the watchers find them by company,
- * cause and customer.
+ * cause and customer. A collective sale whose open order a full refund removed records that
+ * refund (credited_by).
  */
 export class RetryOn1764547200420 implements MigrationInterface {
   name = 'RetryOn1764547200420';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE "invoice_requests" ADD COLUMN "retry_on" character varying(16)`);
+    await q.query(
+      `ALTER TABLE "invoice_requests" ADD COLUMN "retry_on" character varying(16), ADD COLUMN "credited_by" uuid`,
+    );
     await q.query(
       `CREATE INDEX "ix_invoice_requests_failed" ON "invoice_requests" ("company_id", "retry_on", "customer_id") WHERE "status" = 'FAILED'`,
     );
@@ -25,6 +28,8 @@ export class RetryOn1764547200420 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX "ix_invoice_requests_failed"`);
-    await q.query(`ALTER TABLE "invoice_requests" DROP COLUMN "retry_on"`);
+    await q.query(
+      `ALTER TABLE "invoice_requests" DROP COLUMN "credited_by", DROP COLUMN "retry_on"`,
+    );
   }
 }

@@ -138,6 +138,10 @@ export class InvoiceRequestEntity {
   @Column({ type: 'text', nullable: true })
   lastError!: string | null;
 
+  /** A collective sale refunded in full before it was invoiced: the refund that removed its order. */
+  @Column({ type: 'uuid', nullable: true })
+  creditedBy!: string | null;
+
   /** FAILED: what takes it up again on its own (RETRY_ON in invoicing.errors.ts); null: an operator. */
   @Column({ type: 'varchar', length: 16, nullable: true })
   retryOn!: InvoiceRetryCause | null;

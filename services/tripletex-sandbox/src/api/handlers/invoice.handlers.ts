@@ -421,6 +421,19 @@ export const invoiceHandlers: Record<string, Handler> = {
       amountOutstanding: 0,
       amountCurrencyOutstanding: 0,
     };
+    // Delivery (FACTS 28): sendType decides; an e-mail credit note is only sent to the address
+    // given in creditNoteEmail ("will not be sent if the customer send type is email and this
+    // field is empty"). The deprecated sendToCustomer=false sends nothing.
+    const sendType = ctx.query.sendType as string | undefined;
+    const email = ctx.query.creditNoteEmail as string | undefined;
+    if (sendType !== undefined) credit.sendType = sendType;
+    if (sendType === 'EMAIL' && email) credit.emailSentTo = email;
+    credit.ehfSendStatus =
+      sendType === 'EHF'
+        ? 'SENT'
+        : sendType === undefined && ctx.query.sendToCustomer !== false
+          ? 'SENT'
+          : 'DO_NOT_SEND';
     company.invoices.set(id, credit);
     company.invoices.set(original.id, {
       ...original,
