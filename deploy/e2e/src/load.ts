@@ -268,6 +268,8 @@ export async function settle(
       company.tripletex.companyId,
     );
     const companyDays = load.days.filter((d) => d.companyId === company.companyId);
+    // The day vouchers (an invoice books its own voucher, without an external number).
+    ledger.vouchers = ledger.vouchers.filter((v) => v.externalVoucherNumber);
     vouchers += ledger.vouchers.length;
     for (const d of companyDays) {
       const status = days.get(dayKey(d));

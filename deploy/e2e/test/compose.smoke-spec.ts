@@ -73,6 +73,8 @@ describe('docker compose stack (smoke, through published ports)', () => {
         const found = await sandbox.ledger<{ vouchers: any[]; invoices: any[] }>(
           company.tripletex.companyId,
         );
+        // The day voucher (the invoice books its own voucher, without an external number).
+        found.vouchers = found.vouchers.filter((v) => v.externalVoucherNumber);
         expect(found.vouchers).toHaveLength(1);
         expect(found.invoices).toHaveLength(1);
         return found;

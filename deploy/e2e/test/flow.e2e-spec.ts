@@ -218,6 +218,8 @@ describe('from the employee token to invoices and vouchers', () => {
     for (const company of [collective, single]) {
       const mine = days.filter((d) => d.companyId === company.companyId);
       const ledger = await system.sandbox.ledger<{ vouchers: any[] }>(company.tripletex.companyId);
+      // The day vouchers (each invoice books its own voucher, without an external number).
+      ledger.vouchers = ledger.vouchers.filter((v) => v.externalVoucherNumber);
       expect(ledger.vouchers).toHaveLength(mine.length);
       for (const day of mine) {
         const status = posted[days.indexOf(day)];
@@ -320,6 +322,43 @@ describe('from the employee token to invoices and vouchers', () => {
     for (const invoice of ledger.invoices)
       expect(ore(invoice.amount)).toBe(expected.get(invoice.customer.id));
     expect(kroner([...expected.values()].reduce((s, v) => s + v, 0))).toBeGreaterThan(0);
+  });
+
+  it('holds every sale exactly once in the Tripletex ledger: the day vouchers plus the invoices’ own postings', async () => {
+    for (const company of [collective, single]) {
+      const mine = days.filter((d) => d.companyId === company.companyId);
+      const sold = mine
+        .flatMap((d) => d.checkouts)
+        .reduce(
+          (sum, c) => sum + (c.payments as { amount: number }[]).reduce((s, p) => s + p.amount, 0),
+          0,
+        );
+      const short = mine.reduce(
+        (s, d) => s + (d.countedCash === undefined ? 0 : d.expectedCash - d.countedCash),
+        0,
+      );
+      const ledger = await system.sandbox.ledger<{ vouchers: any[]; invoices: any[] }>(
+        company.tripletex.companyId,
+      );
+      const rows = ledger.vouchers.flatMap((v) =>
+        (v.postings as any[]).filter((p) => !p.systemGenerated),
+      );
+      // Every sale's money is debited once: its payments on the day voucher, or its invoice's
+      // receivable (1500, with the customer); and the books balance.
+      const debits = rows
+        .filter((p) => p.amountGross > 0)
+        .reduce((s, p) => s + ore(p.amountGross), 0);
+      expect(debits).toBe(sold + short);
+      expect(rows.reduce((s, p) => s + ore(p.amountGross), 0)).toBe(0);
+      const receivable = rows
+        .filter((p) => p.account.number === 1500)
+        .reduce((s, p) => s + ore(p.amountGross), 0);
+      const invoiced = mine
+        .flatMap((d) => d.invoiced)
+        .reduce((s, c) => s + (c.payments as { amount: number }[])[0].amount, 0);
+      expect(receivable).toBe(invoiced);
+      expect(ledger.invoices.reduce((s, i) => s + ore(i.amount), 0)).toBe(invoiced);
+    }
   });
 
   it('rejects nothing that was valid: no dead letters for these companies', () => {

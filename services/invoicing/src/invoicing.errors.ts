@@ -74,6 +74,25 @@ export const InvoicingErrors = {
       `VAT code ${code} is not active in Tripletex for this company.`,
       FINAL,
     ),
+  productGroupUnmapped: (productGroupId: string, takeaway: boolean, vatRate: number) =>
+    new AppError(
+      'INVOICING.PRODUCT_GROUP_UNMAPPED',
+      `Product group ${productGroupId} (${takeaway ? 'takeaway' : 'eat-in'}, ${vatRate} %) has no revenue account in the integration's settings: map it, and the sale is invoiced.`,
+      FINAL,
+    ),
+  tipsUnmapped: () =>
+    new AppError(
+      'INVOICING.TIPS_UNMAPPED',
+      "The sale has a tip, and no tips account is mapped in the integration's settings: map it, and the sale is invoiced.",
+      FINAL,
+    ),
+  /** Tripletex refused the product a mapped account is booked through (e.g. a VAT-locked account). */
+  productRefused: (number: string, said: string) =>
+    new AppError(
+      'INVOICING.PRODUCT_REFUSED',
+      `Tripletex refused product ${number} on the mapped account: ${said}`,
+      FINAL,
+    ),
   customerUnknown: (customerId: number) =>
     new AppError(
       'INVOICING.CUSTOMER_UNKNOWN',
@@ -126,4 +145,7 @@ export const RETRY_ON: Readonly<Record<string, InvoiceRetryCause>> = {
   'INVOICING.NO_TOKEN': 'SETTINGS',
   'INVOICING.MISSING_ACCESS': 'SETTINGS',
   'INVOICING.VAT_CODE_MISSING': 'SETTINGS',
+  'INVOICING.PRODUCT_GROUP_UNMAPPED': 'SETTINGS',
+  'INVOICING.TIPS_UNMAPPED': 'SETTINGS',
+  'INVOICING.PRODUCT_REFUSED': 'SETTINGS',
 };

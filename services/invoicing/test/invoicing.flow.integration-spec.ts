@@ -11,7 +11,12 @@ import {
   uniqueName,
 } from '@pos-tripletex/testing';
 import { createDataSource } from '../src/database/setup';
-import { aChristmasLunch, invoicingSettings } from './invoicing.builders';
+import {
+  aChristmasLunch,
+  invoicingMappings,
+  invoicingSettings,
+  MAPPED_ACCOUNTS,
+} from './invoicing.builders';
 
 // Checkouts paid by invoice, end to end: invoicing as its own process, real Kafka and PostgreSQL,
 // the Tripletex sandbox as Tripletex. Only what a whole process shows lives here – Kafka in and
@@ -86,7 +91,7 @@ describeFlow(
         companyId,
         version: configVersion,
         startDate: '2026-01-01',
-        mappings: { paymentMethods: [], productGroups: [], otherEvents: [] },
+        mappings: invoicingMappings(await sandbox.accountIds(tripletex, MAPPED_ACCOUNTS)),
         invoicing: invoicingSettings(options),
       });
       return setup;

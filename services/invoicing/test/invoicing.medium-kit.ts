@@ -18,7 +18,7 @@ import { IntakeService } from '../src/intake/intake.service';
 import { InvoiceRequestEntity } from '../src/invoices/entities/invoice-request.entity';
 import { InvoiceRequestsRepository } from '../src/invoices/invoice-requests.repository';
 import { InvoiceWorker } from '../src/invoices/invoice.worker';
-import { invoicingSettings } from './invoicing.builders';
+import { invoicingMappings, invoicingSettings, MAPPED_ACCOUNTS } from './invoicing.builders';
 
 /**
  * invoicing in-process. Its own workers poll rarely (INVOICE_POLL_MS, COLLECTIVE_CHECK_SECONDS);
@@ -105,6 +105,8 @@ export async function applySettings(
     sendToCustomer?: boolean;
     dayCutoffHour?: number;
     status?: 'ACTIVE' | 'NEEDS_ATTENTION' | 'INACTIVE';
+    /** Instead of invoicingMappings (the accounts the tests map). */
+    mappings?: Record<string, unknown>;
   } = {},
 ): Promise<void> {
   settingsVersion += 1;
@@ -119,7 +121,9 @@ export async function applySettings(
         employeeToken: medium.box.seal(company.tripletex.employeeToken, company.companyId),
         startDate: '2026-01-01',
         dayCutoffHour: options.dayCutoffHour,
-        mappings: { paymentMethods: [], productGroups: [], otherEvents: [] },
+        mappings:
+          options.mappings ??
+          invoicingMappings(await medium.sandbox.accountIds(company.tripletex, MAPPED_ACCOUNTS)),
         invoicing: invoicingSettings(options),
       }),
     ),

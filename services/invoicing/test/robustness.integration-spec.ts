@@ -14,6 +14,7 @@ import {
   uniqueName,
 } from '@pos-tripletex/testing';
 import { createDataSource } from '../src/database/setup';
+import { invoicingMappings, MAPPED_ACCOUNTS } from './invoicing.builders';
 
 // invoicing under hostile input, a noisy neighbour and a Tripletex slower than its lease: real
 // processes, real Kafka and PostgreSQL, the sandbox as Tripletex.
@@ -71,7 +72,7 @@ describeFlow(
         companyId,
         version: 1,
         startDate: '2026-01-01',
-        mappings: { paymentMethods: [], productGroups: [], otherEvents: [] },
+        mappings: invoicingMappings(await sut.sandbox.accountIds(tripletex, MAPPED_ACCOUNTS)),
       });
       return { companyId, tripletex, customerId: customer.id, config };
     }
@@ -267,10 +268,14 @@ describeFlow(
           },
           { timeoutMs: 120_000 },
         );
-        const posts = (await sut.sandbox.requests(c.tripletex.companyId)).filter(
-          (r) => r.method === 'POST' && r.path.startsWith('/invoice') && r.status < 300,
+        const calls = (await sut.sandbox.requests(c.tripletex.companyId)).filter(
+          (r) => r.status < 300,
         );
-        expect(posts).toHaveLength(3);
+        // One order and one `:invoice` each: nothing made twice.
+        expect(calls.filter((r) => r.method === 'POST' && r.path === '/order')).toHaveLength(3);
+        expect(
+          calls.filter((r) => r.method === 'PUT' && r.path.endsWith('/:invoice')),
+        ).toHaveLength(3);
         const ledger = await sut.sandbox.ledger<{ invoices: unknown[] }>(c.tripletex.companyId);
         expect(ledger.invoices).toHaveLength(3);
         // Each request was claimed once: the heartbeat kept its lease alive.

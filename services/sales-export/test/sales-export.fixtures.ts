@@ -1,6 +1,5 @@
 import { EventsByTopic, ParseableTopic, parseEvent } from '@pos-tripletex/contracts';
 import { SandboxCompany, TestSandbox } from '@pos-tripletex/testing';
-import { TripletexClient } from '@pos-tripletex/tripletex';
 
 // Test data shared by the medium specs (src/**/*.medium-spec.ts) and the flow suite.
 
@@ -8,22 +7,11 @@ import { TripletexClient } from '@pos-tripletex/tripletex';
 const ACCOUNT_NUMBERS = [1579, 1900, 1909, 2910, 2960, 3000, 3001, 3100, 3200, 7740];
 
 /** Account number → the account's id in this sandbox company. */
-export async function accountIds(
+export function accountIds(
   sandbox: TestSandbox,
   company: SandboxCompany,
 ): Promise<Record<number, number>> {
-  const client = new TripletexClient({
-    baseUrl: sandbox.apiUrl,
-    consumerToken: sandbox.consumerToken,
-  });
-  try {
-    const page = await client
-      .company({ key: 'lookup', employeeToken: company.employeeToken })
-      .listAccounts({ number: ACCOUNT_NUMBERS.join(','), fields: 'id,number' });
-    return Object.fromEntries((page.values ?? []).map((account) => [account.number, account.id]));
-  } finally {
-    client.close();
-  }
+  return sandbox.accountIds(company, ACCOUNT_NUMBERS);
 }
 
 /**

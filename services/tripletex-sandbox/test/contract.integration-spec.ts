@@ -924,6 +924,102 @@ const recorded: Recorded[] = [
     method: 'PUT',
     status: 200,
     path: () => `/invoice/${String(ctx.invoice)}/:createCreditNote?date=2026-11-25&comment=Retur`,
+    capture: (b) => (ctx.creditNote = b.value.id),
+  },
+
+  // products: an invoice line is booked on its product's income account
+  {
+    name: 'product',
+    method: 'POST',
+    status: 201,
+    path: () => '/product',
+    body: () => ({
+      name: 'Mat servert',
+      number: 'POS-mat-25',
+      vatType: { id: 3 },
+      account: { id: ctx.account3000 },
+    }),
+    capture: (b) => (ctx.product = b.value.id),
+  },
+  {
+    name: 'product with a number in use',
+    method: 'POST',
+    status: 422,
+    message: 'Produktnummeret POS-mat-25 er i bruk.',
+    path: () => '/product',
+    body: () => ({ name: 'Igjen', number: 'POS-mat-25' }),
+  },
+  {
+    name: 'product on an account locked to another VAT code',
+    method: 'POST',
+    status: 422,
+    message: 'er låst til mva-kode 3',
+    path: () => '/product',
+    body: () => ({
+      name: 'Mat 15',
+      number: 'POS-mat-15',
+      vatType: { id: 31 },
+      account: { id: ctx.account3000 },
+    }),
+  },
+  {
+    name: 'products by number',
+    method: 'GET',
+    status: 200,
+    path: () => '/product?productNumber=POS-mat-25',
+    capture: (b) => expect(b.values).toHaveLength(1),
+  },
+  {
+    name: 'product by id',
+    method: 'GET',
+    status: 200,
+    path: () => `/product/${String(ctx.product)}`,
+  },
+  {
+    name: 'product moved to another account',
+    method: 'PUT',
+    status: 200,
+    path: () => `/product/${String(ctx.product)}`,
+    body: () => ({ account: { id: ctx.account3000 } }),
+  },
+  {
+    name: 'invoice of a product line',
+    method: 'POST',
+    status: 201,
+    path: () => '/invoice?sendToCustomer=false',
+    body: () => ({
+      invoiceDate: day,
+      invoiceDueDate: day,
+      orders: [
+        {
+          ...order(() => ctx.customer),
+          orderLines: [
+            { product: { id: ctx.product }, count: 1, unitPriceIncludingVatCurrency: 125 },
+          ],
+        },
+      ],
+    }),
+    capture: (b) => (ctx.productInvoice = b.value.id),
+  },
+  {
+    name: 'a product in use deleted',
+    method: 'DELETE',
+    status: 422,
+    path: () => `/product/${String(ctx.product)}`,
+  },
+  {
+    name: 'an unused product deleted',
+    method: 'POST',
+    status: 201,
+    path: () => '/product',
+    body: () => ({ name: 'Kortvarig', number: 'POS-kort' }),
+    capture: (b) => (ctx.shortLived = b.value.id),
+  },
+  {
+    name: 'the unused product deleted',
+    method: 'DELETE',
+    status: 204,
+    path: () => `/product/${String(ctx.shortLived)}`,
   },
   {
     name: 'credit note twice',

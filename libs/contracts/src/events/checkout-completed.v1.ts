@@ -142,6 +142,14 @@ export class CheckoutPaymentV1 {
   amount!: number;
 }
 
+/**
+ * How Tripletex delivers an invoice (its `sendType`): EHF (needs the customer's organisation number
+ * and address), EMAIL (the customer's invoice e-mail), PAPER (printed and posted) or MANUAL (made,
+ * not sent).
+ */
+export const INVOICE_SEND_TYPES = ['EHF', 'EMAIL', 'PAPER', 'MANUAL'] as const;
+export type InvoiceSendType = (typeof INVOICE_SEND_TYPES)[number];
+
 export class CheckoutInvoiceV1 {
   /** The Tripletex customer id. */
   @Min(1)
@@ -157,6 +165,14 @@ export class CheckoutInvoiceV1 {
   @IsString()
   @ValidateIf(presentUnlessUndefined('comment'))
   comment?: string;
+
+  /**
+   * Added after v1 went out (optional): how this invoice is delivered, when the company's settings
+   * send invoices; absent: the company's choice, else the customer's send method in Tripletex.
+   */
+  @IsIn(INVOICE_SEND_TYPES)
+  @ValidateIf(presentUnlessUndefined('sendType'))
+  sendType?: InvoiceSendType;
 }
 
 export class CheckoutRefundOfV1 {

@@ -12,6 +12,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { INVOICE_SEND_TYPES, InvoiceSendType } from './checkout-completed.v1';
 import { ID64, IsIsoDay, IsRfc3339WithOffset, IsSafeInteger } from './validators';
 
 // integration.config.v1: compacted, key = companyId. Published by onboarding whenever a company's
@@ -141,6 +142,14 @@ export class InvoicingSettingsV1 {
   /** Passed to Tripletex as `sendToCustomer` (Tripletex's own default is true). */
   @IsBoolean()
   sendToCustomer = true;
+
+  /**
+   * Added after v1 went out (optional): how invoices are delivered when they are sent; absent: by
+   * each customer's send method in Tripletex. A checkout may ask for its own.
+   */
+  @IsIn(INVOICE_SEND_TYPES)
+  @IsOptional()
+  sendType?: InvoiceSendType;
 
   @ValidateNested()
   @Type(() => CollectiveInvoicingV1)

@@ -26,7 +26,7 @@ export interface CheckoutSpec {
   method?: 'CASH' | 'CARD' | 'VIPPS' | 'GIFT_CARD' | 'INVOICE' | 'OTHER';
   tip?: number;
   rounding?: number;
-  invoice?: { customerId: number; reference?: string; comment?: string };
+  invoice?: { customerId: number; reference?: string; comment?: string; sendType?: string };
   refundOf?: { eventId: string; receiptNumber: string };
 }
 

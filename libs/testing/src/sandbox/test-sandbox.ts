@@ -133,6 +133,32 @@ export class TestSandbox {
     ).customers;
   }
 
+  /**
+   * Account number → the account's id in the company's chart, read through the API as a client
+   * would (a session from the consumer and employee tokens).
+   */
+  async accountIds(company: SandboxCompany, numbers: number[]): Promise<Record<number, number>> {
+    const session = await fetch(`${this.apiUrl}/token/session/:create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        consumerToken: this.consumerToken,
+        employeeToken: company.employeeToken,
+        expirationDate: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10),
+      }),
+    });
+    if (!session.ok)
+      throw new Error(`sandbox session → ${session.status}: ${await session.text()}`);
+    const token = ((await session.json()) as { value: { token: string } }).value.token;
+    const res = await fetch(
+      `${this.apiUrl}/ledger/account?number=${numbers.join(',')}&fields=id,number&count=1000`,
+      { headers: { authorization: `Basic ${Buffer.from(`0:${token}`).toString('base64')}` } },
+    );
+    if (!res.ok) throw new Error(`sandbox accounts → ${res.status}: ${await res.text()}`);
+    const page = (await res.json()) as { values: { id: number; number: number }[] };
+    return Object.fromEntries(page.values.map((account) => [account.number, account.id]));
+  }
+
   /** Changes a customer as in Tripletex's UI (a new version; webhooks fire). */
   editCustomer(
     companyId: number,

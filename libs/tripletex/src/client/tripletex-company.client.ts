@@ -11,6 +11,7 @@ import type {
   LoggedInUserInfo,
   Order,
   OrderLine,
+  Product,
   QueryOf,
   Subscription,
   ValueEnvelope,
@@ -294,16 +295,19 @@ export class TripletexCompanyClient {
     return this.list('/invoice', query);
   }
 
-  /** `PUT /order/{id}/:invoice`: the invoice of one order created earlier. */
+  /**
+   * `PUT /order/{id}/:invoice`: the invoice of an order created before; Tripletex dates its due
+   * date by the order's (the customer's) terms. `sendType` overrides the customer's send method.
+   */
   invoiceOrder(
     orderId: number,
     invoiceDate: string,
-    options: { sendToCustomer: boolean },
+    options: { sendToCustomer: boolean; sendType?: string },
   ): Promise<Invoice> {
     return this.value({
       method: 'PUT',
       path: `/order/${orderId}/:invoice`,
-      query: { invoiceDate, sendToCustomer: options.sendToCustomer },
+      query: { invoiceDate, sendToCustomer: options.sendToCustomer, sendType: options.sendType },
     });
   }
 
@@ -363,6 +367,22 @@ export class TripletexCompanyClient {
         creditNoteEmail: options.creditNoteEmail,
       },
     });
+  }
+
+  // ---- products ------------------------------------------------------------------------------
+
+  /** Products by number (exact), e.g. the ones this system keeps per product group and rate. */
+  listProducts(query: Query<'Product_search'>): Promise<ListEnvelope<Product>> {
+    return this.list('/product', query);
+  }
+
+  postProduct(product: Product): Promise<Product> {
+    return this.value({ method: 'POST', path: '/product', body: product });
+  }
+
+  /** A partial update, with `version` for Tripletex's optimistic locking. */
+  putProduct(id: number, product: Product): Promise<Product> {
+    return this.value({ method: 'PUT', path: `/product/${id}`, body: product });
   }
 
   // ---- webhooks ------------------------------------------------------------------------------

@@ -72,6 +72,35 @@ async function ordered(
 }
 
 describe(CollectiveService.name, () => {
+  it('forces a run for orders that would pass the end of the month after delivery, whatever the cadence', async () => {
+    const company = await aCompany(medium, { collective: true }); // ON_DEMAND
+    const take = async (completedAt: string) => {
+      const checkout = anInvoiceCheckout(company, { completedAt });
+      return (await takeIn(medium, checkout))!.checkoutEventId;
+    };
+    const october = await take('2026-10-15T12:00:00+02:00');
+    const november = await take('2026-11-20T12:00:00+01:00');
+    medium.get(InvoiceWorker).nudge();
+    await eventually(async () => {
+      for (const id of [october, november])
+        expect((await requests.get(id)).status).toBe(RequestStatuses.ORDERED);
+    });
+
+    // 1 December: October's orders are due by 30 November – late already; November's are not yet.
+    expect(await collective.planDue('2026-12-01')).toContain(company.companyId);
+    await eventually(async () =>
+      expect((await requests.get(october)).status).toBe(RequestStatuses.INVOICED),
+    );
+    expect((await requests.get(november)).status).toBe(RequestStatuses.ORDERED);
+    expect(await collective.planDue('2026-12-20')).not.toContain(company.companyId);
+
+    // In December's last week November's orders are invoiced before their deadline.
+    expect(await collective.planDue('2026-12-27')).toContain(company.companyId);
+    await eventually(async () =>
+      expect((await requests.get(november)).status).toBe(RequestStatuses.INVOICED),
+    );
+  });
+
   it('previews the open orders per customer', async () => {
     const company = await aCompany(medium, { collective: true });
     await ordered(company, company.customerId, [10_000, 20_000, 30_000]);

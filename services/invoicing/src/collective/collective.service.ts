@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { IntegrationConfigV1 } from '@pos-tripletex/contracts';
-import { addDays, describeError, HeldLease, osloToday } from '@pos-tripletex/platform';
+import { addDays, counter, describeError, HeldLease, osloToday } from '@pos-tripletex/platform';
 import {
   classifyFailure,
   CompanyClients,
@@ -34,6 +34,27 @@ export interface RunResult {
 /** What one attempt at a run came to: its invoice, or why not (Tripletex's classification). */
 export type RunOutcome = { invoice: Invoice } | { failure: TripletexFailure; error: string };
 
+/**
+ * Orders delivered in a month must be invoiced by the end of the next (ACCOUNTING.md): in the last
+ * FORCE_DAYS days of a month every order of earlier months is invoiced, and any order older than
+ * the month before (the service was down through that window) at once. The business day before
+ * which open orders are forced on `today`.
+ */
+export function forcedUpTo(today: string): string {
+  const day = DateTime.fromISO(today);
+  const thisMonth = day.startOf('month');
+  const lastWeek = day.day > (day.daysInMonth ?? 28) - FORCE_DAYS;
+  return (lastWeek ? thisMonth : thisMonth.minus({ months: 1 })).toISODate() as string;
+}
+
+/** How many days before the month's end the deadline forces a run. */
+const FORCE_DAYS = 7;
+
+const forcedRuns = counter({
+  name: 'pos_invoicing_collective_forced_runs_total',
+  help: 'Collective runs forced because orders would pass the end of the month after delivery',
+});
+
 /** How often the HTTP run looks whether its runs are done. */
 const RESULTS_POLL_MS = 250;
 
@@ -50,6 +71,8 @@ const invoicingOn = (config: IntegrationConfigV1 | null): config is IntegrationC
  */
 @Injectable()
 export class CollectiveService {
+  private readonly logger = new Logger(CollectiveService.name);
+
   constructor(
     private readonly settings: CompanySettingsService,
     private readonly clients: CompanyClients,
@@ -93,14 +116,34 @@ export class CollectiveService {
     return this.runs.unfinished(companyId, customerId);
   }
 
-  /** Plans the runs of the companies whose cadence is due today (and have not run today). */
-  async planDue(): Promise<void> {
-    const today = osloToday();
+  /**
+   * Plans the runs of the companies whose cadence is due today (and have not run today), and,
+   * whatever the cadence (ON_DEMAND too), forces a run for orders that would otherwise stay
+   * un-invoiced past the end of the month after their delivery month (forcedUpTo). Returns the
+   * companies whose run was forced (each is also logged as a warning and counted).
+   */
+  async planDue(today = osloToday()): Promise<string[]> {
     const weekday = DateTime.fromISO(today).weekday; // 1 = Monday
     const dayOfMonth = Number(today.slice(8, 10));
+    const forced: string[] = [];
     for (const companyId of await this.requests.companiesWithOpenOrders()) {
       const config = await this.settings.get(companyId);
       if (!invoicingOn(config)) continue;
+      const deadline = forcedUpTo(today);
+      const late = await this.requests.openOrders(companyId, deadline);
+      if (late.length > 0) {
+        await this.plan(companyId, deadline);
+        forced.push(companyId);
+        forcedRuns.inc();
+        this.logger.warn(
+          {
+            companyId,
+            customers: late.length,
+            orders: late.reduce((sum, customer) => sum + customer.orders, 0),
+          },
+          `collective orders delivered before ${deadline} would pass their deadline (the end of the month after delivery): a run is forced`,
+        );
+      }
       const cadence = config.invoicing.collective.cadence;
       const due =
         (cadence === 'WEEKLY' && weekday === 1) || (cadence === 'MONTHLY' && dayOfMonth === 1);
@@ -110,6 +153,7 @@ export class CollectiveService {
       await this.plan(companyId, today);
       await this.runs.scheduledRunOn(companyId, today);
     }
+    return forced;
   }
 
   /**

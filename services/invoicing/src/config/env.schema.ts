@@ -38,12 +38,6 @@ export class InvoicingEnv extends TripletexServiceEnv {
   @IsInt()
   BANK_ACCOUNT_CHECK_SECONDS: number = 60;
 
-  /** Due days when the customer has no payment terms in Tripletex. */
-  @Max(365)
-  @Min(0)
-  @IsInt()
-  DEFAULT_DUE_DAYS: number = 14;
-
   /** How often collective invoicing checks whether a company's cadence is due. */
   @Max(24 * 3600)
   @Min(1)

@@ -18,6 +18,7 @@ import { tripletexOrder } from '../invoices/invoice-builder';
 import { InvoiceRequestLifecycle } from '../invoices/invoice-request.lifecycle';
 import { Attempt, failedWith, LeaseCheck, RETRY } from '../invoices/invoice-request.outcome';
 import { InvoiceRequestsRepository } from '../invoices/invoice-requests.repository';
+import { ProductCatalog } from '../invoices/product-catalog';
 import { InvoicingErrors } from '../invoicing.errors';
 
 const { PENDING, IN_FLIGHT, ORDERED, INVOICED, CREDITED } = RequestStatuses;
@@ -48,6 +49,7 @@ export class CreditNoteService {
   constructor(
     private readonly requests: InvoiceRequestsRepository,
     private readonly lifecycle: InvoiceRequestLifecycle,
+    private readonly products: ProductCatalog,
   ) {}
 
   /**
@@ -146,7 +148,7 @@ export class CreditNoteService {
       const invoice = await client.invoiceOrder(found.order.id as number, refund.businessDay, send);
       return { status: CREDITED, invoice, orderId: found.order.id };
     }
-    const order = await tripletexOrder(client, refund, config);
+    const order = await tripletexOrder(client, refund, config, this.products);
     if (original.invoiceNumber)
       order.invoiceComment = `Kreditnota for faktura ${original.invoiceNumber}\n${order.invoiceComment ?? ''}`;
     lease?.throwIfLost();
@@ -222,7 +224,7 @@ export class CreditNoteService {
     config: IntegrationConfigV1,
     tag: string,
   ): Promise<OrderLine[]> {
-    const order = await tripletexOrder(client, refund, config);
+    const order = await tripletexOrder(client, refund, config, this.products);
     return (order.orderLines ?? []).map((line) => ({
       ...line,
       description: `${tag} ${line.description ?? ''}`.slice(0, 255),

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { CheckoutCompletedV1 } from '@pos-tripletex/contracts';
-import { dueDate, markerOf, orderFor, vatCodesOf } from './invoice-builder';
+import type { CheckoutCompletedV1, IntegrationConfigV1 } from '@pos-tripletex/contracts';
+import {
+  deliveryOf,
+  markerOf,
+  orderFor,
+  productKeyOf,
+  TIPS_PRODUCT,
+  vatCodesOf,
+} from './invoice-builder';
 
 const checkout = (over: Partial<CheckoutCompletedV1> = {}): CheckoutCompletedV1 => ({
   eventId: randomUUID(),
@@ -115,14 +122,63 @@ describe(orderFor.name, () => {
   });
 });
 
-describe(dueDate.name, () => {
-  it('follows the customer’s terms in days or months, else the default', () => {
-    expect(dueDate('2026-11-24', { invoicesDueIn: 10, invoicesDueInType: 'DAYS' }, 14)).toBe(
-      '2026-12-04',
+describe('products on the lines', () => {
+  it('books each line (and its discount) on the product of its group, eat-in/takeaway and code, the tip on the tips product', () => {
+    const products = new Map([
+      ['food-E-3', 501],
+      ['fish-T-31', 502],
+      [TIPS_PRODUCT, 509],
+    ]);
+    const order = orderFor(
+      checkout(),
+      7,
+      '2026-11-24',
+      new Map([
+        ['3', 3],
+        ['31', 31],
+        ['6', 6],
+      ]),
+      undefined,
+      products,
     );
-    expect(dueDate('2026-11-30', { invoicesDueIn: 1, invoicesDueInType: 'MONTHS' }, 14)).toBe(
-      '2026-12-30',
-    );
-    expect(dueDate('2026-11-24', {}, 14)).toBe('2026-12-08');
+    expect(order.orderLines?.map((line) => [line.description, line.product?.id])).toEqual([
+      ['Lunsj', 501],
+      ['Rabatt: Lunsj', 501],
+      ['Reker', 502],
+      ['Tips', 509],
+    ]);
+  });
+
+  it('keys a line by group, eat-in (E) or takeaway (T) and VAT code (5 and 6 apart at 0 %)', () => {
+    const line = checkout().lines[0];
+    expect(productKeyOf(line)).toBe('food-E-3');
+    expect(productKeyOf({ ...line, takeaway: true, vatRate: 0 })).toBe('food-T-5');
+    expect(productKeyOf({ ...line, vatRate: 0, outsideVatLaw: true })).toBe('food-E-6');
+  });
+});
+
+describe(deliveryOf.name, () => {
+  const config = (invoicing: Partial<IntegrationConfigV1['invoicing']>) =>
+    ({
+      invoicing: { enabled: true, sendToCustomer: true, collective: {}, ...invoicing },
+    }) as unknown as IntegrationConfigV1;
+
+  it('sends nothing unless the company sends invoices, whatever the POS asks', () => {
+    const asked = checkout({ invoice: { customerId: 7, sendType: 'EHF' } });
+    expect(deliveryOf(asked, config({ sendToCustomer: false }))).toEqual({ sendToCustomer: false });
+  });
+
+  it('takes the checkout’s send type, else the company’s, else leaves it to the customer’s', () => {
+    const asked = checkout({ invoice: { customerId: 7, sendType: 'PAPER' } });
+    const plain = checkout({ invoice: { customerId: 7 } });
+    expect(deliveryOf(asked, config({ sendType: 'EMAIL' }))).toEqual({
+      sendToCustomer: true,
+      sendType: 'PAPER',
+    });
+    expect(deliveryOf(plain, config({ sendType: 'EMAIL' }))).toEqual({
+      sendToCustomer: true,
+      sendType: 'EMAIL',
+    });
+    expect(deliveryOf(plain, config({}))).toEqual({ sendToCustomer: true });
   });
 });

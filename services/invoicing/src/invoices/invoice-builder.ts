@@ -2,6 +2,7 @@ import type {
   CheckoutCompletedV1,
   CheckoutLineV1,
   IntegrationConfigV1,
+  InvoiceSendType,
 } from '@pos-tripletex/contracts';
 import {
   kronerFromOre,
@@ -12,8 +13,10 @@ import {
   type TripletexCompanyClient,
 } from '@pos-tripletex/tripletex';
 import type { AppError } from '@pos-tripletex/platform';
+import { otherEventAccount, productGroupAccount } from '@pos-tripletex/company-settings';
 import { InvoicingErrors } from '../invoicing.errors';
 import type { InvoiceRequestEntity } from './entities/invoice-request.entity';
+import type { ProductCatalog } from './product-catalog';
 
 /** The outgoing VAT code (Tripletex number) a line needs: by rate, 5 or 6 at 0 %. */
 export const vatCodeOf = (line: CheckoutLineV1): string =>
@@ -57,16 +60,24 @@ export function orderFor(
   vatTypeIds: Map<string, number>,
   /** The Tripletex department of the checkout's location, if the company maps one. */
   departmentId?: number,
+  /** Tripletex product ids by productKeyOf (and TIPS_PRODUCT): each line is booked on its product. */
+  productIds?: Map<string, number>,
 ): Order {
   const vat = (code: string) => {
     const id = vatTypeIds.get(code);
     if (id === undefined) throw new Error(`VAT code ${code} is not resolved`);
     return { id };
   };
+  const product = (key: string) => {
+    const id = productIds?.get(key);
+    return id === undefined ? {} : { product: { id } };
+  };
   const lines: OrderLine[] = [];
   for (const line of checkout.lines) {
     const vatType = vat(vatCodeOf(line));
+    const booked = product(productKeyOf(line));
     lines.push({
+      ...booked,
       description: line.description,
       count: line.quantity,
       unitPriceIncludingVatCurrency: kroner(line.unitPriceGross),
@@ -75,6 +86,7 @@ export function orderFor(
     if (line.discountGross > 0) {
       // A sale's discount lowers it; a refunded line's discount (the one given) lowers the refund.
       lines.push({
+        ...booked,
         description: `Rabatt: ${line.description}`.slice(0, 255),
         count: line.quantity < 0 ? -1 : 1,
         unitPriceIncludingVatCurrency: -kroner(line.discountGross),
@@ -83,8 +95,9 @@ export function orderFor(
     }
   }
   if (checkout.tip !== 0) {
-    // A refund's tip is negative: the tip given back.
+    // A refund's tip is negative: the tip given back. Booked on the tips product (a liability).
     lines.push({
+      ...product(TIPS_PRODUCT),
       description: 'Tips',
       count: 1,
       unitPriceIncludingVatCurrency: kroner(checkout.tip),
@@ -104,21 +117,66 @@ export function orderFor(
   };
 }
 
+/** The key of a line's product: product group, eat-in (E) or takeaway (T), VAT code. */
+export const productKeyOf = (line: CheckoutLineV1): string =>
+  `${line.productGroupId}-${line.takeaway ? 'T' : 'E'}-${vatCodeOf(line)}`;
+/** The key of the tips product (booked on the TIPS account, outside VAT). */
+export const TIPS_PRODUCT = 'TIPS';
+
 /**
  * The Tripletex order of a request: its checkout's lines with this company's VAT type ids (looked
- * up by number, cached by the client), and the department of the checkout's location when the
- * company maps one. A refund's order has the refunded lines negative (a credit note once invoiced).
+ * up by number, cached by the client), each on the product of its group, eat-in/takeaway and VAT
+ * code (whose account is the one mapped: ProductCatalog), the tip on the tips product, and the
+ * department of the checkout's location when the company maps one. An unmapped group or tip
+ * refuses the request (retried when the settings change). A refund's order has the refunded lines
+ * negative (a credit note once invoiced).
  */
 export async function tripletexOrder(
   client: TripletexCompanyClient,
   request: Pick<InvoiceRequestEntity, 'checkout' | 'customerId' | 'businessDay'>,
   config: IntegrationConfigV1,
+  products: ProductCatalog,
 ): Promise<Order> {
   const ids = new Map<string, number>();
   for (const code of vatCodesOf(request.checkout)) {
     const vat = await client.outgoingVatType(code);
     if (!vat?.id) throw InvoicingErrors.vatCodeMissing(code);
     ids.set(code, vat.id);
+  }
+  const productIds = new Map<string, number>();
+  for (const line of request.checkout.lines) {
+    const key = productKeyOf(line);
+    if (productIds.has(key)) continue;
+    const accountId = productGroupAccount(
+      config.mappings,
+      line.productGroupId,
+      line.takeaway,
+      line.vatRate,
+    );
+    if (accountId === undefined)
+      throw InvoicingErrors.productGroupUnmapped(line.productGroupId, line.takeaway, line.vatRate);
+    productIds.set(
+      key,
+      await products.productFor(client, {
+        number: `POS-${key}`,
+        name: `${line.productGroupId} (${line.takeaway ? 'takeaway' : 'eat-in'}, mva ${vatCodeOf(line)})`,
+        vatTypeId: ids.get(vatCodeOf(line)) as number,
+        accountId,
+      }),
+    );
+  }
+  if (request.checkout.tip !== 0) {
+    const accountId = otherEventAccount(config.mappings, 'TIPS');
+    if (accountId === undefined) throw InvoicingErrors.tipsUnmapped();
+    productIds.set(
+      TIPS_PRODUCT,
+      await products.productFor(client, {
+        number: `POS-${TIPS_PRODUCT}`,
+        name: 'Tips',
+        vatTypeId: ids.get(TIP_VAT_CODE) as number,
+        accountId,
+      }),
+    );
   }
   const department = config.mappings.locations?.find(
     (location) => location.locationId === request.checkout.locationId,
@@ -129,6 +187,7 @@ export async function tripletexOrder(
     request.businessDay,
     ids,
     department?.departmentId,
+    productIds,
   );
 }
 
@@ -139,16 +198,16 @@ export function vatCodesOf(checkout: CheckoutCompletedV1): string[] {
   return [...codes];
 }
 
-/** The invoice's due date from the customer's terms (days or months), else the company default. */
-export function dueDate(
-  invoiceDate: string,
-  terms: { invoicesDueIn?: number; invoicesDueInType?: string },
-  defaultDays: number,
-): string {
-  const dueIn = terms.invoicesDueIn && terms.invoicesDueIn > 0 ? terms.invoicesDueIn : defaultDays;
-  const due = new Date(`${invoiceDate}T12:00:00Z`);
-  if (terms.invoicesDueIn && terms.invoicesDueInType === 'MONTHS')
-    due.setUTCMonth(due.getUTCMonth() + dueIn);
-  else due.setUTCDate(due.getUTCDate() + dueIn);
-  return due.toISOString().slice(0, 10);
+/**
+ * How the invoice reaches the customer: not at all unless the company's settings send invoices;
+ * then the checkout's own choice (the POS asked), else the company's, else the customer's send
+ * method in Tripletex (a business customer's default there is EHF).
+ */
+export function deliveryOf(
+  checkout: CheckoutCompletedV1,
+  config: IntegrationConfigV1,
+): { sendToCustomer: boolean; sendType?: InvoiceSendType } {
+  if (!config.invoicing.sendToCustomer) return { sendToCustomer: false };
+  const sendType = checkout.invoice?.sendType ?? config.invoicing.sendType;
+  return sendType ? { sendToCustomer: true, sendType } : { sendToCustomer: true };
 }

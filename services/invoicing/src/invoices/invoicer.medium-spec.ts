@@ -15,6 +15,7 @@ import {
   RequestModes,
   RequestStatuses,
 } from './entities/invoice-request.entity';
+import { RETRY_ON } from '../invoicing.errors';
 import { InvoicerService } from './invoicer.service';
 
 // The invoicer's decisions, one per test: in-process over real PostgreSQL, the sandbox as
@@ -77,6 +78,150 @@ describe(InvoicerService.name, () => {
       ['Reker', 0.375, '31'],
       ['Buss', 1, '33'],
       ['Tips', 1, '6'],
+    ]);
+  });
+
+  it('books the invoice’s revenue on the mapped accounts through its products, and the tip on the tips liability', async () => {
+    const company = await aCompany(medium);
+    const checkout = aChristmasLunch(company.companyId, company.customerId);
+
+    await invoicer.process(await requestOf(checkout));
+
+    const ledger = await medium.sandbox.ledger<{ vouchers: any[]; products: any[] }>(
+      company.tripletex.companyId,
+    );
+    expect(
+      ledger.products.map((p) => [p.number, p.account.number, p.vatType.number]).sort(),
+    ).toEqual([
+      ['POS-TIPS', 2910, '6'],
+      ['POS-food-E-3', 3000, '3'],
+      ['POS-food-E-33', 3002, '33'],
+      ['POS-food-T-31', 3001, '31'],
+    ]);
+    // The invoice's own voucher: the receivable with the customer, revenue per mapped account.
+    const [voucher] = ledger.vouchers;
+    const booked = (voucher.postings as any[])
+      .filter((p) => !p.systemGenerated)
+      .map((p) => [p.account.number, Math.round(p.amountGross * 100)]);
+    const total = (checkout.payments as { amount: number }[])[0].amount;
+    expect(booked).toEqual(
+      expect.arrayContaining([
+        [1500, total],
+        [2910, -1000],
+        [3001, -11213],
+        [3002, -4200],
+      ]),
+    );
+    expect(booked.reduce((sum, [, amount]) => sum + amount, 0)).toBe(0);
+  });
+
+  it('moves its product when the product group is mapped to another account', async () => {
+    const company = await aCompany(medium);
+    await invoicer.process(await requestOf(anInvoiceCheckout(company)));
+    const ids = await medium.sandbox.accountIds(company.tripletex, [3100]);
+    await applySettings(medium, company, {
+      mappings: {
+        paymentMethods: [],
+        productGroups: [
+          { productGroupId: 'food', takeaway: false, accountId: ids[3100], accountNumber: 3100 },
+        ],
+        otherEvents: [],
+      },
+    });
+
+    await invoicer.process(await requestOf(anInvoiceCheckout(company)));
+
+    const ledger = await medium.sandbox.ledger<{ vouchers: any[]; products: any[] }>(
+      company.tripletex.companyId,
+    );
+    expect(ledger.products.map((p) => [p.number, p.account.number])).toEqual([
+      ['POS-food-E-3', 3100],
+    ]);
+    const revenue = ledger.vouchers.map(
+      (v) =>
+        (v.postings as any[]).find((p) => !p.systemGenerated && p.account.number !== 1500).account
+          .number,
+    );
+    expect(revenue).toEqual([3000, 3100]);
+  });
+
+  it('refuses a sale of a product group without an account until the settings map it', async () => {
+    const company = await aCompany(medium);
+    const checkout = anInvoiceCheckout(company, {
+      lines: [{ unitPriceGross: 10_000, productGroupId: 'books' }],
+    });
+
+    const outcome = await invoicer.process(await requestOf(checkout));
+
+    expect(outcome).toMatchObject({
+      status: RequestStatuses.FAILED,
+      code: 'INVOICING.PRODUCT_GROUP_UNMAPPED',
+      reason: expect.stringContaining('books'),
+    });
+    expect(RETRY_ON['INVOICING.PRODUCT_GROUP_UNMAPPED']).toBe('SETTINGS');
+    expect((await ledgerOf(medium, company)).orders).toEqual([]);
+  });
+
+  it('lets Tripletex date the invoice by the customer’s fixed day of the month', async () => {
+    const company = await aCompany(medium);
+    await medium.sandbox.editCustomer(company.tripletex.companyId, company.otherCustomerId, {
+      invoicesDueIn: 20,
+      invoicesDueInType: 'RECURRING_DAY_OF_MONTH',
+    });
+
+    await invoicer.process(
+      await requestOf(
+        anInvoiceCheckout(company, { invoice: { customerId: company.otherCustomerId } }),
+      ),
+    );
+
+    const [invoice] = (await ledgerOf(medium, company)).invoices;
+    expect(invoice).toMatchObject({ invoiceDate: '2026-11-24', invoiceDueDate: '2026-12-20' });
+  });
+
+  it('refuses an EHF invoice to a business customer without an address in Tripletex’s words, and invoices it once the customer has one', async () => {
+    const company = await aCompany(medium, { sendToCustomer: true });
+    await medium.sandbox.editCustomer(company.tripletex.companyId, company.customerId, {
+      invoiceSendMethod: 'EHF',
+      organizationNumber: '987654321',
+    });
+    const request = await requestOf(anInvoiceCheckout(company));
+
+    const refused = await invoicer.process(request);
+
+    expect(refused).toMatchObject({
+      status: RequestStatuses.FAILED,
+      code: 'INVOICING.TRIPLETEX_REFUSED',
+      reason: expect.stringContaining('postadresse'),
+    });
+    expect(RETRY_ON['INVOICING.TRIPLETEX_REFUSED']).toBe('CUSTOMER');
+    await medium.sandbox.editCustomer(company.tripletex.companyId, company.customerId, {
+      postalAddress: { addressLine1: 'Bryggen 1', postalCode: '5003', city: 'Bergen' },
+    });
+
+    const again = await invoicer.process(retried(request));
+
+    expect(again).toMatchObject({ status: RequestStatuses.INVOICED });
+    const invoices = (await ledgerOf(medium, company)).invoices;
+    expect(invoices).toEqual([expect.objectContaining({ sendType: 'EHF' })]);
+  });
+
+  it('delivers by the send type the POS asked for', async () => {
+    const company = await aCompany(medium, { sendToCustomer: true });
+    await medium.sandbox.editCustomer(company.tripletex.companyId, company.customerId, {
+      invoiceSendMethod: 'EHF',
+    });
+
+    await invoicer.process(
+      await requestOf(
+        anInvoiceCheckout(company, {
+          invoice: { customerId: company.customerId, sendType: 'PAPER' },
+        }),
+      ),
+    );
+
+    expect((await ledgerOf(medium, company)).invoices).toEqual([
+      expect.objectContaining({ sendType: 'PAPER' }),
     ]);
   });
 

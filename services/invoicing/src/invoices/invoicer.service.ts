@@ -7,7 +7,6 @@ import {
   TripletexError,
   classifyFailure,
 } from '@pos-tripletex/tripletex';
-import { InvoicingEnv } from '../config/env.schema';
 import { CreditNoteService } from '../credit-notes/credit-note.service';
 import { InvoicingErrors } from '../invoicing.errors';
 import {
@@ -18,7 +17,8 @@ import {
   RequestStatuses,
 } from './entities/invoice-request.entity';
 import { findEarlierOrder } from './earlier-result';
-import { contentRefusal, dueDate, tripletexOrder } from './invoice-builder';
+import { contentRefusal, deliveryOf, tripletexOrder } from './invoice-builder';
+import { ProductCatalog } from './product-catalog';
 import {
   Attempt,
   failedWith,
@@ -36,12 +36,10 @@ const SETTINGS_WAIT_MS = 24 * 60 * 60 * 1000;
 /** How long an active customer's terms are cached. */
 const CUSTOMER_CACHE_MS = 300_000;
 
-/** The customer's fields the invoicer reads: its name, whether it is active, its terms. */
+/** The customer's fields the invoicer reads: its name and whether it is active. */
 interface Customer {
   name?: string;
   isInactive?: boolean;
-  invoicesDueIn?: number;
-  invoicesDueInType?: string;
 }
 
 /**
@@ -60,7 +58,7 @@ export class InvoicerService {
     private readonly settings: CompanySettingsService,
     private readonly requests: InvoiceRequestsRepository,
     private readonly creditNotes: CreditNoteService,
-    private readonly env: InvoicingEnv,
+    private readonly products: ProductCatalog,
   ) {}
 
   /**
@@ -152,7 +150,7 @@ export class InvoicerService {
     const found = request.attempts > 1 ? await this.findEarlier(client, request) : null;
     if (mode === RequestModes.COLLECTIVE) {
       if (found) return { status: ORDERED, order: found.order, customerName: customer.name };
-      const body = await tripletexOrder(client, request, config);
+      const body = await tripletexOrder(client, request, config, this.products);
       lease?.throwIfLost();
       const order = await client.postOrder(body);
       return { status: ORDERED, order, customerName: customer.name };
@@ -164,37 +162,31 @@ export class InvoicerService {
         orderId: found.order.id,
         customerName: customer.name,
       };
-    if (found) {
-      lease?.throwIfLost();
-      const invoice = await client.invoiceOrder(found.order.id as number, request.businessDay, {
-        sendToCustomer: config.invoicing.sendToCustomer,
-      });
-      return {
-        status: INVOICED,
-        invoice,
-        orderId: found.order.id,
-        customerName: customer.name,
-      };
-    }
-    const orders = [await tripletexOrder(client, request, config)];
+    // Order first, then `:invoice`: Tripletex dates the invoice's due date by the customer's terms
+    // (days, months or a fixed day of the month) or the company's default, as in its own UI.
+    const orderId = found?.order.id ?? (await this.newOrder(client, request, config, lease));
     lease?.throwIfLost();
-    const invoice = await client.postInvoice(
-      {
-        invoiceDate: request.businessDay,
-        invoiceDueDate: dueDate(request.businessDay, customer, this.env.DEFAULT_DUE_DAYS),
-        orders,
-      },
-      { sendToCustomer: config.invoicing.sendToCustomer },
+    const invoice = await client.invoiceOrder(
+      orderId,
+      request.businessDay,
+      deliveryOf(request.checkout, config),
     );
-    return {
-      status: INVOICED,
-      invoice,
-      orderId: invoice.orders?.[0]?.id,
-      customerName: customer.name,
-    };
+    return { status: INVOICED, invoice, orderId, customerName: customer.name };
   }
 
-  /** The customer (due terms; checked to exist and be active), cached for five minutes. */
+  /** A new order for the request in Tripletex; its id. */
+  private async newOrder(
+    client: TripletexCompanyClient,
+    request: InvoiceRequestEntity,
+    config: IntegrationConfigV1,
+    lease?: LeaseCheck,
+  ): Promise<number> {
+    const body = await tripletexOrder(client, request, config, this.products);
+    lease?.throwIfLost();
+    return (await client.postOrder(body)).id as number;
+  }
+
+  /** The customer (checked to exist and be active); an active one is cached for five minutes. */
   private async customer(
     client: TripletexCompanyClient,
     request: InvoiceRequestEntity,
@@ -205,10 +197,7 @@ export class InvoicerService {
       cached && Date.now() - cached.at < CUSTOMER_CACHE_MS ? cached.customer : undefined;
     if (!customer) {
       try {
-        customer = await client.getCustomer(
-          request.customerId,
-          'id,name,isInactive,invoicesDueIn,invoicesDueInType',
-        );
+        customer = await client.getCustomer(request.customerId, 'id,name,isInactive');
       } catch (error) {
         if (TripletexError.is(error, 'not-found'))
           return failedWith(InvoicingErrors.customerUnknown(request.customerId));

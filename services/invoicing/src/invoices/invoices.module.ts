@@ -7,6 +7,7 @@ import { InvoiceRequestLifecycle } from './invoice-request.lifecycle';
 import { InvoiceRequestsRepository } from './invoice-requests.repository';
 import { InvoiceWorker } from './invoice.worker';
 import { InvoicerService } from './invoicer.service';
+import { ProductCatalog } from './product-catalog';
 import { InvoicesController } from './invoices.controller';
 import { SettingsAppliedListener } from './settings-applied.listener';
 
@@ -23,6 +24,7 @@ import { SettingsAppliedListener } from './settings-applied.listener';
     InvoiceRequestLifecycle,
     InvoiceRequestsRepository,
     InvoicerService,
+    ProductCatalog,
     InvoiceWorker,
     FailedRequestsWatcher,
     SettingsAppliedListener,

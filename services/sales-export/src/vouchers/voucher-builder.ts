@@ -1,4 +1,5 @@
-import type { AccountMappingsV1, OtherEventKind, UnmappedItemV1 } from '@pos-tripletex/contracts';
+import { otherEventAccount, productGroupAccount } from '@pos-tripletex/company-settings';
+import type { AccountMappingsV1, UnmappedItemV1 } from '@pos-tripletex/contracts';
 import {
   accountRefusal,
   kronerFromOre,
@@ -32,31 +33,6 @@ function paymentAccount(mappings: AccountMappingsV1, paymentMethodId: string): n
     ?.accountId;
 }
 
-/**
- * The account for a product group's sales at a rate, eat-in or takeaway. A group mapped once has
- * that account for every rate (the account rules check it takes the rate's code); a group mapped
- * per rate has the one for this rate, else one mapped without a rate.
- */
-function revenueAccount(
-  mappings: AccountMappingsV1,
-  productGroupId: string,
-  takeaway: boolean,
-  vatRate: number,
-): number | undefined {
-  const candidates = mappings.productGroups.filter(
-    (mapping) => mapping.productGroupId === productGroupId && mapping.takeaway === takeaway,
-  );
-  if (candidates.length === 1) return candidates[0].accountId;
-  return (
-    candidates.find((mapping) => mapping.vatRate === vatRate) ??
-    candidates.find((mapping) => mapping.vatRate === undefined)
-  )?.accountId;
-}
-
-function eventAccount(mappings: AccountMappingsV1, event: OtherEventKind): number | undefined {
-  return mappings.otherEvents.find((mapping) => mapping.event === event)?.accountId;
-}
-
 /** Everything with an amount but without an account: the day cannot be posted until it is mapped. */
 export function unmappedOf(totals: DayTotals, mappings: AccountMappingsV1): UnmappedItemV1[] {
   const out: UnmappedItemV1[] = [];
@@ -71,19 +47,19 @@ export function unmappedOf(totals: DayTotals, mappings: AccountMappingsV1): Unma
     if (
       totals.revenue[key] !== 0 &&
       !groups.has(id) &&
-      !revenueAccount(mappings, productGroupId, takeaway, vatRate)
+      !productGroupAccount(mappings, productGroupId, takeaway, vatRate)
     ) {
       groups.add(id);
       out.push({ kind: 'PRODUCT_GROUP', id: productGroupId, takeaway, vatRate });
     }
   }
-  if (totals.tips !== 0 && eventAccount(mappings, 'TIPS') === undefined)
+  if (totals.tips !== 0 && otherEventAccount(mappings, 'TIPS') === undefined)
     out.push({ kind: 'OTHER_EVENT', id: 'TIPS' });
-  if (totals.rounding !== 0 && eventAccount(mappings, 'ROUNDING') === undefined)
+  if (totals.rounding !== 0 && otherEventAccount(mappings, 'ROUNDING') === undefined)
     out.push({ kind: 'OTHER_EVENT', id: 'ROUNDING' });
-  if (totals.giftCardsSold !== 0 && eventAccount(mappings, 'GIFT_CARDS_SOLD') === undefined)
+  if (totals.giftCardsSold !== 0 && otherEventAccount(mappings, 'GIFT_CARDS_SOLD') === undefined)
     out.push({ kind: 'OTHER_EVENT', id: 'GIFT_CARDS_SOLD' });
-  if (hasCashDifference(totals) && eventAccount(mappings, 'CASH_DIFFERENCE') === undefined)
+  if (hasCashDifference(totals) && otherEventAccount(mappings, 'CASH_DIFFERENCE') === undefined)
     out.push({ kind: 'OTHER_EVENT', id: 'CASH_DIFFERENCE' });
   return out;
 }
@@ -119,13 +95,13 @@ export function accountIdsOf(totals: DayTotals, mappings: AccountMappingsV1): nu
   for (const id of Object.keys(totals.payments)) ids.add(paymentAccount(mappings, id) as number);
   for (const key of Object.keys(totals.revenue)) {
     const { productGroupId, takeaway, vatRate } = parseRevenueKey(key);
-    ids.add(revenueAccount(mappings, productGroupId, takeaway, vatRate) as number);
+    ids.add(productGroupAccount(mappings, productGroupId, takeaway, vatRate) as number);
   }
-  if (totals.tips !== 0) ids.add(eventAccount(mappings, 'TIPS') as number);
-  if (totals.rounding !== 0) ids.add(eventAccount(mappings, 'ROUNDING') as number);
-  if (totals.giftCardsSold !== 0) ids.add(eventAccount(mappings, 'GIFT_CARDS_SOLD') as number);
+  if (totals.tips !== 0) ids.add(otherEventAccount(mappings, 'TIPS') as number);
+  if (totals.rounding !== 0) ids.add(otherEventAccount(mappings, 'ROUNDING') as number);
+  if (totals.giftCardsSold !== 0) ids.add(otherEventAccount(mappings, 'GIFT_CARDS_SOLD') as number);
   if (hasCashDifference(totals)) {
-    ids.add(eventAccount(mappings, 'CASH_DIFFERENCE') as number);
+    ids.add(otherEventAccount(mappings, 'CASH_DIFFERENCE') as number);
     for (const id of Object.keys(totals.cashDifference))
       ids.add(paymentAccount(mappings, id) as number);
   }
@@ -239,7 +215,7 @@ export function buildVoucher(
     const where = takeaway ? 'take-away' : 'servering';
     const vatText = outsideVatLaw ? 'utenfor mva-loven' : `${vatRate} % mva`;
     add(
-      revenueAccount(mappings, productGroupId, takeaway, vatRate) as number,
+      productGroupAccount(mappings, productGroupId, takeaway, vatRate) as number,
       -totals.revenue[key],
       `Salg ${productGroupId}, ${where}, ${vatText}`,
       {
@@ -249,12 +225,12 @@ export function buildVoucher(
       },
     );
   }
-  if (totals.tips !== 0) add(eventAccount(mappings, 'TIPS') as number, -totals.tips, 'Tips');
+  if (totals.tips !== 0) add(otherEventAccount(mappings, 'TIPS') as number, -totals.tips, 'Tips');
   if (totals.rounding !== 0)
-    add(eventAccount(mappings, 'ROUNDING') as number, -totals.rounding, 'Øreavrunding');
+    add(otherEventAccount(mappings, 'ROUNDING') as number, -totals.rounding, 'Øreavrunding');
   if (totals.giftCardsSold !== 0)
     add(
-      eventAccount(mappings, 'GIFT_CARDS_SOLD') as number,
+      otherEventAccount(mappings, 'GIFT_CARDS_SOLD') as number,
       -totals.giftCardsSold,
       'Gavekort solgt',
     );
@@ -270,7 +246,7 @@ export function buildVoucher(
     }
     const text = `Kassedifferanse (${difference < 0 ? 'manko' : 'overskudd'})`;
     add(cashAccount, difference, `${text}, ${methodName(id)} (${id})`);
-    add(eventAccount(mappings, 'CASH_DIFFERENCE') as number, -difference, text);
+    add(otherEventAccount(mappings, 'CASH_DIFFERENCE') as number, -difference, text);
   }
 
   if (postings.length === 0 && problems.length === 0) problems.push('nothing to post');

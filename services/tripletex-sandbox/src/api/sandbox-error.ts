@@ -78,6 +78,12 @@ export const Texts = {
   reverseNonPosted: 'Bilaget er ikke bokført og kan ikke reverseres.',
   departmentMissing: (account: string) => `Kontoen ${account} krever avdeling.`,
   projectMissing: (account: string) => `Kontoen ${account} krever prosjekt.`,
+  ehfNeedsOrganizationNumber: 'Kunden må ha organisasjonsnummer for å motta EHF-faktura.',
+  ehfNeedsAddress: 'Kunden må ha postadresse for å motta EHF-faktura.',
+  emailNeedsAddress: 'Kunden mangler e-postadresse for faktura.',
+  productNumberTaken: (number: string) => `Produktnummeret ${number} er i bruk.`,
+  productVatLocked: (account: string, code: string) =>
+    `Kontoen ${account} er låst til mva-kode ${code} og kan ikke brukes med produktets mva-kode.`,
   vatNotLegal: (account: string, code: string) =>
     `Kontoen ${account} kan ikke benyttes med mva-kode ${code}.`,
 } as const;

@@ -9,6 +9,7 @@ import { parseFields, project } from './fields';
 import { customerHandlers } from './handlers/customer.handlers';
 import { Handler, HandlerResult } from './handlers/handler';
 import { eventHandlers } from './handlers/event.handlers';
+import { productHandlers } from './handlers/product.handlers';
 import { invoiceHandlers } from './handlers/invoice.handlers';
 import { departmentHandlers } from './handlers/department.handlers';
 import { ledgerHandlers } from './handlers/ledger.handlers';
@@ -33,6 +34,7 @@ export const HANDLERS: Record<string, Handler> = {
   ...ledgerHandlers,
   ...voucherHandlers,
   ...invoiceHandlers,
+  ...productHandlers,
   ...eventHandlers,
 };
 

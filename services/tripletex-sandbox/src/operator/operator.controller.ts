@@ -523,6 +523,7 @@ export class OperatorController {
       departments: [...company.departments.values()],
       orders: [...company.orders.values()],
       invoices: [...company.invoices.values()],
+      products: [...company.products.values()],
       subscriptions: [...company.subscriptions.values()].map(
         ({ authHeaderValue: _a, hmacSharedSecret: _h, ...s }) => s,
       ),

@@ -38,6 +38,8 @@ export interface CompanyState {
   /** Monthly accounting periods (start inclusive, end exclusive); an operator switch closes them. */
   periods: Map<number, Entity>;
   departments: Map<number, Entity>;
+  /** Products: each with the income account (`account`) its invoice lines are booked on. */
+  products: Map<number, Entity>;
   subscriptions: Map<
     number,
     Entity & { authHeaderName?: string; authHeaderValue?: string; hmacSharedSecret?: string }
@@ -183,6 +185,7 @@ export class SandboxState {
       invoices: new Map(),
       periods: new Map(),
       departments: new Map(),
+      products: new Map(),
       subscriptions: new Map(),
       changedAt: new Map(),
       counters: { customerNumber: 10000, voucherNumber: 0, invoiceNumber: 0, orderNumber: 0 },

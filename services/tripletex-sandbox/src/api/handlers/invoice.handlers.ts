@@ -13,6 +13,7 @@ import {
   value,
 } from './handler';
 import { fromOre, netOfGross, toOre } from './money';
+import { createVoucher } from './voucher.handlers';
 
 type Problem = { field: string | null; message: string };
 type Deps = Pick<HandlerContext, 'state'>;
@@ -53,10 +54,15 @@ function orderLineAmounts(
   if (typeof line.description !== 'string' && line.product === undefined) {
     problems.push({ field: 'orderLines.description', message: Texts.orderLineDescription });
   }
-  const vat = line.vatType === undefined ? undefined : ref(company.vatTypes, line.vatType);
-  if (line.vatType !== undefined && (!vat || !state.isOutgoingVat(vat))) {
+  const product = line.product === undefined ? undefined : ref(company.products, line.product);
+  if (line.product !== undefined && !product)
+    problems.push({ field: 'orderLines.product.id', message: 'Produktet finnes ikke.' });
+  const given = line.vatType === undefined ? undefined : ref(company.vatTypes, line.vatType);
+  if (line.vatType !== undefined && (!given || !state.isOutgoingVat(given))) {
     problems.push({ field: 'orderLines.vatType.id', message: Texts.invalidVat });
   }
+  // FACTS 26: a product's own VAT code wins over the line's.
+  const vat = (product?.vatType as Entity | undefined) ?? given;
   const count = (line.count as number | undefined) ?? 0; // Tripletex's default: a line without count is 0
   const percentage = (vat?.percentage as number | undefined) ?? 0;
   const discount = (line.discount as number | undefined) ?? 0;
@@ -81,6 +87,8 @@ function orderLineAmounts(
   const net = pricesIncludeVat ? netOfGross(lineTotal, percentage) : lineTotal;
   return {
     ...line,
+    ...(product ? { product: { id: product.id } } : {}),
+    description: line.description ?? product?.name,
     count,
     vatType: vat,
     amountExcludingVatCurrency: fromOre(net),
@@ -139,6 +147,145 @@ export function createOrder(ctx: Deps, company: CompanyState, body: Json): Entit
   return order;
 }
 
+/** Where an invoice line is booked when its product does not say (VAT code → account). */
+const DEFAULT_REVENUE_ACCOUNT: Readonly<Record<string, number>> = {
+  '3': 3000,
+  '31': 3001,
+  '33': 3002,
+  '5': 3100,
+  '6': 3200,
+};
+
+/**
+ * An invoice books itself (FACTS 27): the receivable on 1500 with the customer, each line's
+ * revenue on its product's account when the product's VAT code is the line's, else on the VAT
+ * code's default account – through the same checks as any voucher (locks, departments, periods).
+ */
+function invoiceVoucher(
+  ctx: Deps,
+  company: CompanyState,
+  invoice: {
+    date: string;
+    description: string;
+    customer: Entity;
+    department?: unknown;
+    lines: Json[];
+  },
+): Entity {
+  const byNumber = (n: number) => [...company.accounts.values()].find((a) => a.number === n);
+  const revenue = new Map<
+    string,
+    { account: Entity; vatType: Entity | undefined; gross: number }
+  >();
+  let total = 0;
+  for (const line of invoice.lines) {
+    const gross = Math.round((line.amountIncludingVatCurrency as number) * 100);
+    total += gross;
+    const vat = line.vatType as Entity | undefined;
+    const product = line.product === undefined ? undefined : ref(company.products, line.product);
+    const own = product?.account as Entity | undefined;
+    const account =
+      own && (product?.vatType as Entity | undefined)?.id === vat?.id
+        ? own
+        : byNumber(DEFAULT_REVENUE_ACCOUNT[(vat?.number as string | undefined) ?? '3'] ?? 3000);
+    if (!account) continue;
+    const key = `${String(account.id)}:${String(vat?.id ?? '')}`;
+    const entry = revenue.get(key) ?? { account, vatType: vat, gross: 0 };
+    entry.gross += gross;
+    revenue.set(key, entry);
+  }
+  const receivable = byNumber(1500);
+  const department = invoice.department as Json | undefined;
+  const postings: Json[] = [
+    {
+      row: 1,
+      account: { id: receivable?.id },
+      customer: { id: invoice.customer.id },
+      amountGross: fromOre(total),
+      amountGrossCurrency: fromOre(total),
+      description: invoice.description,
+    },
+    ...[...revenue.values()]
+      .filter((entry) => entry.gross !== 0)
+      .map((entry, n) => ({
+        row: n + 2,
+        account: { id: entry.account.id },
+        ...(entry.vatType ? { vatType: { id: entry.vatType.id } } : {}),
+        ...(department ? { department } : {}),
+        amountGross: fromOre(-entry.gross),
+        amountGrossCurrency: fromOre(-entry.gross),
+        description: invoice.description,
+      })),
+  ];
+  const type = [...company.voucherTypes.values()].find((t) => t.name === 'Utgående faktura');
+  return createVoucher(
+    ctx,
+    company,
+    {
+      date: invoice.date,
+      description: invoice.description,
+      ...(type ? { voucherType: { id: type.id } } : {}),
+      postings,
+    },
+    true,
+  );
+}
+
+/**
+ * The invoice's due date from the order's terms (taken from the customer): days, months, or a
+ * fixed day of the month (RECURRING_DAY_OF_MONTH: the next such day after the invoice date; 31
+ * means the month's last day). Without terms, 14 days (a fresh company's default).
+ */
+export function dueDateOf(invoiceDate: string, terms: Json): string {
+  const dueIn = typeof terms.invoicesDueIn === 'number' ? terms.invoicesDueIn : 14;
+  const date = DateTime.fromISO(invoiceDate);
+  if (terms.invoicesDueInType === 'RECURRING_DAY_OF_MONTH') {
+    const inMonth = (month: DateTime) =>
+      month.set({ day: Math.min(dueIn, month.daysInMonth ?? 28) });
+    const thisMonth = inMonth(date);
+    return (
+      thisMonth > date ? thisMonth : inMonth(date.plus({ months: 1 }).startOf('month'))
+    ).toISODate() as string;
+  }
+  return date
+    .plus({ [terms.invoicesDueInType === 'MONTHS' ? 'months' : 'days']: dueIn })
+    .toISODate() as string;
+}
+
+/** The customer's send method (FACTS 28: a business customer defaults to EHF), or the one asked. */
+function sendMethodOf(customer: Entity, asked?: string): string {
+  return (
+    asked ??
+    (customer.invoiceSendMethod as string | undefined) ??
+    (customer.isPrivateIndividual === true ? 'EMAIL' : 'EHF')
+  );
+}
+
+/**
+ * An invoice sent to the customer must be deliverable: EHF needs the customer's organisation
+ * number and postal address, e-mail an address (the texts are assumptions: no log shows them).
+ */
+function requireDeliverable(customer: Entity, asked?: string): void {
+  const method = sendMethodOf(customer, asked);
+  const problems: Problem[] = [];
+  if (method === 'EHF') {
+    if (typeof customer.organizationNumber !== 'string' || customer.organizationNumber === '')
+      problems.push({
+        field: 'customer.organizationNumber',
+        message: Texts.ehfNeedsOrganizationNumber,
+      });
+    const address = customer.postalAddress as Json | undefined;
+    if (!address || typeof address.addressLine1 !== 'string' || address.addressLine1 === '')
+      problems.push({ field: 'customer.postalAddress', message: Texts.ehfNeedsAddress });
+  }
+  if (method === 'EMAIL') {
+    const email =
+      (customer.invoiceEmail as string | undefined) || (customer.email as string | undefined);
+    if (!email) problems.push({ field: 'customer.invoiceEmail', message: Texts.emailNeedsAddress });
+  }
+  if (problems.length) throw SandboxError.validation(problems);
+}
+
 /** One invoice for one or more open orders of one customer. */
 function invoiceOrders(
   ctx: Deps,
@@ -149,6 +296,8 @@ function invoiceOrders(
     invoiceDueDate?: string;
     comment?: unknown;
     sendToCustomer: boolean;
+    /** `PUT /order/{id}/:invoice?sendType=`: overrides the customer's send method. */
+    sendType?: string;
   },
 ): Entity {
   requireBankAccount(company);
@@ -164,15 +313,10 @@ function invoiceOrders(
   if (lines.length === 0) problems.push({ field: null, message: Texts.noOrderLines });
   if (problems.length) throw SandboxError.validation(problems);
   const first = orders[0];
-  const customer = first.customer as Entity;
-  const dueDate =
-    fields.invoiceDueDate ??
-    (DateTime.fromISO(fields.invoiceDate)
-      .plus({
-        [first.invoicesDueInType === 'MONTHS' ? 'months' : 'days']:
-          (first.invoicesDueIn as number) ?? 14,
-      })
-      .toISODate() as string);
+  const customer =
+    company.customers.get((first.customer as Entity).id) ?? (first.customer as Entity);
+  if (fields.sendToCustomer) requireDeliverable(customer, fields.sendType);
+  const dueDate = fields.invoiceDueDate ?? dueDateOf(fields.invoiceDate, first);
   const gross = lines.reduce(
     (s, l) => s + Math.round((l.amountIncludingVatCurrency as number) * 100),
     0,
@@ -182,7 +326,17 @@ function invoiceOrders(
     0,
   );
   const id = ctx.state.id();
-  const invoiceNumber = ++company.counters.invoiceNumber;
+  // The invoice's own voucher first: a closed period or an account the lines cannot be booked on
+  // refuses the invoice before anything changes.
+  const invoiceNumber = company.counters.invoiceNumber + 1;
+  const voucher = invoiceVoucher(ctx, company, {
+    date: fields.invoiceDate,
+    description: `${gross < 0 ? 'Kreditnota' : 'Faktura'} ${invoiceNumber}`,
+    customer,
+    department: first.department,
+    lines,
+  });
+  company.counters.invoiceNumber = invoiceNumber;
   const invoice: Entity = {
     id,
     version: 1,
@@ -209,6 +363,8 @@ function invoiceOrders(
     isCharged: true,
     isApproved: true,
     ehfSendStatus: fields.sendToCustomer ? 'SENT' : 'DO_NOT_SEND',
+    sendType: fields.sendToCustomer ? sendMethodOf(customer, fields.sendType) : undefined,
+    voucher: { id: voucher.id, url: voucher.url },
   };
   for (const order of orders)
     company.orders.set(order.id, { ...order, isClosed: true, version: order.version + 1 });
@@ -336,6 +492,7 @@ export const invoiceHandlers: Record<string, Handler> = {
       invoiceOrders(ctx, company, [order], {
         invoiceDate: ctx.query.invoiceDate as string,
         sendToCustomer: (ctx.query.sendToCustomer as boolean | undefined) ?? true,
+        sendType: ctx.query.sendType as string | undefined,
       }),
     );
   },
@@ -399,10 +556,39 @@ export const invoiceHandlers: Record<string, Handler> = {
       throw SandboxError.validation([{ field: null, message: Texts.overCredited }]);
     }
     const id = ctx.state.id();
-    const invoiceNumber = ++company.counters.invoiceNumber;
+    const invoiceNumber = company.counters.invoiceNumber + 1;
+    // The credit note books the invoice's own postings back on its date (a closed period refuses).
+    const booked = company.vouchers.get((original.voucher as Entity | undefined)?.id ?? -1);
+    const type = [...company.voucherTypes.values()].find((t) => t.name === 'Utgående faktura');
+    const voucher = booked
+      ? createVoucher(
+          ctx,
+          company,
+          {
+            date: ctx.query.date,
+            description: `Kreditnota ${invoiceNumber}`,
+            ...(type ? { voucherType: { id: type.id } } : {}),
+            postings: (booked.postings as Json[])
+              .filter((p) => p.systemGenerated !== true)
+              .map((p) => ({
+                row: p.row,
+                account: { id: (p.account as Entity).id },
+                ...(p.vatType ? { vatType: { id: (p.vatType as Entity).id } } : {}),
+                ...(p.customer ? { customer: { id: (p.customer as Entity).id } } : {}),
+                ...(p.department ? { department: { id: (p.department as Entity).id } } : {}),
+                amountGross: -(p.amountGross as number),
+                amountGrossCurrency: -(p.amountGross as number),
+                description: `Kreditnota ${invoiceNumber}`,
+              })),
+          },
+          true,
+        )
+      : undefined;
+    company.counters.invoiceNumber = invoiceNumber;
     const negate = (n: unknown) => -(n as number);
     const credit: Entity = {
       ...original,
+      voucher: voucher ? { id: voucher.id, url: voucher.url } : undefined,
       id,
       version: 1,
       url: ctx.state.url('invoice', id),
