@@ -24,6 +24,7 @@ describe('CustomerSyncErrors', () => {
       // 503 makes Tripletex deliver the webhook again.
       'CUSTOMER_SYNC.TRIPLETEX_UNAVAILABLE': [503, true],
       'CUSTOMER_SYNC.NO_TOKEN': [503, true],
+      'CUSTOMER_SYNC.SUPERSEDED': [409, false],
     });
   });
 

@@ -55,4 +55,14 @@ export const CustomerSyncErrors = {
       retriable: true,
       httpStatus: HttpStatus.SERVICE_UNAVAILABLE,
     }),
+  /**
+   * The company's sync work was overtaken by a newer change (deactivated, or a new full sync
+   * started): the running turn stops before its next Tripletex call and writes nothing more.
+   */
+  superseded: (companyId: string) =>
+    new AppError(
+      'CUSTOMER_SYNC.SUPERSEDED',
+      `the sync of ${companyId} was overtaken by a newer change (deactivated or restarted)`,
+      { retriable: false, httpStatus: HttpStatus.CONFLICT },
+    ),
 };

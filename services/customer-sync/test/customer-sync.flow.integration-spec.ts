@@ -29,6 +29,7 @@ describeFlow(
       SYNC_POLL_SECONDS: '1',
       CHANGED_SINCE_INTERVAL_SECONDS: '5',
       WEBHOOK_SETTLE_MS: '300',
+      WEBHOOK_CHECK_INTERVAL_SECONDS: '2',
       LOG_LEVEL: 'info',
     }),
   },
@@ -202,6 +203,80 @@ describeFlow(
       );
     });
 
+    it('re-enables subscriptions Tripletex disabled after too many errors: polling covers the outage, then webhooks flow again', async () => {
+      const { sandbox, schema } = flow().sut;
+      const { companyId, company } = await seeded(2);
+      await activate(companyId, company);
+      await syncDone(companyId);
+      const delivered = async () =>
+        Number(
+          (
+            await schema.query<{ n: string }>(
+              'SELECT count(*) AS n FROM webhook_deliveries WHERE company_id = $1',
+              [companyId],
+            )
+          )[0].n,
+        );
+      await sandbox.setControls({
+        webhookRetryDelaysMs: [20, 20],
+        webhookDisableAfterFailures: 3,
+        webhookOutage: true,
+      });
+      try {
+        // Our endpoint is unreachable: Tripletex gives up on the delivery and disables it.
+        const [lost] = await sandbox.addCustomers(company.companyId, [{ name: 'Under Utfall AS' }]);
+        await eventually(
+          async () => {
+            const status = (await customersApi(companyId, '/sync-status')).body;
+            expect(status.webhooks.detail).toContain('customer.create DISABLED_TOO_MANY_ERRORS');
+          },
+          { timeoutMs: 20_000 },
+        );
+        // The lost create reaches the list by polling.
+        await eventually(
+          async () =>
+            expect((await customersApi(companyId, `/${lost.id}`)).body).toMatchObject({
+              name: 'Under Utfall AS',
+            }),
+          { timeoutMs: 20_000 },
+        );
+      } finally {
+        await sandbox.setControls({
+          webhookRetryDelaysMs: [500, 2000, 5000, 15000],
+          webhookDisableAfterFailures: 20,
+          webhookOutage: false,
+        });
+      }
+      await eventually(
+        async () => {
+          const subscriptions = (
+            await sandbox.ledger<{ subscriptions: { status: string }[] }>(company.companyId)
+          ).subscriptions;
+          expect(subscriptions.map((subscription) => subscription.status)).toEqual([
+            'ACTIVE',
+            'ACTIVE',
+            'ACTIVE',
+          ]);
+          expect((await customersApi(companyId, '/sync-status')).body.webhooks).toMatchObject({
+            enabled: true,
+            status: 'ACTIVE',
+            subscribed: true,
+          });
+        },
+        { timeoutMs: 20_000 },
+      );
+      const before = await delivered();
+      const [created] = await sandbox.addCustomers(company.companyId, [
+        { name: 'Igjen Varslet AS' },
+      ]);
+      await eventually(async () => {
+        expect(await delivered()).toBeGreaterThan(before); // through the webhook
+        expect((await customersApi(companyId, `/${created.id}`)).body.name).toBe(
+          'Igjen Varslet AS',
+        );
+      });
+    });
+
     // Which deliveries count (secret, signature, replays) is webhook.service.medium-spec; here the
     // HTTP answer Tripletex gets for one that does not.
     it('answers 401 to a webhook call without our secret header and signature', async () => {
@@ -283,6 +358,14 @@ describeFlow(
       await syncDone(companyId, 2);
       await activate(companyId, company, 'INACTIVE');
       await eventually(async () => expect((await customersApi(companyId)).status).toBe(409));
+      // The pick list empties: the last event for each customer is a tombstone.
+      await eventually(() => {
+        const last = new Map<string, unknown>();
+        for (const message of events.messages.filter((m) => m.key?.startsWith(`${companyId}:`)))
+          last.set(message.key!, message.value);
+        expect(last.size).toBe(2);
+        expect([...last.values()]).toEqual([null, null]);
+      });
       await eventually(
         async () =>
           expect(

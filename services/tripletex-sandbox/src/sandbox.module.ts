@@ -9,6 +9,7 @@ import { SandboxSeeder } from './state/sandbox-seeder';
 import { SandboxState } from './state/sandbox-state';
 import { UiEdits } from './state/ui-edits';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
+import { WebhookPolicy } from './webhooks/webhook-policy';
 
 @Module({
   controllers: [OperatorController, TripletexApiController],
@@ -23,6 +24,7 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
       inject: [SpecRouter],
       useFactory: (router: SpecRouter) => new SpecValidator(router.spec),
     },
+    WebhookPolicy,
     WebhookDispatcher,
     { provide: SandboxEvents, useExisting: WebhookDispatcher },
   ],

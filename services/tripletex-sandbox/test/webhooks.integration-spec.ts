@@ -32,6 +32,18 @@ async function api(method: string, path: string, body?: unknown): Promise<any> {
   return text ? JSON.parse(text) : undefined;
 }
 
+/** The answer as it came, refusals included. */
+async function apiRaw(method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${sandbox.url}/v2${path}`, {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(`0:${session}`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+}
+
 async function operator(method: string, path: string, body?: unknown): Promise<any> {
   const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
     method,
@@ -61,6 +73,10 @@ beforeAll(async () => {
   Object.assign(process.env, {
     SANDBOX_CONSUMER_TOKENS: CONSUMER,
     SANDBOX_SEED_DEMO: 'false',
+    // The receiver listens on plain http: allowed explicitly (the default is https only).
+    SANDBOX_WEBHOOK_ALLOW_HTTP_HOSTS: '127.0.0.1',
+    SANDBOX_WEBHOOK_RETRY_DELAYS_MS: '500,2000,5000,15000',
+    SANDBOX_WEBHOOK_DISABLE_AFTER_FAILURES: '20',
     LOG_LEVEL: 'warn',
   });
   sandbox = await startForTest();
@@ -141,5 +157,91 @@ describe('webhooks', () => {
       value: { name: 'Andre Forsøk AS' },
     });
     expect(refused).toEqual([received[0].headers['idempotency-key']]);
+  });
+});
+
+describe('webhook targets and failing deliveries (as strict as Tripletex)', () => {
+  afterEach(async () => {
+    await operator('PUT', 'controls', {
+      webhookAllowHttpHosts: ['127.0.0.1'],
+      webhookRetryDelaysMs: [500, 2000, 5000, 15000],
+      webhookDisableAfterFailures: 20,
+      webhookOutage: false,
+    });
+  });
+
+  it('refuses a plain-http target with 422 on targetUrl unless its host is allowed', async () => {
+    await operator('PUT', 'controls', { webhookAllowHttpHosts: [] });
+
+    for (const targetUrl of [receiverUrl, 'http://pos.example/hook']) {
+      const res = await apiRaw('POST', '/event/subscription', {
+        event: 'customer.update',
+        targetUrl,
+      });
+      expect(res.status).toBe(422);
+      expect(await res.json()).toMatchObject({
+        status: 422,
+        code: 15000,
+        validationMessages: [{ field: 'targetUrl', message: 'URL-en må bruke https.' }],
+      });
+    }
+    const https = await api('POST', '/event/subscription', {
+      event: 'customer.update',
+      targetUrl: 'https://pos.example/hook',
+    });
+    expect(https.value.status).toBe('ACTIVE');
+    // Nor can an existing subscription be moved to http.
+    const moved = await apiRaw('PUT', `/event/subscription/${https.value.id}`, {
+      targetUrl: 'http://pos.example/hook',
+    });
+    expect(moved.status).toBe(422);
+    await api('DELETE', `/event/subscription/${https.value.id}`);
+  });
+
+  it('disables a subscription after too many failed deliveries in a row, and a PUT with status ACTIVE re-enables it', async () => {
+    for (const earlier of (await api('GET', '/event/subscription')).values)
+      await api('DELETE', `/event/subscription/${earlier.id}`);
+    await operator('PUT', 'controls', {
+      webhookRetryDelaysMs: [50, 50],
+      webhookDisableAfterFailures: 3,
+      webhookOutage: true,
+    });
+    const created = await api('POST', '/event/subscription', {
+      event: 'customer.create',
+      targetUrl: receiverUrl,
+      authHeaderName: 'x-webhook-secret',
+      authHeaderValue: 'secret',
+    });
+    const id = created.value.id as number;
+    received.length = 0;
+
+    // One delivery, three attempts, all failing: the third failure in a row disables it.
+    await operator('POST', `companies/${company.companyId}/customers`, {
+      customers: [{ name: 'Feiler AS' }],
+    });
+    await eventually(async () =>
+      expect((await api('GET', `/event/subscription/${id}`)).value.status).toBe(
+        'DISABLED_TOO_MANY_ERRORS',
+      ),
+    );
+    // While disabled nothing is delivered, even once the target is reachable again.
+    await operator('PUT', 'controls', { webhookOutage: false });
+    await operator('POST', `companies/${company.companyId}/customers`, {
+      customers: [{ name: 'Mens Avslått AS' }],
+    });
+    const reenabled = await api('PUT', `/event/subscription/${id}`, { status: 'ACTIVE' });
+    expect(reenabled.value).toMatchObject({ id, status: 'ACTIVE' });
+    expect(JSON.stringify(reenabled.value)).not.toContain('failuresInARow');
+    expect(received).toHaveLength(0);
+
+    await operator('POST', `companies/${company.companyId}/customers`, {
+      customers: [{ name: 'Igjen AS' }],
+    });
+    await eventually(() => expect(received).toHaveLength(1));
+    expect(JSON.parse(received[0].body)).toMatchObject({
+      subscriptionId: id,
+      event: 'customer.create',
+    });
+    await api('DELETE', `/event/subscription/${id}`);
   });
 });

@@ -23,11 +23,17 @@ export class TestSandbox {
     readonly consumerToken = TEST_CONSUMER_TOKEN,
   ) {}
 
+  /**
+   * Services under test listen on plain http at 127.0.0.1, so their webhook targets are allowed
+   * here (the sandbox's own default, like Tripletex, is https only): pass
+   * `{ SANDBOX_WEBHOOK_ALLOW_HTTP_HOSTS: '' }` for the strict sandbox.
+   */
   static async start(env: Record<string, string> = {}): Promise<TestSandbox> {
     const service = await SpawnedService.start(SANDBOX_MAIN, {
       LOG_LEVEL: 'warn',
       SANDBOX_SEED_DEMO: 'false',
       SANDBOX_CONSUMER_TOKENS: TEST_CONSUMER_TOKEN,
+      SANDBOX_WEBHOOK_ALLOW_HTTP_HOSTS: '127.0.0.1,localhost',
       ...env,
     });
     await service.ready();

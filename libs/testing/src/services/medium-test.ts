@@ -19,6 +19,8 @@ export interface MediumTestOptions {
   load(): Promise<Type<unknown>>;
   /** Extra environment, e.g. a long poll interval so the service's own workers stay out of the way. */
   env?: Record<string, string>;
+  /** The sandbox's environment (e.g. `SANDBOX_WEBHOOK_ALLOW_HTTP_HOSTS: ''` for https only). */
+  sandboxEnv?: Record<string, string>;
 }
 
 /**
@@ -40,7 +42,7 @@ export class MediumTest {
   ) {}
 
   static async start(options: MediumTestOptions): Promise<MediumTest> {
-    const sandbox = await TestSandbox.start();
+    const sandbox = await TestSandbox.start(options.sandboxEnv);
     const schema = await TestSchema.create(options.schema);
     const secrets = testSecrets();
     const env: Record<string, string> = {

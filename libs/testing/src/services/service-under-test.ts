@@ -16,6 +16,8 @@ export interface ServiceUnderTestOptions {
   schema: string;
   /** Extra environment (tuning for the test); may use the chosen HTTP port. */
   env?: (port: number) => Record<string, string>;
+  /** The sandbox's environment (e.g. `SANDBOX_WEBHOOK_ALLOW_HTTP_HOSTS: ''` for https only). */
+  sandboxEnv?: Record<string, string>;
 }
 
 /**
@@ -37,7 +39,7 @@ export class ServiceUnderTest {
   ) {}
 
   static async start(options: ServiceUnderTestOptions): Promise<ServiceUnderTest> {
-    const sandbox = await TestSandbox.start();
+    const sandbox = await TestSandbox.start(options.sandboxEnv);
     const schema = await TestSchema.create(options.schema);
     const secrets = testSecrets();
     const port = await freePort();

@@ -1,5 +1,19 @@
 import { TripletexServiceEnv } from '@pos-tripletex/platform';
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsInt, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+
+/** Tripletex delivers webhooks to https targets only: production refuses anything else. */
+function HttpsInProduction(): PropertyDecorator {
+  return ValidateBy({
+    name: 'httpsInProduction',
+    validator: {
+      validate: (value: unknown, args) =>
+        (args?.object as { NODE_ENV?: string }).NODE_ENV !== 'production' ||
+        (typeof value === 'string' && value.startsWith('https://')),
+      defaultMessage: () =>
+        'WEBHOOK_PUBLIC_URL must be an https:// URL with NODE_ENV=production (Tripletex delivers webhooks only to https targets); leave it empty to sync by polling only',
+    },
+  });
+}
 
 /** The whole environment of customer-sync: every variable, with its local default. See .env.example. */
 export class CustomerSyncEnv extends TripletexServiceEnv {
@@ -8,11 +22,22 @@ export class CustomerSyncEnv extends TripletexServiceEnv {
   override KAFKA_CLIENT_ID: string = 'customer-sync';
   override KAFKA_GROUP_ID: string = 'customer-sync';
 
-  /** Where Tripletex reaches this service for webhooks (https in production). */
+  /**
+   * Where Tripletex reaches this service for webhooks: https in production (Tripletex accepts no
+   * other target). Empty: no webhooks, the customer list is kept current by polling alone.
+   */
+  @HttpsInProduction()
   @Matches(/^https?:\/\/\S+$/, {
     message: 'WEBHOOK_PUBLIC_URL must be the http(s) base URL Tripletex can reach this service at',
   })
-  WEBHOOK_PUBLIC_URL: string = 'http://127.0.0.1:3003';
+  @ValidateIf((env: CustomerSyncEnv) => env.WEBHOOK_PUBLIC_URL !== '')
+  WEBHOOK_PUBLIC_URL: string = '';
+
+  /** How often our webhook subscriptions are checked in Tripletex (a disabled one is re-enabled). */
+  @Max(86_400)
+  @Min(1)
+  @IsInt()
+  WEBHOOK_CHECK_INTERVAL_SECONDS: number = 600;
 
   /** Customers per Tripletex page. */
   @Max(1000)
@@ -25,7 +50,10 @@ export class CustomerSyncEnv extends TripletexServiceEnv {
   @IsInt()
   SYNC_POLL_SECONDS: number = 5;
 
-  /** How often customers changed in Tripletex are fetched (catches missed webhooks). */
+  /**
+   * How often customers changed in Tripletex are fetched (the polling that keeps the list current
+   * with or without webhooks, and catches missed ones).
+   */
   @Max(86_400)
   @Min(5)
   @IsInt()

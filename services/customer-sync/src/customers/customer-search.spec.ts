@@ -3,7 +3,7 @@ import { CUSTOMER_SORTS, customerSearch } from './customer-search';
 describe(customerSearch.name, () => {
   it('lists the active, not deleted customers by name, the first 50, by default', () => {
     expect(customerSearch('co_1', {})).toEqual({
-      where: 'company_id = $1 AND deleted_at IS NULL AND NOT is_inactive',
+      where: 'company_id = $1 AND deleted_at IS NULL AND withdrawn_at IS NULL AND NOT is_inactive',
       params: ['co_1'],
       orderBy: 'lower(name) ASC, customer_id',
       from: 0,
@@ -13,7 +13,7 @@ describe(customerSearch.name, () => {
 
   it('includes inactive customers only when asked', () => {
     expect(customerSearch('co_1', { includeInactive: true }).where).toBe(
-      'company_id = $1 AND deleted_at IS NULL',
+      'company_id = $1 AND deleted_at IS NULL AND withdrawn_at IS NULL',
     );
   });
 
@@ -24,7 +24,7 @@ describe(customerSearch.name, () => {
       email: 'Post@Kunde.no',
     });
     expect(search.where).toBe(
-      'company_id = $1 AND deleted_at IS NULL AND NOT is_inactive AND customer_number = $2' +
+      'company_id = $1 AND deleted_at IS NULL AND withdrawn_at IS NULL AND NOT is_inactive AND customer_number = $2' +
         ' AND organization_number = $3 AND lower(email) = lower($4)',
     );
     // Organisation numbers are compared without the spaces people type.

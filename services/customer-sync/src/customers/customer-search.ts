@@ -41,7 +41,8 @@ export const DEFAULT_PAGE = { from: 0, count: 50 } as const;
  * organisation number (LIKE wildcards in it match themselves). Values go in as parameters.
  */
 export function customerSearch(companyId: string, query: CustomerQuery): CustomerSearch {
-  const where = ['company_id = $1', 'deleted_at IS NULL'];
+  // Deleted in Tripletex, or withdrawn from the pick list by a deactivation: not served.
+  const where = ['company_id = $1', 'deleted_at IS NULL', 'withdrawn_at IS NULL'];
   const params: unknown[] = [companyId];
   const add = (clause: (param: string) => string, value: unknown) => {
     params.push(value);

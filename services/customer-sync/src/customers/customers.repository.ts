@@ -122,11 +122,17 @@ export class CustomersRepository {
            invoice_email = EXCLUDED.invoice_email, phone_number_mobile = EXCLUDED.phone_number_mobile,
            is_inactive = EXCLUDED.is_inactive, is_private_individual = EXCLUDED.is_private_individual,
            invoices_due_in = EXCLUDED.invoices_due_in, invoices_due_in_type = EXCLUDED.invoices_due_in_type,
-           deleted_at = NULL,
+           deleted_at = NULL, withdrawn_at = NULL,
            seen_generation = GREATEST(c.seen_generation, COALESCE($3, c.seen_generation)),
            synced_at = now(),
-           updated_at = CASE WHEN c.version <> EXCLUDED.version OR c.deleted_at IS NOT NULL THEN now() ELSE c.updated_at END
-         WHERE c.version <= EXCLUDED.version OR c.deleted_at IS NOT NULL
+           updated_at = CASE WHEN c.version <> EXCLUDED.version OR c.deleted_at IS NOT NULL OR c.withdrawn_at IS NOT NULL
+             THEN now() ELSE c.updated_at END
+         -- Never an older copy over a newer one; a customer deleted in Tripletex comes back only with
+         -- a newer version (a copy read before the delete is stale); one withdrawn by a deactivation
+         -- comes back with the first copy after reactivation.
+         WHERE (c.withdrawn_at IS NOT NULL AND c.deleted_at IS NULL)
+           OR (c.deleted_at IS NULL AND c.version <= EXCLUDED.version)
+           OR (c.deleted_at IS NOT NULL AND c.version < EXCLUDED.version)
          RETURNING c.*
        )
        SELECT customer_id::float8 AS customer_id, version, customer_number, name, organization_number, email, invoice_email,
@@ -158,6 +164,24 @@ export class CustomersRepository {
     return rows.map((row) => row.customer_id);
   }
 
+  /**
+   * The integration was deactivated: every customer the pick list offered leaves it (a
+   * tombstone each on customers.changed.v1); the rows stay, marked withdrawn, until a full sync
+   * after reactivation brings them back (and publishes them again). Returns how many.
+   */
+  async withdrawAll(tx: EntityManager, companyId: string): Promise<number> {
+    const rows = await tx.query<{ customer_id: number }[]>(
+      `WITH withdrawn AS (
+         UPDATE customers SET withdrawn_at = now(), updated_at = now()
+         WHERE company_id = $1 AND deleted_at IS NULL AND withdrawn_at IS NULL
+         RETURNING customer_id
+       ) SELECT customer_id::float8 AS customer_id FROM withdrawn`,
+      [companyId],
+    );
+    await this.outbox.add(tx, ...rows.map((row) => this.tombstone(companyId, row.customer_id)));
+    return rows.length;
+  }
+
   // ---- reads ------------------------------------------------------------------------------------
 
   /** Customers a full sync of this generation did not see (candidates for deletion). */
@@ -169,10 +193,13 @@ export class CustomersRepository {
     return rows.map((row) => row.customer_id);
   }
 
-  /** How many of the company's customers the mirror holds (inactive ones included, deleted ones not). */
+  /**
+   * How many of the company's customers the mirror holds (inactive ones included; deleted and
+   * withdrawn ones not).
+   */
   async countNotDeleted(companyId: string): Promise<number> {
     const [{ count }] = await this.dataSource.query<{ count: string }[]>(
-      'SELECT count(*) AS count FROM customers WHERE company_id = $1 AND deleted_at IS NULL',
+      'SELECT count(*) AS count FROM customers WHERE company_id = $1 AND deleted_at IS NULL AND withdrawn_at IS NULL',
       [companyId],
     );
     return Number(count);
@@ -195,7 +222,7 @@ export class CustomersRepository {
   /** One customer, unless unknown or deleted. */
   async find(companyId: string, customerId: number): Promise<CustomerView | null> {
     const [row] = await this.dataSource.query<CustomerView[]>(
-      `SELECT ${VIEW_COLUMNS} FROM customers WHERE company_id = $1 AND customer_id = $2 AND deleted_at IS NULL`,
+      `SELECT ${VIEW_COLUMNS} FROM customers WHERE company_id = $1 AND customer_id = $2 AND deleted_at IS NULL AND withdrawn_at IS NULL`,
       [companyId, customerId],
     );
     return row ?? null;

@@ -10,6 +10,7 @@ import { CustomerEntity } from '../customers/entities/customer.entity';
 import { SyncStateEntity } from '../sync/entities/sync-state.entity';
 import { WebhookDeliveryEntity } from '../webhooks/entities/webhook-delivery.entity';
 import { SyncLeases1764547200310 } from './migrations/1764547200310-sync-leases';
+import { WebhookStates1765152000300 } from './migrations/1765152000300-webhook-states';
 import { TripletexIdsInt641764547200300 } from './migrations/1764547200300-tripletex-ids-int64';
 import { CustomerSync1764028800300 } from './migrations/1764028800300-customer-sync';
 
@@ -29,6 +30,7 @@ export const databaseSetup: DatabaseSetup = {
     CustomerSync1764028800300,
     TripletexIdsInt641764547200300,
     SyncLeases1764547200310,
+    WebhookStates1765152000300,
   ],
 };
 

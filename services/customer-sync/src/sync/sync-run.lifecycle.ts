@@ -1,17 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { TokenRejections } from '@pos-tripletex/company-settings';
 import { EncryptedSecret } from '@pos-tripletex/platform';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { SERVICE_NAME } from '../bootstrap';
 import { CustomerSyncErrors } from '../customer-sync.errors';
-import { FullSyncStatuses, SyncStateEntity } from './entities/sync-state.entity';
+import {
+  FullSyncStatuses,
+  SyncStateEntity,
+  WebhookStatus,
+  WebhookStatuses,
+} from './entities/sync-state.entity';
 
 const { IDLE, PENDING, RUNNING, DONE, FAILED } = FullSyncStatuses;
 
 /**
  * Claims companies with due work, the least recently served first (round-robin), each with a lease
- * held by heartbeat: $1 at most, a lease of $2 s, and $3/$4 the changed-since interval and the
- * settle time (seconds). A company is worked on by one instance at a time.
+ * held by heartbeat: $1 at most, a lease of $2 s, $3/$4 the changed-since interval and the
+ * settle time, $5 the webhook check interval (seconds), $6 whether this deployment has webhooks.
+ * A company is worked on by one instance at a time. The syncs never wait for a subscription: only
+ * one made moments ago delays the full sync by the settle time (Tripletex's advice).
  */
 const CLAIM_DUE_COMPANIES_SQL = `WITH claimed AS (UPDATE sync_states s
   SET lease_owner = gen_random_uuid(), lease_until = now() + make_interval(secs => $2), served_at = now()
@@ -21,8 +29,11 @@ const CLAIM_DUE_COMPANIES_SQL = `WITH claimed AS (UPDATE sync_states s
       AND (retry_at IS NULL OR retry_at <= now()) AND (
         needs_unsubscription
         OR (active AND token_ciphertext IS NOT NULL AND (
-          needs_subscription
-          OR (full_sync_status IN ('${PENDING}', '${RUNNING}', '${FAILED}') AND subscribed_at <= now() - make_interval(secs => $4))
+          ($6 AND needs_subscription AND (webhook_retry_at IS NULL OR webhook_retry_at <= now()))
+          OR ($6 AND webhook_status IN ('${WebhookStatuses.ACTIVE}', '${WebhookStatuses.DISABLED}')
+            AND (webhook_retry_at IS NULL OR webhook_retry_at <= now())
+            AND (webhook_checked_at IS NULL OR webhook_checked_at <= now() - make_interval(secs => $5)))
+          OR (full_sync_status IN ('${PENDING}', '${RUNNING}', '${FAILED}') AND (subscribed_at IS NULL OR subscribed_at <= now() - make_interval(secs => $4)))
           OR (full_sync_status = '${DONE}' AND (changed_since_run_at IS NULL OR changed_since_run_at < now() - make_interval(secs => $3))))))
     ORDER BY served_at NULLS FIRST, company_id
     LIMIT $1
@@ -58,6 +69,10 @@ export interface ClaimTiming {
   changedSinceEverySeconds: number;
   /** A full sync waits this long after subscribing (Tripletex's advice). */
   settleSeconds: number;
+  /** Subscriptions are looked at in Tripletex this often. */
+  webhookCheckSeconds: number;
+  /** The deployment has webhooks (WEBHOOK_PUBLIC_URL); without, only polling. */
+  webhooks: boolean;
 }
 
 /** The webhook secrets, sealed with the key ring for the company. */
@@ -127,6 +142,12 @@ export class SyncRunLifecycle {
     if (change.webhookSecrets) {
       state.webhookSecrets = change.webhookSecrets;
       state.needsSubscription = true;
+      Object.assign(state, {
+        webhookStatus: WebhookStatuses.PENDING,
+        webhookDetail: null,
+        webhookRetryAt: null,
+        webhookFailures: 0,
+      });
     }
     if (change.fullSync) this.scheduleFullSync(state);
     state.retryAt = null;
@@ -144,14 +165,61 @@ export class SyncRunLifecycle {
     await this.save(state, tx);
   }
 
-  /** INACTIVE: served no more; our subscriptions are to be deleted; a pending full sync is dropped. */
+  /**
+   * INACTIVE: served no more, and every use of the token ends – a running sync stops before its
+   * next call (it finds the row inactive), a pending full sync is dropped. Our subscriptions are
+   * to be deleted (the one use left of the last token we had); without any, the token goes now.
+   */
   async deactivated(tx: EntityManager, state: SyncStateEntity): Promise<void> {
-    state.active = false;
-    state.needsSubscription = false;
-    state.needsUnsubscription = Object.keys(state.subscriptionIds).length > 0;
+    const subscribed = Object.keys(state.subscriptionIds).length > 0;
+    Object.assign(state, {
+      active: false,
+      needsSubscription: false,
+      needsUnsubscription: subscribed,
+      webhookStatus: subscribed ? WebhookStatuses.DELETING : WebhookStatuses.NONE,
+      webhookRetryAt: null,
+      webhookFailures: 0,
+      retryAt: null,
+      failures: 0,
+    });
+    if (!subscribed)
+      Object.assign(state, { tokenKeyId: null, tokenCiphertext: null, webhookSecrets: null });
     if (state.fullSyncStatus === PENDING || state.fullSyncStatus === RUNNING)
       state.fullSyncStatus = IDLE;
     await this.save(state, tx);
+  }
+
+  /** Whether the company is active, its row locked (shared) for the rest of `tx`. */
+  async isActive(companyId: string, tx: EntityManager): Promise<boolean> {
+    const [row] = await tx.query<{ active: boolean }[]>(
+      'SELECT active FROM sync_states WHERE company_id = $1 FOR SHARE',
+      [companyId],
+    );
+    return row?.active === true;
+  }
+
+  // ---- the guard of a running turn ----------------------------------------------------------------
+
+  /**
+   * Throws CUSTOMER_SYNC.SUPERSEDED unless the company is still active (and, for a full sync,
+   * still at this generation): checked before every Tripletex call of a running turn, so a
+   * deactivation stops it at once. With `tx`, the row is also locked for the rest of that
+   * transaction, so a deactivation cannot commit between the check and the write it guards.
+   */
+  async requireCurrent(
+    state: Pick<SyncStateEntity, 'companyId'>,
+    generation?: number,
+    tx?: EntityManager,
+  ): Promise<void> {
+    const rows = await (tx ?? this.dataSource.manager).query<
+      { active: boolean; full_sync_generation: number }[]
+    >(
+      `SELECT active, full_sync_generation FROM sync_states WHERE company_id = $1${tx ? ' FOR UPDATE' : ''}`,
+      [state.companyId],
+    );
+    const [row] = rows;
+    if (!row?.active || (generation !== undefined && row.full_sync_generation !== generation))
+      throw CustomerSyncErrors.superseded(state.companyId);
   }
 
   // ---- claims (the worker) ----------------------------------------------------------------------
@@ -159,7 +227,14 @@ export class SyncRunLifecycle {
   async claimDue(limit: number, timing: ClaimTiming): Promise<SyncClaim[]> {
     const rows = await this.dataSource.query<{ company_id: string; lease_owner: string }[]>(
       CLAIM_DUE_COMPANIES_SQL,
-      [limit, timing.leaseSeconds, timing.changedSinceEverySeconds, timing.settleSeconds],
+      [
+        limit,
+        timing.leaseSeconds,
+        timing.changedSinceEverySeconds,
+        timing.settleSeconds,
+        timing.webhookCheckSeconds,
+        timing.webhooks,
+      ],
     );
     return rows.map((row) => ({ companyId: row.company_id, leaseOwner: row.lease_owner }));
   }
@@ -185,34 +260,109 @@ export class SyncRunLifecycle {
 
   // ---- webhook subscriptions --------------------------------------------------------------------
 
-  async subscribed(state: SyncStateEntity, subscriptionIds: Record<string, number>): Promise<void> {
-    state.subscriptionIds = subscriptionIds;
-    state.needsSubscription = false;
-    state.subscribedAt = new Date();
-    await this.save(state);
+  /**
+   * PENDING / REFUSED → ACTIVE. False (nothing recorded) when the integration was deactivated
+   * meanwhile: the caller deletes what it just created.
+   */
+  async subscribed(
+    state: SyncStateEntity,
+    subscriptionIds: Record<string, number>,
+  ): Promise<boolean> {
+    const change = {
+      subscriptionIds,
+      needsSubscription: false,
+      subscribedAt: new Date(),
+      webhookStatus: WebhookStatuses.ACTIVE,
+      webhookDetail: null,
+      webhookCheckedAt: new Date(),
+      webhookRetryAt: null,
+      webhookFailures: 0,
+    };
+    if (!(await this.updateIf({ companyId: state.companyId, active: true }, change))) return false;
+    Object.assign(state, change);
+    return true;
   }
 
-  /** Subscriptions gone, and with them the secrets and the last token (kept only for this). */
-  async unsubscribed(state: SyncStateEntity): Promise<void> {
-    Object.assign(state, {
-      subscriptionIds: {},
-      needsUnsubscription: false,
-      subscribedAt: null,
-      webhookSecrets: null,
-      tokenKeyId: null,
-      tokenCiphertext: null,
-    });
-    await this.save(state);
+  /**
+   * Creating the subscriptions failed: REFUSED when Tripletex refused them (its message kept),
+   * still PENDING after a transient failure; tried again after `retryAfterMs(failures)`.
+   */
+  async subscriptionFailed(
+    state: SyncStateEntity,
+    failure: { refused: boolean; detail: string; retryAfterMs: (failures: number) => number },
+  ): Promise<void> {
+    const failures = state.webhookFailures + 1;
+    const change = {
+      webhookStatus: failure.refused ? WebhookStatuses.REFUSED : WebhookStatuses.PENDING,
+      webhookDetail: failure.detail.slice(0, 2000),
+      webhookFailures: failures,
+      webhookRetryAt: new Date(Date.now() + failure.retryAfterMs(failures)),
+    };
+    if (await this.updateIf({ companyId: state.companyId, active: true }, change))
+      Object.assign(state, change);
+  }
+
+  /**
+   * What a look at the subscriptions in Tripletex found: ACTIVE (perhaps just re-enabled, said in
+   * `detail`), or DISABLED with a retry after the backoff; `resubscribe` when one is gone.
+   */
+  async webhooksChecked(
+    state: SyncStateEntity,
+    outcome: {
+      status: WebhookStatus;
+      detail: string | null;
+      retryAfterMs?: (failures: number) => number;
+      resubscribe?: boolean;
+    },
+  ): Promise<void> {
+    const failures = outcome.retryAfterMs ? state.webhookFailures + 1 : 0;
+    const change = {
+      webhookStatus: outcome.resubscribe ? WebhookStatuses.PENDING : outcome.status,
+      webhookDetail: outcome.detail?.slice(0, 2000) ?? null,
+      webhookCheckedAt: new Date(),
+      webhookFailures: failures,
+      webhookRetryAt: outcome.retryAfterMs
+        ? new Date(Date.now() + outcome.retryAfterMs(failures))
+        : null,
+      ...(outcome.resubscribe ? { needsSubscription: true } : {}),
+    };
+    if (await this.updateIf({ companyId: state.companyId, active: true }, change))
+      Object.assign(state, change);
+  }
+
+  /**
+   * DELETING → NONE (or DELETE_FAILED with the reason, reported): subscriptions gone, and – unless
+   * the integration was activated again meanwhile – the secrets and the last token with them.
+   */
+  async unsubscribed(state: SyncStateEntity, failure?: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE sync_states SET subscription_ids = '{}', needs_unsubscription = false, subscribed_at = NULL,
+         failures = 0, retry_at = NULL,
+         webhook_status = CASE WHEN active THEN webhook_status ELSE $2 END,
+         webhook_detail = CASE WHEN active THEN webhook_detail ELSE $3 END,
+         webhook_secrets = CASE WHEN active THEN webhook_secrets END,
+         token_key_id = CASE WHEN active THEN token_key_id END,
+         token_ciphertext = CASE WHEN active THEN token_ciphertext END
+       WHERE company_id = $1`,
+      [
+        state.companyId,
+        failure ? WebhookStatuses.DELETE_FAILED : WebhookStatuses.NONE,
+        failure?.slice(0, 2000) ?? null,
+      ],
+    );
   }
 
   // ---- the full sync ------------------------------------------------------------------------------
 
-  /** PENDING / FAILED → RUNNING (a RUNNING one resumes as it is). */
+  /** PENDING / FAILED → RUNNING (a RUNNING one resumes as it is); SUPERSEDED if overtaken. */
   async fullSyncRunning(state: SyncStateEntity): Promise<void> {
     if (state.fullSyncStatus === RUNNING) return;
-    state.fullSyncStatus = RUNNING;
-    state.fullSyncStartedAt ??= new Date();
-    await this.save(state);
+    const change = {
+      fullSyncStatus: RUNNING,
+      fullSyncStartedAt: state.fullSyncStartedAt ?? new Date(),
+    };
+    await this.updateCurrent(state, change);
+    Object.assign(state, change);
   }
 
   /**
@@ -224,12 +374,17 @@ export class SyncRunLifecycle {
     state: SyncStateEntity,
     page: { customers: number; last: boolean },
   ): Promise<void> {
-    state.fullSyncPages += 1;
-    state.fullSyncCustomers += page.customers;
-    if (!page.last) state.fullSyncFrom += page.customers;
+    const change = {
+      fullSyncPages: state.fullSyncPages + 1,
+      fullSyncCustomers: state.fullSyncCustomers + page.customers,
+      fullSyncFrom: state.fullSyncFrom,
+      fullSyncInactivePass: state.fullSyncInactivePass,
+    };
+    if (!page.last) change.fullSyncFrom += page.customers;
     else if (!state.fullSyncInactivePass)
-      Object.assign(state, { fullSyncInactivePass: true, fullSyncFrom: 0 });
-    await this.save(state, tx);
+      Object.assign(change, { fullSyncInactivePass: true, fullSyncFrom: 0 });
+    await this.updateCurrent(state, change, tx);
+    Object.assign(state, change);
   }
 
   /** RUNNING → DONE: incremental runs take over from `changedSinceCursor`. */
@@ -238,7 +393,7 @@ export class SyncRunLifecycle {
     state: SyncStateEntity,
     changedSinceCursor: Date,
   ): Promise<void> {
-    Object.assign(state, {
+    const change = {
       fullSyncStatus: DONE,
       fullSyncFinishedAt: new Date(),
       changedSinceCursor,
@@ -246,8 +401,9 @@ export class SyncRunLifecycle {
       lastError: null,
       failures: 0,
       retryAt: null,
-    });
-    await this.save(state, tx);
+    };
+    await this.updateCurrent(state, change, tx);
+    Object.assign(state, change);
   }
 
   /** BackOffice asked for a resync: a full sync is scheduled unless one is PENDING or RUNNING. */
@@ -267,15 +423,23 @@ export class SyncRunLifecycle {
 
   // ---- incremental runs -------------------------------------------------------------------------
 
+  /** The cursor moves on (only while the company is active: a deactivation has the last word). */
   async incrementalDone(state: SyncStateEntity, changedSinceCursor: Date): Promise<void> {
-    Object.assign(state, {
+    const change = {
       changedSinceCursor,
       changedSinceRunAt: new Date(),
       lastError: null,
       failures: 0,
       retryAt: null,
-    });
-    await this.save(state);
+    };
+    if (await this.updateIf({ companyId: state.companyId, active: true }, change))
+      Object.assign(state, change);
+  }
+
+  /** The next turn runs an incremental sync (e.g. after webhooks were off for a while). */
+  async incrementalDue(state: SyncStateEntity): Promise<void> {
+    await this.updateIf({ companyId: state.companyId, active: true }, { changedSinceRunAt: null });
+    state.changedSinceRunAt = null;
   }
 
   // ---- failures -----------------------------------------------------------------------------------
@@ -331,6 +495,35 @@ export class SyncRunLifecycle {
   private keepToken(state: SyncStateEntity, token: EncryptedSecret): void {
     state.tokenKeyId = token.keyId;
     state.tokenCiphertext = token.value;
+  }
+
+  /**
+   * Writes only the columns a transition changes, and only while the row still matches
+   * `criteria` – never a whole row loaded earlier, which would put back what a newer change (a
+   * deactivation, a new generation) wrote meanwhile. True when the row matched.
+   */
+  private async updateIf(
+    criteria: FindOptionsWhere<SyncStateEntity>,
+    change: QueryDeepPartialEntity<SyncStateEntity>,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<boolean> {
+    const result = await tx.getRepository(SyncStateEntity).update(criteria, change);
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** A running full sync's transition: SUPERSEDED when deactivated or restarted meanwhile. */
+  private async updateCurrent(
+    state: SyncStateEntity,
+    change: QueryDeepPartialEntity<SyncStateEntity>,
+    tx?: EntityManager,
+  ): Promise<void> {
+    const current = {
+      companyId: state.companyId,
+      active: true,
+      fullSyncGeneration: state.fullSyncGeneration,
+    };
+    if (!(await this.updateIf(current, change, tx)))
+      throw CustomerSyncErrors.superseded(state.companyId);
   }
 
   private async save(

@@ -47,3 +47,39 @@ describe(dueWork.name, () => {
     expect(dueWork(state({ fullSyncStatus: IDLE }))).toBeUndefined();
   });
 });
+
+describe(`${dueWork.name} with webhook states`, () => {
+  const now = new Date('2026-12-01T12:00:00Z');
+  const at = (secondsFromNow: number) => new Date(now.getTime() + secondsFromNow * 1000);
+  const timing = { webhooks: true, now, checkEveryMs: 600_000 };
+
+  it('runs the full sync while a refused subscription waits for its retry', () => {
+    const refused = {
+      ...state({ needsSubscription: true, fullSyncStatus: PENDING }),
+      webhookStatus: 'REFUSED' as const,
+      webhookRetryAt: at(60),
+    };
+    expect(dueWork(refused, timing)).toBe('full');
+    expect(dueWork({ ...refused, fullSyncStatus: DONE }, timing)).toBe('changed-since');
+    expect(dueWork({ ...refused, webhookRetryAt: at(-1) }, timing)).toBe('subscribe');
+  });
+
+  it('only polls when the deployment has no webhooks', () => {
+    expect(
+      dueWork(state({ needsSubscription: true, fullSyncStatus: PENDING }), {
+        ...timing,
+        webhooks: false,
+      }),
+    ).toBe('full');
+  });
+
+  it('looks at active or disabled subscriptions in Tripletex when a check is due', () => {
+    const active = { ...state(), webhookStatus: 'ACTIVE' as const, webhookCheckedAt: at(-601) };
+    expect(dueWork(active, timing)).toBe('check-webhooks');
+    expect(dueWork({ ...active, webhookCheckedAt: at(-10) }, timing)).toBe('changed-since');
+    const disabled = { ...active, webhookStatus: 'DISABLED' as const };
+    expect(dueWork(disabled, timing)).toBe('check-webhooks');
+    expect(dueWork({ ...disabled, webhookRetryAt: at(30) }, timing)).toBe('changed-since');
+    expect(dueWork({ ...active, active: false }, timing)).toBeUndefined();
+  });
+});

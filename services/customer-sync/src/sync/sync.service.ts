@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { IntegrationConfigV1 } from '@pos-tripletex/contracts';
-import { backoffDelay, describeError, HeldLease } from '@pos-tripletex/platform';
+import { AppError, backoffDelay, describeError, HeldLease } from '@pos-tripletex/platform';
 import { classifyFailure, CompanyClients, TripletexError } from '@pos-tripletex/tripletex';
 import { DataSource, EntityManager } from 'typeorm';
 import { CustomerSyncEnv } from '../config/env.schema';
@@ -9,9 +9,16 @@ import { CUSTOMER_FIELDS, CustomersRepository } from '../customers/customers.rep
 import { WebhookDeliveriesRepository } from '../webhooks/webhook-deliveries.repository';
 import { WebhookSubscriptionsService } from '../webhooks/webhook-subscriptions.service';
 import { companyClient } from './company-client';
-import { FullSyncStatus, FullSyncStatuses, SyncStateEntity } from './entities/sync-state.entity';
+import {
+  FullSyncStatus,
+  FullSyncStatuses,
+  SyncStateEntity,
+  WebhookStatus,
+} from './entities/sync-state.entity';
 import { SyncRunLifecycle } from './sync-run.lifecycle';
 import { dueWork, SyncWorkKind } from './sync-work';
+
+const SUPERSEDED = CustomerSyncErrors.superseded('').code;
 
 /** Re-read window: changes made while the previous incremental sync ran are not missed. */
 const CHANGED_SINCE_OVERLAP_MS = 60_000;
@@ -25,7 +32,19 @@ export type TurnLease = Pick<HeldLease, 'throwIfLost' | 'lost'>;
 /** GET …/customers/sync-status. */
 export interface SyncStatusView {
   active: boolean;
-  webhooks: { subscribed: boolean; subscribedAt: Date | null };
+  webhooks: {
+    /** This deployment has webhooks (WEBHOOK_PUBLIC_URL); false: customers come by polling only. */
+    enabled: boolean;
+    /** NONE, PENDING, ACTIVE, REFUSED, DISABLED, DELETING or DELETE_FAILED (README). */
+    status: WebhookStatus;
+    /** What Tripletex said last (a refusal's message, the status it disabled them with, …). */
+    detail: string | null;
+    subscribed: boolean;
+    subscribedAt: Date | null;
+    checkedAt: Date | null;
+    /** A refused, disabled or failed subscription is tried again from then. */
+    retryAt: Date | null;
+  };
   fullSync: {
     status: FullSyncStatus;
     generation: number;
@@ -45,7 +64,8 @@ export interface SyncStatusView {
 /** What a turn did, for the worker's runs metric. */
 export interface SyncTurn {
   kind: SyncWorkKind | 'load';
-  outcome: 'ok' | 'failed';
+  /** `stopped`: overtaken by a deactivation or a new full sync, nothing more written. */
+  outcome: 'ok' | 'failed' | 'stopped';
 }
 
 /**
@@ -89,7 +109,7 @@ export class SyncService {
         tripletexCompanyId: next.tripletex?.companyId ?? state.tripletexCompanyId,
         token,
         webhookSecrets:
-          anew || Object.keys(state.subscriptionIds).length === 0
+          this.subscriptions.enabled && (anew || Object.keys(state.subscriptionIds).length === 0)
             ? this.subscriptions.newSecrets(next.companyId)
             : undefined,
         fullSync: anew || state.fullSyncStatus === FullSyncStatuses.IDLE,
@@ -98,7 +118,16 @@ export class SyncService {
       // Keep everything, but do not call Tripletex until the token works again (a new version comes).
       await this.syncRuns.needsAttention(tx, state, token);
     } else {
+      const wasActive = state.active;
       await this.syncRuns.deactivated(tx, state);
+      // The pick list empties with the integration: a tombstone for each customer it offered.
+      const withdrawn = await this.customers.withdrawAll(tx, next.companyId);
+      this.clients.forget(next.companyId);
+      if (wasActive)
+        this.logger.log(
+          { companyId: next.companyId, withdrawn, webhookStatus: state.webhookStatus },
+          `customer sync of ${next.companyId} deactivated: ${withdrawn} customer(s) withdrawn from the pick list`,
+        );
     }
   }
 
@@ -113,7 +142,11 @@ export class SyncService {
     try {
       const state = await this.syncRuns.load(companyId);
       if (!state) return null;
-      kind = dueWork(state);
+      kind = dueWork(state, {
+        webhooks: this.subscriptions.enabled,
+        now: new Date(),
+        checkEveryMs: this.env.WEBHOOK_CHECK_INTERVAL_SECONDS * 1000,
+      });
       switch (kind) {
         case 'unsubscribe':
           lease.throwIfLost();
@@ -121,8 +154,10 @@ export class SyncService {
           break;
         case 'subscribe':
           lease.throwIfLost();
-          await this.subscriptions.subscribe(state);
-          break;
+          return { kind, outcome: await this.subscriptions.subscribe(state) };
+        case 'check-webhooks':
+          lease.throwIfLost();
+          return { kind, outcome: await this.subscriptions.check(state) };
         case 'full':
           await this.fullSync(state, { pages: this.env.SYNC_PAGES_PER_TURN, lease });
           break;
@@ -135,6 +170,13 @@ export class SyncService {
       return { kind, outcome: 'ok' };
     } catch (error) {
       if (lease.lost) return null; // the next turn (ours or another instance's) goes on
+      if (error instanceof AppError && error.code === SUPERSEDED) {
+        this.logger.log(
+          { companyId },
+          `${kind ?? 'sync'} turn of ${companyId} stopped: ${error.message}`,
+        );
+        return { kind: kind ?? 'load', outcome: 'stopped' };
+      }
       await this.failed(companyId, error);
       return { kind: kind ?? 'load', outcome: 'failed' };
     }
@@ -151,7 +193,11 @@ export class SyncService {
   /**
    * Runs (or resumes) the full sync; each page commits with its progress, so a crash loses nothing.
    * A turn reads at most `turn.pages` pages and then returns with the sync still RUNNING, so other
-   * companies get their turn; the next turn resumes from the recorded position.
+   * companies get their turn; the next turn resumes from the recorded position. Before every
+   * Tripletex call, and again (row locked) in every page's transaction, the company must still be
+   * active at this generation: a deactivation or a newer full sync stops it (SUPERSEDED) and the
+   * page it was holding is not written. Its copy never replaces a newer one: a customer's row
+   * changes only for a version at least as new (CustomersRepository.upsert).
    */
   async fullSync(
     state: SyncStateEntity,
@@ -170,6 +216,7 @@ export class SyncService {
         return;
       }
       turn.lease?.throwIfLost();
+      await this.syncRuns.requireCurrent(state, generation);
       const inactive = state.fullSyncInactivePass;
       const page = await tripletex.listCustomers({
         isInactive: inactive,
@@ -181,6 +228,7 @@ export class SyncService {
       const values = page.values ?? [];
       const last = values.length < pageSize;
       await this.dataSource.transaction(async (tx) => {
+        await this.syncRuns.requireCurrent(state, generation, tx);
         await this.customers.upsert(tx, state.companyId, values, generation);
         await this.syncRuns.pageSynced(tx, state, { customers: values.length, last });
       });
@@ -191,17 +239,20 @@ export class SyncService {
     const candidates = await this.customers.notSeenIn(state.companyId, generation);
     const gone: number[] = [];
     for (const id of candidates) {
+      await this.syncRuns.requireCurrent(state, generation);
       try {
         const customer = await tripletex.getCustomer(id, CUSTOMER_FIELDS);
-        await this.dataSource.transaction((tx) =>
-          this.customers.upsert(tx, state.companyId, [customer], generation),
-        );
+        await this.dataSource.transaction(async (tx) => {
+          await this.syncRuns.requireCurrent(state, generation, tx);
+          await this.customers.upsert(tx, state.companyId, [customer], generation);
+        });
       } catch (error) {
         if (!TripletexError.is(error, 'not-found')) throw error;
         gone.push(id);
       }
     }
     await this.dataSource.transaction(async (tx) => {
+      await this.syncRuns.requireCurrent(state, generation, tx);
       await this.customers.markDeleted(tx, state.companyId, gone);
       const startedAt = state.fullSyncStartedAt ?? new Date();
       await this.syncRuns.fullSyncDone(
@@ -223,7 +274,11 @@ export class SyncService {
 
   // ---- incremental -------------------------------------------------------------------------------
 
-  /** Everything changed since the cursor (active and inactive customers), page by page. */
+  /**
+   * Everything changed since the cursor (active and inactive customers), page by page – the
+   * polling that keeps the list current with or without webhooks. Stops (SUPERSEDED) before its
+   * next call once the company is deactivated; a page is written only while it is still active.
+   */
   async changedSince(state: SyncStateEntity): Promise<number> {
     const tripletex = companyClient(this.clients, state);
     const pageSize = this.env.SYNC_PAGE_SIZE;
@@ -234,6 +289,7 @@ export class SyncService {
     let changed = 0;
     for (const isInactive of [false, true]) {
       for (let from = 0; ; from += pageSize) {
+        await this.syncRuns.requireCurrent(state);
         const page = await tripletex.listCustomers({
           changedSince: since,
           isInactive,
@@ -243,9 +299,10 @@ export class SyncService {
           sorting: 'id',
         });
         const values = page.values ?? [];
-        changed += await this.dataSource.transaction((tx) =>
-          this.customers.upsert(tx, state.companyId, values, null),
-        );
+        changed += await this.dataSource.transaction(async (tx) => {
+          await this.syncRuns.requireCurrent(state, undefined, tx);
+          return this.customers.upsert(tx, state.companyId, values, null);
+        });
         if (values.length < pageSize) break;
       }
     }
@@ -272,8 +329,13 @@ export class SyncService {
     return {
       active: state.active,
       webhooks: {
+        enabled: this.subscriptions.enabled,
+        status: state.webhookStatus,
+        detail: state.webhookDetail,
         subscribed: Object.keys(state.subscriptionIds).length > 0,
         subscribedAt: state.subscribedAt,
+        checkedAt: state.webhookCheckedAt,
+        retryAt: state.webhookRetryAt,
       },
       fullSync: {
         status: state.fullSyncStatus,

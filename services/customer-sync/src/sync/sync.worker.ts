@@ -6,7 +6,7 @@ import { SyncService } from './sync.service';
 
 const runs = counter({
   name: 'pos_customer_sync_runs_total',
-  help: 'Customer sync work per company, by kind (subscribe, unsubscribe, full, changed-since) and outcome',
+  help: 'Customer sync work per company, by kind (subscribe, check-webhooks, unsubscribe, full, changed-since) and outcome (ok, failed, stopped)',
   labelNames: ['kind', 'outcome'] as const,
 });
 
@@ -49,6 +49,8 @@ export class SyncWorker implements OnApplicationBootstrap, OnApplicationShutdown
       leaseSeconds: this.env.SYNC_LEASE_SECONDS,
       changedSinceEverySeconds: this.env.CHANGED_SINCE_INTERVAL_SECONDS,
       settleSeconds: this.env.WEBHOOK_SETTLE_MS / 1000,
+      webhookCheckSeconds: this.env.WEBHOOK_CHECK_INTERVAL_SECONDS,
+      webhooks: this.env.WEBHOOK_PUBLIC_URL !== '',
     };
   }
 

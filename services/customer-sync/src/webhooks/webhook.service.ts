@@ -65,15 +65,23 @@ export class WebhookService {
     // Re-read outside the transaction (Tripletex may be slow); apply with the key in one transaction.
     const customer = event === 'customer.delete' ? null : await this.readOr503(state, customerId);
     const applied = await this.dataSource.transaction(async (tx) => {
-      if (!(await this.deliveries.recordOnce(tx, companyId, idempotencyKey))) return false;
+      // Deactivated while Tripletex was read: the pick list stays empty (row locked until commit).
+      if (!(await this.syncRuns.isActive(companyId, tx))) return 'inactive';
+      if (!(await this.deliveries.recordOnce(tx, companyId, idempotencyKey))) return 'replayed';
+      // An older version never replaces a newer one (e.g. a sync's copy against this update).
       if (customer) await this.customers.upsert(tx, companyId, [customer], null);
       else await this.customers.markDeleted(tx, companyId, [customerId]);
-      return true;
+      return 'applied';
     });
     this.logger.log({ companyId, event, customerId, applied }, `webhook ${event} ${customerId}`);
-    return applied
-      ? { applied: true }
-      : { applied: false, reason: 'already applied (replayed idempotency key)' };
+    if (applied === 'applied') return { applied: true };
+    return {
+      applied: false,
+      reason:
+        applied === 'inactive'
+          ? 'the integration is not active'
+          : 'already applied (replayed idempotency key)',
+    };
   }
 
   /** The customer as Tripletex has it now (null: deleted meanwhile); 503 when it cannot be read. */

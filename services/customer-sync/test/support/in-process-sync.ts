@@ -10,12 +10,19 @@ import { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/database/setup';
 import { SyncRunLifecycle } from '../../src/sync/sync-run.lifecycle';
 import { SyncStateEntity } from '../../src/sync/entities/sync-state.entity';
+import { SyncService, SyncTurn } from '../../src/sync/sync.service';
 
 // The medium specs' common ground: customer-sync in-process over its own schema, the broker and a
 // sandbox, and companies activated the way integration.config.v1 activates them.
 
-/** customer-sync in-process; its worker stays out of the way (the specs take the turns). */
-export function startCustomerSync(schema: string): Promise<MediumTest> {
+/**
+ * customer-sync in-process; its worker stays out of the way (the specs take the turns). The
+ * sandbox accepts its http webhook target unless `sandboxEnv` says otherwise.
+ */
+export function startCustomerSync(
+  schema: string,
+  options: { env?: Record<string, string>; sandboxEnv?: Record<string, string> } = {},
+): Promise<MediumTest> {
   return MediumTest.start({
     schema,
     createDataSource,
@@ -25,7 +32,9 @@ export function startCustomerSync(schema: string): Promise<MediumTest> {
       SYNC_POLL_SECONDS: '3600',
       // Nothing listens here: the sandbox's own webhook deliveries go nowhere.
       WEBHOOK_PUBLIC_URL: 'http://127.0.0.1:9',
+      ...options.env,
     },
+    sandboxEnv: options.sandboxEnv,
   });
 }
 
@@ -56,9 +65,25 @@ export async function activatedCompany(
       isInactive: true,
     })),
   ]);
+  await applySettings(medium, companyId, tripletex, { version: 1, status: 'ACTIVE' });
+  return {
+    companyId,
+    tripletex,
+    state: async () => (await medium.get(SyncRunLifecycle).load(companyId))!,
+  };
+}
+
+/** integration.config.v1 for the company, applied as the settings consumer applies it. */
+export async function applySettings(
+  medium: MediumTest,
+  companyId: string,
+  tripletex: SandboxCompany,
+  settings: { version: number; status: 'ACTIVE' | 'INACTIVE' },
+): Promise<void> {
   const config = anIntegrationConfig({
     companyId,
-    version: 1,
+    version: settings.version,
+    status: settings.status,
     tripletexCompanyId: tripletex.companyId,
     employeeToken: medium.box.seal(tripletex.employeeToken, companyId),
     startDate: '2026-11-01',
@@ -69,11 +94,6 @@ export async function activatedCompany(
   await medium
     .get(DataSource)
     .transaction((tx) => medium.get(CompanySettingsService).apply(parsed.event, tx));
-  return {
-    companyId,
-    tripletex,
-    state: async () => (await medium.get(SyncRunLifecycle).load(companyId))!,
-  };
 }
 
 /** The company's outbox rows on a topic (key `companyId` or `companyId:…`), in order. */
@@ -87,6 +107,28 @@ export function outboxOf(
      WHERE topic = $1 AND (key = $2 OR starts_with(key, $2 || ':')) ORDER BY id`,
     [topic, companyId],
   );
+}
+
+/**
+ * One turn as the worker takes it: claims the due companies (the claim decides what is due),
+ * gives `companyId` its turn and releases every claim. Null when the company was not due.
+ */
+export async function workerTurn(medium: MediumTest, companyId: string): Promise<SyncTurn | null> {
+  const syncRuns = medium.get(SyncRunLifecycle);
+  const claims = await syncRuns.claimDue(100, {
+    leaseSeconds: 60,
+    changedSinceEverySeconds: Number(medium.env.CHANGED_SINCE_INTERVAL_SECONDS ?? 300),
+    settleSeconds: 0,
+    webhookCheckSeconds: Number(medium.env.WEBHOOK_CHECK_INTERVAL_SECONDS ?? 600),
+    webhooks: true,
+  });
+  try {
+    return claims.some((claim) => claim.companyId === companyId)
+      ? await medium.get(SyncService).takeTurn(companyId, heldLease)
+      : null;
+  } finally {
+    for (const claim of claims) await syncRuns.release(claim);
+  }
 }
 
 /** A lease that is never lost (the spec is the only one working on the company). */

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SandboxControls } from '../state/sandbox-controls';
+import { WebhookPolicy } from '../webhooks/webhook-policy';
 import { SandboxEvents } from '../state/sandbox-events';
 import { SandboxState, SessionRecord } from '../state/sandbox-state';
 import { parseFields, project } from './fields';
@@ -68,6 +69,7 @@ export class TripletexApiController {
     private readonly router: SpecRouter,
     private readonly validator: SpecValidator,
     private readonly events: SandboxEvents,
+    private readonly webhooks: WebhookPolicy,
   ) {}
 
   @All('*path')
@@ -111,6 +113,7 @@ export class TripletexApiController {
       const ctx = {
         state: this.state,
         events: this.events,
+        webhooks: this.webhooks,
         op: operation,
         session,
         company,

@@ -27,6 +27,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { SandboxControls } from '../state/sandbox-controls';
+import { WebhookPolicy } from '../webhooks/webhook-policy';
 import { SandboxState } from '../state/sandbox-state';
 import { SandboxSeeder } from '../state/sandbox-seeder';
 import { createCustomer } from '../api/handlers/customer.handlers';
@@ -199,6 +200,30 @@ class ControlsDto {
   @Type(() => FaultsDto)
   @IsOptional()
   faults?: FaultsDto;
+
+  /** Hosts whose plain-http webhook targets are accepted ([] = https only, as Tripletex). */
+  @IsString({ each: true })
+  @IsArray()
+  @IsOptional()
+  webhookAllowHttpHosts?: string[];
+
+  /** Pauses between the attempts of one webhook delivery. */
+  @Min(0, { each: true })
+  @IsInt({ each: true })
+  @IsArray()
+  @IsOptional()
+  webhookRetryDelaysMs?: number[];
+
+  /** Failed attempts in a row after which a subscription is DISABLED_TOO_MANY_ERRORS. */
+  @Min(1)
+  @IsInt()
+  @IsOptional()
+  webhookDisableAfterFailures?: number;
+
+  /** Every webhook delivery fails as if its target were unreachable. */
+  @IsBoolean()
+  @IsOptional()
+  webhookOutage?: boolean;
 }
 
 class ScriptedFaultDto {
@@ -309,6 +334,7 @@ export class OperatorController {
     private readonly controls: SandboxControls,
     private readonly seeder: SandboxSeeder,
     private readonly uiEdits: UiEdits,
+    private readonly webhooks: WebhookPolicy,
   ) {}
 
   @Post('reset')
@@ -316,6 +342,7 @@ export class OperatorController {
   reset(@Body() body: ResetDto) {
     this.state.reset();
     this.controls.reset();
+    this.webhooks.reset();
     this.seeder.seedConsumerTokens();
     if (body.seedDemo ?? true) this.seeder.seedDemo();
     return { reset: true, consumerTokens: [...this.state.consumerTokens].length };
@@ -341,6 +368,12 @@ export class OperatorController {
       rateLimit: this.controls.rateLimit,
       faults: this.controls.faults,
       scripted: this.controls.scripted,
+      webhooks: {
+        allowHttpHosts: this.webhooks.allowHttpHosts,
+        retryDelaysMs: this.webhooks.retryDelaysMs,
+        disableAfterFailures: this.webhooks.disableAfterFailures,
+        outage: this.webhooks.outage,
+      },
     };
   }
 
@@ -353,6 +386,12 @@ export class OperatorController {
     }
     if (body.rateLimit) this.controls.rateLimit = { omitResetHeaderRatio: 0, ...body.rateLimit };
     if (body.faults) this.controls.faults = { ...this.controls.faults, ...body.faults };
+    if (body.webhookAllowHttpHosts)
+      this.webhooks.allowHttpHosts = body.webhookAllowHttpHosts.map((h) => h.toLowerCase());
+    if (body.webhookRetryDelaysMs) this.webhooks.retryDelaysMs = body.webhookRetryDelaysMs;
+    if (body.webhookDisableAfterFailures !== undefined)
+      this.webhooks.disableAfterFailures = body.webhookDisableAfterFailures;
+    if (body.webhookOutage !== undefined) this.webhooks.outage = body.webhookOutage;
     return this.getControls();
   }
 

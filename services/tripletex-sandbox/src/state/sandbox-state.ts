@@ -42,7 +42,13 @@ export interface CompanyState {
   products: Map<number, Entity>;
   subscriptions: Map<
     number,
-    Entity & { authHeaderName?: string; authHeaderValue?: string; hmacSharedSecret?: string }
+    Entity & {
+      authHeaderName?: string;
+      authHeaderValue?: string;
+      hmacSharedSecret?: string;
+      /** Failed delivery attempts in a row (the sandbox's; never answered back). */
+      failuresInARow?: number;
+    }
   >;
   /** When each entity last changed (for `changedSince`). */
   changedAt: Map<number, number>;

@@ -55,6 +55,13 @@ export class CustomerEntity {
   @Column({ type: 'timestamptz', nullable: true })
   deletedAt!: Date | null;
 
+  /**
+   * Set when the integration was deactivated: the customer left the pick list (a tombstone) and
+   * comes back with the next full sync after reactivation.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  withdrawnAt!: Date | null;
+
   /** Generation of the full sync that last saw the customer (finds deletions that had no webhook). */
   @Column({ type: 'integer', default: 0 })
   seenGeneration!: number;

@@ -16,6 +16,31 @@ export const FullSyncStatuses = {
 } as const;
 export type FullSyncStatus = (typeof FullSyncStatuses)[keyof typeof FullSyncStatuses];
 
+/**
+ * Where a company's webhook subscriptions stand in Tripletex (on the wire in GET
+ * …/customers/sync-status as `webhooks.status`; README "Webhook subscriptions" has the diagram):
+ * NONE – none, none wanted (never active, or deactivated and deleted);
+ * PENDING – to be created (activated; or a transient failure, retried at `webhookRetryAt`);
+ * ACTIVE – created and, when last checked, ACTIVE in Tripletex;
+ * REFUSED – Tripletex refused to create them (wrong or non-https URL, missing entitlement: its
+ *   message in `webhookDetail`), created again after a backoff;
+ * DISABLED – Tripletex disabled them (DISABLED_TOO_MANY_ERRORS, …) and re-enabling failed; tried
+ *   again after a backoff;
+ * DELETING – the integration was deactivated: to be deleted with the last token we had;
+ * DELETE_FAILED – deleting them failed for good (reported in `webhookDetail`).
+ * Polling keeps the customer list current in every one of them.
+ */
+export const WebhookStatuses = {
+  NONE: 'NONE',
+  PENDING: 'PENDING',
+  ACTIVE: 'ACTIVE',
+  REFUSED: 'REFUSED',
+  DISABLED: 'DISABLED',
+  DELETING: 'DELETING',
+  DELETE_FAILED: 'DELETE_FAILED',
+} as const;
+export type WebhookStatus = (typeof WebhookStatuses)[keyof typeof WebhookStatuses];
+
 /** A full sync with pages still to read: the worker gives it turns. */
 export const FULL_SYNC_UNFINISHED: readonly FullSyncStatus[] = [
   FullSyncStatuses.PENDING,
@@ -76,6 +101,24 @@ export class SyncStateEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   subscribedAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 16, default: WebhookStatuses.NONE })
+  webhookStatus!: WebhookStatus;
+
+  /** What Tripletex said last: a refusal's message, the status it disabled them with, … */
+  @Column({ type: 'text', nullable: true })
+  webhookDetail!: string | null;
+
+  /** When the subscriptions were last looked at in Tripletex. */
+  @Column({ type: 'timestamptz', nullable: true })
+  webhookCheckedAt!: Date | null;
+
+  /** A refused, disabled or failed subscription is tried again from this moment (backoff). */
+  @Column({ type: 'timestamptz', nullable: true })
+  webhookRetryAt!: Date | null;
+
+  @Column({ type: 'integer', default: 0 })
+  webhookFailures!: number;
 
   @Column({ type: 'varchar', length: 10, default: FullSyncStatuses.IDLE })
   fullSyncStatus!: FullSyncStatus;

@@ -1,6 +1,6 @@
 import { SandboxError, Texts } from '../sandbox-error';
 import type { Entity, Json } from '../../state/sandbox-state';
-import { companyOf, empty, Handler, list, sortBy, value } from './handler';
+import { companyOf, empty, Handler, HandlerContext, list, sortBy, value } from './handler';
 
 /** The events the sandbox can deliver (Tripletex has many more; these are the ones we use). */
 export const EVENTS: Record<string, { description: string; payloadModel: string }> = {
@@ -17,26 +17,30 @@ const STATUSES = [
   'DISABLED_MISUSE',
 ];
 
-function checkSubscription(body: Json, partial: boolean): void {
+function checkSubscription(ctx: HandlerContext, body: Json, partial: boolean): void {
   const problems: { field: string; message: string }[] = [];
   if (!partial || body.event !== undefined) {
     if (typeof body.event !== 'string' || !(body.event in EVENTS))
       problems.push({ field: 'event', message: 'Ukjent hendelse.' });
   }
   if (!partial || body.targetUrl !== undefined) {
-    // Tripletex demands HTTPS; the sandbox also accepts http so local services can receive.
-    if (typeof body.targetUrl !== 'string' || !/^https?:\/\/\S+$/.test(body.targetUrl)) {
-      problems.push({ field: 'targetUrl', message: 'Ugyldig URL.' });
-    }
+    // Tripletex demands an absolute https URL; http only for hosts the operator allowed.
+    const problem = ctx.webhooks.targetUrlProblem(body.targetUrl);
+    if (problem) problems.push({ field: 'targetUrl', message: problem });
   }
   if (body.status !== undefined && !STATUSES.includes(body.status as string))
     problems.push({ field: 'status', message: Texts.wrongType });
   if (problems.length) throw SandboxError.validation(problems);
 }
 
-/** Write-only secrets are never answered back. */
+/** Write-only secrets (and the sandbox's own failure count) are never answered back. */
 function visible(subscription: Entity): Entity {
-  const { authHeaderValue: _value, hmacSharedSecret: _secret, ...rest } = subscription;
+  const {
+    authHeaderValue: _value,
+    hmacSharedSecret: _secret,
+    failuresInARow: _failures,
+    ...rest
+  } = subscription;
   return rest;
 }
 
@@ -72,7 +76,7 @@ export const eventHandlers: Record<string, Handler> = {
   EventSubscription_post: (ctx) => {
     const company = companyOf(ctx);
     const body = (ctx.body ?? {}) as Json;
-    checkSubscription(body, false);
+    checkSubscription(ctx, body, false);
     const id = ctx.state.id();
     const subscription = {
       status: 'ACTIVE',
@@ -90,7 +94,7 @@ export const eventHandlers: Record<string, Handler> = {
     const current = company.subscriptions.get(ctx.path.id as number);
     if (!current) throw SandboxError.notFound();
     const body = (ctx.body ?? {}) as Json;
-    checkSubscription(body, true);
+    checkSubscription(ctx, body, true);
     const updated = {
       ...current,
       ...body,
@@ -98,6 +102,8 @@ export const eventHandlers: Record<string, Handler> = {
       url: current.url,
       version: current.version + 1,
     } as Entity;
+    // Re-enabled (PUT with status ACTIVE, as for one Tripletex disabled): its failures are forgiven.
+    if (body.status === 'ACTIVE') updated.failuresInARow = 0;
     company.subscriptions.set(updated.id, updated);
     return value(visible(updated));
   },

@@ -1,10 +1,13 @@
 import type { CompanyState, Entity, SandboxState, SessionRecord } from '../../state/sandbox-state';
 import type { SandboxEvents } from '../../state/sandbox-events';
+import type { WebhookPolicy } from '../../webhooks/webhook-policy';
 import type { SpecOperation } from '../spec-router';
 
 export interface HandlerContext {
   state: SandboxState;
   events: SandboxEvents;
+  /** Which webhook targets are accepted (https only, unless the operator allowed an http host). */
+  webhooks: Pick<WebhookPolicy, 'targetUrlProblem'>;
   op: SpecOperation;
   /** Absent only for the operations Tripletex serves without a session. */
   session?: SessionRecord;
