@@ -19,6 +19,7 @@ export type Subscription = Schemas['Subscription'];
 export type PaymentType = Schemas['PaymentType'];
 export type AccountingPeriod = Schemas['AccountingPeriod'];
 export type Department = Schemas['Department'];
+export type Entitlement = Schemas['Entitlement'];
 
 /** Query parameters of an operation, by its operationId. */
 export type QueryOf<Op extends keyof operations> = operations[Op]['parameters'] extends {
