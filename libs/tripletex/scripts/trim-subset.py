@@ -13,6 +13,7 @@ import sys
 PROJECT_PATHS = [
     "/ledger/accountingPeriod",  # is the business day's period closed? (corrections, issue 15)
     "/ledger/accountingPeriod/{id}",
+    "/employee/entitlement",  # the token's effective rights (owner ∩ proxy's actual employee, issue 16)
 ]
 
 

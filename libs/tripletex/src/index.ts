@@ -23,3 +23,4 @@ export * from './nest/company-clients';
 export * from './money/money';
 export * from './money/vat';
 export * from './accounts/account-rules';
+export * from './entitlements/entitlements';

@@ -20,6 +20,7 @@ export type PaymentType = Schemas['PaymentType'];
 export type AccountingPeriod = Schemas['AccountingPeriod'];
 export type Department = Schemas['Department'];
 export type Product = Schemas['Product'];
+export type Entitlement = Schemas['Entitlement'];
 
 /** Query parameters of an operation, by its operationId. */
 export type QueryOf<Op extends keyof operations> = operations[Op]['parameters'] extends {

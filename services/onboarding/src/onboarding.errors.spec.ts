@@ -1,6 +1,14 @@
 import { AppError } from '@pos-tripletex/platform';
-import { kindOfStatus, TripletexError, ValidationMessage } from '@pos-tripletex/tripletex';
 import {
+  capabilitiesFor,
+  effectiveEntitlements,
+  kindOfStatus,
+  missingEntitlements,
+  TripletexError,
+  ValidationMessage,
+} from '@pos-tripletex/tripletex';
+import {
+  entitlementProblems,
   explainTripletexFailure,
   OnboardingErrorCodes,
   OnboardingErrors,
@@ -24,6 +32,7 @@ const every: AppError[] = [
   OnboardingErrors.tokenRequired(),
   OnboardingErrors.tokenInvalid(),
   OnboardingErrors.missingAccess('the chart of accounts'),
+  OnboardingErrors.missingEntitlement([problem]),
   OnboardingErrors.noBankAccount(),
   OnboardingErrors.misconfigured(),
   OnboardingErrors.tripletexUnavailable(),
@@ -49,6 +58,7 @@ describe('OnboardingErrors', () => {
       'ONBOARDING.TOKEN_REQUIRED': 409,
       'ONBOARDING.TOKEN_INVALID': 422,
       'ONBOARDING.MISSING_ACCESS': 422,
+      'ONBOARDING.MISSING_ENTITLEMENT': 422,
       'ONBOARDING.NO_BANK_ACCOUNT': 422,
       'ONBOARDING.CONSUMER_TOKEN_REJECTED': 503,
       'ONBOARDING.TRIPLETEX_UNAVAILABLE': 503,
@@ -71,6 +81,46 @@ describe('OnboardingErrors', () => {
       details: { problems: [problem] },
     });
     expect(OnboardingErrors.invalidMapping([problem]).message).toBe('the first problem');
+  });
+});
+
+describe(entitlementProblems.name, () => {
+  const settings = capabilitiesFor({ sendToLedger: true, invoicing: true });
+
+  it('names the missing right, its setting and the token’s employee', () => {
+    const rights = effectiveEntitlements(7, ['AUTH_CUSTOMER_INFO', 'AUTH_INVOICING']);
+    expect(entitlementProblems(missingEntitlements(rights, settings), rights)).toEqual([
+      {
+        step: 'start-date',
+        field: 'sendToLedger',
+        entitlement: 'AUTH_ADVANCED_VOUCHER',
+        code: 'ENTITLEMENT_MISSING',
+        message:
+          'The employee the token belongs to lacks the Tripletex right "Advanced Voucher" (AUTH_ADVANCED_VOUCHER), needed to post the daily vouchers straight into the ledger (sendToLedger). Grant it to the employee in Tripletex and try again, or leave the daily vouchers for a bookkeeper to approve (sendToLedger: false).',
+      },
+    ]);
+  });
+
+  it('says when it is the proxy login’s actual employee who lacks it, or both', () => {
+    const rights = effectiveEntitlements(7, ['AUTH_CUSTOMER_INFO', 'AUTH_INVOICING'], {
+      employeeId: 8,
+      names: ['AUTH_CUSTOMER_INFO'],
+    });
+    const found = entitlementProblems(missingEntitlements(rights, settings), rights);
+    expect(
+      found.map((p) => [p.entitlement, p.step, p.message.split(' the Tripletex right')[0]]),
+    ).toEqual([
+      [
+        'AUTH_ADVANCED_VOUCHER',
+        'start-date',
+        'Neither the employee the token belongs to nor the employee logged in with the token (proxy login, employee 8) has',
+      ],
+      [
+        'AUTH_INVOICING',
+        'invoicing',
+        'The employee logged in with the token (proxy login, employee 8) lacks',
+      ],
+    ]);
   });
 });
 

@@ -1,6 +1,12 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError } from '@pos-tripletex/platform';
-import { classifyFailure, TripletexError } from '@pos-tripletex/tripletex';
+import {
+  CAPABILITY_ENTITLEMENTS,
+  classifyFailure,
+  EffectiveEntitlements,
+  MissingEntitlement,
+  TripletexError,
+} from '@pos-tripletex/tripletex';
 
 /** A problem BackOffice shows the operator: which step, which POS item, which account, and why. */
 export interface StepProblem {
@@ -8,6 +14,10 @@ export interface StepProblem {
   /** The POS payment method, product group, event or location concerned, if any. */
   posId?: string;
   accountNumber?: number | null;
+  /** The setting (field of the step's request) the problem is about, e.g. `sendToLedger`. */
+  field?: string;
+  /** The Tripletex right that is missing (`ENTITLEMENT_MISSING`), e.g. `AUTH_ADVANCED_VOUCHER`. */
+  entitlement?: string;
   code: string;
   message: string;
 }
@@ -24,6 +34,7 @@ export const OnboardingErrorCodes = {
   TOKEN_REQUIRED: 'ONBOARDING.TOKEN_REQUIRED',
   TOKEN_INVALID: 'ONBOARDING.TOKEN_INVALID',
   MISSING_ACCESS: 'ONBOARDING.MISSING_ACCESS',
+  MISSING_ENTITLEMENT: 'ONBOARDING.MISSING_ENTITLEMENT',
   NO_BANK_ACCOUNT: 'ONBOARDING.NO_BANK_ACCOUNT',
   CONSUMER_TOKEN_REJECTED: 'ONBOARDING.CONSUMER_TOKEN_REJECTED',
   TRIPLETEX_UNAVAILABLE: 'ONBOARDING.TRIPLETEX_UNAVAILABLE',
@@ -83,6 +94,9 @@ export const OnboardingErrors = {
       `The employee the token belongs to has no access to ${what} in Tripletex. Give the employee all entitlements, then create a new token.`,
       HttpStatus.UNPROCESSABLE_ENTITY,
     ),
+  /** The token lacks a right the chosen settings need: each problem names it and the setting. */
+  missingEntitlement: (found: StepProblem[]) =>
+    problems(OnboardingErrorCodes.MISSING_ENTITLEMENT, found[0].message, found),
   noBankAccount: () =>
     refusal(
       OnboardingErrorCodes.NO_BANK_ACCOUNT,
@@ -177,6 +191,51 @@ export function explainTripletexFailure(error: unknown, what: string): AppError 
         : OnboardingErrors.tripletexRefused(failure.message);
   }
 }
+
+/** Where each capability's setting is chosen (the step and field a refusal points at). */
+const CAPABILITY_SETTING: Record<
+  MissingEntitlement['capability'],
+  { step: string; field: string; instead: string }
+> = {
+  CUSTOMERS: { step: 'token', field: 'employeeToken', instead: '' },
+  POST_VOUCHERS_TO_LEDGER: {
+    step: 'start-date',
+    field: 'sendToLedger',
+    instead: ', or leave the daily vouchers for a bookkeeper to approve (sendToLedger: false)',
+  },
+  INVOICING: { step: 'invoicing', field: 'enabled', instead: ', or turn invoicing off' },
+};
+
+/**
+ * A problem per missing right, in plain words: which right (Tripletex's name for it and its
+ * entitlement name), whose entitlements lack it (the token's employee, or the employee logged in
+ * through it in a proxy login), what the product needs it for, and which setting asks for it.
+ */
+export function entitlementProblems(
+  missing: MissingEntitlement[],
+  rights: EffectiveEntitlements,
+): StepProblem[] {
+  return missing.map((m) => {
+    const setting = CAPABILITY_SETTING[m.capability];
+    const proxy = `the employee logged in with the token (proxy login, employee ${rights.actualEmployeeId})`;
+    const who =
+      m.lackedBy.length === 2
+        ? `Neither the employee the token belongs to nor ${proxy} has`
+        : m.lackedBy[0] === 'actual-employee'
+          ? `${proxy[0].toUpperCase()}${proxy.slice(1)} lacks`
+          : 'The employee the token belongs to lacks';
+    return {
+      step: setting.step,
+      field: setting.field,
+      entitlement: m.entitlement,
+      code: 'ENTITLEMENT_MISSING',
+      message: `${who} the Tripletex right "${m.label}" (${m.entitlement}), needed to ${CAPABILITY_ENTITLEMENTS[m.capability].what}. Grant it to the employee in Tripletex and try again${setting.instead}.`,
+    };
+  });
+}
+
+/** The part of Tripletex the token check reads to know the token's effective rights. */
+export const ENTITLEMENTS = "the employees' entitlements";
 
 /** The part of Tripletex the wizard's and the look-ups' calls read. */
 export const CHART_OF_ACCOUNTS = 'the chart of accounts';

@@ -138,7 +138,10 @@ const recorded: Recorded[] = [
     method: 'GET',
     status: 200,
     path: () => '/token/session/>whoAmI',
-    capture: (b) => (ctx.companyId = b.value.companyId),
+    capture: (b) => {
+      ctx.companyId = b.value.companyId;
+      ctx.employeeId = b.value.employeeId;
+    },
   },
   {
     name: 'company',
@@ -1074,6 +1077,113 @@ const recorded: Recorded[] = [
     method: 'DELETE',
     status: 204,
     path: () => `/event/subscription/${String(ctx.subscription)}`,
+  },
+  // entitlements: what the token's employee (and a proxy's actual employee) may do
+  {
+    name: 'entitlements of the token owner',
+    method: 'GET',
+    status: 200,
+    path: () => '/employee/entitlement?fields=id,name,entitlementId',
+    capture: (b) =>
+      expect(b.values.map((e: { name: string }) => e.name)).toEqual(
+        expect.arrayContaining(['AUTH_ADVANCED_VOUCHER', 'AUTH_INVOICING', 'AUTH_CUSTOMER_INFO']),
+      ),
+  },
+  {
+    name: 'voucher into the ledger without Advanced Voucher',
+    method: 'POST',
+    status: 403,
+    message: 'You do not have permission to access this feature.',
+    before: () =>
+      operator('PUT', `companies/${String(ctx.companyId)}/entitlements`, {
+        revoke: ['AUTH_ADVANCED_VOUCHER'],
+      }),
+    path: () => '/ledger/voucher?sendToLedger=true',
+    body: () => ({
+      date: day,
+      description: 'Z-rapport uten rettighet',
+      postings: [
+        { row: 1, account: { id: ctx.account1920 }, amountGross: 10, amountGrossCurrency: 10 },
+        {
+          row: 2,
+          account: { id: ctx.account3000 },
+          vatType: { id: 3 },
+          amountGross: -10,
+          amountGrossCurrency: -10,
+        },
+      ],
+    }),
+  },
+  {
+    name: 'entitlements without Advanced Voucher',
+    method: 'GET',
+    status: 200,
+    path: () => `/employee/entitlement?employeeId=${String(ctx.employeeId)}`,
+    capture: (b) =>
+      expect(b.values.map((e: { name: string }) => e.name)).not.toContain('AUTH_ADVANCED_VOUCHER'),
+  },
+  {
+    name: 'whoAmI of a proxy login',
+    method: 'GET',
+    status: 200,
+    before: () =>
+      operator('PUT', `companies/${String(ctx.companyId)}/entitlements`, {
+        grant: ['AUTH_ADVANCED_VOUCHER'],
+        proxy: true,
+      }).then(() =>
+        operator('PUT', `companies/${String(ctx.companyId)}/entitlements`, {
+          employee: 'actual',
+          revoke: ['AUTH_INVOICING'],
+        }),
+      ),
+    path: () => '/token/session/>whoAmI',
+    capture: (b) => {
+      expect(b.value).toMatchObject({ employeeId: ctx.employeeId, employeeIsProxy: true });
+      expect(b.value.actualEmployeeId).not.toBe(ctx.employeeId);
+      ctx.actualEmployeeId = b.value.actualEmployeeId;
+    },
+  },
+  {
+    name: 'entitlements of the actual employee',
+    method: 'GET',
+    status: 200,
+    path: () => `/employee/entitlement?employeeId=${String(ctx.actualEmployeeId)}`,
+    capture: (b) =>
+      expect(b.values.map((e: { name: string }) => e.name)).not.toContain('AUTH_INVOICING'),
+  },
+  {
+    name: 'order when the actual employee lacks invoicing',
+    method: 'POST',
+    status: 403,
+    message: 'You do not have permission to access this feature.',
+    path: () => '/order',
+    body: () => order(() => ctx.customer),
+  },
+  {
+    name: 'customer webhook without customer information',
+    method: 'POST',
+    status: 403,
+    message: 'You do not have permission to access this feature.',
+    before: () =>
+      operator('PUT', `companies/${String(ctx.companyId)}/entitlements`, {
+        proxy: false,
+        revoke: ['AUTH_CUSTOMER_INFO'],
+      }),
+    path: () => '/event/subscription',
+    body: () => ({ event: 'customer.create', targetUrl: 'https://example.invalid/hooks' }),
+  },
+  {
+    name: 'customers without customer information',
+    method: 'GET',
+    status: 403,
+    path: () => '/customer',
+  },
+  {
+    name: 'customers with every right again',
+    method: 'GET',
+    status: 200,
+    before: () => operator('PUT', `companies/${String(ctx.companyId)}/entitlements`, { all: true }),
+    path: () => '/customer?count=1',
   },
   {
     name: 'session logout',

@@ -208,9 +208,34 @@ export class TestSandbox {
       /** 11 digits; null removes it (the company cannot invoice without one). */
       bankAccountNumber?: string | null;
       isBankAccount?: boolean;
+      /** The bank account invoices are paid to (Tripletex's `Account.isInvoiceAccount`). */
+      isInvoiceAccount?: boolean;
     },
   ): Promise<unknown> {
     return this.operator('PUT', `companies/${companyId}/accounts/${accountNumber}`, edit);
+  }
+
+  /**
+   * Changes rights as an administrator in Tripletex's UI: of the token's employee (`owner`, the
+   * default) or of the employee actually logged in (`actual`) in a proxy login, which `proxy`
+   * starts (true) or ends (false). `all` first sets every right (true) or none (false).
+   */
+  editEntitlements(
+    companyId: number,
+    edit: {
+      proxy?: boolean;
+      employee?: 'owner' | 'actual';
+      grant?: string[];
+      revoke?: string[];
+      all?: boolean;
+    },
+  ): Promise<{
+    employeeId: number;
+    actualEmployeeId: number | null;
+    owner: string[];
+    actual: string[] | null;
+  }> {
+    return this.operator('PUT', `companies/${companyId}/entitlements`, edit);
   }
 
   ledger<T = Record<string, unknown[]>>(companyId: number): Promise<T> {

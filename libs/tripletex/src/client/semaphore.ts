@@ -20,6 +20,11 @@ export class Semaphore {
     }
   }
 
+  /** Nothing running and nothing waiting. */
+  get idle(): boolean {
+    return this.active === 0 && this.waiting.length === 0;
+  }
+
   get pending(): number {
     return this.waiting.length;
   }

@@ -1,10 +1,13 @@
 import { DateTime } from 'luxon';
+import { createHash } from 'node:crypto';
 import type { SessionToken } from '../types';
 
 const TRIPLETEX_ZONE = 'Europe/Oslo';
 
 interface CachedSession {
   token: string;
+  /** Digest of the employee token it was created from (never the token itself). */
+  owner: string;
   expirationDate: string;
   /** When we stop using it and create a new one (ms since epoch). */
   renewAt: number;
@@ -15,10 +18,17 @@ export type CreateSession = (
   expirationDate: string,
 ) => Promise<SessionToken>;
 
+/** A short digest of an employee token: what caches and keys may hold instead of the token. */
+export function tokenDigest(employeeToken: string): string {
+  return createHash('sha256').update(employeeToken).digest('hex').slice(0, 16);
+}
+
 /**
- * Session tokens per company: created from the consumer and employee tokens, cached until
- * shortly before they expire, created once even when many calls ask at the same moment, and
- * dropped when Tripletex answers 401.
+ * Session tokens per key and employee token: created from the consumer and employee tokens,
+ * cached until shortly before they expire, created once even when many calls ask at the same
+ * moment, and dropped when Tripletex answers 401. A cached session serves only the employee
+ * token it was created from: a key asked with another token (a company re-onboarded with a token
+ * of another Tripletex company) gets a new session at once, never the old company's.
  *
  * A session "expires at midnight on its expirationDate" in Tripletex's time zone: the date, not a
  * timestamp, is what counts (comparing a full timestamp against it is a known source of 401s).
@@ -35,12 +45,17 @@ export class SessionTokens {
   ) {}
 
   async get(key: string, employeeToken: string): Promise<string> {
+    const owner = tokenDigest(employeeToken);
     const cached = this.cache.get(key);
-    if (cached && this.now().getTime() < cached.renewAt) return cached.token;
-    let pending = this.creating.get(key);
+    if (cached && cached.owner === owner && this.now().getTime() < cached.renewAt)
+      return cached.token;
+    const creatingKey = `${key}\u0000${owner}`;
+    let pending = this.creating.get(creatingKey);
     if (!pending) {
-      pending = this.createFor(employeeToken).finally(() => this.creating.delete(key));
-      this.creating.set(key, pending);
+      pending = this.createFor(employeeToken, owner).finally(() =>
+        this.creating.delete(creatingKey),
+      );
+      this.creating.set(creatingKey, pending);
     }
     const session = await pending;
     this.cache.set(key, session);
@@ -52,9 +67,10 @@ export class SessionTokens {
     if (this.cache.get(key)?.token === token) this.cache.delete(key);
   }
 
-  /** Drop whatever is cached for a company (its token changed or was deleted). */
+  /** Drop whatever is cached for a key and the keys below it (`key:…`): its token changed or was deleted. */
   forget(key: string): void {
-    this.cache.delete(key);
+    for (const cachedKey of [...this.cache.keys()])
+      if (cachedKey === key || cachedKey.startsWith(`${key}:`)) this.cache.delete(cachedKey);
   }
 
   /** The expirationDate a new session gets: today in Oslo plus sessionDays. */
@@ -65,7 +81,7 @@ export class SessionTokens {
       .toISODate() as string;
   }
 
-  private async createFor(employeeToken: string): Promise<CachedSession> {
+  private async createFor(employeeToken: string, owner: string): Promise<CachedSession> {
     const expirationDate = this.expirationDate();
     const session = await this.create(employeeToken, expirationDate);
     if (!session.token) throw new Error('Tripletex created a session without a token');
@@ -74,6 +90,11 @@ export class SessionTokens {
     })
       .startOf('day')
       .toMillis();
-    return { token: session.token, expirationDate, renewAt: expiresAt - this.renewBeforeMs };
+    return {
+      token: session.token,
+      owner,
+      expirationDate,
+      renewAt: expiresAt - this.renewBeforeMs,
+    };
   }
 }

@@ -6,6 +6,7 @@ import type {
   Company,
   Customer,
   Department,
+  Entitlement,
   Invoice,
   ListEnvelope,
   LoggedInUserInfo,
@@ -19,16 +20,35 @@ import type {
   Voucher,
   VoucherType,
 } from '../types';
+import { effectiveEntitlements, EffectiveEntitlements } from '../entitlements/entitlements';
 import type { CompanyCredentials } from './options';
 import { paginate } from './paginate';
 import { QueryValue, TripletexHttp, TripletexRequest } from './tripletex-http';
 
 type Query<Op extends keyof operations> = QueryOf<Op>;
 
+type BankAccount = Pick<
+  Account,
+  'id' | 'number' | 'name' | 'bankAccountNumber' | 'isBankAccount' | 'isInvoiceAccount'
+>;
+
 export interface BankAccountStatus {
-  /** Whether the company can invoice: 1920 (or another bank account) has a bank account number. */
+  /** Whether the company can invoice: its invoice bank account has a bank account number. */
   registered: boolean;
-  accounts: Pick<Account, 'id' | 'number' | 'name' | 'bankAccountNumber' | 'isBankAccount'>[];
+  /**
+   * The account invoices are paid to: the bank account Tripletex marks `isInvoiceAccount`, else
+   * 1920 Bankinnskudd (undefined when the company has neither).
+   */
+  invoiceAccount?: BankAccount;
+  /** Every bank account of the company (a number on another one, e.g. 1940, does not count). */
+  accounts: BankAccount[];
+}
+
+/** The invoice bank account among the company's bank accounts (see BankAccountStatus). */
+export function invoiceBankAccount(accounts: BankAccount[]): BankAccount | undefined {
+  return (
+    accounts.find((a) => a.isInvoiceAccount === true) ?? accounts.find((a) => a.number === 1920)
+  );
 }
 
 /**
@@ -68,6 +88,36 @@ export class TripletexCompanyClient {
 
   whoAmI(fields?: string): Promise<LoggedInUserInfo> {
     return this.value({ method: 'GET', path: '/token/session/>whoAmI', query: { fields } });
+  }
+
+  /** `GET /employee/entitlement?employeeId=`: an employee's rights (default: the token's owner). */
+  async entitlements(employeeId?: number): Promise<Entitlement[]> {
+    const out: Entitlement[] = [];
+    for await (const entitlement of this.iterate<Entitlement>('/employee/entitlement', {
+      employeeId,
+      fields: 'id,name,entitlementId',
+    }))
+      out.push(entitlement);
+    return out;
+  }
+
+  /**
+   * What the token may effectively do: whoAmI's `employeeId` (the owner) and, when it differs,
+   * `actualEmployeeId` (a proxy login), each one's entitlements, and their intersection.
+   */
+  async effectiveEntitlements(me?: LoggedInUserInfo): Promise<EffectiveEntitlements> {
+    const who = me ?? (await this.whoAmI('employeeId,actualEmployeeId'));
+    const employeeId = who.employeeId as number;
+    const names = (list: Entitlement[]) =>
+      list.map((e) => e.name).filter((n): n is string => typeof n === 'string');
+    const own = names(await this.entitlements(employeeId));
+    const actualId = who.actualEmployeeId;
+    if (actualId === undefined || actualId === null || actualId === employeeId)
+      return effectiveEntitlements(employeeId, own);
+    return effectiveEntitlements(employeeId, own, {
+      employeeId: actualId,
+      names: names(await this.entitlements(actualId)),
+    });
   }
 
   getCompany(id: number, fields?: string): Promise<Company> {
@@ -153,18 +203,23 @@ export class TripletexCompanyClient {
     return this.value({ method: 'POST', path: '/ledger/account', body: account });
   }
 
-  /** The company's bank accounts and whether one has a number: without it Tripletex cannot invoice. */
+  /**
+   * Whether the company's invoice bank account has a number: without it Tripletex cannot invoice
+   * (FACTS 25). Only that account counts – the one marked `isInvoiceAccount`, else 1920 – not a
+   * number on any other bank account (1940 Bankinnskudd utland, 1950 skattetrekk).
+   */
   async bankAccountStatus(): Promise<BankAccountStatus> {
     const page = await this.listAccounts({
       isBankAccount: true,
-      fields: 'id,number,name,bankAccountNumber,isBankAccount',
+      fields: 'id,number,name,bankAccountNumber,isBankAccount,isInvoiceAccount',
       count: 1000,
     });
     const accounts = page.values ?? [];
+    const invoiceAccount = invoiceBankAccount(accounts);
+    const number = invoiceAccount?.bankAccountNumber;
     return {
-      registered: accounts.some(
-        (a) => typeof a.bankAccountNumber === 'string' && a.bankAccountNumber.trim() !== '',
-      ),
+      registered: typeof number === 'string' && number.trim() !== '',
+      invoiceAccount,
       accounts,
     };
   }

@@ -170,11 +170,20 @@ export class TripletexHttp {
     ) as Promise<TripletexResponse<T>>;
   }
 
-  /** Forget a company's cached session and look-ups (after its employee token changed or was deleted). */
+  /**
+   * Forget a key's cached session, look-ups and pacing, and those of the keys below it (`key:…`):
+   * after its employee token changed or was deleted.
+   */
   forget(key: string): void {
     this.sessions.forget(key);
-    for (const cachedKey of this.lookups.keys())
+    const under = (k: string) => k === key || k.startsWith(`${key}:`);
+    for (const cachedKey of [...this.lookups.keys()])
       if (cachedKey.startsWith(`${key}:`)) this.lookups.delete(cachedKey);
+    for (const pausedKey of [...this.pausedUntil.keys()])
+      if (under(pausedKey)) this.pausedUntil.delete(pausedKey);
+    // An idle limit is dropped; one with calls waiting stays until they are done.
+    for (const [limitKey, limit] of [...this.limits])
+      if (under(limitKey) && limit.idle) this.limits.delete(limitKey);
   }
 
   /**

@@ -982,6 +982,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/employee/entitlement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find all entitlements for user. */
+        get: operations["EmployeeEntitlement_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1899,6 +1916,23 @@ export interface components {
             payrollTaxMunicipalityId?: components["schemas"]["Municipality"];
             readonly monthlySalary?: number;
         };
+        Entitlement: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: int32 */
+            version?: number;
+            readonly changes?: components["schemas"]["Change"][];
+            readonly url?: string;
+            employee?: components["schemas"]["Employee"];
+            /** @description Descriptive name for the privilege. Might change between releases. */
+            readonly name?: string;
+            /**
+             * Format: int32
+             * @description Unique id for the type of privilege.
+             */
+            entitlementId?: number;
+            customer?: components["schemas"]["Company"];
+        };
         EventInfo: {
             readonly name?: string;
             readonly description?: string;
@@ -2168,6 +2202,20 @@ export interface components {
             /** @description Used to know if the paginated list has changed. */
             readonly versionDigest?: string;
             readonly values?: components["schemas"]["Department"][];
+        };
+        ListResponseEntitlement: {
+            /**
+             * Format: int64
+             * @description Indicates whether there are more values available. Note: The value is not exact
+             */
+            readonly fullResultSize?: number;
+            /** Format: int64 */
+            readonly from?: number;
+            /** Format: int64 */
+            readonly count?: number;
+            /** @description Used to know if the paginated list has changed. */
+            readonly versionDigest?: string;
+            readonly values?: components["schemas"]["Entitlement"][];
         };
         ListResponseInvoice: {
             /**
@@ -6360,6 +6408,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResponseWrapperAccountingPeriod"];
+                };
+            };
+        };
+    };
+    EmployeeEntitlement_search: {
+        parameters: {
+            query?: {
+                /** @description Employee ID. Defaults to ID of token owner. */
+                employeeId?: number;
+                /** @description From index */
+                from?: number;
+                /** @description Number of elements to return */
+                count?: number;
+                /** @description Sorting pattern */
+                sorting?: string;
+                /** @description Fields filter pattern */
+                fields?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponseEntitlement"];
                 };
             };
         };

@@ -1,15 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { EncryptedSecret, SecretBox } from '@pos-tripletex/platform';
+import { tokenDigest } from '../client/session-tokens';
 import { TripletexClient } from '../client/tripletex.client';
 import { TripletexCompanyClient } from '../client/tripletex-company.client';
 
 /**
  * A company's Tripletex client from its sealed employee token – the one place that opens the
- * token (bound to the companyId it was sealed for) and keys the client's session cache and
- * concurrency limit by the company. Each service says what a missing token means to it.
+ * token (bound to the companyId it was sealed for). The client's key – for its session, cached
+ * look-ups, pacing and concurrency limit – is the company *and* a digest of its token
+ * (`<companyId>:<digest>`, never the token): an employee token belongs to one Tripletex company,
+ * so when a company is re-onboarded with a token of another Tripletex company, the next call in
+ * every service uses a new session (and fresh look-ups) of the new Tripletex company at once,
+ * without waiting for the old session to expire. Each service says what a missing token means.
  */
 @Injectable()
 export class CompanyClients {
+  /** The key each company's clients use now; a new token's first use forgets the old one. */
+  private readonly current = new Map<string, string>();
+
   constructor(
     private readonly tripletex: TripletexClient,
     private readonly secrets: SecretBox,
@@ -26,11 +34,18 @@ export class CompanyClients {
       { keyId: sealedToken.keyId, value: sealedToken.value },
       companyId,
     );
-    return this.tripletex.company({ key: companyId, employeeToken });
+    const key = `${companyId}:${tokenDigest(employeeToken)}`;
+    const previous = this.current.get(companyId);
+    if (previous !== key) {
+      if (previous !== undefined) this.tripletex.forget(previous);
+      this.current.set(companyId, key);
+    }
+    return this.tripletex.company({ key, employeeToken });
   }
 
-  /** Drops the company's cached session (its token was deleted or replaced). */
+  /** Drops everything cached for the company, whichever token (its token was deleted or replaced). */
   forget(companyId: string): void {
+    this.current.delete(companyId);
     this.tripletex.forget(companyId);
   }
 }

@@ -5,6 +5,7 @@ import { OnboardingEnv } from '../config/env.schema';
 import { IntegrationStatuses } from '../integrations/integration-status';
 import { IntegrationLifecycle } from '../integrations/integration.lifecycle';
 import { OnboardingErrorCodes, OnboardingErrors } from '../onboarding.errors';
+import { EntitlementCheck } from '../wizard/entitlement-check';
 import { TokenVerifier } from '../wizard/token-verifier';
 import { IntegrationView, toView } from '../wizard/wizard.view';
 
@@ -13,7 +14,8 @@ export const LEASE_SECONDS = 60;
 
 /**
  * Checks a stored token again, as the wizard checked it: a refused token (or a lost bank account
- * number while invoicing is on, or another Tripletex company behind it) makes the integration
+ * number while invoicing is on, a right the settings need taken away, or another Tripletex
+ * company behind it) makes the integration
  * need attention; a token that works brings it back. A check that cannot be made now (Tripletex
  * down, our consumer token refused) changes nothing.
  */
@@ -26,6 +28,7 @@ export class ReverificationService {
     private readonly verifier: TokenVerifier,
     private readonly secrets: SecretBox,
     private readonly env: OnboardingEnv,
+    private readonly entitlements: EntitlementCheck,
   ) {}
 
   /** Companies due for a check (reported, or not checked for REVERIFY_INTERVAL_HOURS), claimed. */
@@ -57,6 +60,10 @@ export class ReverificationService {
         problem = 'the token now belongs to another Tripletex company';
       else if (current.invoicing.enabled && !verified.bankAccountRegistered)
         problem = OnboardingErrors.noBankAccount().message;
+      else
+        problem =
+          this.entitlements.problemsOf(verified.rights, EntitlementCheck.capabilitiesOf(current))[0]
+            ?.message ?? null;
     } catch (error) {
       if (
         error instanceof AppError &&

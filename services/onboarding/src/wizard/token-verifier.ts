@@ -1,18 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError, describeError } from '@pos-tripletex/platform';
-import { TripletexClient } from '@pos-tripletex/tripletex';
+import { EffectiveEntitlements, TripletexClient } from '@pos-tripletex/tripletex';
 import { createHash } from 'node:crypto';
 import { VerifiedToken } from '../integrations/integration.lifecycle';
 import {
   CHART_OF_ACCOUNTS,
+  ENTITLEMENTS,
   explainTripletexFailure,
   OnboardingErrorCodes,
 } from '../onboarding.errors';
 
+/** A verified token and what it may effectively do in Tripletex. */
+export interface TokenCheck extends VerifiedToken {
+  rights: EffectiveEntitlements;
+}
+
 /**
  * Checks an employee token the way Tripletex will be used with it: a session from the
- * deployment's consumer token and this employee token, whoAmI, the company, and the bank account
- * (without its number Tripletex cannot invoice). Every failure becomes a plain-words AppError.
+ * deployment's consumer token and this employee token, whoAmI, the company, the effective rights
+ * (the entitlements of the token's employee and, in a proxy login, of the actual employee: what
+ * the chosen settings need is EntitlementCheck's), and the invoice bank account (without its
+ * number Tripletex cannot invoice). Every failure becomes a plain-words AppError.
  */
 @Injectable()
 export class TokenVerifier {
@@ -20,7 +28,7 @@ export class TokenVerifier {
 
   constructor(private readonly tripletex: TripletexClient) {}
 
-  async verify(employeeToken: string): Promise<VerifiedToken> {
+  async verify(employeeToken: string): Promise<TokenCheck> {
     // A key per token: the check never reuses a session of a company's previous token.
     const key = `verify:${createHash('sha256').update(employeeToken).digest('hex').slice(0, 32)}`;
     const client = this.tripletex.company({ key, employeeToken });
@@ -30,6 +38,7 @@ export class TokenVerifier {
       const company = await this.step('the company settings', () =>
         client.getCompany(tripletexCompanyId, 'id,name,organizationNumber'),
       );
+      const rights = await this.step(ENTITLEMENTS, () => client.effectiveEntitlements(me));
       const bank = await this.step(CHART_OF_ACCOUNTS, () => client.bankAccountStatus());
       return {
         tripletexCompanyId,
@@ -37,6 +46,7 @@ export class TokenVerifier {
         organizationNumber: company.organizationNumber ?? null,
         employeeId: me.employeeId as number,
         bankAccountRegistered: bank.registered,
+        rights,
       };
     } catch (error) {
       throw this.explain(error);

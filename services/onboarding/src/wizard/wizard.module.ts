@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { IntegrationsModule } from '../integrations/integrations.module';
+import { EntitlementCheck } from './entitlement-check';
 import { FinishStep } from './finish.step';
 import { InvoicingStep } from './invoicing.step';
 import { LocationsStep } from './locations.step';
@@ -28,7 +29,8 @@ import { WizardService } from './wizard.service';
     FinishStep,
     TokenVerifier,
     MappingChecker,
+    EntitlementCheck,
   ],
-  exports: [TokenVerifier],
+  exports: [TokenVerifier, EntitlementCheck],
 })
 export class WizardModule {}

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SandboxControls } from '../state/sandbox-controls';
 import { WebhookPolicy } from '../webhooks/webhook-policy';
 import { SandboxEvents } from '../state/sandbox-events';
-import { SandboxState, SessionRecord } from '../state/sandbox-state';
+import { CompanyState, SandboxState, SessionRecord } from '../state/sandbox-state';
 import { parseFields, project } from './fields';
 import { customerHandlers } from './handlers/customer.handlers';
 import { Handler, HandlerResult } from './handlers/handler';
@@ -13,9 +13,11 @@ import { eventHandlers } from './handlers/event.handlers';
 import { productHandlers } from './handlers/product.handlers';
 import { invoiceHandlers } from './handlers/invoice.handlers';
 import { departmentHandlers } from './handlers/department.handlers';
+import { employeeHandlers } from './handlers/employee.handlers';
 import { ledgerHandlers } from './handlers/ledger.handlers';
 import { voucherHandlers } from './handlers/voucher.handlers';
 import { sessionHandlers } from './handlers/session.handlers';
+import { requiredEntitlements } from './entitlement-rules';
 import { SandboxError } from './sandbox-error';
 import { SpecOperation, SpecRouter } from './spec-router';
 import { SpecValidator } from './spec-validator';
@@ -30,6 +32,7 @@ const NO_AUTH = new Set([
 
 export const HANDLERS: Record<string, Handler> = {
   ...sessionHandlers,
+  ...employeeHandlers,
   ...customerHandlers,
   ...departmentHandlers,
   ...ledgerHandlers,
@@ -121,6 +124,7 @@ export class TripletexApiController {
         query: this.validator.query(operation, req.query),
         body: this.validator.body(operation, text),
       };
+      this.authorize(operation, ctx.query, ctx.body, session, company);
       const handler = HANDLERS[operation.operationId];
       if (!handler) {
         throw new SandboxError(
@@ -168,6 +172,20 @@ export class TripletexApiController {
     if (username !== '' && username !== '0' && Number(username) !== session.companyId)
       throw SandboxError.unauthorized();
     return session;
+  }
+
+  /** 403 when the session's effective rights lack what the call needs (entitlement-rules.ts). */
+  private authorize(
+    operation: SpecOperation,
+    query: Record<string, unknown>,
+    body: unknown,
+    session: SessionRecord | undefined,
+    company: CompanyState | undefined,
+  ): void {
+    if (!session || !company) return;
+    for (const entitlement of requiredEntitlements(operation.operationId, query, body))
+      if (!this.state.mayUse(company, session.employeeId, entitlement))
+        throw SandboxError.forbidden();
   }
 
   private rateLimit(res: Response, key: string): void {

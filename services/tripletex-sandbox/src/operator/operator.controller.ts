@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Get,
@@ -32,6 +33,7 @@ import { SandboxState } from '../state/sandbox-state';
 import { SandboxSeeder } from '../state/sandbox-seeder';
 import { createCustomer } from '../api/handlers/customer.handlers';
 import { UiEdits } from '../state/ui-edits';
+import { allEntitlements, isEntitlement } from '../state/entitlements';
 
 class CompanySeedDto {
   @MinLength(1)
@@ -124,6 +126,41 @@ class AccountEditDto {
   @IsBoolean()
   @IsOptional()
   isBankAccount?: boolean;
+
+  /** The bank account invoices are paid to (Tripletex's `Account.isInvoiceAccount`). */
+  @IsBoolean()
+  @IsOptional()
+  isInvoiceAccount?: boolean;
+}
+
+/**
+ * An administrator changes rights in Tripletex's UI: of the token's employee (`owner`) or, in a
+ * proxy login, of the employee actually logged in (`actual`); `proxy` starts (true) or ends
+ * (false) a proxy login, whose actual employee starts with every right.
+ */
+class EntitlementsEditDto {
+  @IsBoolean()
+  @IsOptional()
+  proxy?: boolean;
+
+  @IsIn(['owner', 'actual'])
+  @IsOptional()
+  employee?: 'owner' | 'actual';
+
+  @IsString({ each: true })
+  @IsArray()
+  @IsOptional()
+  revoke?: string[];
+
+  @IsString({ each: true })
+  @IsArray()
+  @IsOptional()
+  grant?: string[];
+
+  /** Every right (true) or none (false) first, before grant and revoke. */
+  @IsBoolean()
+  @IsOptional()
+  all?: boolean;
 }
 
 class RateLimitDto {
@@ -549,6 +586,51 @@ export class OperatorController {
       account.legalVatTypes = legalVatTypeNumbers.map(vatByNumber);
     account.version += 1;
     return { account };
+  }
+
+  /** Rights of the company's token employee and a proxy's actual employee (EntitlementsEditDto). */
+  @Put('companies/:id/entitlements')
+  editEntitlements(@Param('id', ParseIntPipe) id: number, @Body() body: EntitlementsEditDto) {
+    const company = this.state.companies.get(id);
+    if (!company) throw new NotFoundException(`no sandbox company ${id}`);
+    const unknown = [...(body.grant ?? []), ...(body.revoke ?? [])].filter(
+      (name) => !isEntitlement(name),
+    );
+    if (unknown.length > 0)
+      throw new BadRequestException(`no such Tripletex entitlement: ${unknown.join(', ')}`);
+    if (body.proxy === true && company.actualEmployeeId === undefined) {
+      const actualEmployeeId = this.state.id();
+      company.actualEmployeeId = actualEmployeeId;
+      company.entitlements.set(actualEmployeeId, allEntitlements());
+    } else if (body.proxy === false && company.actualEmployeeId !== undefined) {
+      company.entitlements.delete(company.actualEmployeeId);
+      company.actualEmployeeId = undefined;
+    }
+    const employeeId = body.employee === 'actual' ? company.actualEmployeeId : company.employeeId;
+    if (employeeId === undefined)
+      throw new BadRequestException('no proxy login: set "proxy": true first');
+    if (body.all !== undefined)
+      company.entitlements.set(employeeId, body.all ? allEntitlements() : new Set());
+    const rights = company.entitlements.get(employeeId) ?? new Set<string>();
+    company.entitlements.set(employeeId, rights);
+    for (const name of body.grant ?? []) rights.add(name);
+    for (const name of body.revoke ?? []) rights.delete(name);
+    return this.entitlementsOf(company);
+  }
+
+  private entitlementsOf(company: {
+    employeeId: number;
+    actualEmployeeId?: number;
+    entitlements: Map<number, Set<string>>;
+  }) {
+    const of = (employeeId: number | undefined) =>
+      employeeId === undefined ? undefined : [...(company.entitlements.get(employeeId) ?? [])];
+    return {
+      employeeId: company.employeeId,
+      actualEmployeeId: company.actualEmployeeId ?? null,
+      owner: of(company.employeeId),
+      actual: of(company.actualEmployeeId) ?? null,
+    };
   }
 
   @Get('companies/:id/ledger')

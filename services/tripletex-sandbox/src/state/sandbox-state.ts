@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { allEntitlements } from './entitlements';
 import reference from './reference-data.json';
 
 // In-memory state of the simulated Tripletex: companies with their chart of accounts, VAT and
@@ -26,7 +27,15 @@ export interface SessionRecord {
 
 export interface CompanyState {
   company: Entity;
+  /** The employee the company's token belongs to. */
   employeeId: number;
+  /**
+   * Set while the token is used in a proxy login: the employee actually logged in (an
+   * accountant), whose rights limit the token's too (FACTS 2).
+   */
+  actualEmployeeId?: number;
+  /** Each employee's rights (entitlement names); a new employee has them all. */
+  entitlements: Map<number, Set<string>>;
   accounts: Map<number, Entity>;
   vatTypes: Map<number, Entity>;
   voucherTypes: Map<number, Entity>;
@@ -181,6 +190,7 @@ export class SandboxState {
     const state: CompanyState = {
       company,
       employeeId,
+      entitlements: new Map([[employeeId, allEntitlements()]]),
       accounts: new Map(),
       vatTypes: new Map(),
       voucherTypes: new Map(),
@@ -274,6 +284,17 @@ export class SandboxState {
       expiresOn: seed.employeeTokenExpiresOn,
     });
     return { companyId, employeeToken };
+  }
+
+  /**
+   * Whether a session of the company may use a right: its token's employee must have it and, in a
+   * proxy login, the actual employee too – only what both have is effective (FACTS 2).
+   */
+  mayUse(company: CompanyState, employeeId: number, entitlement: string): boolean {
+    const own = company.entitlements.get(employeeId)?.has(entitlement) ?? false;
+    if (company.actualEmployeeId === undefined || company.actualEmployeeId === employeeId)
+      return own;
+    return own && (company.entitlements.get(company.actualEmployeeId)?.has(entitlement) ?? false);
   }
 
   /** Outgoing codes are those a VAT-registered company can use on sales. */

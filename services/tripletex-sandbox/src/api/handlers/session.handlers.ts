@@ -69,15 +69,17 @@ export const sessionHandlers: Record<string, Handler> = {
   TokenSessionWhoAmI_whoAmI: (ctx) => {
     const company = companyOf(ctx);
     const employeeId = ctx.session!.employeeId;
+    // A proxy login (operator switch): an accountant is logged in as the token's employee.
+    const actualEmployeeId = company.actualEmployeeId ?? employeeId;
     return value({
       employeeId,
-      actualEmployeeId: employeeId,
+      actualEmployeeId,
       employee: { id: employeeId, url: ctx.state.url('employee', employeeId) },
       companyId: company.company.id,
       company: company.company,
       language: 'no',
       loggedInWithConnect: false,
-      employeeIsProxy: false,
+      employeeIsProxy: actualEmployeeId !== employeeId,
     });
   },
 
