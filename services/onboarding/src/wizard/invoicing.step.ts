@@ -42,9 +42,12 @@ export class InvoicingStep {
       (integration) => {
         if (bankAccountRegistered !== undefined)
           integration.bankAccountRegistered = bankAccountRegistered;
+        const sendType =
+          dto.sendType === undefined ? integration.invoicing.sendType : (dto.sendType ?? undefined);
         integration.invoicing = {
           enabled: dto.enabled,
           sendToCustomer: dto.sendToCustomer ?? integration.invoicing.sendToCustomer,
+          ...(sendType ? { sendType } : {}),
           collective: {
             enabled: dto.enabled && (dto.collective?.enabled ?? false),
             cadence: dto.collective?.cadence ?? integration.invoicing.collective.cadence,

@@ -228,6 +228,22 @@ describe(InvoicingStep.name, () => {
     const off = await medium.get(InvoicingStep).save(companyId, { enabled: false });
     expect(off.completedSteps).toContain('invoicing');
   });
+
+  it('publishes the company’s delivery (sendType), keeps it when left out, and clears it with null', async () => {
+    const { companyId, tripletex } = await aCompany();
+    await completeWizard(medium, companyId, tripletex);
+    await medium.get(FinishStep).finish(companyId);
+
+    await medium.get(InvoicingStep).save(companyId, { enabled: true, sendType: 'EHF' });
+    await medium.get(InvoicingStep).save(companyId, { enabled: true, sendToCustomer: true });
+    await medium.get(InvoicingStep).save(companyId, { enabled: true, sendType: null });
+
+    expect(
+      (await published(medium, companyId, Topics.IntegrationConfigV1)).map(
+        (config) => config.invoicing.sendType ?? null,
+      ),
+    ).toEqual([null, 'EHF', 'EHF', null]);
+  });
 });
 
 describe(FinishStep.name, () => {

@@ -1,3 +1,4 @@
+import type { InvoiceSendType } from '@pos-tripletex/contracts';
 import { int64AsNumber } from '@pos-tripletex/platform';
 import {
   Check,
@@ -62,6 +63,8 @@ export interface LocationMapping {
 export interface InvoicingSettings {
   enabled: boolean;
   sendToCustomer: boolean;
+  /** How sent invoices are delivered; absent: each customer's send method in Tripletex. */
+  sendType?: InvoiceSendType;
   collective: { enabled: boolean; cadence: 'WEEKLY' | 'MONTHLY' | 'ON_DEMAND' };
 }
 

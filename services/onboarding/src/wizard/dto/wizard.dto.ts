@@ -12,8 +12,10 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { INVOICE_SEND_TYPES, type InvoiceSendType } from '@pos-tripletex/contracts';
 
 const ID64 = /^[A-Za-z0-9_-]{1,64}$/;
 const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -183,6 +185,16 @@ export class InvoicingDto {
   @IsBoolean()
   @IsOptional()
   sendToCustomer?: boolean;
+
+  @ApiPropertyOptional({
+    enum: INVOICE_SEND_TYPES,
+    nullable: true,
+    description:
+      'How Tripletex delivers sent invoices: EHF (needs the customer’s organisation number and address), EMAIL, PAPER or MANUAL; null or never set: each customer’s send method in Tripletex. A checkout may ask for its own (invoice.sendType).',
+  })
+  @IsIn(INVOICE_SEND_TYPES)
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  sendType?: InvoiceSendType | null;
 
   @ApiPropertyOptional({ type: CollectiveInvoicingDto })
   @ValidateNested()

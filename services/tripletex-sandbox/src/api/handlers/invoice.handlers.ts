@@ -18,15 +18,17 @@ import { createVoucher } from './voucher.handlers';
 type Problem = { field: string | null; message: string };
 type Deps = Pick<HandlerContext, 'state'>;
 
-/** Invoicing needs a bank account number on one of the company's bank accounts (FACTS 25). */
+/**
+ * Invoicing needs a bank account number on the company's invoice bank account (FACTS 25): the
+ * account marked `isInvoiceAccount`, else 1920 – a number on another bank account does not count.
+ */
 function requireBankAccount(company: CompanyState): void {
-  const registered = [...company.accounts.values()].some(
-    (a) =>
-      a.isBankAccount === true &&
-      typeof a.bankAccountNumber === 'string' &&
-      a.bankAccountNumber.trim() !== '',
-  );
-  if (!registered) throw SandboxError.validation([{ field: null, message: Texts.noBankAccount }]);
+  const accounts = [...company.accounts.values()];
+  const invoiceAccount =
+    accounts.find((a) => a.isInvoiceAccount === true) ?? accounts.find((a) => a.number === 1920);
+  const number = invoiceAccount?.bankAccountNumber;
+  if (typeof number !== 'string' || number.trim() === '')
+    throw SandboxError.validation([{ field: null, message: Texts.noBankAccount }]);
 }
 
 /** KID: the invoice number with a MOD10 (Luhn) check digit. */
