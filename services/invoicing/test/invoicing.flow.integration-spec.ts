@@ -68,6 +68,7 @@ describeFlow(
       options: {
         collective?: boolean;
         invoicing?: boolean;
+        sendToCustomer?: boolean;
         bankAccountNumber?: string | null;
         /** Called before the settings are published (to send checkouts ahead of them). */
         beforeSettings?: (s: Setup) => Promise<void>;
@@ -386,6 +387,33 @@ describeFlow(
         expect(again.status).toBe(409);
         expect(again.body).toMatchObject({ code: 'INVOICING.NOT_RETRYABLE' });
         expect((await invoicesIn(s.tripletex.companyId)).invoices).toHaveLength(1);
+      });
+
+      it('invoices an EHF sale Tripletex refused once the customer has an address and the operator retries it', async () => {
+        const s = await company({ sendToCustomer: true });
+        const { sandbox } = flow().sut;
+        await sandbox.editCustomer(s.tripletex.companyId, s.customerId, {
+          invoiceSendMethod: 'EHF',
+          organizationNumber: '987654321',
+        });
+        const c = sale(s);
+        await checkout(c);
+        expect(await final(c.eventId as string, 'FAILED')).toMatchObject({
+          code: 'INVOICING.TRIPLETEX_REFUSED',
+          reason: expect.stringContaining('postadresse'),
+          retryOn: 'CUSTOMER',
+        });
+
+        await sandbox.editCustomer(s.tripletex.companyId, s.customerId, {
+          postalAddress: { addressLine1: 'Bryggen 1', postalCode: '5003', city: 'Bergen' },
+        });
+        const retried = await api(s.companyId, `/invoices/${String(c.eventId)}/retry`, 'POST');
+        expect(retried.status).toBe(202);
+
+        await final(c.eventId as string, 'INVOICED');
+        expect((await invoicesIn(s.tripletex.companyId)).invoices).toEqual([
+          expect.objectContaining({ sendType: 'EHF' }),
+        ]);
       });
 
       it('re-attempts a failed sale when its dead-letter record is replayed onto the checkout topic, once', async () => {

@@ -63,7 +63,7 @@ export class IntakeService {
       totalGross: String(checkout.payments.reduce((sum, payment) => sum + payment.amount, 0)),
       checkout,
       refundOf: refund ? (checkout.refundOf?.eventId ?? null) : null,
-      marker: markerOf(checkout).slice(0, 100),
+      marker: markerOf(checkout),
     };
     const refusal = this.refusal(checkout, config);
     if (refusal) {

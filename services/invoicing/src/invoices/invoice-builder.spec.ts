@@ -95,6 +95,9 @@ describe(orderFor.name, () => {
       reference: 'PO-1',
     });
     expect(order.invoiceComment).toBe(`Julelunsj\n${markerOf(c)}`);
+    // What the customer sees names the receipt, never an internal id.
+    expect(markerOf(c)).toBe('POS-kvittering 10001 (l1)');
+    expect(order.invoiceComment).not.toContain(c.eventId);
     expect(order.orderLines).toEqual([
       { description: 'Lunsj', count: 2, unitPriceIncludingVatCurrency: 249, vatType: { id: 3 } },
       {

@@ -41,11 +41,13 @@ export function contentRefusal(checkout: CheckoutCompletedV1): AppError | null {
 }
 
 /**
- * What a retry looks for: written into the order's invoice comment (which Tripletex shows on the
- * invoice, so it doubles as the receipt reference for the customer).
+ * What a retry looks for, written into the order's invoice comment – which Tripletex prints on the
+ * invoice, so it is what the customer may see: the POS receipt's own key (its number and the
+ * location that issued it, unique per customer and day), never an internal id. At most 100
+ * characters (the stored marker is the same text).
  */
 export function markerOf(checkout: CheckoutCompletedV1): string {
-  return `POS-kvittering ${checkout.receiptNumber} (ref ${checkout.eventId})`;
+  return `POS-kvittering ${checkout.receiptNumber} (${checkout.locationId})`.slice(0, 100);
 }
 
 /**
