@@ -101,3 +101,21 @@ export function writeResults(name, result, markdown) {
   writeFileSync(`${root}deploy/bench/results/${name}.md`, markdown);
   console.log(markdown);
 }
+
+/** Account number → id in a sandbox company's chart, read through the API as a client would. */
+export async function accountIds(sandbox, company, numbers) {
+  const expires = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+  const session = await (
+    await fetch(
+      `${sandbox.url}/v2/token/session/:create?consumerToken=${CONSUMER}&employeeToken=${company.employeeToken}&expirationDate=${expires}`,
+      { method: 'PUT' },
+    )
+  ).json();
+  const auth = `Basic ${Buffer.from(`0:${session.value.token}`).toString('base64')}`;
+  const page = await (
+    await fetch(`${sandbox.url}/v2/ledger/account?number=${numbers.join(',')}&fields=id,number`, {
+      headers: { authorization: auth },
+    })
+  ).json();
+  return Object.fromEntries(page.values.map((a) => [a.number, a.id]));
+}

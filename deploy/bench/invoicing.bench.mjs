@@ -6,6 +6,7 @@
 // status event), Tripletex calls per invoice and the service's peak memory.
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  accountIds,
   CONSUMER,
   freshSchema,
   KAFKA_BROKERS,
@@ -63,6 +64,8 @@ try {
   });
 
   const companyId = `bench-${randomBytes(4).toString('hex')}`;
+  // Invoice lines are booked on the product group's mapped account (a product per group and rate).
+  const ids = await accountIds(sandbox, company, [3000]);
   const box = SecretBox.fromConfig(keys, 'bench');
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
@@ -81,6 +84,19 @@ try {
           tripletex: {
             companyId: company.companyId,
             employeeToken: box.seal(company.employeeToken, companyId),
+          },
+          mappings: {
+            paymentMethods: [],
+            productGroups: [
+              {
+                productGroupId: 'food',
+                takeaway: false,
+                vatRate: 25,
+                accountId: ids[3000],
+                accountNumber: 3000,
+              },
+            ],
+            otherEvents: [],
           },
           invoicing: {
             enabled: true,

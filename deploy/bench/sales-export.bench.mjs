@@ -26,6 +26,7 @@ import {
   start,
   startSandbox,
   writeResults,
+  accountIds,
 } from './bench-kit.mjs';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -93,25 +94,6 @@ function checkout(companyId, locationId, day, i) {
     tip,
     rounding,
   });
-}
-
-async function accountIds(sandbox, company) {
-  const session = await (
-    await fetch(
-      `${sandbox.url}/v2/token/session/:create?consumerToken=${CONSUMER}&employeeToken=${company.employeeToken}&expirationDate=${addDays(today, 2)}`,
-      { method: 'PUT' },
-    )
-  ).json();
-  const auth = `Basic ${Buffer.from(`0:${session.value.token}`).toString('base64')}`;
-  const page = await (
-    await fetch(
-      `${sandbox.url}/v2/ledger/account?number=1900,1579,2910,3000,3001,7740&fields=id,number`,
-      {
-        headers: { authorization: auth },
-      },
-    )
-  ).json();
-  return Object.fromEntries(page.values.map((a) => [a.number, a.id]));
 }
 
 async function publishConfig(companyId, company, ids, status, version) {
@@ -266,7 +248,7 @@ try {
   const ingestCompanies = Array.from({ length: 8 }, (_, i) => `${companyA}-${i}`);
   const companyB = `bench-b-${randomBytes(3).toString('hex')}`;
   const tripletexB = await sandbox.op('POST', 'companies', { name: 'Backfill Benchmark AS' });
-  const idsB = await accountIds(sandbox, tripletexB);
+  const idsB = await accountIds(sandbox, tripletexB, [1900, 1579, 2910, 3000, 3001, 7740]);
   // Inactive while the sales come in: the ingest is measured on its own.
   await publishConfig(companyB, tripletexB, idsB, 'INACTIVE', 1);
 
