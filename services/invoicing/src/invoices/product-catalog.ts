@@ -24,13 +24,20 @@ export interface ProductSpec {
 @Injectable()
 export class ProductCatalog {
   private readonly known = new Map<string, number>();
+  /** Look-ups under way: concurrent requests for one product wait for the same one. */
+  private readonly pending = new Map<string, Promise<number>>();
 
   async productFor(client: TripletexCompanyClient, spec: ProductSpec): Promise<number> {
     const key = `${client.credentials.key}|${spec.number}|${spec.accountId}|${spec.vatTypeId}`;
     const cached = this.known.get(key);
     if (cached !== undefined) return cached;
+    let pending = this.pending.get(key);
+    if (!pending) {
+      pending = this.ensure(client, spec).finally(() => this.pending.delete(key));
+      this.pending.set(key, pending);
+    }
     try {
-      const id = await this.ensure(client, spec);
+      const id = await pending;
       this.known.set(key, id);
       return id;
     } catch (error) {
