@@ -21,6 +21,7 @@ export * from './bootstrap/bootstrap';
 export * from './security/secret-box';
 export * from './security/backoffice-auth';
 export * from './security/security.module';
+export * from './security/token-verifier';
 export * from './time/business-day';
 export * from './metrics/metrics';
 export * from './workers/work-loop';

@@ -1,5 +1,18 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+} from 'class-validator';
+import { createPublicKey } from 'node:crypto';
+import { pemOf } from '../security/token-verifier';
 
 /** Reads `true`/`false`/`1`/`0` strictly (class-transformer would turn "false" into true). */
 export function EnvBoolean(): PropertyDecorator {
@@ -13,6 +26,66 @@ export function EnvBoolean(): PropertyDecorator {
     })(target, key);
     IsBoolean({ message: `${String(key)} must be true or false` })(target, key);
   };
+}
+
+/** An https:// URL (or empty) with NODE_ENV=production. */
+export function HttpsInProduction(variable: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'httpsInProduction',
+    validator: {
+      validate: (value: unknown, args) =>
+        (args?.object as { NODE_ENV?: string }).NODE_ENV !== 'production' ||
+        value === '' ||
+        (typeof value === 'string' && value.startsWith('https://')),
+      defaultMessage: () => `${variable} must be an https:// URL with NODE_ENV=production`,
+    },
+  });
+}
+
+/** Empty, or a PEM public key Node can read (RSA or EC). */
+function IsPublicKeyOrEmpty(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isPublicKeyOrEmpty',
+    validator: {
+      validate: (value: unknown) => {
+        if (value === '' || value === undefined) return true;
+        if (typeof value !== 'string') return false;
+        try {
+          const type = createPublicKey(pemOf(value)).asymmetricKeyType;
+          return type === 'rsa' || type === 'ec';
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () => 'AUTH_JWT_PUBLIC_KEY must be a PEM public key (RSA or EC)',
+    },
+  });
+}
+
+/**
+ * BackOffice tokens can be verified, and as production expects: a JWKS or public key (an identity
+ * provider's), or the HS256 secret – which NODE_ENV=production accepts only with
+ * AUTH_JWT_ALLOW_HS256=true; with public keys, production also names the issuer and audience.
+ */
+function TokenVerificationConfigured(): PropertyDecorator {
+  const problem = (env: TripletexServiceEnv): string | null => {
+    const asymmetric = !!env.AUTH_JWT_JWKS_URL || !!env.AUTH_JWT_PUBLIC_KEY;
+    if (!asymmetric && !env.AUTH_JWT_SECRET)
+      return 'BackOffice tokens cannot be verified: set AUTH_JWT_JWKS_URL or AUTH_JWT_PUBLIC_KEY (the identity provider’s keys), or AUTH_JWT_SECRET for HS256 in development';
+    if (env.NODE_ENV !== 'production') return null;
+    if (!asymmetric && !env.AUTH_JWT_ALLOW_HS256)
+      return 'AUTH_JWT_SECRET (HS256) is a development option: with NODE_ENV=production set AUTH_JWT_JWKS_URL or AUTH_JWT_PUBLIC_KEY, or AUTH_JWT_ALLOW_HS256=true explicitly';
+    if (asymmetric && (!env.AUTH_JWT_ISSUER || !env.AUTH_JWT_AUDIENCE))
+      return 'AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE must be set with NODE_ENV=production: a token is only taken from our identity provider, for us';
+    return null;
+  };
+  return ValidateBy({
+    name: 'tokenVerificationConfigured',
+    validator: {
+      validate: (_value: unknown, args) => problem(args?.object as TripletexServiceEnv) === null,
+      defaultMessage: (args) => problem(args?.object as TripletexServiceEnv) ?? '',
+    },
+  });
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -138,20 +211,46 @@ const KEY_RING =
  * the key ring for employee tokens (at rest and in integration.config.v1), and Tripletex itself.
  */
 export class TripletexServiceEnv extends KafkaServiceEnv {
-  /** HS256 secret BackOffice signs its JWTs with (at least 32 characters). */
-  @MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
-  @IsString({
-    message: 'AUTH_JWT_SECRET must be set: the HS256 secret BackOffice signs its JWTs with',
-  })
-  AUTH_JWT_SECRET!: string;
+  /**
+   * The identity provider's JWKS (https in production): the public keys BackOffice tokens are
+   * signed with (RS256/ES256), cached and re-read when a token names a new key (rotation).
+   */
+  @HttpsInProduction('AUTH_JWT_JWKS_URL')
+  @IsString()
+  AUTH_JWT_JWKS_URL: string = '';
 
-  /** Expected `iss` of BackOffice JWTs; empty: not checked. */
+  /** One public key (PEM; `\n` may be written as the two characters) when there is no JWKS. */
+  @IsPublicKeyOrEmpty()
+  @IsString()
+  AUTH_JWT_PUBLIC_KEY: string = '';
+
+  /**
+   * HS256 secret (at least 32 characters) – a development option: used only when neither a JWKS
+   * nor a public key is set, and with NODE_ENV=production only if AUTH_JWT_ALLOW_HS256=true.
+   */
+  @MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
+  @IsString()
+  @ValidateIf((env: TripletexServiceEnv) => env.AUTH_JWT_SECRET !== undefined)
+  AUTH_JWT_SECRET?: string;
+
+  /** Accept HS256 tokens with NODE_ENV=production (a development stack, e.g. compose with the sandbox). */
+  @TokenVerificationConfigured()
+  @EnvBoolean()
+  AUTH_JWT_ALLOW_HS256: boolean = false;
+
+  /** Expected `iss` of BackOffice JWTs; required in production with public keys. */
   @IsString()
   AUTH_JWT_ISSUER: string = '';
 
-  /** Expected `aud` of BackOffice JWTs; empty: not checked. */
+  /** Expected `aud` of BackOffice JWTs; required in production with public keys. */
   @IsString()
   AUTH_JWT_AUDIENCE: string = '';
+
+  /** Clock difference tolerated on `exp`/`nbf` (seconds). */
+  @Max(300)
+  @Min(0)
+  @IsInt()
+  AUTH_JWT_CLOCK_SKEW_SECONDS: number = 30;
 
   /** Key ring for employee tokens: `id:base64(32 bytes)[,id:base64…]`. Keep old keys until nothing uses them. */
   @Matches(KEY_RING, {

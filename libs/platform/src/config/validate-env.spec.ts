@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import {
   DEVELOPMENT_SECRETS,
@@ -75,6 +76,8 @@ describe('development secrets in production', () => {
     ENCRYPTION_KEYS: 'k2026:q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=',
     ENCRYPTION_ACTIVE_KEY_ID: 'k2026',
     TRIPLETEX_CONSUMER_TOKEN: 'consumer-token-of-the-deployment',
+    // HS256 in production only when chosen (the token settings have their own describe).
+    AUTH_JWT_ALLOW_HS256: 'true',
   };
   const published = {
     AUTH_JWT_SECRET: DEVELOPMENT_SECRETS.AUTH_JWT_SECRET[0],
@@ -153,5 +156,63 @@ describe('the development secrets this repository publishes', () => {
     ];
     expect(published.length).toBeGreaterThanOrEqual(3);
     for (const source of published) expect(developmentSecretsIn(source)).toHaveLength(1);
+  });
+});
+
+describe('BackOffice token verification settings', () => {
+  class TokenEnv extends TripletexServiceEnv {
+    override DATABASE_SCHEMA = 'example';
+  }
+  const base = {
+    DATABASE_URL: 'postgres://postgres:6f1c0c2d9e@db:5432/pos',
+    KAFKA_BROKERS: 'kafka:9092',
+    ENCRYPTION_KEYS: 'k2026:q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=',
+    ENCRYPTION_ACTIVE_KEY_ID: 'k2026',
+    TRIPLETEX_CONSUMER_TOKEN: 'consumer-token-of-the-deployment',
+  };
+  const secret = 'b1946ac92492d2347c6235b4d2611184b1946ac92492d234';
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const refusal = (env: Record<string, string>): string => {
+    try {
+      loadEnv(TokenEnv, 'example', { ...base, ...env });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return '';
+  };
+
+  it('needs a way to verify tokens', () => {
+    expect(refusal({})).toContain('BackOffice tokens cannot be verified');
+  });
+
+  it('takes HS256 in production only when it is chosen explicitly', () => {
+    expect(refusal({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret })).toContain(
+      'AUTH_JWT_SECRET (HS256) is a development option',
+    );
+    expect(
+      refusal({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret, AUTH_JWT_ALLOW_HS256: 'true' }),
+    ).toBe('');
+    expect(refusal({ AUTH_JWT_SECRET: secret })).toBe('');
+  });
+
+  it('wants the issuer and audience with public keys in production, a JWKS over https, and a readable key', () => {
+    const jwks = { NODE_ENV: 'production', AUTH_JWT_JWKS_URL: 'https://id.example/jwks.json' };
+    expect(refusal(jwks)).toContain('AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE must be set');
+    expect(
+      refusal({ ...jwks, AUTH_JWT_ISSUER: 'https://id.example/', AUTH_JWT_AUDIENCE: 'pos' }),
+    ).toBe('');
+    expect(
+      refusal({
+        ...jwks,
+        AUTH_JWT_JWKS_URL: 'http://id.example/jwks.json',
+        AUTH_JWT_ISSUER: 'https://id.example/',
+        AUTH_JWT_AUDIENCE: 'pos',
+      }),
+    ).toContain('AUTH_JWT_JWKS_URL: must be an https:// URL');
+    expect(refusal({ AUTH_JWT_PUBLIC_KEY: pem.replace(/\n/g, '\\n') })).toBe('');
+    expect(refusal({ AUTH_JWT_PUBLIC_KEY: 'not a key' })).toContain(
+      'AUTH_JWT_PUBLIC_KEY: must be a PEM public key',
+    );
   });
 });

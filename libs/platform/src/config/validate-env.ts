@@ -58,12 +58,14 @@ export function loadEnv<T extends object>(
     whitelist: false,
     validationError: { target: false, value: false },
   });
-  if (errors.length > 0) throw new EnvValidationError(service, describe(errors));
-  // Production never runs on the secrets this repository publishes for laptops.
-  if ((env as { NODE_ENV?: string }).NODE_ENV === 'production') {
-    const published = developmentSecretsIn(env as Record<string, unknown>);
-    if (published.length > 0) throw new EnvValidationError(service, published);
-  }
+  // Production never runs on the secrets this repository publishes for laptops; every problem is
+  // named at once.
+  const published =
+    (env as { NODE_ENV?: string }).NODE_ENV === 'production'
+      ? developmentSecretsIn(env as Record<string, unknown>)
+      : [];
+  if (errors.length > 0 || published.length > 0)
+    throw new EnvValidationError(service, [...describe(errors), ...published]);
   return env;
 }
 

@@ -6,9 +6,9 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
 import { AppError } from '../errors/app-error';
+import { TokenRefused, TokenVerifier } from './token-verifier';
 
 /** Who is calling: the BackOffice user and the company (tenant) their token is for. */
 export interface BackOfficeUser {
@@ -23,16 +23,25 @@ function unauthorized(code: string, message: string): AppError {
 }
 
 /**
- * BackOffice JWTs (HS256, `companyId` claim, optional issuer/audience). A route with a
- * `:companyId` parameter only admits a token for that company: another company's token gets 403,
- * so a caller sees and changes only its own company.
+ * BackOffice JWTs, verified by TokenVerifier (the identity provider's public keys or JWKS; HS256
+ * only as a development option; `exp` required, `iss`/`aud` when configured), carrying a
+ * `companyId` claim. A route with a `:companyId` parameter only admits a token for that company:
+ * another company's token gets 403, so a caller sees and changes only its own company.
  */
 @Injectable()
 export class BackOfficeAuthGuard implements CanActivate {
-  constructor(
-    private readonly jwt: JwtService,
-    private readonly config: ConfigService,
-  ) {}
+  private readonly verifier: TokenVerifier;
+
+  constructor(config: ConfigService) {
+    this.verifier = new TokenVerifier({
+      jwksUrl: config.get<string>('AUTH_JWT_JWKS_URL') || undefined,
+      publicKey: config.get<string>('AUTH_JWT_PUBLIC_KEY') || undefined,
+      secret: config.get<string>('AUTH_JWT_SECRET') || undefined,
+      issuer: config.get<string>('AUTH_JWT_ISSUER') || undefined,
+      audience: config.get<string>('AUTH_JWT_AUDIENCE') || undefined,
+      clockSkewSeconds: Number(config.get('AUTH_JWT_CLOCK_SKEW_SECONDS') ?? 30),
+    });
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthedRequest>();
@@ -45,14 +54,9 @@ export class BackOfficeAuthGuard implements CanActivate {
       );
     let claims: Record<string, unknown>;
     try {
-      claims = await this.jwt.verifyAsync<Record<string, unknown>>(match[1], {
-        secret: this.config.getOrThrow<string>('AUTH_JWT_SECRET'),
-        algorithms: ['HS256'],
-        issuer: this.config.get<string>('AUTH_JWT_ISSUER') || undefined,
-        audience: this.config.get<string>('AUTH_JWT_AUDIENCE') || undefined,
-      });
+      claims = await this.verifier.verify(match[1]);
     } catch (error) {
-      const expired = (error as Error).name === 'TokenExpiredError';
+      const expired = error instanceof TokenRefused && error.expired;
       throw unauthorized(
         expired ? 'AUTH.TOKEN_EXPIRED' : 'AUTH.INVALID_TOKEN',
         expired ? 'Your session has expired: sign in again.' : 'The bearer token is not valid.',

@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { JwtModule } from '@nestjs/jwt';
 import { secrets } from '../logging/secret-scrubber';
 import { BackOfficeAuthGuard } from './backoffice-auth';
 import { SecretBox } from './secret-box';
@@ -11,7 +10,6 @@ import { SecretBox } from './secret-box';
  */
 @Global()
 @Module({
-  imports: [JwtModule.register({})],
   providers: [
     BackOfficeAuthGuard,
     {
@@ -20,11 +18,12 @@ import { SecretBox } from './secret-box';
       useFactory: (config: ConfigService) => {
         const ring = config.getOrThrow<string>('ENCRYPTION_KEYS');
         for (const entry of ring.split(',')) secrets.add(entry.slice(entry.indexOf(':') + 1));
-        secrets.add(config.get<string>('AUTH_JWT_SECRET'));
+        const jwtSecret = config.get<string>('AUTH_JWT_SECRET');
+        if (jwtSecret) secrets.add(jwtSecret);
         return SecretBox.fromConfig(ring, config.getOrThrow<string>('ENCRYPTION_ACTIVE_KEY_ID'));
       },
     },
   ],
-  exports: [BackOfficeAuthGuard, SecretBox, JwtModule],
+  exports: [BackOfficeAuthGuard, SecretBox],
 })
 export class SecurityModule {}
