@@ -274,9 +274,10 @@ describeFlow(
           },
         });
         expect(forged.status).toBe(401);
+        // Expired two minutes ago: beyond the clock skew tolerated (AUTH_JWT_CLOCK_SKEW_SECONDS, 30).
         const expired = await fetch(`${flow().sut.url}/v1/companies/${b.companyId}/tripletex`, {
           headers: {
-            authorization: `Bearer ${backOfficeJwt(flow().sut.jwtSecret, b.companyId, { expiresInSeconds: -10 })}`,
+            authorization: `Bearer ${backOfficeJwt(flow().sut.jwtSecret, b.companyId, { expiresInSeconds: -120 })}`,
           },
         });
         expect(await expired.json()).toMatchObject({ statusCode: 401, code: 'AUTH.TOKEN_EXPIRED' });
