@@ -1,4 +1,6 @@
+import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { aCheckout, MediumTest } from '@pos-tripletex/testing';
+import { CompanyClients } from '@pos-tripletex/tripletex';
 import {
   aCompany,
   anInvoiceCheckout,
@@ -63,7 +65,7 @@ async function workedSale(
 async function refundOf(
   company: InvoicingCompany,
   sale: { checkoutEventId: string; receiptNumber: string },
-  lines = LINES,
+  lines: { unitPriceGross: number; quantity: number; description?: string }[] = LINES,
 ): Promise<InvoiceRequestEntity> {
   const refund = await takeIn(
     medium,
@@ -231,6 +233,53 @@ describe(CreditNoteService.name, () => {
     expect(await requests.get(sale.checkoutEventId)).toMatchObject({
       status: RequestStatuses.INVOICED,
     });
+  });
+
+  it('adds only the lines an earlier attempt did not, when it died between two of them', async () => {
+    const company = await aCompany(medium, { collective: true });
+    const sale = await takeIn(
+      medium,
+      anInvoiceCheckout(company, {
+        lines: [
+          { description: 'Kaffe', unitPriceGross: 19_900, quantity: 2 },
+          { description: 'Bolle', unitPriceGross: 5_000, quantity: 2 },
+        ],
+      }),
+    );
+    const [claimed] = await lifecycle.claim(10);
+    await lifecycle.record(
+      claimed,
+      await invoicer.process(await requests.get(claimed.checkoutEventId)),
+    );
+    const ordered = await requests.get(sale!.checkoutEventId);
+    expect(ordered.status).toBe(RequestStatuses.ORDERED);
+    const refund = await refundOf(company, ordered, [
+      { description: 'Kaffe', unitPriceGross: 19_900, quantity: -1 },
+      { description: 'Bolle', unitPriceGross: 5_000, quantity: -1 },
+    ]);
+    // The earlier attempt got as far as the first line.
+    const config = await medium.get(CompanySettingsService).get(company.companyId);
+    const client = medium
+      .get(CompanyClients)
+      .forCompany(company.companyId, config!.tripletex!.employeeToken, () => new Error('no token'));
+    const vat = await client.outgoingVatType('3');
+    await client.postOrderLine({
+      order: { id: ordered.orderId! },
+      description: `Retur kvittering ${refund.receiptNumber}: Kaffe`,
+      count: -1,
+      unitPriceIncludingVatCurrency: 199,
+      vatType: { id: vat!.id! },
+    });
+
+    expect(await invoicer.process(later(refund))).toMatchObject({
+      status: RequestStatuses.CREDITED,
+    });
+
+    await medium.get(CollectiveService).run(company.companyId);
+    // 2 × 199 + 2 × 50 less one of each, once.
+    expect((await ledgerOf(medium, company)).invoices).toEqual([
+      expect.objectContaining({ amount: 249 }),
+    ]);
   });
 
   it('sends the credit note of an e-mail customer to its invoice address', async () => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { IntegrationConfigV1 } from '@pos-tripletex/contracts';
 import { addDays } from '@pos-tripletex/platform';
 import {
@@ -161,18 +162,15 @@ export class CreditNoteService {
 
   /**
    * A full refund of a collective sale not invoiced yet: its order is deleted and the sale becomes
-   * CREDITED, both while the sale's row is locked, so no collective run can take the order
-   * meanwhile. An order already gone (an earlier attempt deleted it and died) counts as deleted.
+   * CREDITED. An order already gone (an earlier attempt deleted it and died) counts as deleted.
    */
-  private async removeOrder(
+  private removeOrder(
     client: TripletexCompanyClient,
     refund: InvoiceRequestEntity,
     original: InvoiceRequestEntity,
     lease?: LeaseCheck,
   ): Promise<Attempt> {
-    const orderId = original.orderId;
-    if (!orderId) return failedWith(InvoicingErrors.originalNotInvoiced());
-    const removed = await this.lifecycle.onOpenOrder(original.checkoutEventId, async (tx) => {
+    return this.changeOpenOrder(original, async (orderId, tx) => {
       lease?.throwIfLost();
       try {
         await client.deleteOrder(orderId);
@@ -181,38 +179,57 @@ export class CreditNoteService {
       }
       await this.lifecycle.cancelledByRefund(tx, original.checkoutEventId, refund);
     });
-    if (removed === null)
-      return { status: RETRY, afterMs: 5_000, error: 'the refunded sale’s order changed; again' };
-    return { status: CREDITED, orderId };
   }
 
   /**
    * A partial refund of a collective sale not invoiced yet: the refunded lines, negative, are
-   * added to its open order (while the sale's row is locked against a run). Each added line names
-   * the refund's receipt, which is how a retry sees they are there.
+   * added to its open order. Each added line names the refund's receipt; a retry adds only the
+   * lines an earlier attempt did not (it may have died between two of them).
    */
-  private async reduceOrder(
+  private reduceOrder(
     client: TripletexCompanyClient,
     refund: InvoiceRequestEntity,
     original: InvoiceRequestEntity,
     config: IntegrationConfigV1,
     lease?: LeaseCheck,
   ): Promise<Attempt> {
-    const orderId = original.orderId;
-    if (!orderId) return failedWith(InvoicingErrors.originalNotInvoiced());
     const tag = `Retur kvittering ${refund.receiptNumber}:`;
-    const reduced = await this.lifecycle.onOpenOrder(original.checkoutEventId, async () => {
+    return this.changeOpenOrder(original, async (orderId) => {
+      const added = new Map<string, number>();
       if (refund.attempts > 1) {
         const order = await client.getOrder(orderId, 'id,orderLines(description)');
-        if ((order.orderLines ?? []).some((line) => (line.description ?? '').startsWith(tag)))
-          return;
+        for (const { description = '' } of order.orderLines ?? [])
+          if (description.startsWith(tag))
+            added.set(description, (added.get(description) ?? 0) + 1);
       }
       for (const line of await this.refundLines(client, refund, config, tag)) {
+        const description = line.description ?? '';
+        const already = added.get(description) ?? 0;
+        if (already > 0) {
+          added.set(description, already - 1);
+          continue;
+        }
         lease?.throwIfLost();
         await client.postOrderLine({ ...line, order: { id: orderId } });
       }
     });
-    if (reduced === null)
+  }
+
+  /**
+   * Changes the open order of a collective sale while the sale's row is locked, so no collective
+   * run can take the order meanwhile (planning locks the same rows). A sale no longer open (a run
+   * took it just now) is tried again shortly; it is then credited like any invoiced sale.
+   */
+  private async changeOpenOrder(
+    original: InvoiceRequestEntity,
+    change: (orderId: number, tx: EntityManager) => Promise<void>,
+  ): Promise<Attempt> {
+    const orderId = original.orderId;
+    if (!orderId) return failedWith(InvoicingErrors.originalNotInvoiced());
+    const changed = await this.lifecycle.onOpenOrder(original.checkoutEventId, (tx) =>
+      change(orderId, tx),
+    );
+    if (changed === null)
       return { status: RETRY, afterMs: 5_000, error: 'the refunded sale’s order changed; again' };
     return { status: CREDITED, orderId };
   }
