@@ -67,6 +67,18 @@ export class Instance {
     return this.process.child.exitCode === null && this.process.child.signalCode === null;
   }
 
+  /**
+   * "name#index" of an instance, and for one that exited, how (code or signal) and its last log
+   * lines: a test that finds an exited process says why it ended.
+   */
+  describeExit(lines = 15): string {
+    const id = `${this.name}#${this.index}`;
+    if (this.alive) return id;
+    const { exitCode, signalCode } = this.process.child;
+    const tail = (text: string) => text.trimEnd().split('\n').slice(-lines).join('\n');
+    return `${id} exited (${signalCode ?? `code ${exitCode}`}):\nstderr:\n${tail(this.process.stderr)}\nstdout:\n${tail(this.process.stdout)}`;
+  }
+
   /** kill -9: no drain, no goodbye to the broker or the database. */
   async kill(): Promise<void> {
     await this.process.stop('SIGKILL');
@@ -177,6 +189,13 @@ export class System {
 
   all(): Instance[] {
     return [...this.services.values()].flat();
+  }
+
+  /** The instances that exited, each with how and its last log lines ([] when all run). */
+  exited(): string[] {
+    return this.all()
+      .filter((i) => !i.alive)
+      .map((i) => i.describeExit());
   }
 
   instances(name: ServiceName): Instance[] {
