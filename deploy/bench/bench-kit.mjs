@@ -1,7 +1,7 @@
 // Shared pieces of the benchmark scripts: processes, ports, the sandbox, a schema, results.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
@@ -10,6 +10,37 @@ import { fileURLToPath } from 'node:url';
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const require = createRequire(import.meta.url);
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+
+// The local broker authenticates (deploy/kafka/kafka.sh): benchmarks connect as its super user
+// `admin`, unless the shell names other settings (e.g. a managed broker).
+const KAFKA_CREDENTIALS = `${root}.cache/kafka/credentials.env`;
+/** Properties for Kafka's own command-line tools (empty when the broker is open). */
+export const KAFKA_TOOL_PROPERTIES = `${root}.cache/kafka/admin-client.properties`;
+if (!process.env.KAFKA_SECURITY_PROTOCOL && existsSync(KAFKA_CREDENTIALS)) {
+  const line = readFileSync(KAFKA_CREDENTIALS, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('KAFKA_PASSWORD_ADMIN='));
+  Object.assign(process.env, {
+    KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+    KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+    KAFKA_SASL_USERNAME: 'admin',
+    KAFKA_SASL_PASSWORD: line?.slice('KAFKA_PASSWORD_ADMIN='.length) ?? '',
+  });
+}
+/** The broker's security settings, for the services a benchmark starts. */
+export const KAFKA_SECURITY_ENV = Object.fromEntries(
+  ['KAFKA_SECURITY_PROTOCOL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD']
+    .filter((k) => process.env[k])
+    .map((k) => [k, process.env[k]]),
+);
+/** kafkajs `sasl` options of the same settings (undefined for an open broker). */
+export const KAFKA_SASL = process.env.KAFKA_SECURITY_PROTOCOL?.startsWith('SASL_')
+  ? {
+      mechanism: (process.env.KAFKA_SASL_MECHANISM ?? 'SCRAM-SHA-512').toLowerCase(),
+      username: process.env.KAFKA_SASL_USERNAME,
+      password: process.env.KAFKA_SASL_PASSWORD,
+    }
+  : undefined;
 export const DATABASE_URL =
   process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/pos_tripletex_test';
 export const CONSUMER = 'bench-consumer-token';

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { KAFKA_SASL, KAFKA_SECURITY_ENV } from './bench-kit.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -88,6 +89,7 @@ try {
     DATABASE_URL,
     DATABASE_SCHEMA: schema,
     KAFKA_BROKERS,
+    ...KAFKA_SECURITY_ENV,
     KAFKA_GROUP_ID: `bench-${randomUUID()}`,
     AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
     ENCRYPTION_KEYS: keys,
@@ -108,7 +110,11 @@ try {
 
   const companyId = `bench-${randomBytes(4).toString('hex')}`;
   const box = SecretBox.fromConfig(keys, 'bench');
-  const kafka = new Kafka({ brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    brokers: KAFKA_BROKERS.split(','),
+    sasl: KAFKA_SASL,
+    logLevel: logLevel.NOTHING,
+  });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const before = (await op('GET', `requests?companyId=${company.companyId}`)).requests.length;

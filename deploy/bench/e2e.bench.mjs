@@ -13,10 +13,11 @@
 // Results: deploy/bench/results/e2e.json and e2e.md.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   DATABASE_URL,
   KAFKA_BROKERS,
+  KAFKA_TOOL_PROPERTIES,
   machine,
   peakMemoryMb,
   percentile,
@@ -60,6 +61,12 @@ function kafkaTool(mainClass, args) {
   );
 }
 
+/** The admin properties of an authenticating broker for Kafka's tools ('' for an open one). */
+const toolProperties = () =>
+  existsSync(KAFKA_TOOL_PROPERTIES) ? readFileSync(KAFKA_TOOL_PROPERTIES, 'utf8') : '';
+const toolConfig = (flag) =>
+  toolProperties().trim() ? (flag ? [flag, KAFKA_TOOL_PROPERTIES] : [KAFKA_TOOL_PROPERTIES]) : [];
+
 function kafkaCeilings(recordSize) {
   if (!existsSync(libs)) return null;
   const topic = `bench-ceiling-${randomUUID()}`;
@@ -67,6 +74,7 @@ function kafkaCeilings(recordSize) {
   kafkaTool('org.apache.kafka.tools.TopicCommand', [
     '--bootstrap-server',
     KAFKA_BROKERS,
+    ...toolConfig('--command-config'),
     '--create',
     '--topic',
     topic,
@@ -85,6 +93,7 @@ function kafkaCeilings(recordSize) {
       String(recordSize),
       '--throughput',
       '-1',
+      ...toolConfig('--producer.config'),
       '--producer-props',
       `bootstrap.servers=${KAFKA_BROKERS}`,
       'acks=all',
@@ -93,7 +102,7 @@ function kafkaCeilings(recordSize) {
     const last = produced.trim().split('\n').at(-1);
     const producerRecordsPerSecond = Number(/([\d.]+) records\/sec/.exec(last)?.[1]);
     const config = `${root}.cache/kafka/perf-consumer.properties`;
-    writeFileSync(config, 'max.poll.records=5000\nfetch.max.wait.ms=100\n');
+    writeFileSync(config, `max.poll.records=5000\nfetch.max.wait.ms=100\n${toolProperties()}`);
     const consumed = kafkaTool('org.apache.kafka.tools.ConsumerPerformance', [
       '--bootstrap-server',
       KAFKA_BROKERS,
@@ -118,6 +127,7 @@ function kafkaCeilings(recordSize) {
       '2000',
       'all',
       String(recordSize),
+      ...toolConfig(),
     ]);
     const p = (name) => Number(new RegExp(`${name}\\D*([\\d.]+)`).exec(latency)?.[1]);
     return {
@@ -135,6 +145,7 @@ function kafkaCeilings(recordSize) {
     kafkaTool('org.apache.kafka.tools.TopicCommand', [
       '--bootstrap-server',
       KAFKA_BROKERS,
+      ...toolConfig('--command-config'),
       '--delete',
       '--topic',
       topic,

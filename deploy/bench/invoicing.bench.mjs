@@ -10,6 +10,8 @@ import {
   CONSUMER,
   freshSchema,
   KAFKA_BROKERS,
+  KAFKA_SASL,
+  KAFKA_SECURITY_ENV,
   machine,
   peakMemoryMb,
   percentile,
@@ -32,7 +34,11 @@ const { createDataSource } = require(`${root}services/invoicing/dist/database/se
 const sandbox = await startSandbox();
 let service;
 let store;
-const kafka = new Kafka({ brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({
+  brokers: KAFKA_BROKERS.split(','),
+  sasl: KAFKA_SASL,
+  logLevel: logLevel.NOTHING,
+});
 try {
   const company = await sandbox.op('POST', 'companies', {
     name: 'Faktura Benchmark AS',
@@ -45,6 +51,7 @@ try {
   const env = {
     LOG_LEVEL: 'warn',
     KAFKA_BROKERS,
+    ...KAFKA_SECURITY_ENV,
     KAFKA_GROUP_ID: `bench-${randomUUID()}`,
     AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
     ENCRYPTION_KEYS: keys,

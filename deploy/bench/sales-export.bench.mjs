@@ -12,12 +12,15 @@
 // BENCH_KEEP_RECORDS=1 keeps them.
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   CONSUMER,
   DATABASE_URL,
   freshSchema,
   KAFKA_BROKERS,
+  KAFKA_SASL,
+  KAFKA_SECURITY_ENV,
+  KAFKA_TOOL_PROPERTIES,
   machine,
   peakMemoryMb,
   require,
@@ -39,7 +42,11 @@ const { Kafka, logLevel, Partitioners } = require('kafkajs');
 const { SecretBox, osloToday, addDays } = require(`${root}libs/platform/dist/index.js`);
 const { createDataSource } = require(`${root}services/sales-export/dist/database/setup.js`);
 
-const kafka = new Kafka({ brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({
+  brokers: KAFKA_BROKERS.split(','),
+  sasl: KAFKA_SASL,
+  logLevel: logLevel.NOTHING,
+});
 const admin = kafka.admin();
 const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 const today = osloToday();
@@ -174,7 +181,8 @@ function kafkaConsumerCeiling(records) {
   // Its defaults (fetch.max.wait.ms 500, 500 records a poll) wait on partitions with nothing new;
   // these match what our consumer gets (4 MB per partition, answers as soon as data is there).
   const config = `${root}.cache/kafka/perf-consumer.properties`;
-  writeFileSync(config, 'max.poll.records=5000\nfetch.max.wait.ms=100\n');
+  const auth = existsSync(KAFKA_TOOL_PROPERTIES) ? readFileSync(KAFKA_TOOL_PROPERTIES, 'utf8') : '';
+  writeFileSync(config, `max.poll.records=5000\nfetch.max.wait.ms=100\n${auth}`);
   const out = execFileSync(
     'java',
     [
@@ -274,6 +282,7 @@ try {
   const env = {
     LOG_LEVEL: 'warn',
     KAFKA_BROKERS,
+    ...KAFKA_SECURITY_ENV,
     KAFKA_GROUP_ID: `bench-${randomUUID()}`,
     AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
     ENCRYPTION_KEYS: keys,

@@ -8,6 +8,14 @@
 #   deploy/kafka/kafka.sh fetch    fetch the jars only and print their directory (image builds)
 #   deploy/kafka/kafka.sh read T   print topic T from the beginning with keys and headers
 #                                  (e.g. a dead-letter topic: pos.checkout.completed.v1.dlq)
+#   deploy/kafka/kafka.sh env [P]  print the client settings of principal P (default admin), eval-able
+#
+# The broker authenticates and authorises (KAFKA_SECURITY=sasl, the default): SASL_PLAINTEXT with
+# SCRAM-SHA-512 and PLAIN, the KRaft StandardAuthorizer with nothing allowed unless an ACL says so.
+# Principals: `admin` (super user: tools and tests), one per service and `pos` (deploy/kafka/acls.json,
+# generated from libs/contracts, applied by deploy/kafka/acls.mjs at every start). Their passwords
+# are generated when the storage is formatted and kept in $KAFKA_CACHE_DIR/credentials.env.
+# KAFKA_SECURITY=plaintext runs an open broker (no authentication, no ACLs) for debugging only.
 #
 # Jars come from Maven Central through deploy/kafka/pom.xml into $KAFKA_CACHE_DIR (git-ignored),
 # so a second start reuses them. Needs java (17+) and mvn on PATH. KAFKA_PORT,
@@ -27,6 +35,10 @@ data="$cache/kraft-data"
 conf="$cache/server.properties"
 pidfile="$cache/broker.pid"
 log="$cache/broker.log"
+credentials="$cache/credentials.env"
+admin_config="$cache/admin-client.properties"
+security="${KAFKA_SECURITY:-sasl}"
+[[ "$security" == sasl || "$security" == plaintext ]] || { echo "KAFKA_SECURITY must be sasl or plaintext" >&2; exit 2; }
 version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")"
 
 say() { printf '[kafka] %s\n' "$*" >&2; }
@@ -56,15 +68,25 @@ fetch_jars() {
 
 write_config() {
   mkdir -p "$data"
-  cat >"$conf" <<PROPS
+  if [[ "$security" == sasl ]]; then
+    ensure_credentials
+    cat >"$conf" <<PROPS
+$(sasl_properties)
+PROPS
+  else
+    cat >"$conf" <<PROPS
+listeners=PLAINTEXT://$host:$port,CONTROLLER://$host:$controller_port
+advertised.listeners=PLAINTEXT://$host:$port
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+PROPS
+    : >"$admin_config"
+  fi
+  cat >>"$conf" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$host:$controller_port
-listeners=PLAINTEXT://$host:$port,CONTROLLER://$host:$controller_port
-advertised.listeners=PLAINTEXT://$host:$port
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 log.dirs=$data
 num.partitions=6
 auto.create.topics.enable=false
@@ -87,6 +109,91 @@ log4j.logger.kafka.request.logger=WARN
 PROPS
 }
 
+# ---- authentication and authorisation ---------------------------------------------------------
+
+principals() { node -p "require('$here/acls.json').principals.join(' ')"; }
+
+password_var() { local name="${1^^}"; echo "KAFKA_PASSWORD_${name//-/_}"; }
+
+# One random password per principal, generated once per storage (a reset makes new ones).
+ensure_credentials() {
+  [[ -f "$credentials" ]] && return 0
+  command -v node >/dev/null || die "node is needed to read deploy/kafka/acls.json"
+  mkdir -p "$cache"
+  local out="" p
+  for p in admin $(principals); do
+    out+="$(password_var "$p")=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"$'\n'
+  done
+  (umask 077; printf '%s' "$out" >"$credentials")
+}
+
+password_of() {
+  local var; var="$(password_var "$1")"
+  sed -n "s/^$var=//p" "$credentials"
+}
+
+sasl_properties() {
+  local admin_pw users="" p
+  admin_pw="$(password_of admin)"
+  for p in admin $(principals); do users+=" user_$p=\"$(password_of "$p")\""; done
+  cat <<PROPS
+listeners=SASL_PLAINTEXT://$host:$port,CONTROLLER://$host:$controller_port
+advertised.listeners=SASL_PLAINTEXT://$host:$port
+inter.broker.listener.name=SASL_PLAINTEXT
+listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN
+sasl.mechanism.inter.broker.protocol=PLAIN
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$admin_pw" user_admin="$admin_pw";
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$admin_pw"$users;
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin
+allow.everyone.if.no.acl.found=false
+PROPS
+  (umask 077; cat >"$admin_config" <<PROPS
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=PLAIN
+sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$admin_pw";
+PROPS
+  )
+}
+
+# SCRAM credentials live in the cluster metadata: written when the storage is formatted.
+scram_arguments() {
+  [[ "$security" == sasl ]] || return 0
+  local p
+  for p in admin $(principals); do
+    printf -- '--add-scram\nSCRAM-SHA-512=[name=%s,password=%s]\n' "$p" "$(password_of "$p")"
+  done
+}
+
+apply_acls() {
+  [[ "$security" == sasl ]] || return 0
+  KAFKA_BROKERS="$host:$port" KAFKA_SASL_MECHANISM=PLAIN KAFKA_SASL_USERNAME=admin \
+    KAFKA_SASL_PASSWORD="$(password_of admin)" node "$here/acls.mjs" >&2 \
+    || die "applying deploy/kafka/acls.json failed"
+}
+
+# Client settings for principal $1 (default admin), as the services and tests read them.
+print_env() {
+  local who="${1:-admin}"
+  echo "export KAFKA_BROKERS=$host:$port"
+  if [[ "$security" != sasl ]]; then echo "export KAFKA_SECURITY_PROTOCOL=PLAINTEXT"; return 0; fi
+  [[ -f "$credentials" ]] || die "no credentials yet: start the broker first"
+  local pw; pw="$(password_of "$who")"
+  [[ -n "$pw" ]] || die "unknown principal $who"
+  echo "export KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT"
+  echo "export KAFKA_SASL_MECHANISM=SCRAM-SHA-512"
+  echo "export KAFKA_SASL_USERNAME=$who"
+  echo "export KAFKA_SASL_PASSWORD=$pw"
+  if [[ "$who" == admin ]]; then
+    local p
+    for p in $(principals); do echo "export $(password_var "$p")=$(password_of "$p")"; done
+  fi
+}
+
 # Command-line tools (storage format, metadata check, console consumer): warnings only, on stderr.
 java_run() {
   mkdir -p "$cache"
@@ -100,12 +207,16 @@ format_storage() {
   if [[ -f "$data/meta.properties" ]]; then return 0; fi
   local cluster_id; cluster_id="$(java_run kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
   say "formatting KRaft storage (cluster $cluster_id)"
-  java_run kafka.tools.StorageTool format -t "$cluster_id" -c "$conf" --ignore-formatted >>"$log" 2>&1 \
+  local scram=()
+  mapfile -t scram < <(scram_arguments)
+  java_run kafka.tools.StorageTool format -t "$cluster_id" -c "$conf" --ignore-formatted "${scram[@]}" >>"$log" 2>&1 \
     || die "formatting storage failed; see $log"
 }
 
+admin_flag() { [[ -s "$admin_config" ]] && printf -- '--command-config %s' "$admin_config"; return 0; }
+
 metadata_ok() {
-  java_run org.apache.kafka.tools.TopicCommand --bootstrap-server "$host:$port" --list >/dev/null 2>&1
+  java_run org.apache.kafka.tools.TopicCommand --bootstrap-server "$host:$port" $(admin_flag) --list >/dev/null 2>&1
 }
 
 wait_ready() {
@@ -134,6 +245,10 @@ start() {
     if metadata_ok; then say "a broker already answers on $host:$port; using it"; return 0; fi
     die "port $port is taken by something that does not answer Kafka metadata requests"
   fi
+  if [[ "$security" == sasl && -f "$data/meta.properties" && ! -f "$credentials" ]]; then
+    say "the broker's data predates authentication (no $credentials): starting over with empty storage"
+    rm -rf "$data"
+  fi
   write_config
   format_storage
   say "starting Kafka $version on $host:$port (log: $log)"
@@ -142,7 +257,8 @@ start() {
     -cp "$jars/*" kafka.Kafka "$conf" >>"$log" 2>&1 &
   echo $! >"$pidfile"
   wait_ready
-  say "ready on $host:$port"
+  apply_acls
+  say "ready on $host:$port ($([[ "$security" == sasl ]] && echo "SASL, ACLs from deploy/kafka/acls.json" || echo "PLAINTEXT, no authentication"))"
 }
 
 stop() {
@@ -168,14 +284,15 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) pid="$(running_pid || true)"; status ;;
-  reset) stop; rm -rf "$data" "$conf"; say "data removed" ;;
+  reset) stop; rm -rf "$data" "$conf" "$credentials" "$admin_config"; say "data and credentials removed" ;;
+  env) print_env "${2:-}" ;;
   fetch) fetch_jars; echo "$jars" ;;
   read)
     [[ -n "${2:-}" ]] || die "usage: $0 read <topic>"
     fetch_jars
-    java_run org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server "$host:$port" \
+    java_run org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server "$host:$port" $(admin_flag) \
       --topic "$2" --from-beginning --timeout-ms "${KAFKA_READ_TIMEOUT_MS:-5000}" \
       --property print.key=true --property print.headers=true --property print.timestamp=true 2>/dev/null || true
     ;;
-  *) echo "usage: $0 start|stop|status|reset|fetch|read <topic>" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|reset|fetch|read <topic>|env [principal]" >&2; exit 2 ;;
 esac

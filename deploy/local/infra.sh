@@ -58,9 +58,11 @@ test_kafka() {
     "$root/deploy/kafka/kafka.sh" "$@"
 }
 
+# The tests connect as the broker's super user `admin`; KAFKA_PASSWORD_<PRINCIPAL> give the e2e
+# system each service's own principal.
 print_test_env() {
+  test_kafka env admin
   cat <<ENV
-export KAFKA_BROKERS=127.0.0.1:${KAFKA_TEST_PORT:-19092}
 export DATABASE_URL=postgres://$pg_admin@$pg_host:$pg_port/$test_db
 export KAFKA_PORT=${KAFKA_TEST_PORT:-19092}
 export KAFKA_CONTROLLER_PORT=${KAFKA_TEST_CONTROLLER_PORT:-19093}
@@ -70,8 +72,8 @@ ENV
 }
 
 print_env() {
+  "$root/deploy/kafka/kafka.sh" env admin
   cat <<ENV
-export KAFKA_BROKERS=127.0.0.1:${KAFKA_PORT:-9092}
 export DATABASE_URL=postgres://$pg_admin@$pg_host:$pg_port/$test_db
 ENV
 }

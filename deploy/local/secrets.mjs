@@ -21,8 +21,20 @@ const file = args.includes('--file') ? args[args.indexOf('--file') + 1] : `${roo
 const compose = readFileSync(`${root}docker-compose.yml`, 'utf8');
 const publishedDefault = (name) =>
   [...compose.matchAll(new RegExp(`\\$\\{${name}:-([^}]*)\\}`, 'g'))].map((m) => m[1]);
+/** The broker's principals (deploy/kafka/acls.json) and its super user, each with a password. */
+const KAFKA_PASSWORDS = [
+  'admin',
+  'onboarding',
+  'sales-export',
+  'customer-sync',
+  'invoicing',
+  'pos',
+].map((p) => `KAFKA_${p.toUpperCase().replaceAll('-', '_')}_PASSWORD`);
 const PUBLISHED = Object.fromEntries(
-  ['POSTGRES_PASSWORD', 'AUTH_JWT_SECRET', 'ENCRYPTION_KEYS'].map((n) => [n, publishedDefault(n)]),
+  ['POSTGRES_PASSWORD', 'AUTH_JWT_SECRET', 'ENCRYPTION_KEYS', ...KAFKA_PASSWORDS].map((n) => [
+    n,
+    publishedDefault(n),
+  ]),
 );
 
 if (!existsSync(file)) {
@@ -43,6 +55,8 @@ const keyId = `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}`;
 const fresh = {};
 if (needsFresh('POSTGRES_PASSWORD')) fresh.POSTGRES_PASSWORD = randomBytes(24).toString('hex');
 if (needsFresh('AUTH_JWT_SECRET')) fresh.AUTH_JWT_SECRET = randomBytes(32).toString('hex');
+for (const name of KAFKA_PASSWORDS)
+  if (needsFresh(name)) fresh[name] = randomBytes(24).toString('hex');
 if (needsFresh('ENCRYPTION_KEYS')) {
   fresh.ENCRYPTION_KEYS = `${keyId}:${randomBytes(32).toString('base64')}`;
   fresh.ENCRYPTION_ACTIVE_KEY_ID = keyId;

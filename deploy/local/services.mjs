@@ -31,6 +31,27 @@ export function localSecrets() {
   return secrets;
 }
 
+const KAFKA_CREDENTIALS = new URL('../../.cache/kafka/credentials.env', import.meta.url);
+
+/**
+ * The local broker's SASL settings for a service's own principal (deploy/kafka/kafka.sh made the
+ * passwords when it formatted its storage); none when the broker runs without authentication.
+ */
+export function kafkaPrincipalEnv(principal) {
+  if (!existsSync(KAFKA_CREDENTIALS)) return { KAFKA_SECURITY_PROTOCOL: 'PLAINTEXT' };
+  const variable = `KAFKA_PASSWORD_${principal.toUpperCase().replace(/-/g, '_')}`;
+  const line = readFileSync(KAFKA_CREDENTIALS, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${variable}=`));
+  if (!line) throw new Error(`no Kafka password for ${principal} in ${KAFKA_CREDENTIALS.pathname}`);
+  return {
+    KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+    KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+    KAFKA_SASL_USERNAME: principal,
+    KAFKA_SASL_PASSWORD: line.slice(variable.length + 1),
+  };
+}
+
 /** Environment for a locally started service; variables already set in the shell win. */
 export function serviceEnv(service) {
   const env = {
@@ -43,6 +64,8 @@ export function serviceEnv(service) {
     env.DATABASE_URL =
       process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/pos_tripletex';
     env.KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+    env.KAFKA_GROUP_ID = process.env.KAFKA_GROUP_ID ?? service.name;
+    if (!process.env.KAFKA_SECURITY_PROTOCOL) Object.assign(env, kafkaPrincipalEnv(service.name));
     env.TRIPLETEX_BASE_URL = process.env.TRIPLETEX_BASE_URL ?? 'http://127.0.0.1:3080/v2';
     env.TRIPLETEX_CONSUMER_TOKEN = process.env.TRIPLETEX_CONSUMER_TOKEN ?? 'sandbox-consumer-token';
     Object.assign(

@@ -10,8 +10,8 @@
 //      pos_tripletex_test database; stopped again at the end.
 // It says in one line which, and why. The fault suite restarts the broker with kafka.sh and
 // PostgreSQL with pg_ctlcluster, so it always runs on the local path (3).
-//   npm test                          unit, integration, end-to-end and fault suites
-//   npm test -- --suite integration   one of: unit, integration, e2e, faults
+//   npm test                          unit, integration, end-to-end, security and fault suites
+//   npm test -- --suite integration   one of: unit, integration, e2e, faults, security
 //   npm test -- --docker | --local    force testcontainers / the local path
 //   npm test -- --keep-infra          leave the test broker running afterwards
 import { spawnSync } from 'node:child_process';
@@ -31,12 +31,15 @@ const UNIT = { nx: ['run-many', '-t', 'test'] };
 const INTEGRATION = { nx: ['run-many', '-t', 'integration'], infra: true };
 const FLOW = { nx: ['run', 'e2e:e2e'], infra: true };
 const FAULTS = { nx: ['run', 'e2e:faults'], infra: true, local: true };
+// The doors of issue 17 against the running system; it needs the local SASL broker with ACLs.
+const SECURITY = { nx: ['run', 'e2e:security'], infra: true, local: true };
 const SUITES = {
   unit: [UNIT],
   integration: [INTEGRATION],
-  e2e: [FLOW, FAULTS],
+  e2e: [FLOW, SECURITY, FAULTS],
   faults: [FAULTS],
-  all: [{ nx: ['run-many', '-t', 'test', 'integration'], infra: true }, FLOW, FAULTS],
+  security: [SECURITY],
+  all: [{ nx: ['run-many', '-t', 'test', 'integration'], infra: true }, FLOW, SECURITY, FAULTS],
 };
 if (!SUITES[suite]) {
   console.error(`unknown suite "${suite}"; one of ${Object.keys(SUITES).join(', ')}`);

@@ -11,6 +11,7 @@ import {
   SpawnedService,
   TestKafka,
   TestSandbox,
+  testKafkaPrincipalEnv,
   TestSchema,
   testSecrets,
   uniqueName,
@@ -140,10 +141,13 @@ export class System {
       for (const name of SERVICE_NAMES) {
         const schema = await TestSchema.create(`e2e_${name}`);
         system.schemas.push(schema);
-        const group = uniqueName(`e2e_${name}`);
+        // Each service as its own Kafka principal: the broker's ACLs (deploy/kafka/acls.json) apply,
+        // so its groups start with its name.
+        const group = `${name}.${uniqueName('e2e')}`;
         system.groups.set(name, group);
         const base = {
           ...serviceEnv(schema.name),
+          ...testKafkaPrincipalEnv(name),
           ...secrets.env,
           KAFKA_GROUP_ID: group,
           TRIPLETEX_BASE_URL: sandbox.apiUrl,

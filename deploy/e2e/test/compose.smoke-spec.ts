@@ -23,7 +23,12 @@ const PORTS = {
 const ore = (kr: number) => Math.round(kr * 100);
 
 describe('docker compose stack (smoke, through published ports)', () => {
-  const kafka = new TestKafka(`127.0.0.1:${env('KAFKA_EXTERNAL_PORT', '29092')}`);
+  // As a POS back end does: the `pos` principal, which may write checkouts and Z-reports.
+  const kafka = new TestKafka(`127.0.0.1:${env('KAFKA_EXTERNAL_PORT', '29092')}`, {
+    mechanism: 'plain',
+    username: 'pos',
+    password: env('KAFKA_POS_PASSWORD'),
+  });
   const sandbox = TestSandbox.at(
     `http://127.0.0.1:${env('TRIPLETEX_SANDBOX_PORT', '3080')}`,
     env('TRIPLETEX_CONSUMER_TOKEN', 'sandbox-consumer-token'),

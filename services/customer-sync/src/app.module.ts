@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Topics } from '@pos-tripletex/contracts';
+import { SERVICE_TOPICS } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
 import {
   DatabaseModule,
@@ -23,10 +23,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     LoggingModule.forService(SERVICE_NAME),
     HealthModule,
     DatabaseModule.forService(databaseSetup),
-    MessagingModule.forService({
-      consumes: [Topics.IntegrationConfigV1],
-      produces: [Topics.CustomersChangedV1, Topics.TripletexAuthFailedV1],
-    }),
+    MessagingModule.forService(SERVICE_TOPICS['customer-sync']),
     SecurityModule,
     TripletexModule,
     CustomersModule,

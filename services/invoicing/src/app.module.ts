@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Topics } from '@pos-tripletex/contracts';
+import { SERVICE_TOPICS } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
 import {
   DatabaseModule,
@@ -23,10 +23,7 @@ import { InvoicesModule } from './invoices/invoices.module';
     LoggingModule.forService(SERVICE_NAME),
     HealthModule,
     DatabaseModule.forService(databaseSetup),
-    MessagingModule.forService({
-      consumes: [Topics.CheckoutCompletedV1, Topics.IntegrationConfigV1, Topics.CustomersChangedV1],
-      produces: [Topics.RecordRejectedV1, Topics.InvoiceStatusV1, Topics.TripletexAuthFailedV1],
-    }),
+    MessagingModule.forService(SERVICE_TOPICS.invoicing),
     SecurityModule,
     TripletexModule,
     IntakeModule,

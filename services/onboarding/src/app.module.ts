@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Topics } from '@pos-tripletex/contracts';
+import { SERVICE_TOPICS } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
 import {
   DatabaseModule,
@@ -23,10 +23,7 @@ import { WizardModule } from './wizard/wizard.module';
     LoggingModule.forService(SERVICE_NAME),
     HealthModule,
     DatabaseModule.forService(databaseSetup),
-    MessagingModule.forService({
-      consumes: [Topics.TripletexAuthFailedV1],
-      produces: [Topics.IntegrationConfigV1, Topics.InvoicePaymentMethodV1],
-    }),
+    MessagingModule.forService(SERVICE_TOPICS.onboarding),
     SecurityModule,
     TripletexModule,
     WizardModule,

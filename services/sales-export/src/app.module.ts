@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CompanySettingsModule } from '@pos-tripletex/company-settings';
-import { Topics } from '@pos-tripletex/contracts';
+import { SERVICE_TOPICS } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
 import {
   DatabaseModule,
@@ -24,10 +24,7 @@ import { VouchersModule } from './vouchers/vouchers.module';
     LoggingModule.forService(SERVICE_NAME),
     HealthModule,
     DatabaseModule.forService(databaseSetup),
-    MessagingModule.forService({
-      consumes: [Topics.CheckoutCompletedV1, Topics.DayClosedV1, Topics.IntegrationConfigV1],
-      produces: [Topics.RecordRejectedV1, Topics.DayStatusV1, Topics.TripletexAuthFailedV1],
-    }),
+    MessagingModule.forService(SERVICE_TOPICS['sales-export']),
     CompanySettingsModule,
     SecurityModule,
     TripletexModule,

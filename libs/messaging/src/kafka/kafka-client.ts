@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { deadLetterTopic, topicSpec } from '@pos-tripletex/contracts';
+import { deadLetterTopic, topicSpec, TopicUsage } from '@pos-tripletex/contracts';
 import { gauge, ReadinessRegistry } from '@pos-tripletex/platform';
 import { Admin, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { createKafka, KafkaSettings } from './kafka-config';
@@ -31,11 +31,8 @@ gauge({
   },
 });
 
-/** Topics a service uses: it consumes some (their dead-letter topics come along) and produces some. */
-export interface TopicUsage {
-  consumes: string[];
-  produces: string[];
-}
+/** Topics a service uses (libs/contracts SERVICE_TOPICS): consumed ones bring their dead-letter topics. */
+export type { TopicUsage } from '@pos-tripletex/contracts';
 
 /**
  * The service's own Kafka connections: an admin (topic provisioning, readiness) and one

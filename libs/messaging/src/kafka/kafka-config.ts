@@ -1,6 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Kafka, KafkaConfig, logLevel, LogEntry } from 'kafkajs';
+import { secrets } from '@pos-tripletex/platform';
+import { Kafka, KafkaConfig, logLevel, LogEntry, SASLOptions } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 
 /** What libs/messaging reads from a service's validated environment (KafkaServiceEnv). */
 export interface KafkaSettings {
@@ -15,6 +18,40 @@ export interface KafkaSettings {
   stallAfterMs: number;
   inboxRetentionDays: number;
   housekeepingSeconds: number;
+  /** TLS to the brokers (SSL, SASL_SSL): CA, client certificate and key as read at start-up. */
+  ssl?: ConnectionOptions;
+  /** SASL (SASL_PLAINTEXT, SASL_SSL): the service's principal. */
+  sasl?: SASLOptions;
+}
+
+/**
+ * The connection security of KAFKA_SECURITY_PROTOCOL and its companions (validated at start-up by
+ * KafkaServiceEnv): files are read once here, and the SASL password is scrubbed from every log.
+ */
+export function kafkaSecurity(config: ConfigService): Pick<KafkaSettings, 'ssl' | 'sasl'> {
+  const protocol = config.get<string>('KAFKA_SECURITY_PROTOCOL') ?? 'PLAINTEXT';
+  const file = (name: string) => {
+    const path = config.get<string>(name);
+    return path ? readFileSync(path) : undefined;
+  };
+  const out: Pick<KafkaSettings, 'ssl' | 'sasl'> = {};
+  if (protocol === 'SSL' || protocol === 'SASL_SSL') {
+    out.ssl = {
+      ca: file('KAFKA_SSL_CA_FILE'),
+      cert: file('KAFKA_SSL_CERT_FILE'),
+      key: file('KAFKA_SSL_KEY_FILE'),
+      passphrase: config.get<string>('KAFKA_SSL_KEY_PASSWORD') || undefined,
+      rejectUnauthorized: config.get<boolean>('KAFKA_SSL_REJECT_UNAUTHORIZED') ?? true,
+    };
+  }
+  if (protocol.startsWith('SASL_')) {
+    const username = config.getOrThrow<string>('KAFKA_SASL_USERNAME');
+    const password = config.getOrThrow<string>('KAFKA_SASL_PASSWORD');
+    secrets.add(password);
+    const mechanism = (config.get<string>('KAFKA_SASL_MECHANISM') ?? 'SCRAM-SHA-512').toLowerCase();
+    out.sasl = { mechanism, username, password } as SASLOptions;
+  }
+  return out;
 }
 
 export function kafkaSettings(config: ConfigService): KafkaSettings {
@@ -33,6 +70,7 @@ export function kafkaSettings(config: ConfigService): KafkaSettings {
     stallAfterMs: config.get<number>('KAFKA_STALL_AFTER_MS') ?? 120_000,
     inboxRetentionDays: config.get<number>('INBOX_RETENTION_DAYS') ?? 30,
     housekeepingSeconds: config.get<number>('MESSAGING_HOUSEKEEPING_SECONDS') ?? 600,
+    ...kafkaSecurity(config),
   };
 }
 
@@ -65,6 +103,8 @@ export function clientConfig(settings: KafkaSettings, context: string): KafkaCon
   return {
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ssl: settings.ssl,
+    sasl: settings.sasl,
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(context),
     retry: { initialRetryTime: 300, retries: 8 },

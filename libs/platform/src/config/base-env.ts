@@ -11,7 +11,8 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
-import { createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { pemOf } from '../security/token-verifier';
 
 /** Reads `true`/`false`/`1`/`0` strictly (class-transformer would turn "false" into true). */
@@ -138,6 +139,92 @@ export class DatabaseServiceEnv extends BaseServiceEnv {
 
 const BROKER_LIST = /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/;
 
+export const KAFKA_SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
+export type KafkaSecurityProtocol = (typeof KAFKA_SECURITY_PROTOCOLS)[number];
+export const KAFKA_SASL_MECHANISMS = ['SCRAM-SHA-512', 'SCRAM-SHA-256', 'PLAIN'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
+
+/** Empty, or a readable PEM file holding a certificate (or a private key). */
+function PemFileOrEmpty(variable: string, kind: 'certificate' | 'key'): PropertyDecorator {
+  return ValidateBy({
+    name: 'pemFileOrEmpty',
+    validator: {
+      validate: (value: unknown, args) => {
+        if (value === '' || value === undefined) return true;
+        if (typeof value !== 'string') return false;
+        try {
+          const pem = readFileSync(value);
+          if (kind === 'certificate') new X509Certificate(pem);
+          else {
+            const passphrase = (args?.object as { KAFKA_SSL_KEY_PASSWORD?: string })
+              .KAFKA_SSL_KEY_PASSWORD;
+            createPrivateKey({ key: pem, passphrase: passphrase || undefined });
+          }
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () =>
+        `${variable} must name a readable PEM file with a ${kind === 'key' ? 'private key (KAFKA_SSL_KEY_PASSWORD if encrypted)' : 'certificate'}`,
+    },
+  });
+}
+
+/**
+ * The Kafka security settings fit together: SASL needs a user name and password, TLS files need a
+ * TLS protocol, a client certificate needs its key, and production needs authentication and
+ * certificate checks. Names every problem in one message.
+ */
+export function kafkaSecurityProblems(env: {
+  NODE_ENV?: string;
+  KAFKA_SECURITY_PROTOCOL?: string;
+  KAFKA_SASL_USERNAME?: string;
+  KAFKA_SASL_PASSWORD?: string;
+  KAFKA_SSL_CA_FILE?: string;
+  KAFKA_SSL_CERT_FILE?: string;
+  KAFKA_SSL_KEY_FILE?: string;
+  KAFKA_SSL_REJECT_UNAUTHORIZED?: boolean;
+}): string[] {
+  const protocol = env.KAFKA_SECURITY_PROTOCOL ?? 'PLAINTEXT';
+  const sasl = protocol.startsWith('SASL_');
+  const tls = protocol === 'SSL' || protocol === 'SASL_SSL';
+  const production = env.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (production && protocol === 'PLAINTEXT')
+    problems.push(
+      'KAFKA_SECURITY_PROTOCOL=PLAINTEXT (no authentication) is refused with NODE_ENV=production: use SASL_SSL, SASL_PLAINTEXT or SSL',
+    );
+  if (sasl && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD))
+    problems.push(`KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with ${protocol}`);
+  if (!sasl && (env.KAFKA_SASL_USERNAME || env.KAFKA_SASL_PASSWORD))
+    problems.push(`KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD are set but ${protocol} uses no SASL`);
+  const files = ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'] as const;
+  const setFiles = files.filter((f) => env[f]);
+  if (!tls && setFiles.length > 0)
+    problems.push(`${setFiles.join(', ')} set but ${protocol} uses no TLS`);
+  if (Boolean(env.KAFKA_SSL_CERT_FILE) !== Boolean(env.KAFKA_SSL_KEY_FILE))
+    problems.push('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together (mutual TLS)');
+  if (production && tls && env.KAFKA_SSL_REJECT_UNAUTHORIZED === false)
+    problems.push('KAFKA_SSL_REJECT_UNAUTHORIZED=false is refused with NODE_ENV=production');
+  return problems;
+}
+
+function KafkaSecurityConsistent(): PropertyDecorator {
+  return ValidateBy({
+    name: 'kafkaSecurityConsistent',
+    validator: {
+      validate: (_value: unknown, args) =>
+        kafkaSecurityProblems(args?.object as Parameters<typeof kafkaSecurityProblems>[0])
+          .length === 0,
+      defaultMessage: (args) =>
+        kafkaSecurityProblems(args?.object as Parameters<typeof kafkaSecurityProblems>[0]).join(
+          '; ',
+        ),
+    },
+  });
+}
+
 export class KafkaServiceEnv extends DatabaseServiceEnv {
   @Matches(BROKER_LIST, {
     message: 'KAFKA_BROKERS must be a comma-separated list of host:port, e.g. 127.0.0.1:9092',
@@ -201,6 +288,52 @@ export class KafkaServiceEnv extends DatabaseServiceEnv {
   @Min(1)
   @IsInt()
   MESSAGING_HOUSEKEEPING_SECONDS: number = 600;
+
+  /**
+   * How the service reaches the brokers, in Kafka's own words: TLS (`SSL`), SASL
+   * (`SASL_PLAINTEXT`), both (`SASL_SSL`), or neither (`PLAINTEXT`, refused with
+   * NODE_ENV=production: anyone who reaches the broker could then write any company's records).
+   */
+  @KafkaSecurityConsistent()
+  @IsIn(KAFKA_SECURITY_PROTOCOLS, {
+    message: `KAFKA_SECURITY_PROTOCOL must be one of ${KAFKA_SECURITY_PROTOCOLS.join(', ')}`,
+  })
+  KAFKA_SECURITY_PROTOCOL: KafkaSecurityProtocol = 'PLAINTEXT';
+
+  /** SASL mechanism with SASL_PLAINTEXT/SASL_SSL. */
+  @IsIn(KAFKA_SASL_MECHANISMS, {
+    message: `KAFKA_SASL_MECHANISM must be one of ${KAFKA_SASL_MECHANISMS.join(', ')}`,
+  })
+  KAFKA_SASL_MECHANISM: KafkaSaslMechanism = 'SCRAM-SHA-512';
+
+  /** The service's principal (one per service: the broker's ACLs are per principal). */
+  @IsString()
+  KAFKA_SASL_USERNAME: string = '';
+
+  @IsString()
+  KAFKA_SASL_PASSWORD: string = '';
+
+  /** PEM file of the CA(s) that signed the brokers' certificates; empty: the system's CAs. */
+  @PemFileOrEmpty('KAFKA_SSL_CA_FILE', 'certificate')
+  @IsString()
+  KAFKA_SSL_CA_FILE: string = '';
+
+  /** Client certificate (PEM) for mutual TLS, with KAFKA_SSL_KEY_FILE. */
+  @PemFileOrEmpty('KAFKA_SSL_CERT_FILE', 'certificate')
+  @IsString()
+  KAFKA_SSL_CERT_FILE: string = '';
+
+  /** Client private key (PEM) for mutual TLS; KAFKA_SSL_KEY_PASSWORD if it is encrypted. */
+  @PemFileOrEmpty('KAFKA_SSL_KEY_FILE', 'key')
+  @IsString()
+  KAFKA_SSL_KEY_FILE: string = '';
+
+  @IsString()
+  KAFKA_SSL_KEY_PASSWORD: string = '';
+
+  /** Verify the brokers' certificates and host names (false is refused with NODE_ENV=production). */
+  @EnvBoolean()
+  KAFKA_SSL_REJECT_UNAUTHORIZED: boolean = true;
 }
 
 const KEY_RING =

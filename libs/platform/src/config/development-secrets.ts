@@ -10,6 +10,13 @@ export const DEVELOPMENT_SECRETS = {
   ENCRYPTION_KEYS: ['AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8='],
   /** The compose database's example password. */
   DATABASE_URL: ['pos-tripletex-local'],
+  /** The compose broker's example passwords of the services' principals. */
+  KAFKA_SASL_PASSWORD: [
+    'local-only-kafka-onboarding',
+    'local-only-kafka-sales-export',
+    'local-only-kafka-customer-sync',
+    'local-only-kafka-invoicing',
+  ],
 } as const;
 
 export const HOW_TO_MAKE_SECRETS =
@@ -60,5 +67,11 @@ export function developmentSecretsIn(
   const password = typeof url === 'string' ? databasePassword(url) : undefined;
   if (password && (DEVELOPMENT_SECRETS.DATABASE_URL as readonly string[]).includes(password))
     refuse('DATABASE_URL', 'the password (POSTGRES_PASSWORD in compose)');
+  const kafka = source.KAFKA_SASL_PASSWORD;
+  if (
+    typeof kafka === 'string' &&
+    (DEVELOPMENT_SECRETS.KAFKA_SASL_PASSWORD as readonly string[]).includes(kafka)
+  )
+    refuse('KAFKA_SASL_PASSWORD', 'the password (KAFKA_<SERVICE>_PASSWORD in compose)');
   return found;
 }

@@ -1,5 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DEVELOPMENT_SECRETS,
   developmentSecretsIn,
@@ -78,8 +80,12 @@ describe('development secrets in production', () => {
     TRIPLETEX_CONSUMER_TOKEN: 'consumer-token-of-the-deployment',
     // HS256 in production only when chosen (the token settings have their own describe).
     AUTH_JWT_ALLOW_HS256: 'true',
+    KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+    KAFKA_SASL_USERNAME: 'invoicing',
+    KAFKA_SASL_PASSWORD: '9c1f5e0d7b3a46e2b8f0',
   };
   const published = {
+    KAFKA_SASL_PASSWORD: DEVELOPMENT_SECRETS.KAFKA_SASL_PASSWORD[3],
     AUTH_JWT_SECRET: DEVELOPMENT_SECRETS.AUTH_JWT_SECRET[0],
     ENCRYPTION_KEYS: `k2026:${fresh.ENCRYPTION_KEYS.split(':')[1]},local1:${DEVELOPMENT_SECRETS.ENCRYPTION_KEYS[0]}`,
     DATABASE_URL: `postgres://postgres:${DEVELOPMENT_SECRETS.DATABASE_URL[0]}@db:5432/pos`,
@@ -144,6 +150,9 @@ describe('the development secrets this repository publishes', () => {
     const published = [
       ...defaultOf('AUTH_JWT_SECRET').map((v) => ({ AUTH_JWT_SECRET: v })),
       ...defaultOf('ENCRYPTION_KEYS').map((v) => ({ ENCRYPTION_KEYS: v })),
+      ...['ONBOARDING', 'SALES_EXPORT', 'CUSTOMER_SYNC', 'INVOICING'].flatMap((service) =>
+        defaultOf(`KAFKA_${service}_PASSWORD`).map((v) => ({ KAFKA_SASL_PASSWORD: v })),
+      ),
       ...defaultOf('POSTGRES_PASSWORD').map((v) => ({
         DATABASE_URL: `postgres://postgres:${v}@postgres:5432/pos_tripletex`,
       })),
@@ -154,7 +163,7 @@ describe('the development secrets this repository publishes', () => {
           .map(([name, v]) => ({ [name]: v })),
       ),
     ];
-    expect(published.length).toBeGreaterThanOrEqual(3);
+    expect(published.length).toBeGreaterThanOrEqual(7);
     for (const source of published) expect(developmentSecretsIn(source)).toHaveLength(1);
   });
 });
@@ -169,6 +178,9 @@ describe('BackOffice token verification settings', () => {
     ENCRYPTION_KEYS: 'k2026:q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=',
     ENCRYPTION_ACTIVE_KEY_ID: 'k2026',
     TRIPLETEX_CONSUMER_TOKEN: 'consumer-token-of-the-deployment',
+    KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+    KAFKA_SASL_USERNAME: 'onboarding',
+    KAFKA_SASL_PASSWORD: '9c1f5e0d7b3a46e2b8f0',
   };
   const secret = 'b1946ac92492d2347c6235b4d2611184b1946ac92492d234';
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -214,5 +226,95 @@ describe('BackOffice token verification settings', () => {
     expect(refusal({ AUTH_JWT_PUBLIC_KEY: 'not a key' })).toContain(
       'AUTH_JWT_PUBLIC_KEY: must be a PEM public key',
     );
+  });
+});
+
+describe('Kafka connection security settings', () => {
+  const base = { ...valid, NODE_ENV: 'development' };
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadEnv(ExampleEnv, 'example', env);
+      return [];
+    } catch (error) {
+      return (error as EnvValidationError).problems.flatMap((p) =>
+        p.messages.map((m) => `${p.variable} ${m}`),
+      );
+    }
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'kafka-tls-'));
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const keyFile = join(dir, 'client.key');
+  writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  const notPem = join(dir, 'not.pem');
+  writeFileSync(notPem, 'hello');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('defaults to an open connection outside production and takes SASL with its credentials', () => {
+    expect(problemsOf(base)).toEqual([]);
+    const env = loadEnv(ExampleEnv, 'example', {
+      ...base,
+      KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+      KAFKA_SASL_MECHANISM: 'PLAIN',
+      KAFKA_SASL_USERNAME: 'invoicing',
+      KAFKA_SASL_PASSWORD: 'pw-of-invoicing',
+    });
+    expect(env.KAFKA_SASL_MECHANISM).toBe('PLAIN');
+  });
+
+  it('refuses an open connection in production, and SASL without a user name or password', () => {
+    expect(problemsOf({ ...base, NODE_ENV: 'production' }).join()).toMatch(
+      /KAFKA_SECURITY_PROTOCOL=PLAINTEXT .* refused with NODE_ENV=production/,
+    );
+    expect(problemsOf({ ...base, KAFKA_SECURITY_PROTOCOL: 'SASL_SSL' }).join()).toMatch(
+      /KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with SASL_SSL/,
+    );
+    expect(problemsOf({ ...base, KAFKA_SECURITY_PROTOCOL: 'TLS' }).join()).toMatch(
+      /KAFKA_SECURITY_PROTOCOL must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL/,
+    );
+    expect(
+      problemsOf({
+        ...base,
+        KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+        KAFKA_SASL_MECHANISM: 'GSSAPI',
+      }).join(),
+    ).toMatch(/KAFKA_SASL_MECHANISM must be one of SCRAM-SHA-512, SCRAM-SHA-256, PLAIN/);
+  });
+
+  it('checks the TLS files: readable PEM, a certificate with its key, only with a TLS protocol', () => {
+    expect(
+      problemsOf({ ...base, KAFKA_SECURITY_PROTOCOL: 'SSL', KAFKA_SSL_CA_FILE: notPem }).join(),
+    ).toMatch(/KAFKA_SSL_CA_FILE must name a readable PEM file with a certificate/);
+    expect(
+      problemsOf({ ...base, KAFKA_SECURITY_PROTOCOL: 'SSL', KAFKA_SSL_KEY_FILE: keyFile }).join(),
+    ).toMatch(/KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together/);
+    expect(problemsOf({ ...base, KAFKA_SSL_KEY_FILE: keyFile }).join()).toMatch(
+      /KAFKA_SSL_KEY_FILE set but PLAINTEXT uses no TLS/,
+    );
+    expect(
+      problemsOf({
+        ...base,
+        KAFKA_SECURITY_PROTOCOL: 'SSL',
+        KAFKA_SSL_KEY_FILE: `${dir}/missing.pem`,
+      }).join(),
+    ).toMatch(/KAFKA_SSL_KEY_FILE must name a readable PEM file with a private key/);
+    expect(
+      problemsOf({
+        ...base,
+        NODE_ENV: 'production',
+        KAFKA_SECURITY_PROTOCOL: 'SSL',
+        KAFKA_SSL_REJECT_UNAUTHORIZED: 'false',
+      }).join(),
+    ).toMatch(/KAFKA_SSL_REJECT_UNAUTHORIZED=false is refused with NODE_ENV=production/);
+  });
+
+  it('never prints the SASL password', () => {
+    const password = 'super-secret-kafka-password';
+    const problems = problemsOf({
+      ...base,
+      NODE_ENV: 'production',
+      KAFKA_SASL_PASSWORD: password,
+    });
+    expect(problems.join()).toMatch(/uses no SASL/);
+    expect(problems.join()).not.toContain(password);
   });
 });

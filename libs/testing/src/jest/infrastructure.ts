@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { testKafkaSecurity } from '../env';
 
 // Images of the Docker path: the ones docker-compose.yml runs – the official Apache Kafka 3.9.1,
 // the same Kafka deploy/kafka/kafka.sh runs from Maven Central – unless TEST_KAFKA_IMAGE /
@@ -19,6 +20,7 @@ export async function checkKafka(brokers: string): Promise<string> {
   const kafka = new Kafka({
     clientId: 'test-infra-check',
     brokers: brokers.split(','),
+    sasl: testKafkaSecurity().sasl,
     logLevel: logLevel.NOTHING,
     retry: { retries: 2, initialRetryTime: 200 },
     connectionTimeout: 3000,

@@ -1,5 +1,5 @@
 import { Consumer, IHeaders, Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
-import { testInfra, uniqueName } from '../env';
+import { testInfra, testKafkaSecurity, uniqueName } from '../env';
 import { eventually } from '../eventually';
 
 /** A record a test produces: a value object is sent as JSON, bytes and strings as they are. */
@@ -70,10 +70,12 @@ export class TestKafka {
   private producer?: Producer;
   private readonly collectors: Collector[] = [];
 
-  constructor(brokers = testInfra().kafkaBrokers) {
+  /** `sasl`: whom to connect as (default: the tests' own settings, the super user of a SASL broker). */
+  constructor(brokers = testInfra().kafkaBrokers, sasl = testKafkaSecurity().sasl) {
     this.kafka = new Kafka({
       clientId: uniqueName('test'),
       brokers: brokers.split(','),
+      sasl,
       logLevel: logLevel.NOTHING,
     });
   }

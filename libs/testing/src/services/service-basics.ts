@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { TestSchema } from '../db/test-database';
-import { testInfra, uniqueName } from '../env';
+import { testInfra, testKafkaSecurity, uniqueName } from '../env';
 import { TestKafka } from '../kafka/test-kafka';
 import { eventually } from '../eventually';
 import { freePort, SpawnedService } from './spawned-service';
@@ -40,6 +40,7 @@ export function serviceEnv(schema: string | undefined): Record<string, string> {
       DATABASE_URL: databaseUrl,
       DATABASE_SCHEMA: schema,
       KAFKA_BROKERS: kafkaBrokers,
+      ...testKafkaSecurity().env,
       KAFKA_GROUP_ID: uniqueName('group'),
       KAFKA_SESSION_TIMEOUT_MS: '6000',
     });
