@@ -58,7 +58,15 @@ export const freePort = () =>
 export async function start(main, env, port) {
   port ??= await freePort();
   const child = spawn(process.execPath, [main], {
-    env: { PATH: process.env.PATH, ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH,
+      ...env,
+      HTTP_PORT: String(port),
+      HTTP_HOST: '127.0.0.1',
+      // Benchmarks read no metrics: the admin listener takes any free port (never a default that a
+      // local run may hold).
+      ADMIN_HTTP_PORT: '0',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -4,14 +4,12 @@
 // Measures the time from the integration becoming ACTIVE to the sync being DONE, the time until
 // every customers.changed.v1 event is on Kafka, the Tripletex calls made, and customer-sync's peak
 // memory (VmHWM). Writes deploy/bench/results/customer-sync.{json,md}.
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { KAFKA_SASL, KAFKA_SECURITY_ENV } from './bench-kit.mjs';
+import { freePort, KAFKA_SASL, KAFKA_SECURITY_ENV, sleep, start } from './bench-kit.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -25,30 +23,6 @@ const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const DATABASE_URL =
   process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/pos_tripletex_test';
 const CONSUMER = 'bench-consumer-token';
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function start(main, env, port) {
-  const child = spawn(process.execPath, [main], {
-    env: { PATH: process.env.PATH, ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/ready`)).ok) return { child, url };
-    } catch {}
-    await sleep(100);
-  }
-  throw new Error(`${main} did not start`);
-}
 
 function peakMemoryMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

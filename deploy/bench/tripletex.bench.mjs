@@ -37,6 +37,7 @@ async function startSandbox() {
       PATH: process.env.PATH,
       HTTP_PORT: String(port),
       HTTP_HOST: '127.0.0.1',
+      ADMIN_HTTP_PORT: '0',
       LOG_LEVEL: 'error',
       SANDBOX_SEED_DEMO: 'false',
       SANDBOX_CONSUMER_TOKENS: CONSUMER,

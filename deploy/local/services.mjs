@@ -4,12 +4,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const pick = (source, keys) =>
   Object.fromEntries(keys.filter((k) => source[k]).map((k) => [k, source[k]]));
+// adminPort: the admin listener (/metrics, readiness details), on 127.0.0.1 like everything here.
 export const SERVICES = [
-  { name: 'tripletex-sandbox', port: 3080, database: false },
-  { name: 'onboarding', port: 3001, database: true },
-  { name: 'sales-export', port: 3002, database: true },
-  { name: 'customer-sync', port: 3003, database: true },
-  { name: 'invoicing', port: 3004, database: true },
+  { name: 'tripletex-sandbox', port: 3080, adminPort: 9080, database: false },
+  { name: 'onboarding', port: 3001, adminPort: 9001, database: true },
+  { name: 'sales-export', port: 3002, adminPort: 9002, database: true },
+  { name: 'customer-sync', port: 3003, adminPort: 9003, database: true },
+  { name: 'invoicing', port: 3004, adminPort: 9004, database: true },
 ];
 
 export const RUN_DIR = new URL('../../.cache/run/', import.meta.url);
@@ -52,13 +53,20 @@ export function kafkaPrincipalEnv(principal) {
   };
 }
 
-/** Environment for a locally started service; variables already set in the shell win. */
+/**
+ * Environment for a locally started service; variables already set in the shell win. Both
+ * listeners are on 127.0.0.1, so the API docs stay on the public port (Swagger UI's "Try it out"
+ * calls the API beside them); /metrics and readiness details are on the admin port as in production.
+ */
 export function serviceEnv(service) {
   const env = {
     LOG_LEVEL: 'info',
     HTTP_HOST: '127.0.0.1',
+    ADMIN_HTTP_HOST: '127.0.0.1',
+    API_DOCS_EXPOSURE: 'public',
     ...process.env,
     HTTP_PORT: String(service.port),
+    ADMIN_HTTP_PORT: String(service.adminPort),
   };
   if (service.database) {
     env.DATABASE_URL =

@@ -138,11 +138,13 @@ async function upLocal() {
     run('node', [`services/${service.name}/dist/migrate.js`], { env: serviceEnv(service) });
   }
   for (const service of SERVICES) {
-    if (await portTaken(service.port)) {
-      console.error(
-        `[up] port ${service.port} (${service.name}) is already in use: is it running already? \`npm run down\` stops a detached run.`,
-      );
-      process.exit(1);
+    for (const port of [service.port, service.adminPort]) {
+      if (await portTaken(port)) {
+        console.error(
+          `[up] port ${port} (${service.name}) is already in use: is it running already? \`npm run down\` stops a detached run.`,
+        );
+        process.exit(1);
+      }
     }
   }
   mkdirSync(RUN_DIR, { recursive: true });
@@ -202,7 +204,7 @@ async function upLocal() {
   for (const [service, ready] of results) {
     const state = ready ? paint(32, 'ready') : paint(31, 'NOT READY');
     console.log(
-      `  ${service.name.padEnd(18)} http://localhost:${service.port}   /health /ready   ${state}`,
+      `  ${service.name.padEnd(18)} http://localhost:${service.port}   admin (/metrics, /ready details) http://localhost:${service.adminPort}   ${state}`,
     );
   }
   console.log(`  ${'kafka'.padEnd(18)} 127.0.0.1:9092`);

@@ -63,6 +63,11 @@ export class Instance {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The admin listener (metrics, docs, readiness details); it keeps its port across a restart. */
+  get adminUrl(): string {
+    return this.process.adminUrl;
+  }
+
   /** The process has not exited (killed by a test or on its own). */
   get alive(): boolean {
     return this.process.child.exitCode === null && this.process.child.signalCode === null;
@@ -86,7 +91,12 @@ export class Instance {
   }
 
   async restart(): Promise<void> {
-    this.process = await SpawnedService.start(mainOf(this.name), this.env, this.port);
+    this.process = await SpawnedService.start(
+      mainOf(this.name),
+      this.env,
+      this.port,
+      this.process.adminPort,
+    );
     await this.process.ready(90_000);
   }
 }

@@ -1,5 +1,12 @@
 import { Topics } from '@pos-tripletex/contracts';
-import { aCheckout, eventually, TestKafka, TestSandbox } from '@pos-tripletex/testing';
+import {
+  aCheckout,
+  eventually,
+  expectAdminSurface,
+  expectClosedPublicSurface,
+  TestKafka,
+  TestSandbox,
+} from '@pos-tripletex/testing';
 import { Backoffice, onboard, todaySoFar, zReport } from '../src/scenario';
 import { backofficeCall } from '../src/system';
 
@@ -19,6 +26,13 @@ const PORTS = {
   'sales-export': env('SALES_EXPORT_PORT', '3002'),
   'customer-sync': env('CUSTOMER_SYNC_PORT', '3003'),
   invoicing: env('INVOICING_PORT', '3004'),
+};
+/** The admin listeners, published on the host's 127.0.0.1 only. */
+const ADMIN_PORTS = {
+  onboarding: env('ONBOARDING_ADMIN_PORT', '9001'),
+  'sales-export': env('SALES_EXPORT_ADMIN_PORT', '9002'),
+  'customer-sync': env('CUSTOMER_SYNC_ADMIN_PORT', '9003'),
+  invoicing: env('INVOICING_ADMIN_PORT', '9004'),
 };
 const ore = (kr: number) => Math.round(kr * 100);
 
@@ -41,6 +55,14 @@ describe('docker compose stack (smoke, through published ports)', () => {
   };
 
   afterAll(() => kafka.close());
+
+  it('shows a bare status on the published ports, and /metrics and /docs only on the admin ones', async () => {
+    for (const name of Object.keys(PORTS) as (keyof typeof PORTS)[]) {
+      await expectClosedPublicSurface(`http://127.0.0.1:${PORTS[name]}`);
+      await expectAdminSurface(`http://127.0.0.1:${ADMIN_PORTS[name]}`, { name, apiDocs: true });
+    }
+    await expectClosedPublicSurface(sandbox.url);
+  });
 
   it('onboards a restaurant, then books a card sale in the day voucher and invoices the other', async () => {
     const today = todaySoFar();

@@ -1,6 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
-import { Collector, eventually } from '@pos-tripletex/testing';
+import {
+  Collector,
+  eventually,
+  expectAdminSurface,
+  expectClosedPublicSurface,
+} from '@pos-tripletex/testing';
 import {
   aDay,
   addDays,
@@ -85,9 +90,9 @@ it('runs two instances of every service, sharing each consumer group’s partiti
     );
     expect(new Set(held).size).toBe(held.length); // no partition held twice
   }
-  // Every instance is ready, and sees Kafka, its database and Tripletex.
+  // Every instance is ready, and sees Kafka, its database and Tripletex (its admin listener says).
   for (const instance of system.all()) {
-    const ready = await fetch(`${instance.url}/ready`);
+    const ready = await fetch(`${instance.adminUrl}/ready`);
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as { info: unknown }).info).toMatchObject({
       database: { status: 'up' },
@@ -103,6 +108,13 @@ it('runs two instances of every service, sharing each consumer group’s partiti
   expect(counts.reduce((a, b) => a + b, 0)).toBe(
     await system.partitionsOf(Topics.CheckoutCompletedV1),
   );
+});
+
+it('shows the outside of every instance a bare status: /metrics and /docs only on its admin listener', async () => {
+  for (const instance of system.all()) {
+    await expectClosedPublicSurface(instance.url);
+    await expectAdminSurface(instance.adminUrl, { name: instance.name, apiDocs: true });
+  }
 });
 
 /** How much less cash the first location counts in its drawer than it took, in øre. */

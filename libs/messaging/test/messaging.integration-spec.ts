@@ -298,12 +298,13 @@ describe('a stalled consumer', () => {
     const eventId = randomUUID();
     await kafka.produce(topic, [{ key: 'c9', value: { eventId, amount: 1, behaviour: 'stall' } }]);
     const stalled = await eventually(async () => {
-      const res = await fetch(`${probe!.url}/ready`);
+      expect((await fetch(`${probe!.url}/ready`)).status).toBe(503);
+      const res = await fetch(`${probe!.adminUrl}/ready`);
       expect(res.status).toBe(503);
       return JSON.stringify(await res.json());
     });
     expect(stalled).toContain(`consumer ${groupId} has been on ${topic}`);
-    const metrics = await (await fetch(`${probe!.url}/metrics`)).text();
+    const metrics = await (await fetch(`${probe!.adminUrl}/metrics`)).text();
     const line = metrics
       .split('\n')
       .find(
@@ -369,8 +370,8 @@ describe('MessagingHousekeeping', () => {
 });
 
 describe('readiness', () => {
-  it('reports the database and Kafka up', async () => {
-    const res = await fetch(`${probe!.url}/ready`);
+  it('reports the database and Kafka up on the admin listener', async () => {
+    const res = await fetch(`${probe!.adminUrl}/ready`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
       status: 'ok',

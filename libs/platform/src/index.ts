@@ -10,6 +10,7 @@ export * from './logging/redaction';
 export * from './logging/secret-scrubber';
 export * from './logging/logging.module';
 export * from './health/readiness';
+export * from './health/readiness.service';
 export * from './health/health.module';
 export * from './database/snake-naming.strategy';
 export * from './database/typeorm-options';

@@ -14,3 +14,4 @@ export * from './builders/integration-config.builder';
 export * from './services/service-under-test';
 export * from './services/medium-test';
 export * from './services/describe-flow';
+export * from './services/public-surface';

@@ -8,6 +8,7 @@ describeServiceBasics({
   name: 'onboarding',
   mainJs: join(__dirname, '../dist/main.js'),
   start: startForTest,
+  apiDocs: true,
   env: testSecrets().env,
   infrastructure: {
     createDataSource,

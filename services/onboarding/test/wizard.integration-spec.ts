@@ -320,8 +320,8 @@ describeFlow(
         expect(notJson.status).toBe(400);
       });
 
-      it('documents the API with OpenAPI at /docs', async () => {
-        const res = await fetch(`${flow().sut.url}/docs/openapi.json`);
+      it('documents the API with OpenAPI at /docs on the admin listener', async () => {
+        const res = await fetch(`${flow().sut.adminUrl}/docs/openapi.json`);
         const doc = (await res.json()) as { paths: Record<string, unknown> };
         expect(Object.keys(doc.paths)).toEqual(
           expect.arrayContaining([

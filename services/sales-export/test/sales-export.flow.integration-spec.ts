@@ -210,7 +210,7 @@ describeFlow(
         const preview = await api(s.companyId, `/days/oslo-sentrum/${day}/preview`);
         expect(preview.body).toMatchObject({ kind: null, voucher: null, sales: 3 });
 
-        const metrics = await (await fetch(`${flow().sut.url}/metrics`)).text();
+        const metrics = await (await fetch(`${flow().sut.adminUrl}/metrics`)).text();
         const value = (pattern: RegExp) => Number(pattern.exec(metrics)?.[1] ?? NaN);
         expect(
           value(/^pos_sales_export_days_total\{outcome="POSTED",service="sales-export"\} (\d+)$/m),

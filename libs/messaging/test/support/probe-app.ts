@@ -145,5 +145,6 @@ export function startProbe(): Promise<RunningService> {
     module: () => Promise.resolve(ProbeModule),
     microservice: kafkaTransport,
     port: 0,
+    adminPort: 0,
   });
 }

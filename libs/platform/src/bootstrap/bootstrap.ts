@@ -3,7 +3,7 @@ import { INestApplication, Type } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -11,6 +11,9 @@ import { EnvValidationError, loadEnv } from '../config/validate-env';
 import { describeError } from '../errors/app-error';
 import { AppErrorFilter, requestValidationPipe } from '../http/app-error.filter';
 import { createLogger } from '../logging/logging.module';
+import type { BaseServiceEnv } from '../config/base-env';
+import { ReadinessService } from '../health/readiness.service';
+import { AdminModule, PublicRootModule } from './admin-listener';
 
 const unhandledRejections = counter({
   name: 'pos_unhandled_rejections_total',
@@ -20,7 +23,7 @@ const unhandledRejections = counter({
 export interface ServiceAppOptions {
   service: string;
   /** The service's environment class: checked before anything starts, with a readable error. */
-  env: ClassConstructor<object>;
+  env: ClassConstructor<BaseServiceEnv>;
   /** Loads the root module. Config is validated when it is imported, so import it lazily. */
   module: () => Promise<Type<unknown>>;
   /**
@@ -30,11 +33,16 @@ export interface ServiceAppOptions {
   microservice?: (config: ConfigService, app: INestApplication) => MicroserviceOptions;
   /** Overrides of the environment's HTTP port (tests pass 0). */
   port?: number;
+  /** Overrides of the environment's ADMIN_HTTP_PORT (tests pass 0). */
+  adminPort?: number;
   /** Nest's JSON body parser for every route (default true); `configure` may mount parsers itself. */
   bodyParser?: boolean;
   /** Keep each request's raw body (`req.rawBody`), e.g. to verify signed webhooks. */
   rawBody?: boolean;
-  /** Publish OpenAPI docs at /docs (JSON at /docs/openapi.json) with this title and description. */
+  /**
+   * OpenAPI docs at /docs (JSON at /docs/openapi.json) with this title and description, on the
+   * listener API_DOCS_EXPOSURE names.
+   */
   apiDocs?: { title: string; description: string };
   /** Last touches on the app before it starts (middleware, parsers). */
   configure?: (app: NestExpressApplication) => void;
@@ -42,29 +50,50 @@ export interface ServiceAppOptions {
 
 export interface RunningService {
   app: NestExpressApplication;
+  /** The public listener (the API, minimal /health and /ready). */
   url: string;
+  /** The admin listener's app: detailed /health and /ready, and what is exposed as `admin`. */
+  admin: NestExpressApplication;
+  adminUrl: string;
   close(): Promise<void>;
+}
+
+/** How a process on this machine reaches a listener bound to `host`. */
+function localUrl(host: string, server: { address(): unknown }): string {
+  const address = server.address() as { port: number } | null;
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${address?.port ?? 0}`;
 }
 
 /**
  * Creates and starts a service: JSON logs, validation, error shape, Kafka consumer (hybrid
- * app), shutdown hooks. Order matters: `init` runs module hooks (topics provisioned, checks
- * registered) before the consumer subscribes, and HTTP listens last, so /ready never answers
- * before the service can work.
+ * app), shutdown hooks, and two listeners: the public one (the API, /health and /ready answering
+ * a status only) and the admin one (ADMIN_HTTP_HOST:ADMIN_HTTP_PORT: detailed readiness, and
+ * /metrics and /docs where METRICS_EXPOSURE / API_DOCS_EXPOSURE say `admin`; `public` puts them
+ * on the public listener, `off` nowhere). Order matters: `init` runs module hooks (topics
+ * provisioned, checks registered) before the consumer subscribes, and HTTP listens last, the
+ * public port after the admin one, so /ready never answers before the service can work.
  */
 export async function startService(options: ServiceAppOptions): Promise<RunningService> {
-  loadEnv(options.env, options.service);
+  const env = loadEnv(options.env, options.service);
   enableDefaultMetrics(options.service);
   const module = await options.module();
-  const app = await NestFactory.create<NestExpressApplication>(module, {
-    bufferLogs: true,
-    bodyParser: options.bodyParser ?? true,
-    rawBody: options.rawBody ?? false,
-    // Let start-up errors reach runService, which explains them and exits 1.
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    PublicRootModule.around(module, env.METRICS_EXPOSURE === 'public'),
+    {
+      bufferLogs: true,
+      bodyParser: options.bodyParser ?? true,
+      rawBody: options.rawBody ?? false,
+      // Let start-up errors reach runService, which explains them and exits 1.
+      abortOnError: false,
+    },
+  );
   options.configure?.(app);
-  if (options.apiDocs) setupApiDocs(app, options.apiDocs.title, options.apiDocs.description);
+  const docs =
+    options.apiDocs && env.API_DOCS_EXPOSURE !== 'off'
+      ? apiDocument(app, options.apiDocs.title, options.apiDocs.description)
+      : undefined;
+  if (docs && env.API_DOCS_EXPOSURE === 'public') serveApiDocs(app, docs);
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
@@ -78,14 +107,48 @@ export async function startService(options: ServiceAppOptions): Promise<RunningS
   }
   await app.init();
   await app.startAllMicroservices();
-  const port = options.port ?? config.getOrThrow<number>('HTTP_PORT');
-  const host = config.get<string>('HTTP_HOST') ?? '0.0.0.0';
-  await app.listen(port, host);
-  const address = app.getHttpServer().address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
-  const url = `http://127.0.0.1:${actualPort}`;
-  logger.log(`${options.service} listening on ${host}:${actualPort}`, 'Bootstrap');
-  return { app, url, close: () => app.close() };
+  let admin: NestExpressApplication | undefined;
+  try {
+    admin = await NestFactory.create<NestExpressApplication>(
+      AdminModule.forService({
+        readiness: app.get(ReadinessService),
+        metrics: env.METRICS_EXPOSURE === 'admin',
+      }),
+      { bufferLogs: true, bodyParser: false, abortOnError: false },
+    );
+    admin.useLogger(logger);
+    admin.flushLogs();
+    admin.useGlobalFilters(new AppErrorFilter());
+    if (docs && env.API_DOCS_EXPOSURE === 'admin') serveApiDocs(admin, docs);
+    await admin.listen(options.adminPort ?? env.ADMIN_HTTP_PORT, env.ADMIN_HTTP_HOST);
+    await app.listen(options.port ?? env.HTTP_PORT, env.HTTP_HOST);
+  } catch (error) {
+    await admin?.close();
+    await app.close();
+    throw error;
+  }
+  const url = localUrl(env.HTTP_HOST, app.getHttpServer());
+  const adminUrl = localUrl(env.ADMIN_HTTP_HOST, admin.getHttpServer());
+  const adminServes = [
+    'readiness details',
+    ...(env.METRICS_EXPOSURE === 'admin' ? ['/metrics'] : []),
+    ...(docs && env.API_DOCS_EXPOSURE === 'admin' ? ['/docs'] : []),
+  ];
+  logger.log(
+    `${options.service} listening on ${url} (${env.HTTP_HOST}), admin (${adminServes.join(', ')}) on ${adminUrl} (${env.ADMIN_HTTP_HOST})`,
+    'Bootstrap',
+  );
+  const running = admin;
+  return {
+    app,
+    url,
+    admin: running,
+    adminUrl,
+    close: async () => {
+      await running.close();
+      await app.close();
+    },
+  };
 }
 
 /**
@@ -145,19 +208,23 @@ export type { INestApplication };
  * A service's two entry points from one description: `bootstrap` (main.ts: run until SIGTERM)
  * and `startForTest` (integration tests: the real service in-process on a free port).
  */
-export function serviceEntryPoints(options: Omit<ServiceAppOptions, 'port'>): {
+export function serviceEntryPoints(options: Omit<ServiceAppOptions, 'port' | 'adminPort'>): {
   bootstrap: () => Promise<void>;
   startForTest: () => Promise<RunningService>;
 } {
   return {
     bootstrap: () => runService(options),
-    startForTest: () => startService({ ...options, port: 0 }),
+    startForTest: () => startService({ ...options, port: 0, adminPort: 0 }),
   };
 }
 
-/** OpenAPI at /docs and /docs/openapi.json, from the controllers' decorators. */
-export function setupApiDocs(app: INestApplication, title: string, description: string): void {
-  const document = SwaggerModule.createDocument(
+/** The OpenAPI document of an app, from its controllers' decorators. */
+export function apiDocument(
+  app: INestApplication,
+  title: string,
+  description: string,
+): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle(title)
@@ -168,5 +235,9 @@ export function setupApiDocs(app: INestApplication, title: string, description: 
       .addBearerAuth()
       .build(),
   );
+}
+
+/** Serves a document at /docs (Swagger UI) and /docs/openapi.json on `app` (either listener). */
+export function serveApiDocs(app: INestApplication, document: OpenAPIObject): void {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 }

@@ -3,6 +3,8 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  isFQDN,
+  isIP,
   IsString,
   Matches,
   Max,
@@ -89,7 +91,40 @@ function TokenVerificationConfigured(): PropertyDecorator {
   });
 }
 
+/** An IP address or a host name (e.g. 127.0.0.1, ::1, 0.0.0.0, localhost, admin.internal). */
+function IsListenHost(variable: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'isListenHost',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' &&
+        (isIP(value) || isFQDN(value, { require_tld: false, allow_underscores: false })),
+      defaultMessage: () => `${variable} must be an IP address or a host name`,
+    },
+  });
+}
+
+/** The admin listener has a port of its own (0 – a free one – twice is fine: two free ports). */
+function PortOtherThanHttp(): PropertyDecorator {
+  return ValidateBy({
+    name: 'portOtherThanHttp',
+    validator: {
+      validate: (value: unknown, args) =>
+        value === 0 || value !== (args?.object as BaseServiceEnv).HTTP_PORT,
+      defaultMessage: () =>
+        'ADMIN_HTTP_PORT must differ from HTTP_PORT: the admin listener is never the public one',
+    },
+  });
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Where an operational endpoint is served: on the public HTTP port, only on the admin listener
+ * (ADMIN_HTTP_HOST:ADMIN_HTTP_PORT), or nowhere. Elsewhere it does not exist (Nest's plain 404).
+ */
+export const EXPOSURES = ['public', 'admin', 'off'] as const;
+export type Exposure = (typeof EXPOSURES)[number];
 
 /** What every service reads. Subclasses set their own defaults for port and names. */
 export class BaseServiceEnv {
@@ -107,6 +142,29 @@ export class BaseServiceEnv {
   @MinLength(1)
   @IsString()
   HTTP_HOST: string = '0.0.0.0';
+
+  /**
+   * The admin listener: GET /metrics and /docs where they are `admin`, and the detailed GET /ready
+   * (each dependency, and why it is down). Never the API. Each service has its own default.
+   */
+  @PortOtherThanHttp()
+  @Max(65535)
+  @Min(0)
+  @IsInt({ message: 'ADMIN_HTTP_PORT must be a port number (0 picks a free one)' })
+  ADMIN_HTTP_PORT: number = 9000;
+
+  /** Loopback by default: only the machine (or container) itself reaches the admin listener. */
+  @IsListenHost('ADMIN_HTTP_HOST')
+  @IsString()
+  ADMIN_HTTP_HOST: string = '127.0.0.1';
+
+  /** GET /metrics (Prometheus): `admin` (default), `public` or `off`. */
+  @IsIn(EXPOSURES, { message: 'METRICS_EXPOSURE must be public, admin or off' })
+  METRICS_EXPOSURE: Exposure = 'admin';
+
+  /** GET /docs and /docs/openapi.json of a service with an API: `admin` (default), `public` or `off`. */
+  @IsIn(EXPOSURES, { message: 'API_DOCS_EXPOSURE must be public, admin or off' })
+  API_DOCS_EXPOSURE: Exposure = 'admin';
 
   /** After SIGTERM, how long in-flight work may take before the process exits anyway. */
   @Min(1000)

@@ -318,3 +318,71 @@ describe('Kafka connection security settings', () => {
     expect(problems.join()).not.toContain(password);
   });
 });
+
+describe('what is public: the admin listener, metrics and docs', () => {
+  const problems = (env: Record<string, string>): Record<string, string[]> => {
+    try {
+      loadEnv(ExampleEnv, 'example', { ...valid, ...env });
+    } catch (error) {
+      return Object.fromEntries(
+        (error as EnvValidationError).problems.map((p) => [p.variable, p.messages]),
+      );
+    }
+    return {};
+  };
+
+  it('keeps metrics and docs on an admin listener bound to loopback by default', () => {
+    const env = loadEnv(ExampleEnv, 'example', valid);
+    expect(env).toMatchObject({
+      ADMIN_HTTP_HOST: '127.0.0.1',
+      ADMIN_HTTP_PORT: 9000,
+      METRICS_EXPOSURE: 'admin',
+      API_DOCS_EXPOSURE: 'admin',
+    });
+    expect(
+      loadEnv(ExampleEnv, 'example', {
+        ...valid,
+        ADMIN_HTTP_HOST: '0.0.0.0',
+        ADMIN_HTTP_PORT: '9464',
+        METRICS_EXPOSURE: 'public',
+        API_DOCS_EXPOSURE: 'off',
+      }),
+    ).toMatchObject({
+      ADMIN_HTTP_PORT: 9464,
+      METRICS_EXPOSURE: 'public',
+      API_DOCS_EXPOSURE: 'off',
+    });
+  });
+
+  it('refuses the public port as the admin port (0 twice is two free ports)', () => {
+    expect(problems({ HTTP_PORT: '4000', ADMIN_HTTP_PORT: '4000' })).toEqual({
+      ADMIN_HTTP_PORT: ['must differ from HTTP_PORT: the admin listener is never the public one'],
+    });
+    expect(problems({ ADMIN_HTTP_PORT: '3999' })).toHaveProperty('ADMIN_HTTP_PORT');
+    expect(problems({ HTTP_PORT: '0', ADMIN_HTTP_PORT: '0' })).toEqual({});
+  });
+
+  it('refuses values that are not a mode, a port or a host, naming each', () => {
+    expect(
+      Object.keys(
+        problems({
+          METRICS_EXPOSURE: 'everywhere',
+          API_DOCS_EXPOSURE: 'true',
+          ADMIN_HTTP_PORT: '70000',
+          ADMIN_HTTP_HOST: 'not a host!',
+        }),
+      ).sort(),
+    ).toEqual(['ADMIN_HTTP_HOST', 'ADMIN_HTTP_PORT', 'API_DOCS_EXPOSURE', 'METRICS_EXPOSURE']);
+    expect(problems({ METRICS_EXPOSURE: 'internal' })).toEqual({
+      METRICS_EXPOSURE: ['must be public, admin or off'],
+    });
+    expect(problems({ ADMIN_HTTP_PORT: 'admin' })).toEqual({
+      ADMIN_HTTP_PORT: ['must be a port number (0 picks a free one)'],
+    });
+    expect(problems({ ADMIN_HTTP_HOST: 'http://10.0.0.1' })).toEqual({
+      ADMIN_HTTP_HOST: ['must be an IP address or a host name'],
+    });
+    for (const host of ['::1', '10.1.2.3', 'localhost', 'metrics.internal'])
+      expect(problems({ ADMIN_HTTP_HOST: host })).toEqual({});
+  });
+});

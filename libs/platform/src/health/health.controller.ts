@@ -1,65 +1,73 @@
-import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, HttpStatus, Logger, Res } from '@nestjs/common';
 import {
-  HealthCheck,
-  HealthCheckService,
-  HealthIndicatorResult,
-  HealthIndicatorService,
-} from '@nestjs/terminus';
+  ApiExcludeController,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
 import { describeError } from '../errors/app-error';
-import { ReadinessRegistry } from './readiness';
+import { ReadinessService } from './readiness.service';
 
-const CHECK_TIMEOUT_MS = 3000;
+const statusSchema = (status: string) => ({
+  schema: { type: 'object', properties: { status: { type: 'string', example: status } } },
+});
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
+/**
+ * GET /health and GET /ready on the public port: a status and nothing else – no dependency
+ * names, versions, messages, hosts or lags. The details are on the admin listener.
+ */
 @Controller()
 export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
-    private readonly readiness: ReadinessRegistry,
-  ) {}
+  private readonly logger = new Logger(HealthController.name);
+
+  constructor(private readonly readiness: ReadinessService) {}
 
   /** Liveness: the process is up and its event loop answers. Checks nothing external. */
+  @Get('health')
+  @ApiOkResponse({ description: 'The process answers.', ...statusSchema('ok') })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: every registered dependency answers (200), or not (503). */
+  @Get('ready')
+  @ApiOkResponse({ description: 'Every dependency answers.', ...statusSchema('ok') })
+  @ApiServiceUnavailableResponse({
+    description: 'A dependency does not answer (details on the admin listener).',
+    ...statusSchema('unavailable'),
+  })
+  async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: string }> {
+    let ready = false;
+    try {
+      ({ ready } = await this.readiness.report());
+    } catch (error) {
+      // A bug in a check: not ready, and the reason goes to the log, not to the caller.
+      this.logger.error({ err: error }, `readiness failed: ${describeError(error)}`);
+    }
+    if (ready) return { status: 'ok' };
+    res.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: 'unavailable' };
+  }
+}
+
+/**
+ * GET /health and GET /ready on the admin listener: /ready with terminus's body (which dependency
+ * is down and why, each check's details), not the generic error envelope that would hide it.
+ */
+@ApiExcludeController()
+@Controller()
+export class AdminHealthController {
+  constructor(private readonly readiness: ReadinessService) {}
+
   @Get('health')
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
-  /**
-   * Readiness: every registered dependency answers; otherwise 503 with terminus's body (which
-   * dependency is down and why), not the generic error envelope that would hide it.
-   */
   @Get('ready')
-  @HealthCheck()
   async ready(@Res({ passthrough: true }) res: Response) {
-    try {
-      return await this.check();
-    } catch (error) {
-      if (!(error instanceof ServiceUnavailableException)) throw error;
-      res.status(HttpStatus.SERVICE_UNAVAILABLE);
-      return error.getResponse();
-    }
-  }
-
-  private check() {
-    return this.health.check(
-      this.readiness.all().map((c) => async (): Promise<HealthIndicatorResult> => {
-        const session = this.indicators.check(c.name);
-        try {
-          const details = await withTimeout(c.check(), CHECK_TIMEOUT_MS);
-          return session.up(details ?? {});
-        } catch (error) {
-          return session.down({ message: describeError(error) });
-        }
-      }),
-    );
+    const { ready, body } = await this.readiness.report();
+    if (!ready) res.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return body;
   }
 }

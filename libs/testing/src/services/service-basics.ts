@@ -4,10 +4,12 @@ import { TestSchema } from '../db/test-database';
 import { testInfra, testKafkaSecurity, uniqueName } from '../env';
 import { TestKafka } from '../kafka/test-kafka';
 import { eventually } from '../eventually';
+import { expectAdminSurface, expectClosedPublicSurface, expectNotServed } from './public-surface';
 import { freePort, SpawnedService } from './spawned-service';
 
 interface Running {
   url: string;
+  adminUrl: string;
   close(): Promise<void>;
 }
 
@@ -15,8 +17,10 @@ export interface ServiceSpec {
   name: string;
   /** Absolute path of the built entry point (dist/main.js). */
   mainJs: string;
-  /** Starts the service in-process on a free port. */
+  /** Starts the service in-process on free ports. */
   start(): Promise<Running>;
+  /** Has a BackOffice API documented at /docs (the sandbox has none). */
+  apiDocs?: boolean;
   /** Extra environment (secrets, URLs) the service needs to start. */
   env?: Record<string, string>;
   /** Uses Kafka and a database schema (false for the sandbox). */
@@ -50,8 +54,9 @@ export function serviceEnv(schema: string | undefined): Record<string, string> {
 
 /**
  * What every service must do, as tests: boot for real with its migrations, answer /health and
- * /ready, provision its topics, refuse to start on bad configuration (naming the variable,
- * never printing its value), and drain and exit 0 on SIGTERM as a separate process.
+ * /ready (a bare status on the public port, the details on the admin listener), keep /metrics and
+ * /docs on the admin listener, provision its topics, refuse to start on bad configuration (naming
+ * the variable, never printing its value), and drain and exit 0 on SIGTERM as a separate process.
  */
 export function describeServiceBasics(spec: ServiceSpec): void {
   describe(`${spec.name} as a running service`, () => {
@@ -80,10 +85,13 @@ export function describeServiceBasics(spec: ServiceSpec): void {
       await schema?.drop();
     });
 
-    it('answers /health, and /ready with every dependency up', async () => {
+    it('answers /health, and /ready with every dependency up (the details on the admin listener)', async () => {
       const health = await fetch(`${running!.url}/health`);
       expect(health.status).toBe(200);
-      const ready = await fetch(`${running!.url}/ready`);
+      const publicReady = await fetch(`${running!.url}/ready`);
+      expect(publicReady.status).toBe(200);
+      expect(await publicReady.text()).toBe('{"status":"ok"}');
+      const ready = await fetch(`${running!.adminUrl}/ready`);
       const body = (await ready.json()) as {
         status: string;
         info: Record<string, { status: string }>;
@@ -97,12 +105,16 @@ export function describeServiceBasics(spec: ServiceSpec): void {
       }
     });
 
-    it('serves Prometheus metrics, labelled with the service', async () => {
-      const res = await fetch(`${running!.url}/metrics`);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toContain('text/plain');
-      const text = await res.text();
-      expect(text).toContain(`process_cpu_user_seconds_total{service="${spec.name}"}`);
+    it('keeps /metrics, /docs and readiness details off its public port', async () => {
+      await expectClosedPublicSurface(running!.url);
+    });
+
+    it('serves Prometheus metrics, labelled with the service, and its docs on the admin listener', async () => {
+      await expectAdminSurface(running!.adminUrl, {
+        name: spec.name,
+        apiDocs: spec.apiDocs ?? false,
+      });
+      const text = await (await fetch(`${running!.adminUrl}/metrics`)).text();
       expect(text).toMatch(/^# TYPE nodejs_eventloop_lag_seconds gauge$/m);
     });
 
@@ -145,7 +157,8 @@ export function describeServiceBasics(spec: ServiceSpec): void {
         try {
           await eventually(
             async () => {
-              const res = await fetch(`${service.url}/ready`);
+              expect((await fetch(`${service.url}/ready`)).status).toBe(503);
+              const res = await fetch(`${service.adminUrl}/ready`);
               const body = (await res.json()) as {
                 info: Record<string, { status: string }>;
                 error: Record<string, { status: string; message: string }>;
@@ -165,27 +178,41 @@ export function describeServiceBasics(spec: ServiceSpec): void {
 
     it('refuses to start with bad configuration, naming the variable but not its value', async () => {
       const secret = `pw-${randomBytes(6).toString('hex')}`;
-      const service = await SpawnedService.start(spec.mainJs, {
-        ...env,
-        LOG_LEVEL: 'loud',
-        ...(spec.infrastructure ? { DATABASE_URL: `mysql://user:${secret}@db/x` } : {}),
-      });
+      const port = await freePort();
+      const service = await SpawnedService.start(
+        spec.mainJs,
+        {
+          ...env,
+          LOG_LEVEL: 'loud',
+          METRICS_EXPOSURE: 'everywhere',
+          ADMIN_HTTP_PORT: String(port),
+          ...(spec.infrastructure ? { DATABASE_URL: `mysql://user:${secret}@db/x` } : {}),
+        },
+        port,
+      );
       const { code } = await service.exit();
       expect(code).toBe(1);
       expect(service.stderr).toContain(`Invalid configuration for ${spec.name}`);
       expect(service.stderr).toContain('LOG_LEVEL');
+      expect(service.stderr).toContain('METRICS_EXPOSURE: must be public, admin or off');
+      expect(service.stderr).toContain('ADMIN_HTTP_PORT: must differ from HTTP_PORT');
       if (spec.infrastructure) expect(service.stderr).toContain('DATABASE_URL');
       expect(service.stderr + service.stdout).not.toContain(secret);
     });
 
-    it('runs as its own process, and drains and exits 0 on SIGTERM', async () => {
+    it('runs as its own process with metrics and docs off (served nowhere), and drains and exits 0 on SIGTERM', async () => {
       const service = await SpawnedService.start(spec.mainJs, {
         ...env,
         LOG_LEVEL: 'info',
         KAFKA_GROUP_ID: uniqueName('group'),
+        METRICS_EXPOSURE: 'off',
+        API_DOCS_EXPOSURE: 'off',
       });
       try {
         await service.ready();
+        await expectNotServed(service.url);
+        await expectNotServed(service.adminUrl);
+        expect((await fetch(`${service.adminUrl}/ready`)).status).toBe(200);
       } catch (error) {
         await service.stop('SIGKILL');
         throw error;

@@ -73,8 +73,14 @@ export class ServiceUnderTest {
     );
   }
 
+  /** The public listener (the API). */
   get url(): string {
     return this.service.url;
+  }
+
+  /** The admin listener: /metrics, /docs and the detailed /ready. */
+  get adminUrl(): string {
+    return this.service.adminUrl;
   }
 
   /**

@@ -18,6 +18,7 @@ function HttpsInProduction(): PropertyDecorator {
 /** The whole environment of customer-sync: every variable, with its local default. See .env.example. */
 export class CustomerSyncEnv extends TripletexServiceEnv {
   override HTTP_PORT: number = 3003;
+  override ADMIN_HTTP_PORT: number = 9003;
   override DATABASE_SCHEMA: string = 'customer_sync';
   override KAFKA_CLIENT_ID: string = 'customer-sync';
   override KAFKA_GROUP_ID: string = 'customer-sync';

@@ -4,6 +4,7 @@ import { IsInt, Max, Min } from 'class-validator';
 /** The whole environment of invoicing: every variable, with its local default. See .env.example. */
 export class InvoicingEnv extends TripletexServiceEnv {
   override HTTP_PORT: number = 3004;
+  override ADMIN_HTTP_PORT: number = 9004;
   override DATABASE_SCHEMA: string = 'invoicing';
   override KAFKA_CLIENT_ID: string = 'invoicing';
   override KAFKA_GROUP_ID: string = 'invoicing';

@@ -4,6 +4,7 @@ import { IsInt, Max, Min } from 'class-validator';
 /** The whole environment of onboarding: every variable, with its local default. See .env.example. */
 export class OnboardingEnv extends TripletexServiceEnv {
   override HTTP_PORT: number = 3001;
+  override ADMIN_HTTP_PORT: number = 9001;
   override DATABASE_SCHEMA: string = 'onboarding';
   override KAFKA_CLIENT_ID: string = 'onboarding';
   override KAFKA_GROUP_ID: string = 'onboarding';

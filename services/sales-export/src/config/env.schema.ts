@@ -4,6 +4,7 @@ import { IsInt, Matches, Max, Min } from 'class-validator';
 /** The whole environment of sales-export: every variable, with its local default. See .env.example. */
 export class SalesExportEnv extends TripletexServiceEnv {
   override HTTP_PORT: number = 3002;
+  override ADMIN_HTTP_PORT: number = 9002;
   override DATABASE_SCHEMA: string = 'sales_export';
   override KAFKA_CLIENT_ID: string = 'sales-export';
   override KAFKA_GROUP_ID: string = 'sales-export';

@@ -4,6 +4,7 @@ import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 /** The whole environment of the Tripletex sandbox. State is in memory; no database, no Kafka. */
 export class TripletexSandboxEnv extends BaseServiceEnv {
   override HTTP_PORT: number = 3080;
+  override ADMIN_HTTP_PORT: number = 9080;
 
   /** Consumer tokens the sandbox accepts (comma-separated); the deployment's TRIPLETEX_CONSUMER_TOKEN must be one. */
   @Matches(/^[^,\s]{8,}(,[^,\s]{8,})*$/, {
