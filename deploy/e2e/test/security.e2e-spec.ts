@@ -2,6 +2,7 @@ import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
 import {
   aCheckout,
   eventually,
+  expectClosedPublicSurface,
   testInfra,
   testKafkaPassword,
   testKafkaSecurity,
@@ -181,5 +182,11 @@ describe('Kafka: authenticated, authorised by ACL', () => {
     } finally {
       await statuses.disconnect();
     }
+  });
+});
+
+describe('what is public is chosen', () => {
+  it('answers /metrics and /docs on every public port like a path that never existed, and /health and /ready with a bare status', async () => {
+    for (const instance of system.all()) await expectClosedPublicSurface(instance.url);
   });
 });
