@@ -26,7 +26,7 @@ export const SERVICE_NAMES = ['onboarding', 'customer-sync', 'invoicing', 'sales
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 const ROOT = resolve(__dirname, '../../..');
-const mainOf = (name: ServiceName) => join(ROOT, 'services', name, 'dist/main.js');
+export const mainOf = (name: ServiceName) => join(ROOT, 'services', name, 'dist/main.js');
 const migrateOf = (name: ServiceName) => join(ROOT, 'services', name, 'dist/migrate.js');
 
 /** How fast the services poll in a test run (production defaults are slower and gentler). */
@@ -315,7 +315,7 @@ export class System {
 }
 
 /** The explicit migrate step operators run before a service starts (dist/migrate.js). */
-function migrate(name: ServiceName, env: Record<string, string>): void {
+export function migrate(name: ServiceName, env: Record<string, string>): void {
   const result = spawnSync(process.execPath, [migrateOf(name)], {
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',

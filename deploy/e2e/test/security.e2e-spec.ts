@@ -3,15 +3,24 @@ import {
   aCheckout,
   eventually,
   expectClosedPublicSurface,
+  serviceEnv,
+  SpawnedService,
   testInfra,
+  testKafkaPrincipalEnv,
+  TestSchema,
+  testSecrets,
   testKafkaPassword,
   testKafkaSecurity,
   TestKafka,
   uniqueName,
 } from '@pos-tripletex/testing';
 import { Kafka, KafkaJSError, logLevel, SASLOptions } from 'kafkajs';
+import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { sign } from 'jsonwebtoken';
 import { onboard, todaySoFar } from '../src/scenario';
-import { System } from '../src/system';
+import { mainOf, migrate, System } from '../src/system';
 
 // The security suite: every door issue 17 closed, tried against the running system – each
 // service as its own process and its own Kafka principal, the tests' SASL broker with the ACLs of
@@ -188,5 +197,141 @@ describe('Kafka: authenticated, authorised by ACL', () => {
 describe('what is public is chosen', () => {
   it('answers /metrics and /docs on every public port like a path that never existed, and /health and /ready with a bare status', async () => {
     for (const instance of system.all()) await expectClosedPublicSurface(instance.url);
+  });
+});
+
+describe('BackOffice tokens, verified as a relying party of an identity provider', () => {
+  // The identity provider: a JWKS endpoint this test serves, with keys it can rotate.
+  const ISSUER = 'https://id.example.test/';
+  const AUDIENCE = 'pos-tripletex-backoffice';
+  const key = (kid: string) => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    return {
+      kid,
+      privateKey,
+      jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' },
+    };
+  };
+  let published = [key('k1')];
+  let jwks: Server;
+  let onboarding: SpawnedService;
+  let schema: TestSchema;
+
+  const token = (
+    claims: Record<string, unknown>,
+    options: {
+      key?: { kid: string; privateKey: KeyObject };
+      audience?: string;
+      issuer?: string;
+      expiresIn?: number;
+    } = {},
+  ) => {
+    const k = options.key ?? published[0];
+    return sign({ sub: 'operator-1', ...claims }, k.privateKey, {
+      algorithm: 'RS256',
+      keyid: k.kid,
+      issuer: options.issuer ?? ISSUER,
+      audience: options.audience ?? AUDIENCE,
+      expiresIn: options.expiresIn ?? 300,
+    });
+  };
+  const call = async (companyId: string, bearer: string) => {
+    const res = await fetch(`${onboarding.url}/v1/companies/${companyId}/tripletex`, {
+      headers: { authorization: `Bearer ${bearer}` },
+    });
+    return { status: res.status, body: await res.text() };
+  };
+
+  beforeAll(async () => {
+    jwks = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: published.map((k) => k.jwk) }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    schema = await TestSchema.create('security_onboarding');
+    const secrets = testSecrets();
+    const env = {
+      ...serviceEnv(schema.name),
+      ...testKafkaPrincipalEnv('onboarding'),
+      ENCRYPTION_KEYS: secrets.env.ENCRYPTION_KEYS,
+      ENCRYPTION_ACTIVE_KEY_ID: secrets.env.ENCRYPTION_ACTIVE_KEY_ID,
+      TRIPLETEX_CONSUMER_TOKEN: system.sandbox.consumerToken,
+      TRIPLETEX_BASE_URL: system.sandbox.apiUrl,
+      KAFKA_GROUP_ID: `onboarding.${uniqueName('security')}`,
+      AUTH_JWT_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
+      AUTH_JWT_ISSUER: ISSUER,
+      AUTH_JWT_AUDIENCE: AUDIENCE,
+    };
+    migrate('onboarding', env);
+    onboarding = await SpawnedService.start(mainOf('onboarding'), env);
+    await onboarding.ready(90_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await onboarding?.stop();
+    await schema?.drop();
+    await new Promise((resolve) => jwks?.close(resolve));
+  });
+
+  it('admits a token of the provider for its own company (the control)', async () => {
+    const answer = await call('co-a', token({ companyId: 'co-a' }));
+    expect([401, 403]).not.toContain(answer.status);
+  });
+
+  it('refuses expired, unsigned, foreign-audience, foreign-issuer and HS256 tokens alike: 401 with no key id', async () => {
+    const hs256 = sign(
+      { companyId: 'co-a', sub: 'x' },
+      'a-shared-secret-the-attacker-picked-0123456789',
+      {
+        algorithm: 'HS256',
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        expiresIn: 300,
+      },
+    );
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const unsigned = `${part({ alg: 'none', typ: 'JWT' })}.${part({
+      companyId: 'co-a',
+      sub: 'x',
+      iss: ISSUER,
+      aud: AUDIENCE,
+      exp: Math.floor(Date.now() / 1000) + 300,
+    })}.`;
+    const stranger = key('k-unknown');
+    const refused = {
+      expired: token({ companyId: 'co-a' }, { expiresIn: -120 }),
+      unsigned,
+      'wrong audience': token({ companyId: 'co-a' }, { audience: 'another-app' }),
+      'wrong issuer': token({ companyId: 'co-a' }, { issuer: 'https://evil.example/' }),
+      'HS256 while RS256 is configured': hs256,
+      'signed by a key the provider never published': token(
+        { companyId: 'co-a' },
+        { key: stranger },
+      ),
+      'no expiry': sign({ companyId: 'co-a', sub: 'x' }, published[0].privateKey, {
+        algorithm: 'RS256',
+        keyid: 'k1',
+        issuer: ISSUER,
+        audience: AUDIENCE,
+      }),
+    };
+    for (const [what, bearer] of Object.entries(refused)) {
+      const answer = await call('co-a', bearer);
+      expect({ what, status: answer.status }).toEqual({ what, status: 401 });
+      expect(answer.body).not.toMatch(/k-unknown|k1|kid/);
+    }
+  });
+
+  it('keeps a token of company A off company B’s path (403)', async () => {
+    expect((await call('co-b', token({ companyId: 'co-a' }))).status).toBe(403);
+  });
+
+  it('follows the provider’s key rotation: a token signed with a newly published key is admitted', async () => {
+    const next = key('k2');
+    const early = await call('co-a', token({ companyId: 'co-a' }, { key: next }));
+    expect(early.status).toBe(401);
+    published = [next, ...published];
+    const status = (await call('co-a', token({ companyId: 'co-a' }, { key: next }))).status;
+    expect([401, 403]).not.toContain(status);
   });
 });
