@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { Topics } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
 import {
+  AuditModule,
   DatabaseModule,
   ServiceConfigModule,
   HealthModule,
@@ -28,6 +29,7 @@ import { WizardModule } from './wizard/wizard.module';
       produces: [Topics.IntegrationConfigV1, Topics.InvoicePaymentMethodV1],
     }),
     SecurityModule,
+    AuditModule,
     TripletexModule,
     WizardModule,
     LookupsModule,
