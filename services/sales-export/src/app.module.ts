@@ -3,6 +3,7 @@ import { CompanySettingsModule } from '@pos-tripletex/company-settings';
 import { Topics } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
 import {
+  AuditModule,
   DatabaseModule,
   ServiceConfigModule,
   HealthModule,
@@ -30,6 +31,7 @@ import { VouchersModule } from './vouchers/vouchers.module';
     }),
     CompanySettingsModule,
     SecurityModule,
+    AuditModule,
     TripletexModule,
     SalesModule,
     DaysModule,
