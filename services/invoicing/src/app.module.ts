@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { Topics } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
 import {
+  AuditModule,
   DatabaseModule,
   ServiceConfigModule,
   HealthModule,
@@ -28,6 +29,7 @@ import { InvoicesModule } from './invoices/invoices.module';
       produces: [Topics.RecordRejectedV1, Topics.InvoiceStatusV1, Topics.TripletexAuthFailedV1],
     }),
     SecurityModule,
+    AuditModule,
     TripletexModule,
     IntakeModule,
     InvoicesModule,
