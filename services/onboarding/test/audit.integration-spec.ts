@@ -149,6 +149,16 @@ describeFlow(
       ]);
     });
 
+    it('is documented in the OpenAPI document with its filters and paging', async () => {
+      const res = await fetch(`${flow().sut.url}/docs/openapi.json`);
+      const doc = (await res.json()) as any;
+      const route = doc.paths['/v1/companies/{companyId}/audit'].get;
+      expect(route.security).toEqual([{ bearer: [] }]);
+      expect(route.parameters.map((p: { name: string }) => p.name).sort()).toEqual(
+        ['action', 'companyId', 'cursor', 'limit', 'since', 'target', 'until'].sort(),
+      );
+    });
+
     it('shows a company only its own trail', async () => {
       const a = await connected();
       const b = await aConnectedCompany(flow().sut.sandbox);

@@ -16,7 +16,7 @@ export class AuditQueryDto {
   @ApiPropertyOptional({
     description: '`nextCursor` of the previous page: the records older than it.',
   })
-  @Matches(/^[1-9]\d{0,18}$/, { message: 'cursor must be a nextCursor this API answered with' })
+  @Matches(/^[1-9]\d{0,17}$/, { message: 'cursor must be a nextCursor this API answered with' })
   @IsOptional()
   cursor?: string;
 
