@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { SERVICE_TOPICS } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
 import {
+  AuditModule,
   DatabaseModule,
   ServiceConfigModule,
   HealthModule,
@@ -25,6 +26,7 @@ import { InvoicesModule } from './invoices/invoices.module';
     DatabaseModule.forService(databaseSetup),
     MessagingModule.forService(SERVICE_TOPICS.invoicing),
     SecurityModule,
+    AuditModule,
     TripletexModule,
     IntakeModule,
     InvoicesModule,

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
 import {
   aCheckout,
+  backOfficeJwt,
   Collector,
   describeFlow,
   eventually,
+  failWrites,
   SandboxCompany,
   SpawnedService,
   uniqueName,
@@ -387,6 +389,17 @@ describeFlow(
         expect(again.status).toBe(409);
         expect(again.body).toMatchObject({ code: 'INVOICING.NOT_RETRYABLE' });
         expect((await invoicesIn(s.tripletex.companyId)).invoices).toHaveLength(1);
+        // The retry is in the audit trail; the refused one is not.
+        expect((await flow().audit(s.companyId)).body.values).toEqual([
+          expect.objectContaining({
+            actorKind: 'USER',
+            actor: `user-of-${s.companyId}`,
+            action: 'invoice.retry.requested',
+            target: `invoices/${String(c.eventId)}`,
+            before: expect.objectContaining({ status: 'FAILED', retryOn: 'CUSTOMER' }),
+            after: expect.objectContaining({ status: 'PENDING', retryOn: null, failureCode: null }),
+          }),
+        ]);
       });
 
       it('invoices an EHF sale Tripletex refused once the customer has an address and the operator retries it', async () => {
@@ -525,6 +538,17 @@ describeFlow(
           mine.map(async (c) => (await final(c.eventId as string, 'INVOICED')).invoiceNumber),
         );
         expect(new Set(numbers).size).toBe(1);
+        const [planned] = (await flow().audit(s.companyId)).body.values;
+        expect(planned).toMatchObject({
+          actor: `user-of-${s.companyId}`,
+          action: 'collective.run.requested',
+          target: expect.stringMatching(/^collective-runs\/\d+$/),
+          before: null,
+          after: { customerId: s.customerId, orderIds: expect.any(Array) },
+        });
+        expect([...planned.after.checkoutEventIds].sort()).toEqual(
+          mine.map((c) => c.eventId).sort(),
+        );
         const ledger = await invoicesIn(s.tripletex.companyId);
         expect(ledger.invoices).toHaveLength(1);
         expect(ledger.invoices[0]).toMatchObject({ amount: 600, customer: { id: s.customerId } });
@@ -533,6 +557,65 @@ describeFlow(
         expect((await api(s.companyId, '/collective-invoices/preview')).body.customers).toEqual([
           expect.objectContaining({ customerId: s.otherCustomerId }),
         ]);
+      });
+    });
+
+    describe('the audit trail', () => {
+      /** A company with a sale that FAILED (its customer is inactive in Tripletex). */
+      async function aFailedSale() {
+        const s = await company();
+        const [dormant] = await flow().sut.sandbox.addCustomers(s.tripletex.companyId, [
+          { name: 'Sovende AS', isInactive: true },
+        ]);
+        const c = aCheckout({
+          companyId: s.companyId,
+          lines: [{ unitPriceGross: 5000 }],
+          invoice: { customerId: dormant.id },
+        });
+        await checkout(c);
+        await final(c.eventId as string, 'FAILED');
+        return { ...s, path: `/invoices/${String(c.eventId)}` };
+      }
+
+      it('shows a company only its own trail, and refuses a retry by a token without `sub`', async () => {
+        const s = await aFailedSale();
+        expect((await api(s.companyId, `${s.path}/retry`, 'POST')).status).toBe(202);
+        const other = await company();
+        const asOther = await flow().apiWith(
+          backOfficeJwt(flow().sut.jwtSecret, other.companyId),
+          'GET',
+          `/v1/companies/${s.companyId}/audit`,
+        );
+        expect(asOther).toMatchObject({ status: 403, body: { code: 'AUTH.OTHER_COMPANY' } });
+        expect((await flow().audit(other.companyId)).body.values).toEqual([]);
+
+        const t = await aFailedSale();
+        const refused = await flow().apiWith(
+          backOfficeJwt(flow().sut.jwtSecret, t.companyId, { subject: null }),
+          'POST',
+          `/v1/companies/${t.companyId}${t.path}/retry`,
+        );
+        expect(refused).toMatchObject({ status: 401, body: { code: 'AUTH.NO_SUBJECT' } });
+        expect((await api(t.companyId, t.path)).body.status).toBe('FAILED');
+        expect((await flow().audit(t.companyId)).body.values).toEqual([]);
+      });
+
+      it('keeps a retry and its record together: neither stays when the other fails', async () => {
+        const s = await aFailedSale();
+        const { schema } = flow().sut;
+        for (const [table, at] of [
+          ['invoice_requests', 'commit'],
+          ['audit_records', 'write'],
+        ] as const) {
+          const allow = await failWrites(schema, table, s.companyId, at);
+          try {
+            expect((await api(s.companyId, `${s.path}/retry`, 'POST')).status).toBe(500);
+          } finally {
+            await allow();
+          }
+          expect((await api(s.companyId, s.path)).body.status).toBe('FAILED');
+          expect((await flow().audit(s.companyId)).body.values).toEqual([]);
+        }
       });
     });
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { SERVICE_TOPICS } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
 import {
+  AuditModule,
   DatabaseModule,
   ServiceConfigModule,
   HealthModule,
@@ -25,6 +26,7 @@ import { WizardModule } from './wizard/wizard.module';
     DatabaseModule.forService(databaseSetup),
     MessagingModule.forService(SERVICE_TOPICS.onboarding),
     SecurityModule,
+    AuditModule,
     TripletexModule,
     WizardModule,
     LookupsModule,

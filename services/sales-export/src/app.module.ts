@@ -3,6 +3,7 @@ import { CompanySettingsModule } from '@pos-tripletex/company-settings';
 import { SERVICE_TOPICS } from '@pos-tripletex/contracts';
 import { MessagingModule } from '@pos-tripletex/messaging';
 import {
+  AuditModule,
   DatabaseModule,
   ServiceConfigModule,
   HealthModule,
@@ -27,6 +28,7 @@ import { VouchersModule } from './vouchers/vouchers.module';
     MessagingModule.forService(SERVICE_TOPICS['sales-export']),
     CompanySettingsModule,
     SecurityModule,
+    AuditModule,
     TripletexModule,
     SalesModule,
     DaysModule,

@@ -3,9 +3,11 @@ import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
 import { addDays, osloToday } from '@pos-tripletex/platform';
 import {
   aCheckout,
+  backOfficeJwt,
   Collector,
   describeFlow,
   eventually,
+  failWrites,
   SandboxCompany,
   SpawnedService,
   uniqueName,
@@ -393,6 +395,17 @@ describeFlow(
         const res = await api(s.companyId, `/days/oslo-sentrum/${day}/re-export`, 'POST');
         expect(res.status).toBe(202);
         expect(res.body).toMatchObject({ status: 'CLOSED', reexportRequested: true });
+        const trail = await flow().audit(s.companyId);
+        expect(trail.body.values).toEqual([
+          expect.objectContaining({
+            actorKind: 'USER',
+            actor: `user-of-${s.companyId}`,
+            action: 'day.reexport.requested',
+            target: `days/oslo-sentrum/${day}`,
+            before: { status: 'POSTED', reexportRequestedAt: null },
+            after: { status: 'CLOSED', reexportRequestedAt: expect.any(String) },
+          }),
+        ]);
         await eventually(async () =>
           expect(await vouchersIn(s.tripletex.companyId)).toHaveLength(3),
         );
@@ -505,6 +518,86 @@ describeFlow(
         const bad = await api(s.companyId, `/days?dateFrom=${days[0]}&from=${days[0]}`);
         expect(bad.status).toBe(400);
         expect(JSON.stringify(bad.body)).toContain('from must be');
+      });
+    });
+
+    describe('the audit trail', () => {
+      /** A company with a closed past day (inactive: nothing exports it meanwhile). */
+      async function aClosedDay() {
+        const s = await company({ status: 'INACTIVE' });
+        const day = daysAgo(4);
+        await checkouts([
+          aCheckout({
+            companyId: s.companyId,
+            completedAt: at(day),
+            lines: [{ unitPriceGross: 100 }],
+          }),
+        ]);
+        await eventually(async () =>
+          expect((await api(s.companyId, `/days/oslo-sentrum/${day}`)).body.status).toBe('CLOSED'),
+        );
+        return { ...s, day, path: `/days/oslo-sentrum/${day}/re-export` };
+      }
+
+      it('records each re-export request with who asked and when; another company cannot read it', async () => {
+        const s = await aClosedDay();
+        const asked = Date.now();
+        expect((await api(s.companyId, s.path, 'POST')).status).toBe(202);
+        expect((await api(s.companyId, s.path, 'POST')).status).toBe(202);
+        const trail = await flow().audit(s.companyId, { action: 'day.reexport.requested' });
+        expect(trail.body).toMatchObject({ count: 2, nextCursor: null });
+        const [second, first] = trail.body.values;
+        expect(first).toMatchObject({
+          actor: `user-of-${s.companyId}`,
+          target: `days/oslo-sentrum/${s.day}`,
+          before: { reexportRequestedAt: null },
+          after: { reexportRequestedAt: expect.any(String) },
+        });
+        expect(second.before.reexportRequestedAt).toBe(first.after.reexportRequestedAt);
+        expect(Date.parse(first.occurredAt)).toBeGreaterThanOrEqual(asked - 1000);
+
+        const other = await company({ status: 'INACTIVE' });
+        const asOther = await flow().apiWith(
+          backOfficeJwt(flow().sut.jwtSecret, other.companyId),
+          'GET',
+          `/v1/companies/${s.companyId}/audit`,
+        );
+        expect(asOther).toMatchObject({ status: 403, body: { code: 'AUTH.OTHER_COMPANY' } });
+        expect((await flow().audit(other.companyId)).body.values).toEqual([]);
+      });
+
+      it('refuses a re-export by a token without `sub`', async () => {
+        const s = await aClosedDay();
+        const refused = await flow().apiWith(
+          backOfficeJwt(flow().sut.jwtSecret, s.companyId, { subject: null }),
+          'POST',
+          `/v1/companies/${s.companyId}/sales-export${s.path}`,
+        );
+        expect(refused).toMatchObject({ status: 401, body: { code: 'AUTH.NO_SUBJECT' } });
+        expect(
+          (await api(s.companyId, `/days/oslo-sentrum/${s.day}`)).body.reexportRequestedAt,
+        ).toBeNull();
+        expect((await flow().audit(s.companyId)).body.values).toEqual([]);
+      });
+
+      it('keeps a request and its record together: neither stays when the other fails', async () => {
+        const s = await aClosedDay();
+        const { schema } = flow().sut;
+        for (const [table, at] of [
+          ['days', 'commit'],
+          ['audit_records', 'write'],
+        ] as const) {
+          const allow = await failWrites(schema, table, s.companyId, at);
+          try {
+            expect((await api(s.companyId, s.path, 'POST')).status).toBe(500);
+          } finally {
+            await allow();
+          }
+          expect(
+            (await api(s.companyId, `/days/oslo-sentrum/${s.day}`)).body.reexportRequestedAt,
+          ).toBeNull();
+          expect((await flow().audit(s.companyId)).body.values).toEqual([]);
+        }
       });
     });
 

@@ -18,8 +18,19 @@ export class Flow {
 
   /** A BackOffice call (`path` from the root, e.g. `/v1/companies/co_1/days`) as that company. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async api<T = any>(
+  api<T = any>(
     companyId: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<ApiAnswer<T>> {
+    return this.apiWith(backOfficeJwt(this.sut.jwtSecret, companyId), method, path, body);
+  }
+
+  /** A call with this bearer token (`backOfficeJwt(flow.sut.jwtSecret, …)` with its options). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async apiWith<T = any>(
+    jwt: string,
     method: string,
     path: string,
     body?: unknown,
@@ -27,7 +38,7 @@ export class Flow {
     const res = await fetch(`${this.sut.url}${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${backOfficeJwt(this.sut.jwtSecret, companyId)}`,
+        authorization: `Bearer ${jwt}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -37,6 +48,22 @@ export class Flow {
       status: res.status,
       body: (res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T,
     };
+  }
+
+  /** The company's audit trail in this service, as BackOffice reads it (`query`: filters, paging). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  audit<T = any>(
+    companyId: string,
+    query: Record<string, string | number> = {},
+  ): Promise<ApiAnswer<T>> {
+    const search = new URLSearchParams(
+      Object.fromEntries(Object.entries(query).map(([key, value]) => [key, String(value)])),
+    ).toString();
+    return this.api(
+      companyId,
+      'GET',
+      `/v1/companies/${companyId}/audit${search ? `?${search}` : ''}`,
+    );
   }
 
   /**

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Actor } from '@pos-tripletex/platform';
 import { sign } from 'jsonwebtoken';
 
 /** Fresh secrets for a service under test: a JWT secret and a one-key ring. Never reused. */
@@ -15,14 +16,21 @@ export function testSecrets(): { jwtSecret: string; env: Record<string, string> 
   };
 }
 
-/** A BackOffice JWT for a company, as BackOffice would issue it. */
+/**
+ * A BackOffice JWT for a company, as BackOffice would issue it: `sub` is `user-of-<companyId>`
+ * unless `subject` says otherwise (null: a token without `sub`).
+ */
 export function backOfficeJwt(
   jwtSecret: string,
   companyId: string,
-  options: { expiresInSeconds?: number } = {},
+  options: { expiresInSeconds?: number; subject?: string | null } = {},
 ): string {
-  return sign({ companyId, sub: `user-of-${companyId}` }, jwtSecret, {
+  const sub = options.subject === undefined ? `user-of-${companyId}` : options.subject;
+  return sign({ companyId, ...(sub === null ? {} : { sub }) }, jwtSecret, {
     algorithm: 'HS256',
     expiresIn: options.expiresInSeconds ?? 3600,
   });
 }
+
+/** The BackOffice user a medium test makes its changes as (the audit trail names them). */
+export const testOperator = Actor.user({ companyId: 'any', subject: 'test-operator' });

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TokenRejections } from '@pos-tripletex/company-settings';
-import { backoffDelay, HeldLease, osloToday } from '@pos-tripletex/platform';
+import { Actor, AuditTrail, backoffDelay, HeldLease, osloToday } from '@pos-tripletex/platform';
 import { Invoice, oreFromKroner, TripletexFailure } from '@pos-tripletex/tripletex';
 import { DataSource } from 'typeorm';
 import { InvoicingEnv } from '../config/env.schema';
@@ -70,6 +70,7 @@ export class CollectiveRunLifecycle {
     private readonly requests: InvoiceRequestLifecycle,
     private readonly tokenRejections: TokenRejections,
     private readonly env: InvoicingEnv,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Called after runs were planned (the worker looks for work at once). */
@@ -79,9 +80,15 @@ export class CollectiveRunLifecycle {
 
   /**
    * → PENDING: one run per customer's open orders, the orders marked with it in the same
-   * transaction (an order another planner just took is skipped).
+   * transaction (an order another planner just took is skipped), with its audit record (`actor`:
+   * the operator who asked for it, or the schedule).
    */
-  async plan(companyId: string, customers: OpenOrders[]): Promise<void> {
+  async plan(
+    companyId: string,
+    customers: OpenOrders[],
+    actor: Actor,
+    correlationId?: string,
+  ): Promise<void> {
     for (const customer of customers) {
       await this.dataSource.transaction(async (tx) => {
         const orders = await this.requests.takeForRun(tx, customer.checkouts);
@@ -103,6 +110,20 @@ export class CollectiveRunLifecycle {
           orders.map((order) => order.checkoutEventId),
           run.id,
         );
+        await this.audit.record(tx, {
+          companyId,
+          actor,
+          action: 'collective.run.requested',
+          target: `collective-runs/${run.id}`,
+          before: null,
+          after: {
+            customerId: run.customerId,
+            invoiceDate: run.invoiceDate,
+            orderIds: run.orderIds,
+            checkoutEventIds: orders.map((order) => order.checkoutEventId),
+          },
+          correlationId,
+        });
       });
     }
     for (const listener of this.plannedListeners) listener();

@@ -1,6 +1,13 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { BackOfficeAuthGuard } from '@pos-tripletex/platform';
+import {
+  Actor,
+  BackOfficeAuthGuard,
+  BackOfficeUser,
+  CurrentUser,
+  requestIdOf,
+} from '@pos-tripletex/platform';
+import type { Request } from 'express';
 import { CollectiveService } from './collective.service';
 import { CollectiveQueryDto } from './dto/collective-query.dto';
 
@@ -21,8 +28,25 @@ export class CollectiveController {
 
   @Post('run')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Invoice every open order now, one invoice per customer.' })
-  async run(@Param('companyId') companyId: string, @Query() query: CollectiveQueryDto) {
-    return { results: await this.collective.run(companyId, undefined, query.customerId) };
+  @ApiOperation({
+    summary:
+      'Invoice every open order now, one invoice per customer. Each new run is recorded in the audit trail (`collective.run.requested`); a token without `sub` is refused (401 AUTH.NO_SUBJECT).',
+  })
+  async run(
+    @Param('companyId') companyId: string,
+    @Query() query: CollectiveQueryDto,
+    @CurrentUser() user: BackOfficeUser,
+    @Req() req: Request,
+  ) {
+    const actor = Actor.user(user);
+    return {
+      results: await this.collective.run(
+        companyId,
+        actor,
+        undefined,
+        query.customerId,
+        requestIdOf(req),
+      ),
+    };
   }
 }

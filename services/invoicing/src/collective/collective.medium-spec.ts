@@ -1,6 +1,6 @@
 import { Topics } from '@pos-tripletex/contracts';
 import { addDays, osloToday } from '@pos-tripletex/platform';
-import { eventually, MediumTest } from '@pos-tripletex/testing';
+import { eventually, MediumTest, testOperator } from '@pos-tripletex/testing';
 import { TOKEN_REJECTED_RETRY_MS } from '@pos-tripletex/tripletex';
 import {
   aCompany,
@@ -126,8 +126,8 @@ describe(CollectiveService.name, () => {
 
     // Two planners at once (two instances, or the cadence and the API).
     await Promise.all([
-      collective.plan(company.companyId, tomorrow()),
-      collective.plan(company.companyId, tomorrow()),
+      collective.plan(company.companyId, testOperator, tomorrow()),
+      collective.plan(company.companyId, testOperator, tomorrow()),
     ]);
 
     const planned = await medium.schema.query<{ id: string; customer_id: string }>(
@@ -151,7 +151,12 @@ describe(CollectiveService.name, () => {
     const mine = await ordered(company, company.customerId, [10_000, 20_000, 30_000]);
     const [theirs] = await ordered(company, company.otherCustomerId, [7_000]);
 
-    const results = await collective.run(company.companyId, undefined, company.customerId);
+    const results = await collective.run(
+      company.companyId,
+      testOperator,
+      undefined,
+      company.customerId,
+    );
 
     expect(results).toEqual([
       expect.objectContaining({
@@ -181,7 +186,7 @@ describe(CollectiveService.name, () => {
     const company = await aCompany(medium, { collective: true, bankAccountNumber: null });
     const mine = await ordered(company, company.customerId, [10_000, 20_000]);
 
-    const [result] = await collective.run(company.companyId);
+    const [result] = await collective.run(company.companyId, testOperator);
 
     expect(result).toMatchObject({
       customerId: company.customerId,
@@ -206,7 +211,7 @@ describe(CollectiveService.name, () => {
     const mine = await ordered(company, company.customerId, [10_000, 20_000]);
     await medium.sandbox.revokeEmployeeToken(company.tripletex.employeeToken);
 
-    const [runId] = await collective.plan(company.companyId, tomorrow());
+    const [runId] = await collective.plan(company.companyId, testOperator, tomorrow());
 
     const run = await attemptedOnce(runId);
     // At least the wait a refused token gets (the token must be replaced first), not a failure.
@@ -223,7 +228,7 @@ describe(CollectiveService.name, () => {
     const mine = await ordered(company, company.customerId, [10_000]);
     await applySettings(medium, company, { collective: true, invoicing: false });
 
-    const [runId] = await collective.plan(company.companyId, tomorrow());
+    const [runId] = await collective.plan(company.companyId, testOperator, tomorrow());
 
     const run = await attemptedOnce(runId);
     expect(run.lastError).toMatch(/^INVOICING\.NOT_ENABLED: /);
@@ -237,7 +242,7 @@ describe(CollectiveService.name, () => {
     await ordered(company, company.customerId, [10_000]);
     await applySettings(medium, company, { collective: true, invoicing: false });
 
-    expect(await collective.run(company.companyId)).toEqual([]);
+    expect(await collective.run(company.companyId, testOperator)).toEqual([]);
     expect(await runs.unfinished(company.companyId)).toEqual([]);
   });
 });

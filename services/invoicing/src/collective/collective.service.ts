@@ -1,7 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { IntegrationConfigV1 } from '@pos-tripletex/contracts';
-import { addDays, counter, describeError, HeldLease, osloToday } from '@pos-tripletex/platform';
+import {
+  Actor,
+  addDays,
+  counter,
+  describeError,
+  HeldLease,
+  osloToday,
+} from '@pos-tripletex/platform';
 import {
   classifyFailure,
   CompanyClients,
@@ -58,6 +65,10 @@ const forcedRuns = counter({
 /** How often the HTTP run looks whether its runs are done. */
 const RESULTS_POLL_MS = 250;
 
+/** Who the audit trail names for the runs the service plans on its own. */
+const SCHEDULE = Actor.system('collective-schedule');
+const DEADLINE = Actor.system('collective-deadline');
+
 const invoicingOn = (config: IntegrationConfigV1 | null): config is IntegrationConfigV1 =>
   !!config && config.status === 'ACTIVE' && config.invoicing.enabled;
 
@@ -94,15 +105,17 @@ export class CollectiveService {
    * Invoices every open order with a business day before `upTo`, one invoice per customer: plans
    * the runs, lets the workers do them, and answers once they are done (or after
    * COLLECTIVE_RUN_WAIT_MS with the unfinished ones PENDING). Runs left unfinished earlier are
-   * included.
+   * included. Each new run is recorded in the audit trail as `actor`'s.
    */
   async run(
     companyId: string,
+    actor: Actor,
     upTo = addDays(osloToday(), 1),
     customerId?: number,
+    correlationId?: string,
   ): Promise<RunResult[]> {
     if (!invoicingOn(await this.settings.get(companyId))) return [];
-    const ids = await this.plan(companyId, upTo, customerId);
+    const ids = await this.plan(companyId, actor, upTo, customerId, correlationId);
     return this.results(ids, this.env.COLLECTIVE_RUN_WAIT_MS);
   }
 
@@ -110,9 +123,15 @@ export class CollectiveService {
    * Records one run per customer with open orders before `upTo`; returns the ids of the
    * company's unfinished runs, new and earlier.
    */
-  async plan(companyId: string, upTo: string, customerId?: number): Promise<string[]> {
+  async plan(
+    companyId: string,
+    actor: Actor,
+    upTo: string,
+    customerId?: number,
+    correlationId?: string,
+  ): Promise<string[]> {
     const { customers } = await this.preview(companyId, upTo, customerId);
-    await this.lifecycle.plan(companyId, customers);
+    await this.lifecycle.plan(companyId, customers, actor, correlationId);
     return this.runs.unfinished(companyId, customerId);
   }
 
@@ -132,7 +151,7 @@ export class CollectiveService {
       const deadline = forcedUpTo(today);
       const late = await this.requests.openOrders(companyId, deadline);
       if (late.length > 0) {
-        await this.plan(companyId, deadline);
+        await this.plan(companyId, DEADLINE, deadline);
         forced.push(companyId);
         forcedRuns.inc();
         this.logger.warn(
@@ -150,7 +169,7 @@ export class CollectiveService {
       if (!due) continue;
       const last = await this.runs.lastScheduledRun(companyId);
       if (last && last >= today) continue;
-      await this.plan(companyId, today);
+      await this.plan(companyId, SCHEDULE, today);
       await this.runs.scheduledRunOn(companyId, today);
     }
     return forced;

@@ -1,5 +1,5 @@
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
-import { aCheckout, MediumTest } from '@pos-tripletex/testing';
+import { aCheckout, MediumTest, testOperator } from '@pos-tripletex/testing';
 import { CompanyClients } from '@pos-tripletex/tripletex';
 import {
   aCompany,
@@ -180,7 +180,7 @@ describe(CreditNoteService.name, () => {
   it('credits the refund of a sale on a collective invoice with a negative invoice for that sale', async () => {
     const company = await aCompany(medium, { collective: true });
     const ordered = await workedSale(company);
-    await medium.get(CollectiveService).run(company.companyId);
+    await medium.get(CollectiveService).run(company.companyId, testOperator);
     const sale = await requests.get(ordered.checkoutEventId);
     expect(sale.status).toBe(RequestStatuses.INVOICED);
 
@@ -211,7 +211,7 @@ describe(CreditNoteService.name, () => {
     expect(await invoicer.process(later(refund))).toMatchObject({
       status: RequestStatuses.CREDITED,
     });
-    await medium.get(CollectiveService).run(company.companyId);
+    await medium.get(CollectiveService).run(company.companyId, testOperator);
     expect((await ledgerOf(medium, company)).invoices).toEqual([]);
   });
 
@@ -226,7 +226,7 @@ describe(CreditNoteService.name, () => {
       status: RequestStatuses.CREDITED,
     });
 
-    await medium.get(CollectiveService).run(company.companyId);
+    await medium.get(CollectiveService).run(company.companyId, testOperator);
     expect((await ledgerOf(medium, company)).invoices).toEqual([
       expect.objectContaining({ amount: 199, isCreditNote: false }),
     ]);
@@ -275,7 +275,7 @@ describe(CreditNoteService.name, () => {
       status: RequestStatuses.CREDITED,
     });
 
-    await medium.get(CollectiveService).run(company.companyId);
+    await medium.get(CollectiveService).run(company.companyId, testOperator);
     // 2 × 199 + 2 × 50 less one of each, once.
     expect((await ledgerOf(medium, company)).invoices).toEqual([
       expect.objectContaining({ amount: 249 }),

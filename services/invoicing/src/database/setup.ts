@@ -3,7 +3,13 @@ import {
   companySettingsMigrations,
 } from '@pos-tripletex/company-settings';
 import { messagingEntities, messagingMigrations } from '@pos-tripletex/messaging';
-import { DatabaseSetup, loadDatabaseEnv, typeOrmOptions } from '@pos-tripletex/platform';
+import {
+  auditEntities,
+  auditMigrations,
+  DatabaseSetup,
+  loadDatabaseEnv,
+  typeOrmOptions,
+} from '@pos-tripletex/platform';
 import { DataSource } from 'typeorm';
 import { InvoicingEnv } from '../config/env.schema';
 import { CollectiveRunEntity } from '../collective/entities/collective-run.entity';
@@ -20,6 +26,7 @@ export const databaseSetup: DatabaseSetup = {
   entities: [
     ...messagingEntities,
     ...companySettingsEntities,
+    ...auditEntities,
     InvoiceRequestEntity,
     CollectiveRunEntity,
     CollectiveScheduleEntity,
@@ -31,6 +38,7 @@ export const databaseSetup: DatabaseSetup = {
     TripletexIdsInt641764547200400,
     LeasesAndIndexes1764547200410,
     RetryOn1764547200420,
+    ...auditMigrations,
   ],
 };
 

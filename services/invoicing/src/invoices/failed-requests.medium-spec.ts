@@ -1,5 +1,5 @@
 import { Topics } from '@pos-tripletex/contracts';
-import { eventually, MediumTest } from '@pos-tripletex/testing';
+import { eventually, MediumTest, testOperator } from '@pos-tripletex/testing';
 import { DataSource } from 'typeorm';
 import {
   aCompany,
@@ -109,7 +109,7 @@ describe('failed invoice requests', () => {
     await medium.sandbox.editCustomer(company.tripletex.companyId, company.inactiveCustomerId, {
       isInactive: false,
     });
-    await lifecycle.retryByOperator(company.companyId, failed.checkoutEventId);
+    await lifecycle.retryByOperator(company.companyId, failed.checkoutEventId, testOperator);
 
     await untilStatus(company, failed.checkoutEventId, RequestStatuses.INVOICED);
     expect((await ledgerOf(medium, company)).invoices).toHaveLength(1);
@@ -122,10 +122,10 @@ describe('failed invoice requests', () => {
     const invoiced = await settles(company, checkout, RequestStatuses.INVOICED);
 
     await expect(
-      lifecycle.retryByOperator(company.companyId, invoiced.checkoutEventId),
+      lifecycle.retryByOperator(company.companyId, invoiced.checkoutEventId, testOperator),
     ).rejects.toMatchObject({ code: 'INVOICING.NOT_RETRYABLE' });
     await expect(
-      lifecycle.retryByOperator(other.companyId, invoiced.checkoutEventId),
+      lifecycle.retryByOperator(other.companyId, invoiced.checkoutEventId, testOperator),
     ).rejects.toMatchObject({ code: 'INVOICING.NOT_FOUND' });
     expect((await ledgerOf(medium, company)).invoices).toHaveLength(1);
   });

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { TokenRejections } from '@pos-tripletex/company-settings';
 import { deadLetterTopic, InvoiceStatus, InvoiceStatusV1, Topics } from '@pos-tripletex/contracts';
 import { DeadLetterHeaders, Outbox } from '@pos-tripletex/messaging';
-import { AppError, backoffDelay, HeldLease } from '@pos-tripletex/platform';
+import { Actor, AppError, AuditTrail, backoffDelay, HeldLease } from '@pos-tripletex/platform';
 import { Invoice, oreFromKroner } from '@pos-tripletex/tripletex';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, FindOptionsWhere, IsNull, Raw } from 'typeorm';
@@ -96,6 +96,7 @@ export class InvoiceRequestLifecycle {
     private readonly outbox: Outbox,
     private readonly tokenRejections: TokenRejections,
     private readonly env: InvoicingEnv,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** → PENDING: a checkout's request is recorded (in the transaction of its processed-event row). */
@@ -301,9 +302,15 @@ export class InvoiceRequestLifecycle {
 
   /**
    * An operator's retry of one request: a FAILED one is taken up again, a PENDING one (waiting or
-   * backing off) is due at once. Any other status is refused (INVOICING.NOT_RETRYABLE).
+   * backing off) is due at once. Any other status is refused (INVOICING.NOT_RETRYABLE). The
+   * retry and its audit record (who, the request's status before and after) commit together.
    */
-  async retryByOperator(companyId: string, checkoutEventId: string): Promise<void> {
+  async retryByOperator(
+    companyId: string,
+    checkoutEventId: string,
+    actor: Actor,
+    correlationId?: string,
+  ): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       const repository = tx.getRepository(InvoiceRequestEntity);
       const row = await repository.findOne({
@@ -311,11 +318,23 @@ export class InvoiceRequestLifecycle {
         lock: { mode: 'pessimistic_write' },
       });
       if (!row) throw InvoicingErrors.notFound(checkoutEventId);
+      const before = retryState(row);
       if (row.status === FAILED)
         await this.retry(tx, { companyId, checkoutEventId }, 'retried by an operator');
       else if (row.status === PENDING)
         await repository.update(checkoutEventId, { nextAttemptAt: new Date() });
       else throw InvoicingErrors.notRetryable(checkoutEventId, row.status);
+      const after = await repository.findOneByOrFail({ checkoutEventId });
+      await this.audit.record(tx, {
+        companyId,
+        actor,
+        action: 'invoice.retry.requested',
+        target: `invoices/${checkoutEventId}`,
+        before,
+        after: retryState(after),
+        correlationId,
+        always: true,
+      });
     });
   }
 
@@ -496,4 +515,14 @@ export class InvoiceRequestLifecycle {
       },
     });
   }
+}
+
+/** What an operator's retry changes of a request, for its audit record. */
+function retryState(request: InvoiceRequestEntity) {
+  return {
+    status: request.status,
+    failureCode: request.failureCode,
+    retryOn: request.retryOn,
+    nextAttemptAt: request.nextAttemptAt,
+  };
 }

@@ -6,12 +6,19 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Req,
   Res,
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { BackOfficeAuthGuard } from '@pos-tripletex/platform';
-import type { Response } from 'express';
+import {
+  Actor,
+  BackOfficeAuthGuard,
+  BackOfficeUser,
+  CurrentUser,
+  requestIdOf,
+} from '@pos-tripletex/platform';
+import type { Request, Response } from 'express';
 import { InvoicingErrors } from '../invoicing.errors';
 import { addDays } from '@pos-tripletex/platform';
 import { InvoiceDaysQueryDto, InvoicesQueryDto, ReceiptQueryDto } from './dto/invoices-query.dto';
@@ -91,13 +98,20 @@ export class InvoicesController {
   @HttpCode(202)
   @ApiOperation({
     summary:
-      'Try a failed (or waiting) request again now; answers with the request, PENDING. 409 INVOICING.NOT_RETRYABLE for any other status.',
+      'Try a failed (or waiting) request again now; answers with the request, PENDING. 409 INVOICING.NOT_RETRYABLE for any other status. Recorded in the audit trail (`invoice.retry.requested`); a token without `sub` is refused (401 AUTH.NO_SUBJECT).',
   })
   async retry(
     @Param('companyId') companyId: string,
     @Param('checkoutEventId', ParseUUIDPipe) checkoutEventId: string,
+    @CurrentUser() user: BackOfficeUser,
+    @Req() req: Request,
   ) {
-    await this.lifecycle.retryByOperator(companyId, checkoutEventId);
+    await this.lifecycle.retryByOperator(
+      companyId,
+      checkoutEventId,
+      Actor.user(user),
+      requestIdOf(req),
+    );
     this.worker.nudge();
     return view(await this.load(companyId, checkoutEventId));
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CompanySettingsModule } from '@pos-tripletex/company-settings';
+import { AuditModule } from '@pos-tripletex/platform';
 import { CreditNoteService } from '../credit-notes/credit-note.service';
 import { CustomerChangedConsumer } from './customer-changed.consumer';
 import { FailedRequestsWatcher } from './failed-requests.watcher';
@@ -16,7 +17,7 @@ import { SettingsAppliedListener } from './settings-applied.listener';
  * again (customer changes, the bank account watch, settings), and the BackOffice reads and retry.
  */
 @Module({
-  imports: [CompanySettingsModule],
+  imports: [CompanySettingsModule, AuditModule],
   controllers: [InvoicesController, CustomerChangedConsumer],
   providers: [
     // Refunds: decisions in credit-notes/, on the same lifecycle and reads as the invoices.

@@ -1,5 +1,11 @@
 import { messagingEntities, messagingMigrations } from '@pos-tripletex/messaging';
-import { DatabaseSetup, loadDatabaseEnv, typeOrmOptions } from '@pos-tripletex/platform';
+import {
+  auditEntities,
+  auditMigrations,
+  DatabaseSetup,
+  loadDatabaseEnv,
+  typeOrmOptions,
+} from '@pos-tripletex/platform';
 import { DataSource } from 'typeorm';
 import { OnboardingEnv } from '../config/env.schema';
 import { IntegrationEntity } from '../integrations/entities/integration.entity';
@@ -12,7 +18,7 @@ import { SalesExportSettings1764028800210 } from './migrations/1764028800210-sal
 /** Every entity and every migration of the service, listed explicitly (bundlers break globs). */
 export const databaseSetup: DatabaseSetup = {
   service: 'onboarding',
-  entities: [...messagingEntities, IntegrationEntity],
+  entities: [...messagingEntities, ...auditEntities, IntegrationEntity],
   migrations: [
     ...messagingMigrations,
     Integrations1764028800200,
@@ -20,6 +26,7 @@ export const databaseSetup: DatabaseSetup = {
     TripletexIdsInt641764547200200,
     ReverificationClaims1764547200210,
     Locations1765152000200,
+    ...auditMigrations,
   ],
 };
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EncryptedSecret } from '@pos-tripletex/platform';
+import { Actor, AuditTrail, EncryptedSecret } from '@pos-tripletex/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { OnboardingErrors } from '../onboarding.errors';
 import {
@@ -8,6 +8,7 @@ import {
   IntegrationEntity,
   WizardStep,
 } from './entities/integration.entity';
+import { auditedState, INTEGRATION_TARGET } from './integration-audit';
 import { IntegrationStatuses, isLive } from './integration-status';
 import { IntegrationPublisher } from './integration.publisher';
 import { markStepDone, missingSteps } from './wizard-progress';
@@ -44,13 +45,15 @@ export interface ReverificationOutcome {
  * the first token, wizard steps saved, ACTIVE on finish, INACTIVE on deactivation (token
  * deleted), NEEDS_ATTENTION when Tripletex refuses the token and ACTIVE again when it works. Each
  * method is one transition in one transaction, locking the company's row; a change to a live (or
- * once published) integration publishes integration.config.v1 in that same transaction.
+ * once published) integration publishes integration.config.v1 in that same transaction, and a
+ * change of its state is recorded in the audit trail in that transaction too (with who made it).
  */
 @Injectable()
 export class IntegrationLifecycle {
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: IntegrationPublisher,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** The company's integration; ONBOARDING.NOT_FOUND before its first token. */
@@ -71,10 +74,13 @@ export class IntegrationLifecycle {
     companyId: string,
     verified: VerifiedToken,
     sealed: EncryptedSecret,
+    actor: Actor,
     correlationId?: string,
   ): Promise<TokenStored> {
     return this.dataSource.transaction(async (tx) => {
-      const integration = (await this.lock(tx, companyId)) ?? this.draft(tx, companyId);
+      const existing = await this.lock(tx, companyId);
+      const before = auditedState(existing);
+      const integration = existing ?? this.draft(tx, companyId);
       let mappingsCleared = false;
       if (
         integration.tripletexCompanyId !== null &&
@@ -123,6 +129,18 @@ export class IntegrationLifecycle {
       const saved = await tx.getRepository(IntegrationEntity).save(integration);
       if (saved.status === IntegrationStatuses.ACTIVE)
         await this.publishAndSave(tx, saved, correlationId);
+      const reactivated =
+        existing?.status === IntegrationStatuses.INACTIVE &&
+        saved.status === IntegrationStatuses.ACTIVE;
+      await this.record(tx, saved, {
+        action: reactivated ? 'integration.reactivated' : 'wizard.token.updated',
+        before,
+        actor,
+        correlationId,
+        // A new token is a change even when Tripletex says the same about it.
+        always: true,
+        secrets: [sealed.value],
+      });
       return { integration: saved, mappingsCleared, invoicingTurnedOff };
     });
   }
@@ -132,13 +150,21 @@ export class IntegrationLifecycle {
     companyId: string,
     step: WizardStep,
     apply: (integration: IntegrationEntity) => void,
+    actor: Actor,
     correlationId?: string,
   ): Promise<IntegrationEntity> {
     return this.dataSource.transaction(async (tx) => {
       const integration = await this.lockExisting(tx, companyId);
+      const before = auditedState(integration);
       apply(integration);
       markStepDone(integration, step);
       await this.save(tx, integration, isLive(integration.status), correlationId);
+      await this.record(tx, integration, {
+        action: `wizard.${step}.updated`,
+        before,
+        actor,
+        correlationId,
+      });
       return integration;
     });
   }
@@ -151,21 +177,29 @@ export class IntegrationLifecycle {
   }
 
   /** Step 8: every check passed; ACTIVE, and the settings published. */
-  activate(companyId: string, correlationId?: string): Promise<IntegrationEntity> {
+  activate(companyId: string, actor: Actor, correlationId?: string): Promise<IntegrationEntity> {
     return this.dataSource.transaction(async (tx) => {
       const integration = await this.lockExisting(tx, companyId);
+      const before = auditedState(integration);
       integration.status = IntegrationStatuses.ACTIVE;
       integration.statusReason = null;
       integration.activatedAt ??= new Date();
       await this.publishAndSave(tx, integration, correlationId);
+      await this.record(tx, integration, {
+        action: 'integration.activated',
+        before,
+        actor,
+        correlationId,
+      });
       return integration;
     });
   }
 
   /** INACTIVE with the token deleted; published if any version was published before. */
-  deactivate(companyId: string, correlationId?: string): Promise<IntegrationEntity> {
+  deactivate(companyId: string, actor: Actor, correlationId?: string): Promise<IntegrationEntity> {
     return this.dataSource.transaction(async (tx) => {
       const integration = await this.lockExisting(tx, companyId);
+      const before = auditedState(integration);
       const wasPublished = integration.configVersion > 0;
       Object.assign(integration, {
         status: IntegrationStatuses.INACTIVE,
@@ -176,6 +210,12 @@ export class IntegrationLifecycle {
       });
       integration.completedSteps = integration.completedSteps.filter((step) => step !== 'token');
       await this.save(tx, integration, wasPublished, correlationId);
+      await this.record(tx, integration, {
+        action: 'integration.deactivated',
+        before,
+        actor,
+        correlationId,
+      });
       return integration;
     });
   }
@@ -184,15 +224,18 @@ export class IntegrationLifecycle {
    * Records a re-verification: NEEDS_ATTENTION with the problem (a draft stays a draft), ACTIVE
    * again when a token that needed attention works. A change of status is published if the
    * integration was ever published; a re-sealed token alone is not (it travels with the next
-   * published change).
+   * published change). Only a change of status is recorded in the audit trail (a check that
+   * changes nothing else, the hourly one, is not a change of the settings).
    */
   recordReverification(
     companyId: string,
     outcome: ReverificationOutcome,
+    actor: Actor,
     correlationId?: string,
   ): Promise<IntegrationEntity> {
     return this.dataSource.transaction(async (tx) => {
       const integration = await this.lockExisting(tx, companyId);
+      const audited = auditedState(integration);
       const { problem } = outcome;
       if (!problem) integration.tokenVerifiedAt = new Date();
       integration.bankAccountRegistered = outcome.bankAccountRegistered;
@@ -211,6 +254,16 @@ export class IntegrationLifecycle {
       }
       const changed = before !== this.fingerprint(integration);
       await this.save(tx, integration, changed && integration.configVersion > 0, correlationId);
+      if (changed)
+        await this.record(tx, integration, {
+          action:
+            integration.status === IntegrationStatuses.NEEDS_ATTENTION
+              ? 'integration.needs-attention'
+              : 'integration.recovered',
+          before: audited,
+          actor,
+          correlationId,
+        });
       return integration;
     });
   }
@@ -290,6 +343,27 @@ export class IntegrationLifecycle {
   ): Promise<void> {
     await this.publisher.publish(tx, integration, correlationId);
     await tx.getRepository(IntegrationEntity).save(integration);
+  }
+
+  /** The audit record of a transition (`before`: auditedState when the row was locked). */
+  private async record(
+    tx: EntityManager,
+    integration: IntegrationEntity,
+    change: {
+      action: string;
+      before: ReturnType<typeof auditedState>;
+      actor: Actor;
+      correlationId?: string;
+      always?: boolean;
+      secrets?: string[];
+    },
+  ): Promise<void> {
+    await this.audit.record(tx, {
+      ...change,
+      companyId: integration.companyId,
+      target: INTEGRATION_TARGET,
+      after: auditedState(integration),
+    });
   }
 
   private lock(tx: EntityManager, companyId: string): Promise<IntegrationEntity | null> {

@@ -1,4 +1,5 @@
 import { HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Actor, BackOfficeUser, CurrentUser } from '@pos-tripletex/platform';
 import { ApiOperation } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { IntegrationApi, requestId } from '../integrations/integration-api';
@@ -12,7 +13,11 @@ export class ReverificationController {
   @Post('reverify')
   @HttpCode(200)
   @ApiOperation({ summary: 'Check the stored token against Tripletex now.' })
-  reverify(@Param('companyId') companyId: string, @Req() req: Request) {
-    return this.reverification.reverify(companyId, requestId(req));
+  reverify(
+    @Param('companyId') companyId: string,
+    @CurrentUser() user: BackOfficeUser,
+    @Req() req: Request,
+  ) {
+    return this.reverification.reverify(companyId, Actor.user(user), requestId(req));
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppError, SecretBox } from '@pos-tripletex/platform';
+import { Actor, AppError, SecretBox } from '@pos-tripletex/platform';
 import { EntityManager } from 'typeorm';
 import { OnboardingEnv } from '../config/env.schema';
 import { IntegrationStatuses } from '../integrations/integration-status';
@@ -45,7 +45,11 @@ export class ReverificationService {
     return this.lifecycle.requestReverification(tx, companyId);
   }
 
-  async reverify(companyId: string, correlationId?: string): Promise<IntegrationView> {
+  async reverify(
+    companyId: string,
+    actor: Actor,
+    correlationId?: string,
+  ): Promise<IntegrationView> {
     const current = await this.lifecycle.load(companyId);
     if (!current.tokenCiphertext || current.status === IntegrationStatuses.INACTIVE)
       return toView(current);
@@ -90,6 +94,7 @@ export class ReverificationService {
             ? this.secrets.seal(token, companyId)
             : undefined,
       },
+      actor,
       correlationId,
     );
     if (problem)

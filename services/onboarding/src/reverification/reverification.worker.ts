@@ -1,7 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { WorkLoop } from '@pos-tripletex/platform';
+import { Actor, WorkLoop } from '@pos-tripletex/platform';
 import { OnboardingEnv } from '../config/env.schema';
 import { ReverificationService } from './reverification.service';
+
+/** Who the audit trail names for what the worker finds. */
+const REVERIFICATION = Actor.system('reverification');
 
 /**
  * Re-verifies stored tokens: every REVERIFY_INTERVAL_HOURS, and soon after another service reports
@@ -17,7 +20,7 @@ export class ReverificationWorker implements OnApplicationBootstrap, OnApplicati
     concurrency: () => this.env.REVERIFY_CONCURRENCY,
     claim: (limit) => this.reverification.claimDue(limit),
     handle: async (companyId) => {
-      await this.reverification.reverify(companyId);
+      await this.reverification.reverify(companyId, REVERIFICATION);
     },
     describe: (companyId) => ({ companyId }),
     logger: this.logger,

@@ -1,6 +1,6 @@
 import { Topics } from '@pos-tripletex/contracts';
 import { AppError } from '@pos-tripletex/platform';
-import { MediumTest, SandboxCompany } from '@pos-tripletex/testing';
+import { MediumTest, SandboxCompany, testOperator } from '@pos-tripletex/testing';
 import { CompanyClients, TripletexClient } from '@pos-tripletex/tripletex';
 import { completeWizard, published } from '../../test/support/in-process-wizard';
 import { aConnectedCompany } from '../../test/support/wizard-answers';
@@ -49,10 +49,12 @@ describe('the token’s rights for the chosen settings', () => {
       revoke: ['AUTH_ADVANCED_VOUCHER'],
     });
     // Nothing chosen needs it yet: the token is taken.
-    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator);
 
     const error = await refusal(
-      medium.get(StartDateStep).save(companyId, { startDate: '2026-11-01', sendToLedger: true }),
+      medium
+        .get(StartDateStep)
+        .save(companyId, { startDate: '2026-11-01', sendToLedger: true }, testOperator),
     );
     expect(error).toMatchObject({
       code: 'ONBOARDING.MISSING_ENTITLEMENT',
@@ -70,7 +72,7 @@ describe('the token’s rights for the chosen settings', () => {
 
     const approval = await medium
       .get(StartDateStep)
-      .save(companyId, { startDate: '2026-11-01', sendToLedger: false });
+      .save(companyId, { startDate: '2026-11-01', sendToLedger: false }, testOperator);
     expect(approval.completedSteps).toContain('start-date');
   });
 
@@ -80,7 +82,7 @@ describe('the token’s rights for the chosen settings', () => {
     await medium.sandbox.editEntitlements(tripletex.companyId, {
       revoke: ['AUTH_ADVANCED_VOUCHER'],
     });
-    const error = await refusal(medium.get(FinishStep).finish(companyId));
+    const error = await refusal(medium.get(FinishStep).finish(companyId, testOperator));
     expect(error.code).toBe('ONBOARDING.INCOMPLETE');
     expect(problemsOf(error)).toEqual([
       expect.objectContaining({ entitlement: 'AUTH_ADVANCED_VOUCHER', field: 'sendToLedger' }),
@@ -89,17 +91,19 @@ describe('the token’s rights for the chosen settings', () => {
     await medium.sandbox.editEntitlements(tripletex.companyId, {
       grant: ['AUTH_ADVANCED_VOUCHER'],
     });
-    await medium.get(FinishStep).finish(companyId);
+    await medium.get(FinishStep).finish(companyId, testOperator);
     await medium.sandbox.editEntitlements(tripletex.companyId, {
       revoke: ['AUTH_ADVANCED_VOUCHER'],
     });
-    const checked = await medium.get(ReverificationService).reverify(companyId);
+    const checked = await medium.get(ReverificationService).reverify(companyId, testOperator);
     expect(checked).toMatchObject({
       status: 'NEEDS_ATTENTION',
       statusReason: expect.stringContaining('AUTH_ADVANCED_VOUCHER'),
     });
     // A new token of the same employee does not help while the employee lacks the right.
-    const again = await refusal(medium.get(TokenStep).verify(companyId, tripletex.employeeToken));
+    const again = await refusal(
+      medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator),
+    );
     expect(again.code).toBe('ONBOARDING.MISSING_ENTITLEMENT');
   });
 
@@ -112,9 +116,11 @@ describe('the token’s rights for the chosen settings', () => {
     });
     // The token's own employee has every right: only the intersection is short of it.
     expect(proxy.owner).toContain('AUTH_INVOICING');
-    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator);
 
-    const error = await refusal(medium.get(InvoicingStep).save(companyId, { enabled: true }));
+    const error = await refusal(
+      medium.get(InvoicingStep).save(companyId, { enabled: true }, testOperator),
+    );
     expect(error).toMatchObject({
       code: 'ONBOARDING.MISSING_ENTITLEMENT',
       message: expect.stringContaining(
@@ -128,7 +134,7 @@ describe('the token’s rights for the chosen settings', () => {
         entitlement: 'AUTH_INVOICING',
       }),
     ]);
-    const off = await medium.get(InvoicingStep).save(companyId, { enabled: false });
+    const off = await medium.get(InvoicingStep).save(companyId, { enabled: false }, testOperator);
     expect(off.invoicing.enabled).toBe(false);
   });
 
@@ -137,7 +143,9 @@ describe('the token’s rights for the chosen settings', () => {
     await medium.sandbox.editEntitlements(tripletex.companyId, {
       revoke: ['AUTH_CUSTOMER_INFO'],
     });
-    const error = await refusal(medium.get(TokenStep).verify(companyId, tripletex.employeeToken));
+    const error = await refusal(
+      medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator),
+    );
     expect(error.code).toBe('ONBOARDING.MISSING_ENTITLEMENT');
     expect(problemsOf(error)).toEqual([
       expect.objectContaining({ step: 'token', entitlement: 'AUTH_CUSTOMER_INFO' }),
@@ -153,15 +161,19 @@ describe('the invoice bank account', () => {
     await medium.sandbox.editAccount(tripletex.companyId, 1940, {
       bankAccountNumber: '12345678903',
     });
-    const verified = await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    const verified = await medium
+      .get(TokenStep)
+      .verify(companyId, tripletex.employeeToken, testOperator);
     expect(verified.integration.bankAccountRegistered).toBe(false);
     expect(verified.warnings.map((w) => w.code)).toEqual(['NO_BANK_ACCOUNT']);
-    const error = await refusal(medium.get(InvoicingStep).save(companyId, { enabled: true }));
+    const error = await refusal(
+      medium.get(InvoicingStep).save(companyId, { enabled: true }, testOperator),
+    );
     expect(error.code).toBe('ONBOARDING.NO_BANK_ACCOUNT');
 
     // Marked in Tripletex as the account invoices are paid to, 1940 is the invoice account.
     await medium.sandbox.editAccount(tripletex.companyId, 1940, { isInvoiceAccount: true });
-    const on = await medium.get(InvoicingStep).save(companyId, { enabled: true });
+    const on = await medium.get(InvoicingStep).save(companyId, { enabled: true }, testOperator);
     expect(on).toMatchObject({ bankAccountRegistered: true, invoicing: { enabled: true } });
   });
 });
@@ -191,7 +203,7 @@ describe('a company re-onboarded with a token of another Tripletex company', () 
       const clients = new CompanyClients(service, medium.box);
       const { companyId, tripletex } = await aConnectedCompany(medium.sandbox);
       await completeWizard(medium, companyId, tripletex);
-      await medium.get(FinishStep).finish(companyId);
+      await medium.get(FinishStep).finish(companyId, testOperator);
       expect(await whoAmIAsAnotherService(clients, companyId)).toBe(tripletex.companyId);
 
       const other: SandboxCompany = await medium.sandbox.createCompany({
@@ -199,7 +211,7 @@ describe('a company re-onboarded with a token of another Tripletex company', () 
         bankAccountNumber: '12345678903',
       });
       await completeWizard(medium, companyId, other);
-      await medium.get(FinishStep).finish(companyId);
+      await medium.get(FinishStep).finish(companyId, testOperator);
       // The first company's session is still cached and valid; the new settings' token wins.
       expect(await whoAmIAsAnotherService(clients, companyId)).toBe(other.companyId);
     } finally {

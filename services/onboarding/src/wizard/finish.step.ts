@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Actor } from '@pos-tripletex/platform';
 import { WIZARD_STEPS } from '../integrations/entities/integration.entity';
 import { IntegrationClients } from '../integrations/integration-clients';
 import { IntegrationLifecycle } from '../integrations/integration.lifecycle';
@@ -26,7 +27,7 @@ export class FinishStep {
     private readonly entitlements: EntitlementCheck,
   ) {}
 
-  async finish(companyId: string, correlationId?: string): Promise<IntegrationView> {
+  async finish(companyId: string, actor: Actor, correlationId?: string): Promise<IntegrationView> {
     const current = await this.lifecycle.load(companyId);
     const problems = completenessProblems(current);
     problems.push(...(await this.checker.check(current, WIZARD_STEPS)));
@@ -42,7 +43,7 @@ export class FinishStep {
         problems.push({ step: 'invoicing', ...OnboardingWarnings.noBankAccount() });
     }
     if (problems.length > 0) throw OnboardingErrors.incomplete(problems);
-    const activated = await this.lifecycle.activate(companyId, correlationId);
+    const activated = await this.lifecycle.activate(companyId, actor, correlationId);
     this.logger.log(
       { companyId, configVersion: activated.configVersion },
       'Tripletex integration activated',

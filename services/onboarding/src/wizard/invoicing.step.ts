@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Actor } from '@pos-tripletex/platform';
 import { IntegrationClients } from '../integrations/integration-clients';
 import { IntegrationLifecycle } from '../integrations/integration.lifecycle';
 import { OnboardingErrors } from '../onboarding.errors';
@@ -23,6 +24,7 @@ export class InvoicingStep {
   async save(
     companyId: string,
     dto: InvoicingDto,
+    actor: Actor,
     correlationId?: string,
   ): Promise<IntegrationView> {
     let bankAccountRegistered: boolean | undefined;
@@ -54,6 +56,7 @@ export class InvoicingStep {
           },
         };
       },
+      actor,
       correlationId,
     );
   }

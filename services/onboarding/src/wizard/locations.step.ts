@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Actor } from '@pos-tripletex/platform';
 import { LocationMapping } from '../integrations/entities/integration.entity';
 import { IntegrationLifecycle } from '../integrations/integration.lifecycle';
 import { OnboardingErrors } from '../onboarding.errors';
@@ -26,6 +27,7 @@ export class LocationsStep {
   async save(
     companyId: string,
     dto: LocationsDto,
+    actor: Actor,
     correlationId?: string,
   ): Promise<IntegrationView> {
     refuseDuplicates(
@@ -57,6 +59,7 @@ export class LocationsStep {
       (changed) => {
         changed.locations = locations;
       },
+      actor,
       correlationId,
     );
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Actor } from '@pos-tripletex/platform';
 import { WizardStep } from '../integrations/entities/integration.entity';
 import { IntegrationClients } from '../integrations/integration-clients';
 import { IntegrationLifecycle } from '../integrations/integration.lifecycle';
@@ -23,6 +24,7 @@ export class MappingsStep {
   async savePaymentMethods(
     companyId: string,
     dto: PaymentMethodsDto,
+    actor: Actor,
     correlationId?: string,
   ): Promise<IntegrationView> {
     refuseAccountForInvoiceMethod(dto.paymentMethods);
@@ -47,6 +49,7 @@ export class MappingsStep {
             accountNumber: numbers.get(method.accountId ?? -1) ?? null,
           }));
       },
+      actor,
       correlationId,
     );
   }
@@ -55,6 +58,7 @@ export class MappingsStep {
     companyId: string,
     takeaway: boolean,
     dto: ProductGroupsDto,
+    actor: Actor,
     correlationId?: string,
   ): Promise<IntegrationView> {
     const step: WizardStep = takeaway ? 'product-groups-takeaway' : 'product-groups';
@@ -82,6 +86,7 @@ export class MappingsStep {
         if (takeaway) integration.productGroupsTakeaway = groups;
         else integration.productGroups = groups;
       },
+      actor,
       correlationId,
     );
   }
@@ -89,6 +94,7 @@ export class MappingsStep {
   async saveOtherEvents(
     companyId: string,
     dto: OtherEventsDto,
+    actor: Actor,
     correlationId?: string,
   ): Promise<IntegrationView> {
     refuseDuplicates(
@@ -109,6 +115,7 @@ export class MappingsStep {
           accountNumber: numbers.get(event.accountId ?? -1) ?? null,
         }));
       },
+      actor,
       correlationId,
     );
   }

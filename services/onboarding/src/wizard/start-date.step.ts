@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { osloToday } from '@pos-tripletex/platform';
+import { Actor, osloToday } from '@pos-tripletex/platform';
 import { IntegrationClients } from '../integrations/integration-clients';
 import { IntegrationLifecycle } from '../integrations/integration.lifecycle';
 import { StartDateDto } from './dto/wizard.dto';
@@ -24,6 +24,7 @@ export class StartDateStep {
   async save(
     companyId: string,
     dto: StartDateDto,
+    actor: Actor,
     correlationId?: string,
   ): Promise<IntegrationView> {
     refuseStartDateInFuture(dto.startDate, osloToday());
@@ -42,6 +43,7 @@ export class StartDateStep {
           graceMinutes: dto.graceMinutes ?? integration.salesExport.graceMinutes,
         };
       },
+      actor,
       correlationId,
     );
   }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppError, SecretBox } from '@pos-tripletex/platform';
+import { Actor, AppError, SecretBox } from '@pos-tripletex/platform';
 import { IntegrationEntity } from '../integrations/entities/integration.entity';
 import { IntegrationClients } from '../integrations/integration-clients';
 import { IntegrationLifecycle } from '../integrations/integration.lifecycle';
@@ -32,6 +32,7 @@ export class TokenStep {
   async verify(
     companyId: string,
     employeeToken: string,
+    actor: Actor,
     correlationId?: string,
   ): Promise<TokenVerification> {
     const verified = await this.verifier.verify(employeeToken);
@@ -47,6 +48,7 @@ export class TokenStep {
       companyId,
       verified,
       this.secrets.seal(employeeToken, companyId),
+      actor,
       correlationId,
     );
     if (stored.mappingsCleared)

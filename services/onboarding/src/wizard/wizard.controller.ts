@@ -1,5 +1,6 @@
 import { Body, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Actor, BackOfficeUser, CurrentUser } from '@pos-tripletex/platform';
 import type { Request } from 'express';
 import { IntegrationApi, requestId } from '../integrations/integration-api';
 import {
@@ -21,7 +22,8 @@ import { WizardService } from './wizard.service';
 
 /**
  * The wizard of "Company → Integrations → Tripletex": the steps in order, finish, later changes
- * (the same routes) and deactivation.
+ * (the same routes) and deactivation. Every change is recorded in the audit trail with the
+ * token's `sub` (a token without one cannot change anything: 401 AUTH.NO_SUBJECT).
  */
 @IntegrationApi()
 export class WizardController {
@@ -56,9 +58,10 @@ export class WizardController {
   verifyToken(
     @Param('companyId') companyId: string,
     @Body() body: VerifyTokenDto,
+    @CurrentUser() user: BackOfficeUser,
     @Req() req: Request,
   ) {
-    return this.token.verify(companyId, body.employeeToken, requestId(req));
+    return this.token.verify(companyId, body.employeeToken, Actor.user(user), requestId(req));
   }
 
   @Put('start-date')
@@ -66,9 +69,10 @@ export class WizardController {
   setStartDate(
     @Param('companyId') companyId: string,
     @Body() body: StartDateDto,
+    @CurrentUser() user: BackOfficeUser,
     @Req() req: Request,
   ) {
-    return this.startDate.save(companyId, body, requestId(req));
+    return this.startDate.save(companyId, body, Actor.user(user), requestId(req));
   }
 
   @Put('payment-methods')
@@ -78,9 +82,10 @@ export class WizardController {
   setPaymentMethods(
     @Param('companyId') companyId: string,
     @Body() body: PaymentMethodsDto,
+    @CurrentUser() user: BackOfficeUser,
     @Req() req: Request,
   ) {
-    return this.mappings.savePaymentMethods(companyId, body, requestId(req));
+    return this.mappings.savePaymentMethods(companyId, body, Actor.user(user), requestId(req));
   }
 
   @Put('product-groups')
@@ -88,9 +93,16 @@ export class WizardController {
   setProductGroups(
     @Param('companyId') companyId: string,
     @Body() body: ProductGroupsDto,
+    @CurrentUser() user: BackOfficeUser,
     @Req() req: Request,
   ) {
-    return this.mappings.saveProductGroups(companyId, false, body, requestId(req));
+    return this.mappings.saveProductGroups(
+      companyId,
+      false,
+      body,
+      Actor.user(user),
+      requestId(req),
+    );
   }
 
   @Put('product-groups-takeaway')
@@ -100,9 +112,10 @@ export class WizardController {
   setProductGroupsTakeaway(
     @Param('companyId') companyId: string,
     @Body() body: ProductGroupsDto,
+    @CurrentUser() user: BackOfficeUser,
     @Req() req: Request,
   ) {
-    return this.mappings.saveProductGroups(companyId, true, body, requestId(req));
+    return this.mappings.saveProductGroups(companyId, true, body, Actor.user(user), requestId(req));
   }
 
   @Put('other-events')
@@ -113,9 +126,10 @@ export class WizardController {
   setOtherEvents(
     @Param('companyId') companyId: string,
     @Body() body: OtherEventsDto,
+    @CurrentUser() user: BackOfficeUser,
     @Req() req: Request,
   ) {
-    return this.mappings.saveOtherEvents(companyId, body, requestId(req));
+    return this.mappings.saveOtherEvents(companyId, body, Actor.user(user), requestId(req));
   }
 
   @Put('invoicing')
@@ -125,9 +139,10 @@ export class WizardController {
   setInvoicing(
     @Param('companyId') companyId: string,
     @Body() body: InvoicingDto,
+    @CurrentUser() user: BackOfficeUser,
     @Req() req: Request,
   ) {
-    return this.invoicing.save(companyId, body, requestId(req));
+    return this.invoicing.save(companyId, body, Actor.user(user), requestId(req));
   }
 
   @Put('locations')
@@ -142,9 +157,10 @@ export class WizardController {
   setLocations(
     @Param('companyId') companyId: string,
     @Body() body: LocationsDto,
+    @CurrentUser() user: BackOfficeUser,
     @Req() req: Request,
   ) {
-    return this.locations.save(companyId, body, requestId(req));
+    return this.locations.save(companyId, body, Actor.user(user), requestId(req));
   }
 
   @Post('finish')
@@ -156,8 +172,12 @@ export class WizardController {
     description:
       'ONBOARDING.INCOMPLETE with details.problems: step, POS id, account number, code (e.g. ACCOUNT_REQUIRES_DEPARTMENT, ACCOUNT_REQUIRES_PROJECT, DEPARTMENT_UNKNOWN), message.',
   })
-  finish(@Param('companyId') companyId: string, @Req() req: Request) {
-    return this.finishing.finish(companyId, requestId(req));
+  finish(
+    @Param('companyId') companyId: string,
+    @CurrentUser() user: BackOfficeUser,
+    @Req() req: Request,
+  ) {
+    return this.finishing.finish(companyId, Actor.user(user), requestId(req));
   }
 
   @Post('deactivate')
@@ -165,7 +185,11 @@ export class WizardController {
   @ApiOperation({
     summary: 'Deactivate the integration and delete the stored token (reconnect with a new token).',
   })
-  deactivate(@Param('companyId') companyId: string, @Req() req: Request) {
-    return this.wizard.deactivate(companyId, requestId(req));
+  deactivate(
+    @Param('companyId') companyId: string,
+    @CurrentUser() user: BackOfficeUser,
+    @Req() req: Request,
+  ) {
+    return this.wizard.deactivate(companyId, Actor.user(user), requestId(req));
   }
 }

@@ -1,6 +1,6 @@
 import { Topics } from '@pos-tripletex/contracts';
 import { AppError } from '@pos-tripletex/platform';
-import { MediumTest } from '@pos-tripletex/testing';
+import { MediumTest, testOperator } from '@pos-tripletex/testing';
 import { completeWizard, published } from '../../test/support/in-process-wizard';
 import { aConnectedCompany, asEmployee } from '../../test/support/wizard-answers';
 import { createDataSource } from '../database/setup';
@@ -55,7 +55,9 @@ const stored = (companyId: string) => medium.get(IntegrationLifecycle).load(comp
 describe(TokenStep.name, () => {
   it('stores a verified token sealed for the company and starts the wizard at the start date', async () => {
     const { companyId, tripletex } = await aCompany();
-    const verified = await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    const verified = await medium
+      .get(TokenStep)
+      .verify(companyId, tripletex.employeeToken, testOperator);
     expect(verified).toMatchObject({
       warnings: [],
       integration: {
@@ -79,7 +81,9 @@ describe(TokenStep.name, () => {
 
   it('warns when Tripletex has no bank account number, and goes on', async () => {
     const { companyId, tripletex } = await aCompany({ bankAccountNumber: null });
-    const verified = await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    const verified = await medium
+      .get(TokenStep)
+      .verify(companyId, tripletex.employeeToken, testOperator);
     expect(verified.integration).toMatchObject({ bankAccountRegistered: false, tokenStored: true });
     expect(verified.warnings).toEqual([
       {
@@ -93,7 +97,9 @@ describe(TokenStep.name, () => {
 
   it('refuses a token Tripletex does not accept, in plain words, and stores nothing', async () => {
     const { companyId } = await aCompany();
-    const error = await refusal(medium.get(TokenStep).verify(companyId, 'this-is-not-a-token'));
+    const error = await refusal(
+      medium.get(TokenStep).verify(companyId, 'this-is-not-a-token', testOperator),
+    );
     expect(error).toMatchObject({
       code: 'ONBOARDING.TOKEN_INVALID',
       message: expect.stringContaining('did not accept the token'),
@@ -103,7 +109,9 @@ describe(TokenStep.name, () => {
 
   it('refuses an expired token the same way', async () => {
     const { companyId, tripletex } = await aCompany({ employeeTokenExpiresOn: '2020-01-01' });
-    const error = await refusal(medium.get(TokenStep).verify(companyId, tripletex.employeeToken));
+    const error = await refusal(
+      medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator),
+    );
     expect(error.code).toBe('ONBOARDING.TOKEN_INVALID');
   });
 
@@ -111,7 +119,9 @@ describe(TokenStep.name, () => {
     const { companyId, tripletex } = await aCompany();
     await completeWizard(medium, companyId, tripletex);
     const other = await aCompany();
-    const verified = await medium.get(TokenStep).verify(companyId, other.tripletex.employeeToken);
+    const verified = await medium
+      .get(TokenStep)
+      .verify(companyId, other.tripletex.employeeToken, testOperator);
     expect(verified.warnings.map((warning) => warning.code)).toEqual(['OTHER_TRIPLETEX_COMPANY']);
     expect(verified.integration).toMatchObject({
       status: 'ONBOARDING',
@@ -126,9 +136,9 @@ describe(TokenStep.name, () => {
 describe(StartDateStep.name, () => {
   it('refuses a start date in the future', async () => {
     const { companyId, tripletex } = await aCompany();
-    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator);
     const error = await refusal(
-      medium.get(StartDateStep).save(companyId, { startDate: '2999-01-01' }),
+      medium.get(StartDateStep).save(companyId, { startDate: '2999-01-01' }, testOperator),
     );
     expect(error).toMatchObject({ code: 'ONBOARDING.START_DATE_IN_FUTURE', httpStatus: 400 });
     expect((await stored(companyId)).completedSteps).toEqual(['token']);
@@ -137,7 +147,7 @@ describe(StartDateStep.name, () => {
   it('refuses every step of a company that has not verified a token yet', async () => {
     const { companyId } = await aCompany();
     const error = await refusal(
-      medium.get(StartDateStep).save(companyId, { startDate: '2026-11-01' }),
+      medium.get(StartDateStep).save(companyId, { startDate: '2026-11-01' }, testOperator),
     );
     expect(error.code).toBe('ONBOARDING.NOT_FOUND');
   });
@@ -156,13 +166,17 @@ describe(MappingsStep.name, () => {
 
   it('refuses an account for the Invoice payment method', async () => {
     const { companyId, tripletex } = await aCompany();
-    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator);
     const error = await refusal(
-      medium.get(MappingsStep).savePaymentMethods(companyId, {
-        paymentMethods: [
-          { paymentMethodId: 'inv', name: 'Faktura', method: 'INVOICE', accountId: 5 },
-        ],
-      }),
+      medium.get(MappingsStep).savePaymentMethods(
+        companyId,
+        {
+          paymentMethods: [
+            { paymentMethodId: 'inv', name: 'Faktura', method: 'INVOICE', accountId: 5 },
+          ],
+        },
+        testOperator,
+      ),
     );
     expect(error).toMatchObject({
       code: 'ONBOARDING.INVOICE_METHOD_NEEDS_NO_ACCOUNT',
@@ -173,11 +187,18 @@ describe(MappingsStep.name, () => {
   it('refuses a change to a live integration that maps a VAT-locked account, naming the account', async () => {
     const { companyId, tripletex } = await aCompany();
     const ids = await completeWizard(medium, companyId, tripletex);
-    await medium.get(FinishStep).finish(companyId);
+    await medium.get(FinishStep).finish(companyId, testOperator);
     const error = await refusal(
-      medium.get(MappingsStep).saveProductGroups(companyId, true, {
-        productGroups: [{ productGroupId: 'food', name: 'Mat', vatRate: 15, accountId: ids[3000] }],
-      }),
+      medium.get(MappingsStep).saveProductGroups(
+        companyId,
+        true,
+        {
+          productGroups: [
+            { productGroupId: 'food', name: 'Mat', vatRate: 15, accountId: ids[3000] },
+          ],
+        },
+        testOperator,
+      ),
     );
     expect(error).toMatchObject({
       code: 'ONBOARDING.INVALID_MAPPING',
@@ -201,8 +222,10 @@ describe(MappingsStep.name, () => {
   it('publishes a new version at once when a section of a live integration changes', async () => {
     const { companyId, tripletex } = await aCompany();
     await completeWizard(medium, companyId, tripletex);
-    await medium.get(FinishStep).finish(companyId);
-    const changed = await medium.get(StartDateStep).save(companyId, { startDate: '2026-10-01' });
+    await medium.get(FinishStep).finish(companyId, testOperator);
+    const changed = await medium
+      .get(StartDateStep)
+      .save(companyId, { startDate: '2026-10-01' }, testOperator);
     expect(changed).toMatchObject({ startDate: '2026-10-01', configVersion: 2 });
     expect(
       (await published(medium, companyId, Topics.IntegrationConfigV1)).map((config) => [
@@ -219,24 +242,32 @@ describe(MappingsStep.name, () => {
 describe(InvoicingStep.name, () => {
   it('refuses invoicing while Tripletex has no bank account number, and takes it turned off', async () => {
     const { companyId, tripletex } = await aCompany({ bankAccountNumber: null });
-    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
-    const error = await refusal(medium.get(InvoicingStep).save(companyId, { enabled: true }));
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator);
+    const error = await refusal(
+      medium.get(InvoicingStep).save(companyId, { enabled: true }, testOperator),
+    );
     expect(error).toMatchObject({
       code: 'ONBOARDING.NO_BANK_ACCOUNT',
       message: expect.stringContaining("Invoices can't be generated"),
     });
-    const off = await medium.get(InvoicingStep).save(companyId, { enabled: false });
+    const off = await medium.get(InvoicingStep).save(companyId, { enabled: false }, testOperator);
     expect(off.completedSteps).toContain('invoicing');
   });
 
   it('publishes the company’s delivery (sendType), keeps it when left out, and clears it with null', async () => {
     const { companyId, tripletex } = await aCompany();
     await completeWizard(medium, companyId, tripletex);
-    await medium.get(FinishStep).finish(companyId);
+    await medium.get(FinishStep).finish(companyId, testOperator);
 
-    await medium.get(InvoicingStep).save(companyId, { enabled: true, sendType: 'EHF' });
-    await medium.get(InvoicingStep).save(companyId, { enabled: true, sendToCustomer: true });
-    await medium.get(InvoicingStep).save(companyId, { enabled: true, sendType: null });
+    await medium
+      .get(InvoicingStep)
+      .save(companyId, { enabled: true, sendType: 'EHF' }, testOperator);
+    await medium
+      .get(InvoicingStep)
+      .save(companyId, { enabled: true, sendToCustomer: true }, testOperator);
+    await medium
+      .get(InvoicingStep)
+      .save(companyId, { enabled: true, sendType: null }, testOperator);
 
     expect(
       (await published(medium, companyId, Topics.IntegrationConfigV1)).map(
@@ -251,7 +282,7 @@ describe(FinishStep.name, () => {
     const { companyId, tripletex } = await aCompany();
     await completeWizard(medium, companyId, tripletex);
     expect(await published(medium, companyId, Topics.IntegrationConfigV1)).toEqual([]);
-    const finished = await medium.get(FinishStep).finish(companyId);
+    const finished = await medium.get(FinishStep).finish(companyId, testOperator);
     expect(finished).toMatchObject({ status: 'ACTIVE', configVersion: 1, nextStep: null });
     const [config] = await published(medium, companyId, Topics.IntegrationConfigV1);
     expect(config).toMatchObject({
@@ -267,8 +298,8 @@ describe(FinishStep.name, () => {
 
   it('refuses to finish before every step is done, naming the steps', async () => {
     const { companyId, tripletex } = await aCompany();
-    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
-    const error = await refusal(medium.get(FinishStep).finish(companyId));
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator);
+    const error = await refusal(medium.get(FinishStep).finish(companyId, testOperator));
     expect(error.code).toBe('ONBOARDING.INCOMPLETE');
     expect((error.details?.problems as { step: string }[]).map((p) => p.step)).toEqual([
       'start-date',
@@ -287,17 +318,26 @@ describe(FinishStep.name, () => {
     await asEmployee(medium.sandbox, tripletex, (client) =>
       client.updateAccount(ids[1909], { isInactive: true }),
     );
-    await medium.get(MappingsStep).savePaymentMethods(companyId, {
-      paymentMethods: [
-        { paymentMethodId: 'cash', name: 'Kontant', accountId: ids[1900] },
-        { paymentMethodId: 'card', name: 'Bankkort', accountId: 987654321 },
-        { paymentMethodId: 'vipps', name: 'Vipps', accountId: null },
-      ],
-    });
-    await medium.get(MappingsStep).saveProductGroups(companyId, true, {
-      productGroups: [{ productGroupId: 'food', name: 'Mat', vatRate: 15, accountId: ids[3000] }],
-    });
-    const error = await refusal(medium.get(FinishStep).finish(companyId));
+    await medium.get(MappingsStep).savePaymentMethods(
+      companyId,
+      {
+        paymentMethods: [
+          { paymentMethodId: 'cash', name: 'Kontant', accountId: ids[1900] },
+          { paymentMethodId: 'card', name: 'Bankkort', accountId: 987654321 },
+          { paymentMethodId: 'vipps', name: 'Vipps', accountId: null },
+        ],
+      },
+      testOperator,
+    );
+    await medium.get(MappingsStep).saveProductGroups(
+      companyId,
+      true,
+      {
+        productGroups: [{ productGroupId: 'food', name: 'Mat', vatRate: 15, accountId: ids[3000] }],
+      },
+      testOperator,
+    );
+    const error = await refusal(medium.get(FinishStep).finish(companyId, testOperator));
     expect(error.code).toBe('ONBOARDING.INCOMPLETE');
     const problems = (error.details?.problems as any[]).map((p) => [
       p.step,
@@ -333,7 +373,7 @@ describe(LocationsStep.name, () => {
 
   it('lists and creates departments through the look-ups; a number in use is refused by Tripletex, explained', async () => {
     const { companyId, tripletex } = await aCompany();
-    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator);
     const storgata = await aDepartment(companyId, 'Storgata', '10');
     expect(storgata).toEqual({
       id: expect.any(Number),
@@ -355,14 +395,18 @@ describe(LocationsStep.name, () => {
 
   it('stores each location with its department number and name from Tripletex', async () => {
     const { companyId, tripletex } = await aCompany();
-    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator);
     const storgata = await aDepartment(companyId, 'Storgata', '1');
-    const saved = await medium.get(LocationsStep).save(companyId, {
-      locations: [
-        { locationId: 'storgata', name: 'Storgata', departmentId: storgata.id },
-        { locationId: 'bryggen', departmentId: storgata.id },
-      ],
-    });
+    const saved = await medium.get(LocationsStep).save(
+      companyId,
+      {
+        locations: [
+          { locationId: 'storgata', name: 'Storgata', departmentId: storgata.id },
+          { locationId: 'bryggen', departmentId: storgata.id },
+        ],
+      },
+      testOperator,
+    );
     expect(saved.completedSteps).toContain('locations');
     expect(saved.nextStep).toBe('start-date');
     expect(saved.locations).toEqual([
@@ -386,11 +430,15 @@ describe(LocationsStep.name, () => {
 
   it('refuses a department that does not exist in Tripletex, naming the location, and stores nothing', async () => {
     const { companyId, tripletex } = await aCompany();
-    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator);
     const error = await refusal(
-      medium.get(LocationsStep).save(companyId, {
-        locations: [{ locationId: 'storgata', name: 'Storgata', departmentId: 987654321 }],
-      }),
+      medium.get(LocationsStep).save(
+        companyId,
+        {
+          locations: [{ locationId: 'storgata', name: 'Storgata', departmentId: 987654321 }],
+        },
+        testOperator,
+      ),
     );
     expect(error).toMatchObject({
       code: 'ONBOARDING.INVALID_MAPPING',
@@ -411,14 +459,18 @@ describe(LocationsStep.name, () => {
 
   it('refuses a location listed twice', async () => {
     const { companyId, tripletex } = await aCompany();
-    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator);
     const error = await refusal(
-      medium.get(LocationsStep).save(companyId, {
-        locations: [
-          { locationId: 'storgata', departmentId: 1 },
-          { locationId: 'storgata', departmentId: 2 },
-        ],
-      }),
+      medium.get(LocationsStep).save(
+        companyId,
+        {
+          locations: [
+            { locationId: 'storgata', departmentId: 1 },
+            { locationId: 'storgata', departmentId: 2 },
+          ],
+        },
+        testOperator,
+      ),
     );
     expect(error.code).toBe('ONBOARDING.DUPLICATE');
   });
@@ -427,7 +479,7 @@ describe(LocationsStep.name, () => {
     const { companyId, tripletex } = await aCompany();
     await completeWizard(medium, companyId, tripletex);
     await medium.sandbox.editAccount(tripletex.companyId, 3000, { requiresDepartment: true });
-    const error = await refusal(medium.get(FinishStep).finish(companyId));
+    const error = await refusal(medium.get(FinishStep).finish(companyId, testOperator));
     expect(error.code).toBe('ONBOARDING.INCOMPLETE');
     expect(problemsOf(error)).toEqual([
       ['product-groups', 'food', 3000, 'ACCOUNT_REQUIRES_DEPARTMENT'],
@@ -437,10 +489,14 @@ describe(LocationsStep.name, () => {
       'Account 3000 Salgsinntekt, avgiftspliktig requires a department in Tripletex: chosen for product group "Mat". Map each POS location to a department (step "locations"), or choose another account.',
     );
     const storgata = await aDepartment(companyId, 'Storgata', '1');
-    await medium.get(LocationsStep).save(companyId, {
-      locations: [{ locationId: 'storgata', name: 'Storgata', departmentId: storgata.id }],
-    });
-    const finished = await medium.get(FinishStep).finish(companyId);
+    await medium.get(LocationsStep).save(
+      companyId,
+      {
+        locations: [{ locationId: 'storgata', name: 'Storgata', departmentId: storgata.id }],
+      },
+      testOperator,
+    );
+    const finished = await medium.get(FinishStep).finish(companyId, testOperator);
     expect(finished).toMatchObject({ status: 'ACTIVE', configVersion: 1 });
     const [config] = await published(medium, companyId, Topics.IntegrationConfigV1);
     expect(config.mappings.locations).toEqual([
@@ -457,21 +513,29 @@ describe(LocationsStep.name, () => {
     const { companyId, tripletex } = await aCompany();
     const ids = await completeWizard(medium, companyId, tripletex);
     const storgata = await aDepartment(companyId, 'Storgata', '1');
-    await medium.get(FinishStep).finish(companyId);
+    await medium.get(FinishStep).finish(companyId, testOperator);
     await medium.sandbox.editAccount(tripletex.companyId, 1909, { requiresDepartment: true });
     const otherEvents = {
       otherEvents: [{ event: 'CASH_DIFFERENCE' as const, accountId: ids[1909] }],
     };
-    const error = await refusal(medium.get(MappingsStep).saveOtherEvents(companyId, otherEvents));
+    const error = await refusal(
+      medium.get(MappingsStep).saveOtherEvents(companyId, otherEvents, testOperator),
+    );
     expect(error.code).toBe('ONBOARDING.INVALID_MAPPING');
     expect(problemsOf(error)).toEqual([
       ['other-events', 'CASH_DIFFERENCE', 1909, 'ACCOUNT_REQUIRES_DEPARTMENT'],
     ]);
-    await medium.get(LocationsStep).save(companyId, {
-      locations: [{ locationId: 'storgata', departmentId: storgata.id }],
-    });
-    await medium.get(MappingsStep).saveOtherEvents(companyId, otherEvents);
-    const emptied = await refusal(medium.get(LocationsStep).save(companyId, { locations: [] }));
+    await medium.get(LocationsStep).save(
+      companyId,
+      {
+        locations: [{ locationId: 'storgata', departmentId: storgata.id }],
+      },
+      testOperator,
+    );
+    await medium.get(MappingsStep).saveOtherEvents(companyId, otherEvents, testOperator);
+    const emptied = await refusal(
+      medium.get(LocationsStep).save(companyId, { locations: [] }, testOperator),
+    );
     expect(problemsOf(emptied)).toEqual([
       ['other-events', 'CASH_DIFFERENCE', 1909, 'ACCOUNT_REQUIRES_DEPARTMENT'],
     ]);
@@ -485,11 +549,15 @@ describe(LocationsStep.name, () => {
     const { companyId, tripletex } = await aCompany();
     await completeWizard(medium, companyId, tripletex);
     const storgata = await aDepartment(companyId, 'Storgata', '1');
-    await medium.get(LocationsStep).save(companyId, {
-      locations: [{ locationId: 'storgata', departmentId: storgata.id }],
-    });
+    await medium.get(LocationsStep).save(
+      companyId,
+      {
+        locations: [{ locationId: 'storgata', departmentId: storgata.id }],
+      },
+      testOperator,
+    );
     await medium.sandbox.editAccount(tripletex.companyId, 2910, { requiresProject: true });
-    const error = await refusal(medium.get(FinishStep).finish(companyId));
+    const error = await refusal(medium.get(FinishStep).finish(companyId, testOperator));
     expect(problemsOf(error)).toEqual([['other-events', 'TIPS', 2910, 'ACCOUNT_REQUIRES_PROJECT']]);
     expect((error.details?.problems as any[])[0].message).toContain(
       'requires a project on every posting, which POS sales never have: chosen for tips',
@@ -501,8 +569,8 @@ describe(WizardService.name, () => {
   it('deactivates: the token deleted, INACTIVE published without it, the Invoice method off', async () => {
     const { companyId, tripletex } = await aCompany();
     await completeWizard(medium, companyId, tripletex);
-    await medium.get(FinishStep).finish(companyId);
-    const off = await medium.get(WizardService).deactivate(companyId);
+    await medium.get(FinishStep).finish(companyId, testOperator);
+    const off = await medium.get(WizardService).deactivate(companyId, testOperator);
     expect(off).toMatchObject({ status: 'INACTIVE', tokenStored: false, configVersion: 2 });
     expect(await stored(companyId)).toMatchObject({
       tokenCiphertext: null,
@@ -520,9 +588,11 @@ describe(WizardService.name, () => {
   it('reconnects a deactivated integration with a token: ACTIVE again and published with the token', async () => {
     const { companyId, tripletex } = await aCompany();
     await completeWizard(medium, companyId, tripletex);
-    await medium.get(FinishStep).finish(companyId);
-    await medium.get(WizardService).deactivate(companyId);
-    const back = await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+    await medium.get(FinishStep).finish(companyId, testOperator);
+    await medium.get(WizardService).deactivate(companyId, testOperator);
+    const back = await medium
+      .get(TokenStep)
+      .verify(companyId, tripletex.employeeToken, testOperator);
     expect(back.integration).toMatchObject({ status: 'ACTIVE', tokenStored: true });
     expect((await published(medium, companyId, Topics.IntegrationConfigV1)).at(-1)).toMatchObject({
       version: 3,
@@ -533,8 +603,8 @@ describe(WizardService.name, () => {
 
   it('publishes nothing when a draft that was never published is deactivated', async () => {
     const { companyId, tripletex } = await aCompany();
-    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
-    const off = await medium.get(WizardService).deactivate(companyId);
+    await medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator);
+    const off = await medium.get(WizardService).deactivate(companyId, testOperator);
     expect(off).toMatchObject({ status: 'INACTIVE', configVersion: 0 });
     expect(await published(medium, companyId, Topics.IntegrationConfigV1)).toEqual([]);
   });

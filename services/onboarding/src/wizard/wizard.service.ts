@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Actor } from '@pos-tripletex/platform';
 import { IntegrationEntity, WizardStep } from '../integrations/entities/integration.entity';
 import { IntegrationClients } from '../integrations/integration-clients';
 import { isLive, IntegrationStatuses } from '../integrations/integration-status';
@@ -34,6 +35,7 @@ export class WizardService {
     companyId: string,
     step: WizardStep,
     apply: (integration: IntegrationEntity) => void,
+    actor: Actor,
     correlationId?: string,
   ): Promise<IntegrationView> {
     const current = await this.lifecycle.load(companyId);
@@ -48,12 +50,16 @@ export class WizardService {
       const problems = await this.checker.check(changed, [step]);
       if (problems.length) throw OnboardingErrors.invalidMapping(problems);
     }
-    return toView(await this.lifecycle.saveStep(companyId, step, apply, correlationId));
+    return toView(await this.lifecycle.saveStep(companyId, step, apply, actor, correlationId));
   }
 
   /** Deactivates the integration and deletes the stored token (reconnect with a new token). */
-  async deactivate(companyId: string, correlationId?: string): Promise<IntegrationView> {
-    const integration = await this.lifecycle.deactivate(companyId, correlationId);
+  async deactivate(
+    companyId: string,
+    actor: Actor,
+    correlationId?: string,
+  ): Promise<IntegrationView> {
+    const integration = await this.lifecycle.deactivate(companyId, actor, correlationId);
     this.clients.forget(companyId);
     this.logger.log({ companyId }, 'Tripletex integration deactivated; token deleted');
     return toView(integration);

@@ -1,4 +1,4 @@
-import { MediumTest, SandboxCompany } from '@pos-tripletex/testing';
+import { MediumTest, SandboxCompany, testOperator } from '@pos-tripletex/testing';
 import { LookupsService } from '../../src/lookups/lookups.service';
 import { InvoicingStep } from '../../src/wizard/invoicing.step';
 import { MappingsStep } from '../../src/wizard/mappings.step';
@@ -13,17 +13,17 @@ export async function completeWizard(
   tripletex: SandboxCompany,
   invoicing = true,
 ): Promise<Record<number, number>> {
-  await medium.get(TokenStep).verify(companyId, tripletex.employeeToken);
+  await medium.get(TokenStep).verify(companyId, tripletex.employeeToken, testOperator);
   await medium.get(LookupsService).createAccount(companyId, CARD_CLEARING);
   const ids = await accountIds(medium.sandbox, tripletex);
   const answers = wizardAnswers(ids, invoicing);
   const mappings = medium.get(MappingsStep);
-  await medium.get(StartDateStep).save(companyId, answers.startDate);
-  await mappings.savePaymentMethods(companyId, answers.paymentMethods);
-  await mappings.saveProductGroups(companyId, false, answers.productGroups);
-  await mappings.saveProductGroups(companyId, true, answers.productGroupsTakeaway);
-  await mappings.saveOtherEvents(companyId, answers.otherEvents);
-  await medium.get(InvoicingStep).save(companyId, answers.invoicing);
+  await medium.get(StartDateStep).save(companyId, answers.startDate, testOperator);
+  await mappings.savePaymentMethods(companyId, answers.paymentMethods, testOperator);
+  await mappings.saveProductGroups(companyId, false, answers.productGroups, testOperator);
+  await mappings.saveProductGroups(companyId, true, answers.productGroupsTakeaway, testOperator);
+  await mappings.saveOtherEvents(companyId, answers.otherEvents, testOperator);
+  await medium.get(InvoicingStep).save(companyId, answers.invoicing, testOperator);
   return ids;
 }
 

@@ -3,7 +3,13 @@ import {
   companySettingsMigrations,
 } from '@pos-tripletex/company-settings';
 import { messagingEntities, messagingMigrations } from '@pos-tripletex/messaging';
-import { DatabaseSetup, loadDatabaseEnv, typeOrmOptions } from '@pos-tripletex/platform';
+import {
+  auditEntities,
+  auditMigrations,
+  DatabaseSetup,
+  loadDatabaseEnv,
+  typeOrmOptions,
+} from '@pos-tripletex/platform';
 import { DataSource } from 'typeorm';
 import { SalesExportEnv } from '../config/env.schema';
 import { DayEntity } from '../days/entities/day.entity';
@@ -21,6 +27,7 @@ export const databaseSetup: DatabaseSetup = {
   entities: [
     ...messagingEntities,
     ...companySettingsEntities,
+    ...auditEntities,
     SaleEntity,
     DayEntity,
     VoucherEntity,
@@ -33,6 +40,7 @@ export const databaseSetup: DatabaseSetup = {
     LeasesAndIndexes1764547200510,
     ZReportReconciliation1764547200520,
     VoucherUndoAction1764547200530,
+    ...auditMigrations,
   ],
 };
 

@@ -7,6 +7,7 @@ import {
   aDayClosed,
   anIntegrationConfig,
   MediumTest,
+  testOperator,
   uniqueName,
 } from '@pos-tripletex/testing';
 import { DateTime } from 'luxon';
@@ -414,7 +415,7 @@ describe(DayLifecycle.name, () => {
     it('closes an exported day again with the request noted, and announces it', async () => {
       const claimed = await claimedDay();
       await lifecycle.finish(claimed, posted(1));
-      expect(await lifecycle.requestReexport(claimed)).toBe(DayStatuses.CLOSED);
+      expect(await lifecycle.requestReexport(claimed, testOperator)).toBe(DayStatuses.CLOSED);
       const day = await dayOf(claimed);
       expect(day.status).toBe(DayStatuses.CLOSED);
       expect(day.reexportRequestedAt).toBeInstanceOf(Date);

@@ -7,7 +7,7 @@ import {
   IntegrationConfigV1,
   UnmappedItemV1,
 } from '@pos-tripletex/contracts';
-import { backoffDelay } from '@pos-tripletex/platform';
+import { Actor, AuditTrail, backoffDelay } from '@pos-tripletex/platform';
 import { DataSource, EntityManager, Raw } from 'typeorm';
 import { SERVICE_NAME } from '../bootstrap';
 import { SalesExportEnv } from '../config/env.schema';
@@ -166,6 +166,7 @@ export class DayLifecycle {
     private readonly settings: CompanySettingsService,
     private readonly tokenRejections: TokenRejections,
     private readonly env: SalesExportEnv,
+    private readonly audit: AuditTrail,
   ) {}
 
   /**
@@ -461,16 +462,28 @@ export class DayLifecycle {
   /**
    * A re-export request: the day goes (back) to CLOSED with the request noted, so the next pass
    * reverses its vouchers and posts a new one; a day being exported keeps EXPORTING and its
-   * worker's `finish` sees the newer request. Returns the day's status after the request.
+   * worker's `finish` sees the newer request. Returns the day's status after the request. Every
+   * request is an operator's action of its own: the audit record (who, the status before and
+   * after) is written in the same transaction.
    */
-  async requestReexport(key: DayKey): Promise<DayStatus | typeof EXPORTING> {
+  async requestReexport(
+    key: DayKey,
+    actor: Actor,
+    correlationId?: string,
+  ): Promise<DayStatus | typeof EXPORTING> {
     return this.dataSource.transaction(async (tx) => {
       // Ends in a SELECT: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
       const [row] = await tx.query<
-        (DayRow & { status: DayStatus | typeof EXPORTING; changed: boolean })[]
+        (DayRow & {
+          status: DayStatus | typeof EXPORTING;
+          changed: boolean;
+          before_status: string;
+          before_requested_at: Date | null;
+          requested_at: Date;
+        })[]
       >(
         `WITH before AS (
-           SELECT status FROM days WHERE company_id = $1 AND location_id = $2 AND business_day = $3::date FOR UPDATE
+           SELECT status, reexport_requested_at FROM days WHERE company_id = $1 AND location_id = $2 AND business_day = $3::date FOR UPDATE
          ), requested AS (
            UPDATE days d SET reexport_requested_at = now(), updated_at = now(), next_attempt_at = now(),
              attempts = 0,
@@ -478,10 +491,22 @@ export class DayLifecycle {
              closed_at = COALESCE(d.closed_at, now()), closed_by = COALESCE(d.closed_by, ${sqlText(DayClosers.REQUEST)})
            FROM before
            WHERE d.company_id = $1 AND d.location_id = $2 AND d.business_day = $3::date
-           RETURNING d.status, d.checkouts, d.posted_gross, before.status <> d.status AS changed
+           RETURNING d.status, d.checkouts, d.posted_gross, before.status <> d.status AS changed,
+             before.status AS before_status, before.reexport_requested_at AS before_requested_at,
+             d.reexport_requested_at AS requested_at
          ) SELECT * FROM requested`,
         [key.companyId, key.locationId, key.businessDay],
       );
+      await this.audit.record(tx, {
+        companyId: key.companyId,
+        actor,
+        action: 'day.reexport.requested',
+        target: `days/${key.locationId}/${key.businessDay}`,
+        before: { status: row.before_status, reexportRequestedAt: row.before_requested_at },
+        after: { status: row.status, reexportRequestedAt: row.requested_at },
+        correlationId,
+        always: true,
+      });
       if (row.changed)
         await this.statuses.publish(tx, [
           {

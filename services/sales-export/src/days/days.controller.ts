@@ -6,10 +6,18 @@ import {
   Param,
   Post,
   Query,
+  Req,
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { BackOfficeAuthGuard } from '@pos-tripletex/platform';
+import {
+  Actor,
+  BackOfficeAuthGuard,
+  BackOfficeUser,
+  CurrentUser,
+  requestIdOf,
+} from '@pos-tripletex/platform';
+import type { Request } from 'express';
 import { DaysService } from './days.service';
 import { DayParamsDto, DaysQueryDto, GapsQueryDto } from './dto/days-query.dto';
 
@@ -56,10 +64,14 @@ export class DaysController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary:
-      'Export the day again: its vouchers are reversed in Tripletex and a new one is posted with the current mappings.',
+      'Export the day again: its vouchers are reversed in Tripletex and a new one is posted with the current mappings. Recorded in the audit trail (`day.reexport.requested`); a token without `sub` is refused (401 AUTH.NO_SUBJECT).',
   })
-  reexport(@Param() params: DayParamsDto) {
-    return this.days.requestReexport(keyOf(params));
+  reexport(
+    @Param() params: DayParamsDto,
+    @CurrentUser() user: BackOfficeUser,
+    @Req() req: Request,
+  ) {
+    return this.days.requestReexport(keyOf(params), Actor.user(user), requestIdOf(req));
   }
 
   @Get('gaps')

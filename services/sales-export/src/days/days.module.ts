@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CompanySettingsModule } from '@pos-tripletex/company-settings';
+import { AuditModule } from '@pos-tripletex/platform';
 import { VouchersModule } from '../vouchers/vouchers.module';
 import { DayClosedConsumer } from './day-closed.consumer';
 import { DayExportService } from './day-export.service';
@@ -16,7 +17,7 @@ import { SettingsAppliedListener } from './settings-applied.listener';
  * timer (ExportWorker → DayExportService) and the BackOffice API.
  */
 @Module({
-  imports: [CompanySettingsModule, VouchersModule],
+  imports: [CompanySettingsModule, VouchersModule, AuditModule],
   controllers: [DayClosedConsumer, DaysController],
   providers: [
     DayStatusPublisher,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
-import { osloToday } from '@pos-tripletex/platform';
+import { Actor, osloToday } from '@pos-tripletex/platform';
 import { SalesExportErrors } from '../sales-export.errors';
 import { describeUnmapped } from '../vouchers/voucher-builder';
 import { VoucherPlanner } from '../vouchers/voucher.planner';
@@ -69,11 +69,11 @@ export class DaysService {
   }
 
   /** Export the day again: its vouchers are reversed and a new one posted (not today's open day). */
-  async requestReexport(key: DayKey) {
+  async requestReexport(key: DayKey, actor: Actor, correlationId?: string) {
     const day = await this.existing(key);
     if (key.businessDay >= osloToday() && day.status === DayStatuses.OPEN)
       throw SalesExportErrors.dayOpen();
-    const status = await this.lifecycle.requestReexport(key);
+    const status = await this.lifecycle.requestReexport(key, actor, correlationId);
     this.worker.nudge();
     return { ...key, status, reexportRequested: true };
   }
