@@ -1,6 +1,7 @@
 import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
 import {
   aCheckout,
+  backOfficeJwt,
   eventually,
   expectClosedPublicSurface,
   serviceEnv,
@@ -333,5 +334,45 @@ describe('BackOffice tokens, verified as a relying party of an identity provider
     published = [next, ...published];
     const status = (await call('co-a', token({ companyId: 'co-a' }, { key: next }))).status;
     expect([401, 403]).not.toContain(status);
+  });
+});
+
+describe('the audit trail of financial settings', () => {
+  it('records who changed what and when for every wizard step, never the token, readable only by the company', async () => {
+    const startedAt = new Date(Date.now() - 1000).toISOString();
+    const company = await onboard(system, { collective: true, startDate: todaySoFar().day });
+    const page = await system.api('onboarding', company.companyId, 'GET', '/audit?limit=200');
+    expect(page.status).toBe(200);
+    const records = page.body.values as {
+      action: string;
+      actorKind: string;
+      actor: string;
+      occurredAt: string;
+      before: unknown;
+      after: unknown;
+    }[];
+    const actions = records.map((r) => r.action);
+    for (const action of [
+      'wizard.token.updated',
+      'wizard.start-date.updated',
+      'wizard.payment-methods.updated',
+      'wizard.invoicing.updated',
+      'integration.activated',
+    ])
+      expect(actions).toContain(action);
+    for (const record of records) {
+      expect(record.actor).toBe(`user-of-${company.companyId}`);
+      expect(record.occurredAt >= startedAt).toBe(true);
+    }
+    const startDate = records.find((r) => r.action === 'wizard.start-date.updated');
+    expect(JSON.stringify(startDate?.after)).toContain(todaySoFar().day);
+    // The employee token is in no record, not even sealed.
+    expect(JSON.stringify(records)).not.toContain(company.tripletex.employeeToken);
+    // Another company's operator cannot read it.
+    const other = await fetch(
+      `${system.instances('onboarding')[0].url}/v1/companies/${company.companyId}/audit`,
+      { headers: { authorization: `Bearer ${backOfficeJwt(system.jwtSecret, 'someone-else')}` } },
+    );
+    expect(other.status).toBe(403);
   });
 });
