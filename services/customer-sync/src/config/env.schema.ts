@@ -71,6 +71,15 @@ export class CustomerSyncEnv extends TripletexServiceEnv {
   @IsInt()
   SYNC_PAGES_PER_TURN: number = 5;
 
+  /**
+   * How often webhook secrets and token copies sealed with an old key (or the legacy format) are
+   * sealed again with the active one; also at start-up (key rotation, root README).
+   */
+  @Max(86_400)
+  @Min(1)
+  @IsInt()
+  ENCRYPTION_RESEAL_INTERVAL_SECONDS: number = 600;
+
   /** The lease on a company claimed for sync work, extended by heartbeat while the work runs. */
   @Max(3600)
   @Min(2)
