@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const require = createRequire(import.meta.url);
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
 const { Client } = require('pg');
-const { SecretBox } = require(`${root}libs/platform/dist/index.js`);
+const { SecretBindings, SecretBox } = require(`${root}libs/platform/dist/index.js`);
 const { createDataSource } = require(`${root}services/customer-sync/dist/database/setup.js`);
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
@@ -107,7 +107,10 @@ try {
           changedAt: new Date().toISOString(),
           tripletex: {
             companyId: company.companyId,
-            employeeToken: box.seal(company.employeeToken, companyId),
+            employeeToken: box.seal(
+              company.employeeToken,
+              SecretBindings.tripletexToken(companyId),
+            ),
           },
         }),
       },

@@ -28,7 +28,7 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const RATE_LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 40); // requests per second per token
 const PER_COMPANY = Number(process.env.BENCH_PER_COMPANY ?? 4); // TRIPLETEX_MAX_CONCURRENT_PER_COMPANY
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
-const { SecretBox } = require(`${root}libs/platform/dist/index.js`);
+const { SecretBindings, SecretBox } = require(`${root}libs/platform/dist/index.js`);
 const { createDataSource } = require(`${root}services/invoicing/dist/database/setup.js`);
 
 const sandbox = await startSandbox();
@@ -90,7 +90,10 @@ try {
           changedAt: new Date().toISOString(),
           tripletex: {
             companyId: company.companyId,
-            employeeToken: box.seal(company.employeeToken, companyId),
+            employeeToken: box.seal(
+              company.employeeToken,
+              SecretBindings.tripletexToken(companyId),
+            ),
           },
           mappings: {
             paymentMethods: [],

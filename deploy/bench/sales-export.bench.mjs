@@ -39,7 +39,9 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const RATE_LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 10); // requests per second per token
 const TOPIC = 'pos.checkout.completed.v1';
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
-const { SecretBox, osloToday, addDays } = require(`${root}libs/platform/dist/index.js`);
+const { SecretBindings, SecretBox, osloToday, addDays } = require(
+  `${root}libs/platform/dist/index.js`,
+);
 const { createDataSource } = require(`${root}services/sales-export/dist/database/setup.js`);
 
 const kafka = new Kafka({
@@ -122,7 +124,10 @@ async function publishConfig(companyId, company, ids, status, version) {
           dayCutoffHour: 4,
           tripletex: {
             companyId: company.companyId,
-            employeeToken: box.seal(company.employeeToken, companyId),
+            employeeToken: box.seal(
+              company.employeeToken,
+              SecretBindings.tripletexToken(companyId),
+            ),
           },
           mappings: {
             paymentMethods: [

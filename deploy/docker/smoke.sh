@@ -69,13 +69,14 @@ refusal="$(docker run --rm -e NODE_ENV=production \
   -e ENCRYPTION_KEYS=local1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= \
   -e ENCRYPTION_ACTIVE_KEY_ID=local1 pos-tripletex/onboarding 2>&1)" \
   && { say "the onboarding image started with the development secrets"; exit 1; }
-for variable in AUTH_JWT_SECRET ENCRYPTION_KEYS DATABASE_URL 'npm run secrets'; do
+# (and the default http:// TRIPLETEX_BASE_URL, without the sandbox's TRIPLETEX_ALLOW_HTTP=true)
+for variable in AUTH_JWT_SECRET ENCRYPTION_KEYS DATABASE_URL TRIPLETEX_BASE_URL 'npm run secrets'; do
   grep -q "$variable" <<<"$refusal" || { say "refusal does not name $variable:"; echo "$refusal" >&2; exit 1; }
 done
 if grep -q 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\|change-me-0123' <<<"$refusal"; then
   say "the refusal printed a secret"; exit 1
 fi
-say "NODE_ENV=production refuses the development secrets, naming AUTH_JWT_SECRET, ENCRYPTION_KEYS and DATABASE_URL"
+say "NODE_ENV=production refuses the development secrets, naming AUTH_JWT_SECRET, ENCRYPTION_KEYS and DATABASE_URL, and an http:// TRIPLETEX_BASE_URL"
 
 env_file="$root/.cache/docker/smoke.env"
 rm -f "$env_file"

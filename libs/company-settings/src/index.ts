@@ -10,6 +10,7 @@ export {
 export * from './company-settings.service';
 export * from './company-settings.module';
 export * from './token-rejections';
+export * from './stale-token-copies';
 export * from './account-mappings';
 
 export const companySettingsEntities = [CompanySettingsEntity];

@@ -21,6 +21,8 @@ export * from './http/app-error.filter';
 export * from './http/request-id';
 export * from './bootstrap/bootstrap';
 export * from './security/secret-box';
+export * from './security/stale-secrets';
+export * from './security/secret-rotation';
 export * from './security/backoffice-auth';
 export * from './security/security.module';
 export * from './security/token-verifier';

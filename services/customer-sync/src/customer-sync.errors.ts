@@ -27,9 +27,14 @@ export const CustomerSyncErrors = {
       retriable: false,
       httpStatus: HttpStatus.NOT_FOUND,
     }),
-  /** A webhook call without our secret header or a valid signature (`reason` says which). */
-  webhookRefused: (reason: string) =>
-    new AppError('CUSTOMER_SYNC.WEBHOOK_REFUSED', reason, {
+  /**
+   * A webhook call that is not an authentic delivery of the company's current subscriptions.
+   * WARNING: one answer for every reason (unknown company id, no subscription, wrong secret, bad
+   * signature, an old subscription, secrets that do not open): the caller learns nothing, not
+   * even whether the company exists. The reason is logged (WebhookService).
+   */
+  webhookRefused: () =>
+    new AppError('CUSTOMER_SYNC.WEBHOOK_REFUSED', 'The webhook call is not authentic.', {
       retriable: false,
       httpStatus: HttpStatus.UNAUTHORIZED,
     }),

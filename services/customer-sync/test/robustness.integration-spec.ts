@@ -1,3 +1,4 @@
+import { SecretBindings } from '@pos-tripletex/platform';
 import { join } from 'node:path';
 import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
 import {
@@ -63,7 +64,10 @@ describeFlow(
         companyId,
         version: 1,
         tripletexCompanyId: company.companyId,
-        employeeToken: flow().sut.box.seal(company.employeeToken, companyId),
+        employeeToken: flow().sut.box.seal(
+          company.employeeToken,
+          SecretBindings.tripletexToken(companyId),
+        ),
         startDate: '2026-11-01',
         mappings: { paymentMethods: [], productGroups: [], otherEvents: [] },
       });

@@ -1,5 +1,6 @@
 // The medium specs' shared setup (src/**/*.medium-spec.ts): invoicing in-process over its own
 // schema, companies in the Tripletex sandbox with their settings applied, checkouts taken in.
+import { SecretBindings } from '@pos-tripletex/platform';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { parseEvent, Topics } from '@pos-tripletex/contracts';
 import { ReceivedMessage } from '@pos-tripletex/messaging';
@@ -118,7 +119,10 @@ export async function applySettings(
         version: settingsVersion,
         status: options.status,
         tripletexCompanyId: company.tripletex.companyId,
-        employeeToken: medium.box.seal(company.tripletex.employeeToken, company.companyId),
+        employeeToken: medium.box.seal(
+          company.tripletex.employeeToken,
+          SecretBindings.tripletexToken(company.companyId),
+        ),
         startDate: '2026-01-01',
         dayCutoffHour: options.dayCutoffHour,
         mappings:

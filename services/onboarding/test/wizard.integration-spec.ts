@@ -1,3 +1,4 @@
+import { SecretBindings } from '@pos-tripletex/platform';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@pos-tripletex/contracts';
@@ -199,9 +200,12 @@ describeFlow(
         ]);
         // The token travels only as ciphertext, which the services' shared key ring opens.
         expect(JSON.stringify(config)).not.toContain(tripletex.employeeToken);
-        expect(flow().sut.box.open(config.tripletex.employeeToken, companyId)).toBe(
-          tripletex.employeeToken,
-        );
+        expect(
+          flow().sut.box.open(
+            config.tripletex.employeeToken,
+            SecretBindings.tripletexToken(companyId),
+          ),
+        ).toBe(tripletex.employeeToken);
 
         await eventually(() =>
           expect(invoiceMethodEvents(companyId)).toEqual([

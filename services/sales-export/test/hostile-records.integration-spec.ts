@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { deadLetterTopic, ParseableTopic, Topics } from '@pos-tripletex/contracts';
-import { addDays, osloToday } from '@pos-tripletex/platform';
+import { addDays, osloToday, SecretBindings } from '@pos-tripletex/platform';
 import { TripletexClient } from '@pos-tripletex/tripletex';
 import {
   aCheckout,
@@ -56,7 +56,7 @@ async function company(): Promise<Company> {
     companyId,
     version: 1,
     tripletexCompanyId: tripletex.companyId,
-    employeeToken: sut.box.seal(tripletex.employeeToken, companyId),
+    employeeToken: sut.box.seal(tripletex.employeeToken, SecretBindings.tripletexToken(companyId)),
     startDate: addDays(day, -30),
     mappings: {
       paymentMethods: [

@@ -177,7 +177,10 @@ export class EncryptedSecretV1 {
   @IsString()
   keyId!: string;
 
-  /** base64url(iv ‖ ciphertext ‖ tag). */
+  /**
+   * `v2.` + base64url(iv ‖ ciphertext ‖ tag), AES-256-GCM bound to the company and the purpose
+   * (libs/platform SecretBox); values of earlier releases lack the prefix (the legacy format).
+   */
   @MinLength(1)
   @IsString()
   value!: string;

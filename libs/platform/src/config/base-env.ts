@@ -31,8 +31,8 @@ export function EnvBoolean(): PropertyDecorator {
   };
 }
 
-/** An https:// URL (or empty) with NODE_ENV=production. */
-export function HttpsInProduction(variable: string): PropertyDecorator {
+/** An https:// URL (or empty) with NODE_ENV=production; `message` says why, naming the variable. */
+export function HttpsInProduction(message: string): PropertyDecorator {
   return ValidateBy({
     name: 'httpsInProduction',
     validator: {
@@ -40,7 +40,41 @@ export function HttpsInProduction(variable: string): PropertyDecorator {
         (args?.object as { NODE_ENV?: string }).NODE_ENV !== 'production' ||
         value === '' ||
         (typeof value === 'string' && value.startsWith('https://')),
-      defaultMessage: () => `${variable} must be an https:// URL with NODE_ENV=production`,
+      defaultMessage: () => message,
+    },
+  });
+}
+
+/** Hosts of the real Tripletex: never over plain http, whatever TRIPLETEX_ALLOW_HTTP says. */
+const TRIPLETEX_HOSTS = /(^|\.)(tripletex\.no|tripletex\.tech)$/i;
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * TRIPLETEX_BASE_URL is https with NODE_ENV=production – unless TRIPLETEX_ALLOW_HTTP=true, the
+ * explicit opt-out for a stack that runs the sandbox over http (compose), which never covers a
+ * host of the real Tripletex.
+ */
+function TripletexHttpsInProduction(): PropertyDecorator {
+  const problem = (env: TripletexServiceEnv): string | null => {
+    const url = env.TRIPLETEX_BASE_URL;
+    if (typeof url !== 'string' || url.startsWith('https://')) return null;
+    if (TRIPLETEX_HOSTS.test(hostOf(url)))
+      return 'TRIPLETEX_BASE_URL must be https:// for Tripletex itself (the employee and consumer tokens travel in every request)';
+    if (env.NODE_ENV !== 'production' || env.TRIPLETEX_ALLOW_HTTP === true) return null;
+    return 'TRIPLETEX_BASE_URL must be an https:// URL with NODE_ENV=production (the tokens travel in every request); only a stack running the Tripletex sandbox over http may set TRIPLETEX_ALLOW_HTTP=true';
+  };
+  return ValidateBy({
+    name: 'tripletexHttpsInProduction',
+    validator: {
+      validate: (_value: unknown, args) => problem(args?.object as TripletexServiceEnv) === null,
+      defaultMessage: (args) => problem(args?.object as TripletexServiceEnv) ?? '',
     },
   });
 }
@@ -406,7 +440,7 @@ export class TripletexServiceEnv extends KafkaServiceEnv {
    * The identity provider's JWKS (https in production): the public keys BackOffice tokens are
    * signed with (RS256/ES256), cached and re-read when a token names a new key (rotation).
    */
-  @HttpsInProduction('AUTH_JWT_JWKS_URL')
+  @HttpsInProduction('AUTH_JWT_JWKS_URL must be an https:// URL with NODE_ENV=production')
   @IsString()
   AUTH_JWT_JWKS_URL: string = '';
 
@@ -455,11 +489,23 @@ export class TripletexServiceEnv extends KafkaServiceEnv {
   })
   ENCRYPTION_ACTIVE_KEY_ID!: string;
 
-  /** Tripletex API root: https://tripletex.no/v2, https://api-test.tripletex.tech/v2 or the sandbox. */
+  /**
+   * Tripletex API root: https://tripletex.no/v2, https://api-test.tripletex.tech/v2 or the
+   * sandbox. https with NODE_ENV=production (see TRIPLETEX_ALLOW_HTTP).
+   */
+  @TripletexHttpsInProduction()
   @Matches(/^https?:\/\/\S+\/v2\/?$/, {
     message: 'TRIPLETEX_BASE_URL must be an http(s) URL ending in /v2',
   })
   TRIPLETEX_BASE_URL: string = 'http://127.0.0.1:3080/v2';
+
+  /**
+   * With NODE_ENV=production, accept an http:// TRIPLETEX_BASE_URL: only for a stack that runs the
+   * Tripletex sandbox over http (compose); never for the real Tripletex, whose hosts are refused
+   * over http in any case.
+   */
+  @EnvBoolean()
+  TRIPLETEX_ALLOW_HTTP: boolean = false;
 
   /** The deployment's Tripletex consumer token (a secret). */
   @MinLength(8, {

@@ -78,6 +78,7 @@ describe('development secrets in production', () => {
     ENCRYPTION_KEYS: 'k2026:q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=',
     ENCRYPTION_ACTIVE_KEY_ID: 'k2026',
     TRIPLETEX_CONSUMER_TOKEN: 'consumer-token-of-the-deployment',
+    TRIPLETEX_BASE_URL: 'https://tripletex.no/v2',
     // HS256 in production only when chosen (the token settings have their own describe).
     AUTH_JWT_ALLOW_HS256: 'true',
     KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
@@ -181,6 +182,7 @@ describe('BackOffice token verification settings', () => {
     KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
     KAFKA_SASL_USERNAME: 'onboarding',
     KAFKA_SASL_PASSWORD: '9c1f5e0d7b3a46e2b8f0',
+    TRIPLETEX_BASE_URL: 'https://tripletex.no/v2',
   };
   const secret = 'b1946ac92492d2347c6235b4d2611184b1946ac92492d234';
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -384,5 +386,69 @@ describe('what is public: the admin listener, metrics and docs', () => {
     });
     for (const host of ['::1', '10.1.2.3', 'localhost', 'metrics.internal'])
       expect(problems({ ADMIN_HTTP_HOST: host })).toEqual({});
+  });
+});
+
+describe('TRIPLETEX_BASE_URL in production', () => {
+  class TripletexEnv extends TripletexServiceEnv {
+    override DATABASE_SCHEMA = 'example';
+  }
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://postgres:6f1c0c2d9e@db:5432/pos',
+    KAFKA_BROKERS: 'kafka:9092',
+    KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+    KAFKA_SASL_USERNAME: 'sales-export',
+    KAFKA_SASL_PASSWORD: '9c1f5e0d7b3a46e2b8f0',
+    AUTH_JWT_JWKS_URL: 'https://id.example/jwks.json',
+    AUTH_JWT_ISSUER: 'https://id.example/',
+    AUTH_JWT_AUDIENCE: 'pos',
+    ENCRYPTION_KEYS: 'k2026:q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=',
+    ENCRYPTION_ACTIVE_KEY_ID: 'k2026',
+    TRIPLETEX_CONSUMER_TOKEN: 'consumer-token-of-the-deployment',
+  };
+  const problems = (env: Record<string, string>): EnvValidationError['problems'] => {
+    try {
+      loadEnv(TripletexEnv, 'example', { ...production, ...env });
+      return [];
+    } catch (error) {
+      if (error instanceof EnvValidationError) return error.problems;
+      throw error;
+    }
+  };
+
+  it('takes https', () => {
+    expect(problems({ TRIPLETEX_BASE_URL: 'https://tripletex.no/v2' })).toEqual([]);
+    expect(problems({ TRIPLETEX_BASE_URL: 'https://api-test.tripletex.tech/v2' })).toEqual([]);
+  });
+
+  it('refuses http – the default, the sandbox’s – naming the variable and the opt-out', () => {
+    for (const url of [undefined, 'http://tripletex-sandbox:3080/v2'])
+      expect(problems(url ? { TRIPLETEX_BASE_URL: url } : {})).toEqual([
+        {
+          variable: 'TRIPLETEX_BASE_URL',
+          messages: [expect.stringMatching(/https:\/\/.*TRIPLETEX_ALLOW_HTTP=true/)],
+        },
+      ]);
+  });
+
+  it('takes the sandbox over http only with TRIPLETEX_ALLOW_HTTP=true, and never the real Tripletex', () => {
+    const sandbox = { TRIPLETEX_BASE_URL: 'http://tripletex-sandbox:3080/v2' };
+    expect(problems({ ...sandbox, TRIPLETEX_ALLOW_HTTP: 'true' })).toEqual([]);
+    for (const TRIPLETEX_BASE_URL of [
+      'http://tripletex.no/v2',
+      'http://api-test.tripletex.tech/v2',
+    ])
+      expect(problems({ TRIPLETEX_BASE_URL, TRIPLETEX_ALLOW_HTTP: 'true' })).toEqual([
+        {
+          variable: 'TRIPLETEX_BASE_URL',
+          messages: [expect.stringContaining('https:// for Tripletex itself')],
+        },
+      ]);
+  });
+
+  it('takes http outside production (local runs and tests against the sandbox)', () => {
+    for (const NODE_ENV of ['development', 'test'])
+      expect(problems({ NODE_ENV, TRIPLETEX_BASE_URL: 'http://127.0.0.1:3080/v2' })).toEqual([]);
   });
 });

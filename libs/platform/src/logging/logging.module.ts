@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { LOG_LEVELS } from '../config/base-env';
-import { redactPaths } from './redaction';
+import { redactPaths, serializeRequest } from './redaction';
 import { scrubbingStream } from './secret-scrubber';
 
 const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
@@ -19,6 +19,7 @@ export function pinoOptions(service: string, level: string): pino.LoggerOptions 
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: redactPaths(), censor: '[redacted]' },
+    serializers: { req: serializeRequest },
   };
 }
 

@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import pinoHttp from 'pino-http';
 import { SecretRegistry, pinoOptions, scrubbingStream, snakeCase } from '../index';
 
 function capture(registry = new SecretRegistry()) {
@@ -59,6 +62,52 @@ describe('log lines under hostile input', () => {
     }
     expect(JSON.parse(lines[0]).companyId).toBe(hostile);
     expect(JSON.parse(lines[1]).note).toBe('[redacted]');
+  });
+});
+
+describe('request logs', () => {
+  it('never show a secret header: webhook secrets, signatures, credentials, tokens', async () => {
+    const sink: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _e, cb) {
+        sink.push(chunk.toString());
+        cb();
+      },
+    });
+    // The request logger as LoggingModule configures it.
+    const log = pinoHttp(pinoOptions('test-service', 'info'), scrubbingStream(stream));
+    const seen: Record<string, unknown>[] = [];
+    const server = createServer((req, res) => {
+      log(req, res);
+      seen.push({ ...req.headers });
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const secretHeaders = {
+      'x-pos-tripletex-webhook-secret': 'webhook-secret-value-1',
+      'x-request-signature': 'c2lnbmF0dXJlLXZhbHVlLTI=',
+      authorization: 'Bearer header.payload.signature-3',
+      'x-api-key': 'api-key-value-4',
+      'x-session-token': 'session-token-value-5',
+    };
+    try {
+      const { port } = server.address() as AddressInfo;
+      await fetch(`http://127.0.0.1:${port}/v1/webhooks/tripletex/co_1`, {
+        method: 'POST',
+        headers: { ...secretHeaders, 'idempotency-key': 'key-6' },
+        body: '{}',
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const [line] = sink.map((l) => JSON.parse(l) as { req: { headers: Record<string, string> } });
+    expect(line.req.headers).toMatchObject({
+      ...Object.fromEntries(Object.keys(secretHeaders).map((name) => [name, '[redacted]'])),
+      'idempotency-key': 'key-6',
+    });
+    for (const value of Object.values(secretHeaders)) expect(sink.join('')).not.toContain(value);
+    // The request itself kept them: only the log line is redacted.
+    expect(seen[0]).toMatchObject(secretHeaders);
   });
 });
 

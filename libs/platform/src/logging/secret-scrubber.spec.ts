@@ -1,4 +1,4 @@
-import { SecretBox } from '../security/secret-box';
+import { SecretBindings, SecretBox } from '../security/secret-box';
 import { SecretRegistry, secrets } from './secret-scrubber';
 
 describe(SecretRegistry.name, () => {
@@ -23,8 +23,8 @@ describe(SecretRegistry.name, () => {
     const submitted = `submitted-${Date.now()}-token`;
     expect(secrets.scrub(submitted)).toBe(submitted);
     const stored = `stored-${Date.now()}-token`;
-    const sealed = box.seal(stored, 'company-1');
+    const sealed = box.seal(stored, SecretBindings.tripletexToken('company-1'));
     expect(secrets.scrub(`token ${stored}`)).toBe('token [redacted]');
-    expect(box.open(sealed, 'company-1')).toBe(stored);
+    expect(box.open(sealed, SecretBindings.tripletexToken('company-1'))).toBe(stored);
   });
 });

@@ -4,6 +4,7 @@ import {
   ExecutionContext,
   HttpStatus,
   Injectable,
+  Logger,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
@@ -27,9 +28,16 @@ function unauthorized(code: string, message: string): AppError {
  * only as a development option; `exp` required, `iss`/`aud` when configured), carrying a
  * `companyId` claim. A route with a `:companyId` parameter only admits a token for that company:
  * another company's token gets 403, so a caller sees and changes only its own company.
+ *
+ * A caller without a valid token learns only that (401 AUTH.MISSING_TOKEN / AUTH.INVALID_TOKEN,
+ * one fixed message each: never which check failed, which key id or what the JWKS holds); an
+ * expired token says so (AUTH.TOKEN_EXPIRED) – only after its signature was verified, so only
+ * the one who holds a real token learns it, and BackOffice knows to sign in again. The real reason
+ * is logged.
  */
 @Injectable()
 export class BackOfficeAuthGuard implements CanActivate {
+  private readonly logger = new Logger(BackOfficeAuthGuard.name);
   private readonly verifier: TokenVerifier;
 
   constructor(config: ConfigService) {
@@ -57,6 +65,13 @@ export class BackOfficeAuthGuard implements CanActivate {
       claims = await this.verifier.verify(match[1]);
     } catch (error) {
       const expired = error instanceof TokenRefused && error.expired;
+      this.logger.log(
+        {
+          path: req.path,
+          reason: error instanceof TokenRefused ? error.reason : (error as Error).message,
+        },
+        'BackOffice token refused',
+      );
       throw unauthorized(
         expired ? 'AUTH.TOKEN_EXPIRED' : 'AUTH.INVALID_TOKEN',
         expired ? 'Your session has expired: sign in again.' : 'The bearer token is not valid.',

@@ -15,9 +15,15 @@ export interface TokenVerificationSettings {
   clockSkewSeconds: number;
 }
 
-/** Why a token was refused: expired, or anything else (never which key or check said no). */
+/**
+ * Why a token was refused: expired, or anything else (never which key or check said no).
+ * `reason` is the check's own words, for the server's log only (it may name a key id).
+ */
 export class TokenRefused extends Error {
-  constructor(readonly expired: boolean) {
+  constructor(
+    readonly expired: boolean,
+    readonly reason = expired ? 'expired' : 'not valid',
+  ) {
     super(expired ? 'token expired' : 'token not valid');
   }
 }
@@ -77,11 +83,12 @@ export class TokenVerifier {
           clockTolerance: this.settings.clockSkewSeconds,
         },
         (error, decoded) => {
-          if (error) return reject(new TokenRefused(error.name === 'TokenExpiredError'));
+          if (error)
+            return reject(new TokenRefused(error.name === 'TokenExpiredError', error.message));
           const claims = decoded as Record<string, unknown> | undefined;
           // jsonwebtoken accepts a token without `exp`; a BackOffice session must end.
           if (!claims || typeof claims !== 'object' || typeof claims.exp !== 'number')
-            return reject(new TokenRefused(false));
+            return reject(new TokenRefused(false, 'the token has no exp (expiry)'));
           resolve(claims);
         },
       );

@@ -4,7 +4,7 @@ export interface ConfigSpec {
   companyId: string;
   version: number;
   tripletexCompanyId: number;
-  /** The employee token sealed for the company (SecretBox.seal(token, companyId)). */
+  /** The employee token sealed for the company (SecretBox.seal(token, SecretBindings.tripletexToken(companyId))). */
   employeeToken: { keyId: string; value: string };
   startDate: string;
   mappings: Record<string, unknown>;

@@ -1,3 +1,4 @@
+import { SecretBindings } from '@pos-tripletex/platform';
 import { Topics } from '@pos-tripletex/contracts';
 import { anIntegrationConfig, ConfigSpec } from '../builders/integration-config.builder';
 import { eventually } from '../eventually';
@@ -77,7 +78,10 @@ export class Flow {
     const config = anIntegrationConfig({
       ...spec,
       tripletexCompanyId: tripletex.companyId,
-      employeeToken: this.sut.box.seal(tripletex.employeeToken, spec.companyId),
+      employeeToken: this.sut.box.seal(
+        tripletex.employeeToken,
+        SecretBindings.tripletexToken(spec.companyId),
+      ),
     });
     await this.sut.kafka.produce(Topics.IntegrationConfigV1, [
       { key: spec.companyId, value: config },

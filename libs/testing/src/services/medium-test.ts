@@ -63,10 +63,7 @@ export class MediumTest {
     const moduleRef = await Test.createTestingModule({ imports: [await options.load()] }).compile();
     const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
     await app.init();
-    const box = SecretBox.fromConfig(
-      secrets.env.ENCRYPTION_KEYS,
-      secrets.env.ENCRYPTION_ACTIVE_KEY_ID,
-    );
+    const box = SecretBox.fromConfig(env.ENCRYPTION_KEYS, env.ENCRYPTION_ACTIVE_KEY_ID);
     return new MediumTest(app, sandbox, schema, env, box, previousEnv);
   }
 

@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import type { EncryptedSecret } from '@pos-tripletex/platform';
 import { Actor } from '@pos-tripletex/platform';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
 
 /** Fresh secrets for a service under test: a JWT secret and a one-key ring. Never reused. */
@@ -34,3 +35,31 @@ export function backOfficeJwt(
 
 /** The BackOffice user a medium test makes its changes as (the audit trail names them). */
 export const testOperator = Actor.user({ companyId: 'any', subject: 'test-operator' });
+/** A fresh key for a ring: `id:base64(32 bytes)`. */
+export function aKey(id: string): string {
+  return `${id}:${randomBytes(32).toString('base64')}`;
+}
+
+/**
+ * A secret sealed the way SecretBox sealed before purposes were bound (the legacy format: no
+ * `v2.` prefix, associated data = the companyId alone), with the key `keyId` of `keyRing` – a
+ * value stored or published by an earlier release.
+ */
+export function sealLegacy(
+  keyRing: string,
+  keyId: string,
+  plaintext: string,
+  companyId: string,
+): EncryptedSecret {
+  const entry = keyRing.split(',').find((e) => e.trim().startsWith(`${keyId}:`));
+  if (!entry) throw new Error(`no key ${keyId} in the ring`);
+  const key = Buffer.from(entry.slice(entry.indexOf(':') + 1), 'base64');
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(companyId, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return {
+    keyId,
+    value: Buffer.concat([iv, ciphertext, cipher.getAuthTag()]).toString('base64url'),
+  };
+}

@@ -30,11 +30,11 @@ export class ServiceUnderTest {
     readonly sandbox: TestSandbox,
     readonly schema: TestSchema,
     readonly kafka: TestKafka,
-    readonly service: SpawnedService,
+    private running: SpawnedService,
     readonly env: Record<string, string>,
     readonly jwtSecret: string,
     /** Seals employee tokens as onboarding does (for settings events the test publishes). */
-    readonly box: SecretBox,
+    private ring: SecretBox,
     private readonly options: ServiceUnderTestOptions,
   ) {}
 
@@ -43,7 +43,7 @@ export class ServiceUnderTest {
     const schema = await TestSchema.create(options.schema);
     const secrets = testSecrets();
     const port = await freePort();
-    const env = {
+    const env: Record<string, string> = {
       ...serviceEnv(schema.name),
       ...secrets.env,
       TRIPLETEX_BASE_URL: sandbox.apiUrl,
@@ -57,10 +57,7 @@ export class ServiceUnderTest {
     await ds.destroy();
     const service = await SpawnedService.start(options.mainJs, env, port);
     await service.ready();
-    const box = SecretBox.fromConfig(
-      secrets.env.ENCRYPTION_KEYS,
-      secrets.env.ENCRYPTION_ACTIVE_KEY_ID,
-    );
+    const box = SecretBox.fromConfig(env.ENCRYPTION_KEYS, env.ENCRYPTION_ACTIVE_KEY_ID);
     return new ServiceUnderTest(
       sandbox,
       schema,
@@ -73,9 +70,35 @@ export class ServiceUnderTest {
     );
   }
 
+  /** The service's process (a new one after `restart`). */
+  get service(): SpawnedService {
+    return this.running;
+  }
+
+  /** The service's key ring (ENCRYPTION_KEYS, ENCRYPTION_ACTIVE_KEY_ID), as it is now. */
+  get box(): SecretBox {
+    return this.ring;
+  }
+
   /** The public listener (the API). */
   get url(): string {
-    return this.service.url;
+    return this.running.url;
+  }
+
+  /**
+   * Stops the service and starts it again – same port, schema and consumer group – with `change`
+   * applied to its environment (e.g. a rotated key ring); resolves once it is ready.
+   */
+  async restart(change: Record<string, string>): Promise<void> {
+    await this.running.stop();
+    Object.assign(this.env, change);
+    this.running = await SpawnedService.start(
+      this.options.mainJs,
+      this.env,
+      Number(new URL(this.running.url).port),
+    );
+    await this.running.ready();
+    this.ring = SecretBox.fromConfig(this.env.ENCRYPTION_KEYS, this.env.ENCRYPTION_ACTIVE_KEY_ID);
   }
 
   /** The admin listener: /metrics, /docs and the detailed /ready. */
@@ -99,7 +122,7 @@ export class ServiceUnderTest {
   }
 
   async stop(): Promise<void> {
-    await this.service.stop();
+    await this.running.stop();
     await this.kafka.close();
     await this.sandbox.stop();
     await this.schema.drop();

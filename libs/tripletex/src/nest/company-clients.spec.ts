@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { SecretBox } from '@pos-tripletex/platform';
+import { SecretBindings, SecretBox } from '@pos-tripletex/platform';
 import { tokenDigest } from '../client/session-tokens';
 import { TripletexClient } from '../client/tripletex.client';
 import { CompanyClients } from './company-clients';
@@ -17,7 +17,7 @@ describe(CompanyClients.name, () => {
   afterAll(() => tripletex.close());
 
   it('opens the token sealed for the company and keys the client by the company and a digest of the token', () => {
-    const sealed = box.seal('employee-token-of-co-1', 'co-1');
+    const sealed = box.seal('employee-token-of-co-1', SecretBindings.tripletexToken('co-1'));
     const client = clients.forCompany('co-1', sealed, missing);
     expect(client.credentials).toEqual({
       key: `co-1:${tokenDigest('employee-token-of-co-1')}`,
@@ -33,9 +33,11 @@ describe(CompanyClients.name, () => {
       );
   });
 
-  it('refuses a token sealed for another company', () => {
-    const sealed = box.seal('employee-token-of-co-1', 'co-1');
-    expect(() => clients.forCompany('co-2', sealed, missing)).toThrow();
+  it('refuses a token sealed for another company, or a secret sealed for another purpose', () => {
+    const sealed = box.seal('employee-token-of-co-1', SecretBindings.tripletexToken('co-1'));
+    expect(() => clients.forCompany('co-2', sealed, missing)).toThrow('does not open');
+    const webhookSecret = box.seal('a-webhook-secret', SecretBindings.webhookHmac('co-1'));
+    expect(() => clients.forCompany('co-1', webhookSecret, missing)).toThrow('does not open');
   });
 
   describe('a company re-onboarded with a token of another Tripletex company', () => {
@@ -88,12 +90,20 @@ describe(CompanyClients.name, () => {
     it('uses a session of the new Tripletex company on the next call, without anyone forgetting the old one', async () => {
       // As another service holds it: it only ever sees the settings' sealed token change.
       const service = new CompanyClients(live, box);
-      const before = service.forCompany('co-9', box.seal('token-of-tripletex-1', 'co-9'), missing);
+      const before = service.forCompany(
+        'co-9',
+        box.seal('token-of-tripletex-1', SecretBindings.tripletexToken('co-9')),
+        missing,
+      );
       expect((await before.whoAmI()).companyId).toBe(1);
       expect((await before.whoAmI()).companyId).toBe(1);
       expect(created).toBe(1); // the session is cached
 
-      const after = service.forCompany('co-9', box.seal('token-of-tripletex-2', 'co-9'), missing);
+      const after = service.forCompany(
+        'co-9',
+        box.seal('token-of-tripletex-2', SecretBindings.tripletexToken('co-9')),
+        missing,
+      );
       expect((await after.whoAmI()).companyId).toBe(2);
       expect(created).toBe(2);
       // Even a client made before the change, with the old key, never gets the other's session.

@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { EncryptedSecret, SecretBox } from '@pos-tripletex/platform';
+import { EncryptedSecret, SecretBindings, SecretBox } from '@pos-tripletex/platform';
 import { tokenDigest } from '../client/session-tokens';
 import { TripletexClient } from '../client/tripletex.client';
 import { TripletexCompanyClient } from '../client/tripletex-company.client';
 
 /**
  * A company's Tripletex client from its sealed employee token – the one place that opens the
- * token (bound to the companyId it was sealed for). The client's key – for its session, cached
- * look-ups, pacing and concurrency limit – is the company *and* a digest of its token
- * (`<companyId>:<digest>`, never the token): an employee token belongs to one Tripletex company,
- * so when a company is re-onboarded with a token of another Tripletex company, the next call in
- * every service uses a new session (and fresh look-ups) of the new Tripletex company at once,
- * without waiting for the old session to expire. Each service says what a missing token means.
+ * token (bound to the company it was sealed for, as a Tripletex token). The client's key – for
+ * its session, cached look-ups, pacing and concurrency limit – is the company *and* a digest of
+ * its token (`<companyId>:<digest>`, never the token): an employee token belongs to one Tripletex
+ * company, so when a company is re-onboarded with a token of another Tripletex company, the next
+ * call in every service uses a new session (and fresh look-ups) of the new Tripletex company at
+ * once, without waiting for the old session to expire. Each service says what a missing token means.
  */
 @Injectable()
 export class CompanyClients {
@@ -32,7 +32,7 @@ export class CompanyClients {
     if (!sealedToken?.keyId || !sealedToken.value) throw missing();
     const employeeToken = this.secrets.open(
       { keyId: sealedToken.keyId, value: sealedToken.value },
-      companyId,
+      SecretBindings.tripletexToken(companyId),
     );
     const key = `${companyId}:${tokenDigest(employeeToken)}`;
     const previous = this.current.get(companyId);

@@ -1,19 +1,5 @@
-import { TripletexServiceEnv } from '@pos-tripletex/platform';
-import { IsInt, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
-
-/** Tripletex delivers webhooks to https targets only: production refuses anything else. */
-function HttpsInProduction(): PropertyDecorator {
-  return ValidateBy({
-    name: 'httpsInProduction',
-    validator: {
-      validate: (value: unknown, args) =>
-        (args?.object as { NODE_ENV?: string }).NODE_ENV !== 'production' ||
-        (typeof value === 'string' && value.startsWith('https://')),
-      defaultMessage: () =>
-        'WEBHOOK_PUBLIC_URL must be an https:// URL with NODE_ENV=production (Tripletex delivers webhooks only to https targets); leave it empty to sync by polling only',
-    },
-  });
-}
+import { HttpsInProduction, TripletexServiceEnv } from '@pos-tripletex/platform';
+import { IsInt, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 /** The whole environment of customer-sync: every variable, with its local default. See .env.example. */
 export class CustomerSyncEnv extends TripletexServiceEnv {
@@ -27,7 +13,9 @@ export class CustomerSyncEnv extends TripletexServiceEnv {
    * Where Tripletex reaches this service for webhooks: https in production (Tripletex accepts no
    * other target). Empty: no webhooks, the customer list is kept current by polling alone.
    */
-  @HttpsInProduction()
+  @HttpsInProduction(
+    'WEBHOOK_PUBLIC_URL must be an https:// URL with NODE_ENV=production (Tripletex delivers webhooks only to https targets); leave it empty to sync by polling only',
+  )
   @Matches(/^https?:\/\/\S+$/, {
     message: 'WEBHOOK_PUBLIC_URL must be the http(s) base URL Tripletex can reach this service at',
   })
@@ -83,6 +71,15 @@ export class CustomerSyncEnv extends TripletexServiceEnv {
   @Min(1)
   @IsInt()
   SYNC_PAGES_PER_TURN: number = 5;
+
+  /**
+   * How often webhook secrets and token copies sealed with an old key (or the legacy format) are
+   * sealed again with the active one; also at start-up (key rotation, root README).
+   */
+  @Max(86_400)
+  @Min(1)
+  @IsInt()
+  ENCRYPTION_RESEAL_INTERVAL_SECONDS: number = 600;
 
   /** The lease on a company claimed for sync work, extended by heartbeat while the work runs. */
   @Max(3600)

@@ -1,3 +1,4 @@
+import { SecretBindings } from '@pos-tripletex/platform';
 import { Topics } from '@pos-tripletex/contracts';
 import { eventually, MediumTest } from '@pos-tripletex/testing';
 import { TripletexCompanyClient } from '@pos-tripletex/tripletex';
@@ -97,14 +98,20 @@ async function signedDelivery(
     value: null,
   });
   const idempotencyKey = randomUUID();
-  const hmac = medium.box.open(state.webhookSecrets!.hmac, company.companyId);
+  const hmac = medium.box.open(
+    state.webhookSecrets!.hmac,
+    SecretBindings.webhookHmac(company.companyId),
+  );
   return {
     companyId: company.companyId,
     rawBody,
     body: JSON.parse(rawBody) as unknown,
     idempotencyKey,
     signature: createHmac('sha512', hmac).update(`${idempotencyKey}&${rawBody}`).digest('base64'),
-    secret: medium.box.open(state.webhookSecrets!.authHeader, company.companyId),
+    secret: medium.box.open(
+      state.webhookSecrets!.authHeader,
+      SecretBindings.webhookAuthHeader(company.companyId),
+    ),
   };
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TokenRejections } from '@pos-tripletex/company-settings';
-import { EncryptedSecret } from '@pos-tripletex/platform';
+import { EncryptedSecret, staleSecretSql } from '@pos-tripletex/platform';
 import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { SERVICE_NAME } from '../bootstrap';
@@ -55,6 +55,24 @@ const SCHEDULE_RECONCILIATIONS_SQL = `UPDATE sync_states SET full_sync_status = 
     full_sync_inactive_pass = false, full_sync_from = 0, full_sync_pages = 0, full_sync_customers = 0,
     full_sync_started_at = NULL, full_sync_finished_at = NULL
   WHERE active AND full_sync_status = '${DONE}' AND full_sync_finished_at < now() - make_interval(hours => $1)`;
+
+/** A row with a stale secret ($1 the active key id): its token copy or a webhook secret. */
+const STALE_SECRETS_SQL = [
+  staleSecretSql('token_key_id', 'token_ciphertext', '$1'),
+  ...['authHeader', 'hmac'].map((secret) =>
+    staleSecretSql(
+      `webhook_secrets->'${secret}'->>'keyId'`,
+      `webhook_secrets->'${secret}'->>'value'`,
+      '$1',
+    ),
+  ),
+].join(' OR ');
+
+/** The sealed secrets a company's sync state keeps (see SyncSecretsRotation). */
+export interface SealedSyncSecrets {
+  token: EncryptedSecret | null;
+  webhookSecrets: WebhookSecrets | null;
+}
 
 /** A company claimed for sync work, by the lease's owner token. */
 export interface SyncClaim {
@@ -196,6 +214,68 @@ export class SyncRunLifecycle {
       [companyId],
     );
     return row?.active === true;
+  }
+
+  // ---- key rotation -------------------------------------------------------------------------------
+
+  /**
+   * The rows with a stale secret (sealed with another key than `activeKeyId`, or in the legacy
+   * format) of up to `limit` companies after `after`, in company order, each locked – one another
+   * transaction holds (a settings change, another instance's pass) is skipped – and re-sealed by
+   * `reseal` (null: left as it is). Only the secret columns are written.
+   */
+  resealStaleSecrets(
+    activeKeyId: string,
+    page: { after: string; limit: number },
+    reseal: (companyId: string, secrets: SealedSyncSecrets) => SealedSyncSecrets | null,
+  ): Promise<{ keys: string[]; resealed: number }> {
+    return this.dataSource.transaction(async (tx) => {
+      const rows = await tx.query<
+        {
+          company_id: string;
+          token_key_id: string | null;
+          token_ciphertext: string | null;
+          webhook_secrets: WebhookSecrets | null;
+        }[]
+      >(
+        `SELECT company_id, token_key_id, token_ciphertext, webhook_secrets FROM sync_states
+         WHERE company_id > $2 AND (${STALE_SECRETS_SQL})
+         ORDER BY company_id LIMIT $3 FOR UPDATE SKIP LOCKED`,
+        [activeKeyId, page.after, page.limit],
+      );
+      let resealed = 0;
+      for (const row of rows) {
+        const next = reseal(row.company_id, {
+          token:
+            row.token_key_id && row.token_ciphertext
+              ? { keyId: row.token_key_id, value: row.token_ciphertext }
+              : null,
+          webhookSecrets: row.webhook_secrets,
+        });
+        if (!next) continue;
+        await tx.query(
+          `UPDATE sync_states SET token_key_id = $2, token_ciphertext = $3, webhook_secrets = $4::jsonb
+           WHERE company_id = $1`,
+          [
+            row.company_id,
+            next.token?.keyId ?? null,
+            next.token?.value ?? null,
+            next.webhookSecrets ? JSON.stringify(next.webhookSecrets) : null,
+          ],
+        );
+        resealed++;
+      }
+      return { keys: rows.map((row) => row.company_id), resealed };
+    });
+  }
+
+  /** How many companies keep a stale secret (sealed with another key, or in the legacy format). */
+  async countStaleSecrets(activeKeyId: string): Promise<number> {
+    const [row] = await this.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM sync_states WHERE ${STALE_SECRETS_SQL}`,
+      [activeKeyId],
+    );
+    return row.n;
   }
 
   // ---- the guard of a running turn ----------------------------------------------------------------

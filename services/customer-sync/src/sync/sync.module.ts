@@ -2,6 +2,7 @@ import { forwardRef, Module } from '@nestjs/common';
 import { CompanySettingsModule } from '@pos-tripletex/company-settings';
 import { CustomersModule } from '../customers/customers.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
+import { SyncSecretsRotation } from './secrets-rotation';
 import { SettingsAppliedListener } from './settings-applied.listener';
 import { SyncRunLifecycle } from './sync-run.lifecycle';
 import { SyncService } from './sync.service';
@@ -10,7 +11,7 @@ import { SyncWorker } from './sync.worker';
 /**
  * Keeping each company's mirror in step with Tripletex: the sync state and its lifecycle, what a
  * settings change does, and the worker giving companies their turns (webhook subscriptions, full
- * and incremental syncs).
+ * and incremental syncs), and the key rotation of the secrets the sync state keeps sealed.
  */
 @Module({
   imports: [
@@ -18,7 +19,13 @@ import { SyncWorker } from './sync.worker';
     forwardRef(() => CustomersModule),
     forwardRef(() => WebhooksModule),
   ],
-  providers: [SyncRunLifecycle, SyncService, SyncWorker, SettingsAppliedListener],
-  exports: [SyncRunLifecycle, SyncService],
+  providers: [
+    SyncRunLifecycle,
+    SyncService,
+    SyncWorker,
+    SettingsAppliedListener,
+    SyncSecretsRotation,
+  ],
+  exports: [SyncRunLifecycle, SyncService, SyncSecretsRotation],
 })
 export class SyncModule {}

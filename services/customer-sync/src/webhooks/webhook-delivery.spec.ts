@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { customerEventOf, sameSecret, webhookSignature } from './webhook-delivery';
+import { customerEventOf, refusalOf, sameSecret, webhookSignature } from './webhook-delivery';
 
 describe('webhook delivery', () => {
   describe(webhookSignature.name, () => {
@@ -43,7 +43,10 @@ describe('webhook delivery', () => {
       ).toEqual({ event: 'customer.delete', customerId: 42 });
     });
 
-    it('refuses other events, missing ids and other subscriptions', () => {
+    it('refuses other events, missing ids, other subscriptions and another event’s subscription', () => {
+      expect(
+        customerEventOf({ subscriptionId: 3, event: 'customer.update', id: 42 }, ours),
+      ).toBeNull();
       expect(
         customerEventOf({ subscriptionId: 2, event: 'product.update', id: 42 }, ours),
       ).toBeNull();
@@ -54,6 +57,64 @@ describe('webhook delivery', () => {
         customerEventOf({ subscriptionId: 9, event: 'customer.update', id: 42 }, ours),
       ).toBeNull();
       expect(customerEventOf(null, ours)).toBeNull();
+    });
+  });
+
+  describe(refusalOf.name, () => {
+    const expected = {
+      secret: 'header-secret',
+      hmacSecret: 'hmac-secret',
+      subscriptionIds: { 'customer.create': 11, 'customer.update': 12, 'customer.delete': 13 },
+    };
+    const body = { subscriptionId: 12, event: 'customer.update', id: 42, value: null };
+    const rawBody = JSON.stringify(body);
+    const valid = {
+      secret: 'header-secret',
+      idempotencyKey: 'key-1',
+      signature: webhookSignature('hmac-secret', 'key-1', rawBody),
+      rawBody,
+      body,
+    };
+
+    it('accepts a delivery of a current subscription with our secret and its signature', () => {
+      expect(refusalOf(valid, expected)).toBeNull();
+    });
+
+    it('says why anything else is refused, never with a secret or signature in the words', () => {
+      const reasons = [
+        refusalOf({ ...valid, secret: undefined }, expected),
+        refusalOf({ ...valid, secret: 'guess' }, expected),
+        refusalOf({ ...valid, idempotencyKey: undefined }, expected),
+        refusalOf({ ...valid, signature: undefined }, expected),
+        refusalOf({ ...valid, signature: webhookSignature('other', 'key-1', rawBody) }, expected),
+        // Signed for another key than the one that came: a replay cannot choose a new key.
+        refusalOf({ ...valid, idempotencyKey: 'key-2' }, expected),
+      ];
+      expect(reasons).toEqual([
+        'no secret header',
+        'wrong secret header',
+        'no idempotency-key header',
+        'no x-request-signature header',
+        'bad signature',
+        'bad signature',
+      ]);
+    });
+
+    it('refuses an authentic delivery of a subscription the company no longer has (old or replayed)', () => {
+      const old = { ...body, subscriptionId: 7 };
+      const oldRaw = JSON.stringify(old);
+      const reason = refusalOf(
+        {
+          ...valid,
+          body: old,
+          rawBody: oldRaw,
+          signature: webhookSignature('hmac-secret', 'key-1', oldRaw),
+        },
+        expected,
+      );
+      expect(reason).toContain('subscription 7 is not one of the company');
+      expect(reason).not.toContain('hmac-secret');
+      expect(refusalOf(valid, { ...expected, subscriptionIds: {} })).toContain('(none)');
     });
   });
 });

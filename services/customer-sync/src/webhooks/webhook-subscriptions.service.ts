@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { backoffDelay, SecretBox } from '@pos-tripletex/platform';
+import { backoffDelay, SecretBindings, SecretBox } from '@pos-tripletex/platform';
 import { classifyFailure, CompanyClients, TripletexError } from '@pos-tripletex/tripletex';
 import { randomBytes } from 'node:crypto';
 import { CustomerSyncEnv } from '../config/env.schema';
@@ -49,11 +49,17 @@ export class WebhookSubscriptionsService {
     return `${this.env.WEBHOOK_PUBLIC_URL.replace(/\/+$/, '')}/v1/webhooks/tripletex/${encodeURIComponent(companyId)}`;
   }
 
-  /** Fresh secrets (sealed for the company): the auth header's value and the HMAC secret. */
+  /** Fresh secrets (each sealed for the company and its purpose): the auth header's value and the HMAC secret. */
   newSecrets(companyId: string): WebhookSecrets {
     return {
-      authHeader: this.secrets.seal(randomBytes(32).toString('base64url'), companyId),
-      hmac: this.secrets.seal(randomBytes(32).toString('base64url'), companyId),
+      authHeader: this.secrets.seal(
+        randomBytes(32).toString('base64url'),
+        SecretBindings.webhookAuthHeader(companyId),
+      ),
+      hmac: this.secrets.seal(
+        randomBytes(32).toString('base64url'),
+        SecretBindings.webhookHmac(companyId),
+      ),
     };
   }
 
@@ -67,8 +73,14 @@ export class WebhookSubscriptionsService {
         if (existing.targetUrl === url && existing.id)
           await tripletex.deleteSubscription(existing.id).catch(() => undefined);
       }
-      const authHeader = this.secrets.open(state.webhookSecrets!.authHeader, state.companyId);
-      const hmac = this.secrets.open(state.webhookSecrets!.hmac, state.companyId);
+      const authHeader = this.secrets.open(
+        state.webhookSecrets!.authHeader,
+        SecretBindings.webhookAuthHeader(state.companyId),
+      );
+      const hmac = this.secrets.open(
+        state.webhookSecrets!.hmac,
+        SecretBindings.webhookHmac(state.companyId),
+      );
       for (const event of CUSTOMER_EVENTS) {
         const created = await tripletex.createSubscription({
           event,

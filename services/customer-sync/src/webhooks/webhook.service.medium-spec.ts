@@ -1,3 +1,4 @@
+import { AppError, SecretBindings } from '@pos-tripletex/platform';
 import { Topics } from '@pos-tripletex/contracts';
 import { MediumTest } from '@pos-tripletex/testing';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -9,6 +10,7 @@ import {
   startCustomerSync,
 } from '../../test/support/in-process-sync';
 import { SyncService } from '../sync/sync.service';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookCall, WebhookService } from './webhook.service';
 
 // WebhookService in-process: deliveries signed as Tripletex signs them, for a company subscribed
@@ -51,15 +53,30 @@ async function delivery(
     id: customerId,
     value: null,
   });
-  const idempotencyKey = randomUUID();
-  const hmac = medium.box.open(state.webhookSecrets!.hmac, company.companyId);
+  return signed(company, rawBody, randomUUID());
+}
+
+/** `rawBody` delivered with the company's secret header and signed with its HMAC secret. */
+async function signed(
+  company: ActivatedCompany,
+  rawBody: string,
+  idempotencyKey: string,
+): Promise<WebhookCall> {
+  const state = await company.state();
+  const hmac = medium.box.open(
+    state.webhookSecrets!.hmac,
+    SecretBindings.webhookHmac(company.companyId),
+  );
   return {
     companyId: company.companyId,
     rawBody,
     body: JSON.parse(rawBody),
     idempotencyKey,
     signature: createHmac('sha512', hmac).update(`${idempotencyKey}&${rawBody}`).digest('base64'),
-    secret: medium.box.open(state.webhookSecrets!.authHeader, company.companyId),
+    secret: medium.box.open(
+      state.webhookSecrets!.authHeader,
+      SecretBindings.webhookAuthHeader(company.companyId),
+    ),
   };
 }
 
@@ -98,25 +115,45 @@ describe(WebhookService.name, () => {
     });
   });
 
-  it('refuses a delivery without our secret or with a bad signature, and changes nothing', async () => {
+  it('answers every unauthenticated call with one and the same 401, and changes nothing', async () => {
     const company = await subscribedCompany();
     const [first] = await customersOf(company.companyId);
     const valid = await delivery(company, 'customer.delete', first.customer_id);
-    const refused = { code: 'CUSTOMER_SYNC.WEBHOOK_REFUSED', httpStatus: 401 };
+    const notSubscribed = await activatedCompany(medium, { active: 1 });
+    const oldSubscription = JSON.stringify({
+      ...(JSON.parse(valid.rawBody) as object),
+      subscriptionId: 999_999,
+    });
 
-    for (const forged of [
-      { ...valid, secret: undefined },
-      { ...valid, secret: 'guess' },
-      { ...valid, signature: 'forged' },
-      { ...valid, signature: undefined },
-      { ...valid, idempotencyKey: undefined },
+    const calls: Record<string, WebhookCall> = {
+      'no secret header': { ...valid, secret: undefined },
+      'a wrong secret': { ...valid, secret: 'guess' },
+      'a forged signature': { ...valid, signature: 'forged' },
+      'no signature': { ...valid, signature: undefined },
+      'no idempotency key': { ...valid, idempotencyKey: undefined },
       // Signed for another body than the one that came.
-      { ...valid, rawBody: valid.rawBody.replace('"value":null', '"value":{}') },
-    ])
-      await expect(webhooks.receive(forged)).rejects.toMatchObject(refused);
-    await expect(
-      webhooks.receive({ ...valid, companyId: `${company.companyId}_unknown` }),
-    ).rejects.toMatchObject(refused);
+      'another body': { ...valid, rawBody: valid.rawBody.replace('"value":null', '"value":{}') },
+      'an unknown company id': { ...valid, companyId: `${company.companyId}_unknown` },
+      'a company without subscriptions': { ...valid, companyId: notSubscribed.companyId },
+      // Authentic – our secrets, Tripletex's signature – but of a subscription we no longer have.
+      'an old subscription': await signed(company, oldSubscription, valid.idempotencyKey!),
+    };
+    const answers: Record<string, unknown> = {};
+    for (const [name, call] of Object.entries(calls))
+      answers[name] = await webhooks.receive(call).then(
+        () => 'accepted',
+        (error: AppError) => ({
+          status: error.httpStatus,
+          code: error.code,
+          message: error.message,
+        }),
+      );
+    const refused = {
+      status: 401,
+      code: 'CUSTOMER_SYNC.WEBHOOK_REFUSED',
+      message: 'The webhook call is not authentic.',
+    };
+    expect(answers).toEqual(Object.fromEntries(Object.keys(calls).map((name) => [name, refused])));
 
     expect((await customersOf(company.companyId)).every((customer) => !customer.deleted)).toBe(
       true,
@@ -128,9 +165,42 @@ describe(WebhookService.name, () => {
     ).toEqual([]);
   });
 
-  it('ignores a replayed delivery: the same idempotency key applies once', async () => {
+  it('answers the same 401 when the company’s secrets do not open (a key gone from the ring, or a secret in another’s place)', async () => {
     const company = await subscribedCompany();
     const [first] = await customersOf(company.companyId);
+    const valid = await delivery(company, 'customer.update', first.customer_id);
+    const refused = {
+      code: 'CUSTOMER_SYNC.WEBHOOK_REFUSED',
+      message: 'The webhook call is not authentic.',
+    };
+
+    // The auth header's secret sealed where the HMAC secret belongs: bound to another purpose.
+    await medium.schema.query(
+      `UPDATE sync_states SET webhook_secrets = jsonb_build_object(
+         'authHeader', webhook_secrets->'hmac', 'hmac', webhook_secrets->'authHeader')
+       WHERE company_id = $1`,
+      [company.companyId],
+    );
+    await expect(webhooks.receive(valid)).rejects.toMatchObject(refused);
+
+    // Sealed with a key this instance's ring does not hold: no key id in the answer.
+    await medium.schema.query(
+      `UPDATE sync_states SET webhook_secrets = jsonb_set(webhook_secrets, '{authHeader,keyId}', '"retired-key"')
+       WHERE company_id = $1`,
+      [company.companyId],
+    );
+    const error = (await webhooks.receive(valid).catch((e: unknown) => e)) as AppError;
+    expect(error).toMatchObject(refused);
+    expect(JSON.stringify({ ...error, message: error.message })).not.toContain('retired-key');
+  });
+
+  it('applies a delivery once: the same idempotency key again changes nothing', async () => {
+    const company = await subscribedCompany();
+    const [first] = await customersOf(company.companyId);
+    await medium.sandbox.operator(
+      'POST',
+      `companies/${company.tripletex.companyId}/customers/${first.customer_id}/delete`,
+    );
     const once = await delivery(company, 'customer.delete', first.customer_id);
 
     expect(await webhooks.receive(once)).toEqual({ applied: true });
@@ -149,5 +219,30 @@ describe(WebhookService.name, () => {
     expect(tombstones).toEqual([
       expect.objectContaining({ key: `${company.companyId}:${first.customer_id}` }),
     ]);
+  });
+
+  it('lets a replayed old delete, its key long forgotten, delete nothing Tripletex still has', async () => {
+    const company = await subscribedCompany();
+    const [first] = await customersOf(company.companyId);
+    const old = await delivery(company, 'customer.delete', first.customer_id);
+    // Its idempotency key was applied once and then forgotten (older than the kept window).
+    await medium.schema.query(
+      `INSERT INTO webhook_deliveries (company_id, idempotency_key, received_at)
+       VALUES ($1, $2, now() - interval '8 days')`,
+      [company.companyId, old.idempotencyKey],
+    );
+    await medium.get(WebhookDeliveriesRepository).forgetOld();
+
+    // Only a pointer: the customer is read again, and Tripletex still has it.
+    expect(await webhooks.receive(old)).toEqual({ applied: true });
+    expect((await customersOf(company.companyId))[0]).toMatchObject({
+      customer_id: first.customer_id,
+      deleted: false,
+    });
+    expect(
+      (await outboxOf(medium, Topics.CustomersChangedV1, company.companyId)).filter(
+        (event) => event.value === null,
+      ),
+    ).toEqual([]);
   });
 });

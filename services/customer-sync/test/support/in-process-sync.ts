@@ -1,3 +1,4 @@
+import { SecretBindings } from '@pos-tripletex/platform';
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { parseEvent, Topics } from '@pos-tripletex/contracts';
 import {
@@ -85,7 +86,10 @@ export async function applySettings(
     version: settings.version,
     status: settings.status,
     tripletexCompanyId: tripletex.companyId,
-    employeeToken: medium.box.seal(tripletex.employeeToken, companyId),
+    employeeToken: medium.box.seal(
+      tripletex.employeeToken,
+      SecretBindings.tripletexToken(companyId),
+    ),
     startDate: '2026-11-01',
     mappings: { paymentMethods: [], productGroups: [], otherEvents: [] },
   });

@@ -26,4 +26,13 @@ export class OnboardingEnv extends TripletexServiceEnv {
   @Min(1)
   @IsInt()
   REVERIFY_CONCURRENCY: number = 4;
+
+  /**
+   * How often stored tokens sealed with an old key (or the legacy format) are sealed again with
+   * the active one; also at start-up (key rotation, root README).
+   */
+  @Max(86_400)
+  @Min(1)
+  @IsInt()
+  ENCRYPTION_RESEAL_INTERVAL_SECONDS: number = 600;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, AuditTrail, EncryptedSecret } from '@pos-tripletex/platform';
+import { Actor, AuditTrail, EncryptedSecret, staleSecretSql } from '@pos-tripletex/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { OnboardingErrors } from '../onboarding.errors';
 import {
@@ -36,9 +36,10 @@ export interface ReverificationOutcome {
   /** Why the integration needs attention, in plain words; null: the token works. */
   problem: string | null;
   bankAccountRegistered: boolean;
-  /** The token sealed again with the active key (key rotation), when it was sealed with an old one. */
-  resealedToken?: EncryptedSecret;
 }
+
+/** Seals a company's token again with the active key; null leaves it as it is (see TokenRotation). */
+export type Reseal = (companyId: string, sealed: EncryptedSecret) => EncryptedSecret | null;
 
 /**
  * The integration aggregate's state machine and its only SQL: a draft (ONBOARDING) created by
@@ -223,9 +224,8 @@ export class IntegrationLifecycle {
   /**
    * Records a re-verification: NEEDS_ATTENTION with the problem (a draft stays a draft), ACTIVE
    * again when a token that needed attention works. A change of status is published if the
-   * integration was ever published; a re-sealed token alone is not (it travels with the next
-   * published change). Only a change of status is recorded in the audit trail (a check that
-   * changes nothing else, the hourly one, is not a change of the settings).
+   * integration was ever published. Only a change of status is recorded in the audit trail (a
+   * check that changes nothing else, the hourly one, is not a change of the settings).
    */
   recordReverification(
     companyId: string,
@@ -240,10 +240,6 @@ export class IntegrationLifecycle {
       if (!problem) integration.tokenVerifiedAt = new Date();
       integration.bankAccountRegistered = outcome.bankAccountRegistered;
       integration.reverifyRequestedAt = null;
-      if (outcome.resealedToken) {
-        integration.tokenKeyId = outcome.resealedToken.keyId;
-        integration.tokenCiphertext = outcome.resealedToken.value;
-      }
       const before = this.fingerprint(integration);
       if (problem && integration.status !== IntegrationStatuses.ONBOARDING) {
         integration.status = IntegrationStatuses.NEEDS_ATTENTION;
@@ -293,6 +289,54 @@ export class IntegrationLifecycle {
       [olderThanMs / 1000, limit, leaseSeconds, IntegrationStatuses.INACTIVE],
     );
     return rows.map((row) => row.company_id);
+  }
+
+  /**
+   * Key rotation: the stale tokens (sealed with another key than `activeKeyId`, or in the legacy
+   * format) of up to `limit` companies after `after`, in company order, each row locked – one
+   * another transaction holds is skipped (SKIP LOCKED: another instance's pass, or a wizard step
+   * that is storing a new token) – and re-sealed by `reseal` (null: left as it is). A live
+   * integration's re-sealed token is published as its next version in the same transaction, so
+   * the other services' copies follow before the old key may go.
+   */
+  resealStaleTokens(
+    activeKeyId: string,
+    page: { after: string; limit: number },
+    reseal: Reseal,
+  ): Promise<{ keys: string[]; resealed: number }> {
+    return this.dataSource.transaction(async (tx) => {
+      const repo = tx.getRepository(IntegrationEntity);
+      const rows = await tx.query<{ company_id: string }[]>(
+        `SELECT company_id FROM integrations
+         WHERE company_id > $2 AND ${staleSecretSql('token_key_id', 'token_ciphertext', '$1')}
+         ORDER BY company_id LIMIT $3 FOR UPDATE SKIP LOCKED`,
+        [activeKeyId, page.after, page.limit],
+      );
+      let resealed = 0;
+      for (const { company_id: companyId } of rows) {
+        const integration = await repo.findOneByOrFail({ companyId });
+        const token = reseal(companyId, {
+          keyId: integration.tokenKeyId as string,
+          value: integration.tokenCiphertext as string,
+        });
+        if (!token) continue;
+        integration.tokenKeyId = token.keyId;
+        integration.tokenCiphertext = token.value;
+        await this.save(tx, integration, isLive(integration.status), undefined);
+        resealed++;
+      }
+      return { keys: rows.map((row) => row.company_id), resealed };
+    });
+  }
+
+  /** How many stored tokens are stale (sealed with another key than `activeKeyId`, or legacy). */
+  async countStaleTokens(activeKeyId: string): Promise<number> {
+    const [row] = await this.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM integrations
+       WHERE ${staleSecretSql('token_key_id', 'token_ciphertext', '$1')}`,
+      [activeKeyId],
+    );
+    return row.n;
   }
 
   /** Another service reported a refused token: check it at once (a request clears the lease). */

@@ -3,14 +3,15 @@ import { AuditModule } from '@pos-tripletex/platform';
 import { IntegrationClients } from './integration-clients';
 import { IntegrationLifecycle } from './integration.lifecycle';
 import { IntegrationPublisher } from './integration.publisher';
+import { TokenRotation } from './token-rotation';
 
 /**
- * The integration aggregate: its lifecycle (all its SQL, events and audit records) and its
- * Tripletex clients.
+ * The integration aggregate: its lifecycle (all its SQL, events and audit records), its
+ * Tripletex clients and the key rotation of its stored tokens.
  */
 @Module({
   imports: [AuditModule],
-  providers: [IntegrationLifecycle, IntegrationPublisher, IntegrationClients],
-  exports: [IntegrationLifecycle, IntegrationClients],
+  providers: [IntegrationLifecycle, IntegrationPublisher, IntegrationClients, TokenRotation],
+  exports: [IntegrationLifecycle, IntegrationClients, TokenRotation],
 })
 export class IntegrationsModule {}

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Actor, AppError, SecretBox } from '@pos-tripletex/platform';
+import { Actor, AppError, SecretBindings, SecretBox } from '@pos-tripletex/platform';
 import { EntityManager } from 'typeorm';
 import { OnboardingEnv } from '../config/env.schema';
 import { IntegrationStatuses } from '../integrations/integration-status';
@@ -54,7 +54,7 @@ export class ReverificationService {
     if (!current.tokenCiphertext || current.status === IntegrationStatuses.INACTIVE)
       return toView(current);
     const sealed = { keyId: current.tokenKeyId as string, value: current.tokenCiphertext };
-    const token = this.secrets.open(sealed, companyId);
+    const token = this.secrets.open(sealed, SecretBindings.tripletexToken(companyId));
     let problem: string | null = null;
     let bankAccountRegistered = current.bankAccountRegistered;
     try {
@@ -85,15 +85,7 @@ export class ReverificationService {
     }
     const integration = await this.lifecycle.recordReverification(
       companyId,
-      {
-        problem,
-        bankAccountRegistered,
-        // Key rotation: a token that works is sealed again with the active key.
-        resealedToken:
-          !problem && this.secrets.isStale(sealed)
-            ? this.secrets.seal(token, companyId)
-            : undefined,
-      },
+      { problem, bankAccountRegistered },
       actor,
       correlationId,
     );

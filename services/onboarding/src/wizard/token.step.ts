@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Actor, AppError, SecretBox } from '@pos-tripletex/platform';
+import { Actor, AppError, SecretBindings, SecretBox } from '@pos-tripletex/platform';
 import { IntegrationEntity } from '../integrations/entities/integration.entity';
 import { IntegrationClients } from '../integrations/integration-clients';
 import { IntegrationLifecycle } from '../integrations/integration.lifecycle';
@@ -47,7 +47,7 @@ export class TokenStep {
     const stored = await this.lifecycle.storeToken(
       companyId,
       verified,
-      this.secrets.seal(employeeToken, companyId),
+      this.secrets.seal(employeeToken, SecretBindings.tripletexToken(companyId)),
       actor,
       correlationId,
     );

@@ -1,5 +1,5 @@
 import { Topics } from '@pos-tripletex/contracts';
-import { AppError } from '@pos-tripletex/platform';
+import { AppError, SecretBindings } from '@pos-tripletex/platform';
 import { MediumTest, testOperator } from '@pos-tripletex/testing';
 import { completeWizard, published } from '../../test/support/in-process-wizard';
 import { aConnectedCompany, asEmployee } from '../../test/support/wizard-answers';
@@ -74,7 +74,7 @@ describe(TokenStep.name, () => {
     expect(
       medium.box.open(
         { keyId: integration.tokenKeyId!, value: integration.tokenCiphertext! },
-        companyId,
+        SecretBindings.tripletexToken(companyId),
       ),
     ).toBe(tripletex.employeeToken);
   });

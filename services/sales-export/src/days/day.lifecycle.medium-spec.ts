@@ -1,7 +1,7 @@
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { DayStatusV1, IntegrationConfigV1, Topics } from '@pos-tripletex/contracts';
 import { BatchConsumers } from '@pos-tripletex/messaging';
-import { addDays, osloToday } from '@pos-tripletex/platform';
+import { addDays, osloToday, SecretBindings } from '@pos-tripletex/platform';
 import {
   aCheckout,
   aDayClosed,
@@ -68,7 +68,7 @@ async function settings(
       companyId,
       version: ++version,
       tripletexCompanyId: 1,
-      employeeToken: medium.box.seal('employee-token', companyId),
+      employeeToken: medium.box.seal('employee-token', SecretBindings.tripletexToken(companyId)),
       startDate: daysAgo(60),
       mappings: { paymentMethods: [], productGroups: [], otherEvents: [] },
       ...overrides,

@@ -1,7 +1,7 @@
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
 import { IntegrationConfigV1, Topics } from '@pos-tripletex/contracts';
 import { BatchConsumers } from '@pos-tripletex/messaging';
-import { addDays, osloToday } from '@pos-tripletex/platform';
+import { addDays, osloToday, SecretBindings } from '@pos-tripletex/platform';
 import {
   aCheckout,
   aDayClosed,
@@ -73,7 +73,10 @@ async function company(
       companyId,
       version: 1,
       tripletexCompanyId: tripletex.companyId,
-      employeeToken: medium.box.seal(tripletex.employeeToken, companyId),
+      employeeToken: medium.box.seal(
+        tripletex.employeeToken,
+        SecretBindings.tripletexToken(companyId),
+      ),
       startDate: addDays(day, -30),
       mappings: mappings(ids, options),
     }),

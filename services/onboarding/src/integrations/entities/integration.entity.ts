@@ -120,7 +120,7 @@ export class IntegrationEntity {
   @Column({ type: 'varchar', length: 32, nullable: true })
   tokenKeyId!: string | null;
 
-  /** base64url(iv ‖ ciphertext ‖ tag); never the token itself. */
+  /** `v2.` + base64url(iv ‖ ciphertext ‖ tag) (SecretBox); never the token itself. */
   @Column({ type: 'text', nullable: true })
   tokenCiphertext!: string | null;
 
