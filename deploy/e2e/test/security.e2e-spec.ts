@@ -376,3 +376,43 @@ describe('the audit trail of financial settings', () => {
     expect(other.status).toBe(403);
   });
 });
+
+describe('customer-sync’s webhook endpoint', () => {
+  it('answers an unknown company id exactly as a known company without our secrets: one 401, nothing to tell them apart', async () => {
+    const company = await onboard(system, { collective: false, startDate: todaySoFar().day });
+    const [customerSync] = system.instances('customer-sync');
+    // The sync has subscribed (the known company has a webhook target with secrets).
+    await eventually(
+      async () => {
+        const res = await system.api(
+          'customer-sync',
+          company.companyId,
+          'GET',
+          '/customers/sync-status',
+        );
+        expect(res.status).toBe(200);
+        expect(res.body.webhooks.subscribed).toBe(true);
+      },
+      { timeoutMs: 60_000 },
+    );
+    const knock = async (companyId: string) => {
+      const res = await fetch(`${customerSync.url}/v1/webhooks/tripletex/${companyId}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': uniqueName('knock'),
+          'x-pos-tripletex-webhook-secret': 'a-guess',
+          'x-request-signature': 'a-guess',
+        },
+        body: JSON.stringify({ subscriptionId: 1, event: 'customer.update', id: 1, value: null }),
+      });
+      const { requestId, ...body } = (await res.json()) as Record<string, unknown>;
+      return { status: res.status, body, requestId };
+    };
+    const known = await knock(company.companyId);
+    const unknown = await knock(uniqueName('no-such-company'));
+    expect(known.status).toBe(401);
+    expect(unknown).toEqual({ ...known, requestId: expect.any(String) });
+    expect(JSON.stringify(known.body)).not.toMatch(/key|company/i);
+  });
+});

@@ -114,7 +114,7 @@ describeFlow(
 
     /** `pos_sealed_secrets_stale` of each store, as the operator reads it at /metrics. */
     async function staleSecrets(): Promise<Record<string, number>> {
-      const text = await (await fetch(`${flow().sut.url}/metrics`)).text();
+      const text = await (await fetch(`${flow().sut.adminUrl}/metrics`)).text();
       return Object.fromEntries(
         [...text.matchAll(/^pos_sealed_secrets_stale\{[^}]*store="([^"]+)"[^}]*\} (\d+)$/gm)].map(
           (m) => [m[1], Number(m[2])],

@@ -150,7 +150,7 @@ describeFlow(
     });
 
     it('is documented in the OpenAPI document with its filters and paging', async () => {
-      const res = await fetch(`${flow().sut.url}/docs/openapi.json`);
+      const res = await fetch(`${flow().sut.adminUrl}/docs/openapi.json`);
       const doc = (await res.json()) as any;
       const route = doc.paths['/v1/companies/{companyId}/audit'].get;
       expect(route.security).toEqual([{ bearer: [] }]);

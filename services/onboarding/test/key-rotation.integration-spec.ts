@@ -65,7 +65,7 @@ describeFlow(
 
     /** `pos_sealed_secrets_stale{store="integrations"}` as the operator reads it. */
     async function staleTokens(): Promise<number | undefined> {
-      const text = await (await fetch(`${flow().sut.url}/metrics`)).text();
+      const text = await (await fetch(`${flow().sut.adminUrl}/metrics`)).text();
       const match = /^pos_sealed_secrets_stale\{[^}]*store="integrations"[^}]*\} (\d+)$/m.exec(
         text,
       );
