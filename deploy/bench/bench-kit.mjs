@@ -17,14 +17,18 @@ const KAFKA_CREDENTIALS = `${root}.cache/kafka/credentials.env`;
 /** Properties for Kafka's own command-line tools (empty when the broker is open). */
 export const KAFKA_TOOL_PROPERTIES = `${root}.cache/kafka/admin-client.properties`;
 if (!process.env.KAFKA_SECURITY_PROTOCOL && existsSync(KAFKA_CREDENTIALS)) {
-  const line = readFileSync(KAFKA_CREDENTIALS, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('KAFKA_PASSWORD_ADMIN='));
+  // Every principal's password (KAFKA_PASSWORD_<PRINCIPAL>: the e2e bench runs each service as
+  // its own principal), and the super user's as the benchmarks' own connection.
+  for (const line of readFileSync(KAFKA_CREDENTIALS, 'utf8').split('\n')) {
+    const at = line.indexOf('=');
+    if (line.startsWith('KAFKA_PASSWORD_') && at > 0)
+      process.env[line.slice(0, at)] ??= line.slice(at + 1);
+  }
   Object.assign(process.env, {
     KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
     KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
     KAFKA_SASL_USERNAME: 'admin',
-    KAFKA_SASL_PASSWORD: line?.slice('KAFKA_PASSWORD_ADMIN='.length) ?? '',
+    KAFKA_SASL_PASSWORD: process.env.KAFKA_PASSWORD_ADMIN ?? '',
   });
 }
 /** The broker's security settings, for the services a benchmark starts. */

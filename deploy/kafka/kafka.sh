@@ -115,16 +115,18 @@ principals() { node -p "require('$here/acls.json').principals.join(' ')"; }
 
 password_var() { local name="${1^^}"; echo "KAFKA_PASSWORD_${name//-/_}"; }
 
-# One random password per principal, generated once per storage (a reset makes new ones).
+# One random password per principal, generated once per storage (a reset makes new ones); a
+# principal added to acls.json later gets one at the next start (its SCRAM user: add_scram_users).
 ensure_credentials() {
-  [[ -f "$credentials" ]] && return 0
   command -v node >/dev/null || die "node is needed to read deploy/kafka/acls.json"
   mkdir -p "$cache"
   local out="" p
   for p in admin $(principals); do
+    [[ -f "$credentials" ]] && grep -q "^$(password_var "$p")=" "$credentials" && continue
     out+="$(password_var "$p")=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"$'\n'
   done
-  (umask 077; printf '%s' "$out" >"$credentials")
+  [[ -n "$out" ]] || return 0
+  (umask 077; printf '%s' "$out" >>"$credentials")
 }
 
 password_of() {
@@ -169,6 +171,20 @@ scram_arguments() {
   done
 }
 
+# SCRAM users of principals the storage was formatted without (added to acls.json since):
+# written into the cluster metadata by the super user; $cache/scram-users lists those in place.
+add_scram_users() {
+  [[ "$security" == sasl ]] || return 0
+  local done_file="$cache/scram-users" p
+  for p in admin $(principals); do
+    grep -qx "$p" "$done_file" 2>/dev/null && continue
+    java_run kafka.admin.ConfigCommand --bootstrap-server "$host:$port" $(admin_flag) --alter \
+      --add-config "SCRAM-SHA-512=[password=$(password_of "$p")]" --entity-type users --entity-name "$p" \
+      >/dev/null || die "could not create the SCRAM user $p"
+    echo "$p" >>"$done_file"
+  done
+}
+
 apply_acls() {
   [[ "$security" == sasl ]] || return 0
   KAFKA_BROKERS="$host:$port" KAFKA_SASL_MECHANISM=PLAIN KAFKA_SASL_USERNAME=admin \
@@ -209,11 +225,13 @@ format_storage() {
   say "formatting KRaft storage (cluster $cluster_id)"
   local scram=()
   mapfile -t scram < <(scram_arguments)
+  if [[ "$security" == sasl ]]; then { echo admin; principals | tr ' ' '\n'; } >"$cache/scram-users"; fi
   java_run kafka.tools.StorageTool format -t "$cluster_id" -c "$conf" --ignore-formatted "${scram[@]}" >>"$log" 2>&1 \
     || die "formatting storage failed; see $log"
 }
 
-admin_flag() { [[ -s "$admin_config" ]] && printf -- '--command-config %s' "$admin_config"; return 0; }
+# The super user's client properties for Kafka's tools: `--command-config <file>` (or the flag $1).
+admin_flag() { [[ -s "$admin_config" ]] && printf -- '%s %s' "${1:---command-config}" "$admin_config"; return 0; }
 
 metadata_ok() {
   java_run org.apache.kafka.tools.TopicCommand --bootstrap-server "$host:$port" $(admin_flag) --list >/dev/null 2>&1
@@ -237,7 +255,7 @@ start() {
   mkdir -p "$cache"
   if pid="$(running_pid)"; then
     say "already running (pid $pid) on $host:$port"
-    wait_ready; return 0
+    wait_ready; add_scram_users; apply_acls; return 0
   fi
   # The jars first: they are also what asks whoever holds the port whether it is a broker.
   fetch_jars
@@ -257,6 +275,7 @@ start() {
     -cp "$jars/*" kafka.Kafka "$conf" >>"$log" 2>&1 &
   echo $! >"$pidfile"
   wait_ready
+  add_scram_users
   apply_acls
   say "ready on $host:$port ($([[ "$security" == sasl ]] && echo "SASL, ACLs from deploy/kafka/acls.json" || echo "PLAINTEXT, no authentication"))"
 }
@@ -284,13 +303,13 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) pid="$(running_pid || true)"; status ;;
-  reset) stop; rm -rf "$data" "$conf" "$credentials" "$admin_config"; say "data and credentials removed" ;;
+  reset) stop; rm -rf "$data" "$conf" "$credentials" "$admin_config" "$cache/scram-users"; say "data and credentials removed" ;;
   env) print_env "${2:-}" ;;
   fetch) fetch_jars; echo "$jars" ;;
   read)
     [[ -n "${2:-}" ]] || die "usage: $0 read <topic>"
     fetch_jars
-    java_run org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server "$host:$port" $(admin_flag) \
+    java_run org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server "$host:$port" $(admin_flag --consumer.config) \
       --topic "$2" --from-beginning --timeout-ms "${KAFKA_READ_TIMEOUT_MS:-5000}" \
       --property print.key=true --property print.headers=true --property print.timestamp=true 2>/dev/null || true
     ;;

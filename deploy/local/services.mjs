@@ -73,7 +73,10 @@ export function serviceEnv(service) {
       process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/pos_tripletex';
     env.KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
     env.KAFKA_GROUP_ID = process.env.KAFKA_GROUP_ID ?? service.name;
-    if (!process.env.KAFKA_SECURITY_PROTOCOL) Object.assign(env, kafkaPrincipalEnv(service.name));
+    // Each service as its own principal, so the broker's ACLs apply – also when the shell holds
+    // the super user's settings (`eval "$(npm run -s infra -- env)"`); other settings win.
+    if (!process.env.KAFKA_SECURITY_PROTOCOL || process.env.KAFKA_SASL_USERNAME === 'admin')
+      Object.assign(env, kafkaPrincipalEnv(service.name));
     env.TRIPLETEX_BASE_URL = process.env.TRIPLETEX_BASE_URL ?? 'http://127.0.0.1:3080/v2';
     env.TRIPLETEX_CONSUMER_TOKEN = process.env.TRIPLETEX_CONSUMER_TOKEN ?? 'sandbox-consumer-token';
     Object.assign(
