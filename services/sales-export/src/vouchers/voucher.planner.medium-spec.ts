@@ -420,6 +420,42 @@ describe(VoucherPlanner.name, () => {
     expect(vouchers.map((voucher) => voucher.date)).toEqual([day, firstOpen]);
   });
 
+  it('posts a fresh voucher with one Tripletex call; after a lost commit it looks the voucher up and posts nothing', async () => {
+    const co = await company();
+    await sell(
+      aCheckout({
+        companyId: co.key.companyId,
+        completedAt: at('12:00:00'),
+        lines: [{ unitPriceGross: 9900 }],
+      }),
+    );
+    const poster = medium.get(VoucherPoster);
+    const client = planner.client(co.config);
+    const recorded = await poster.record(co.key, await plan(co), co.config);
+    const calls = async (since: number) =>
+      (await medium.sandbox.requests(co.tripletex.companyId))
+        .slice(since)
+        .map((r) => r.operationId);
+    const before = (await medium.sandbox.requests(co.tripletex.companyId)).length;
+    const posted = await poster.complete(client, recorded);
+    // The first attempt: nothing can be in Tripletex yet, so no look-up before the post.
+    expect(await calls(before)).toEqual(['LedgerVoucher_post']);
+
+    // The commit after Tripletex's answer is lost: the retry finds it by its external number.
+    await dataSource.query(`UPDATE vouchers SET status = 'PENDING' WHERE id = $1`, [recorded.id]);
+    const retried = (await medium.sandbox.requests(co.tripletex.companyId)).length;
+    const again = await poster.complete(client, recorded); // the stale copy: the count is the DB's
+    expect(again.tripletexId).toBe(posted.tripletexId);
+    expect(await calls(retried)).toEqual([
+      'LedgerVoucherExternalVoucherNumber_externalVoucherNumber',
+    ]);
+    const [row] = await dataSource.query<{ attempts: number }[]>(
+      'SELECT attempts FROM vouchers WHERE id = $1',
+      [recorded.id],
+    );
+    expect(row.attempts).toBe(2);
+  });
+
   it('finds a voucher awaiting approval after a crash instead of posting it again, and deletes it on re-export', async () => {
     const co = await company();
     const config = { ...co.config, salesExport: { sendToLedger: false, graceMinutes: 30 } };

@@ -25,9 +25,10 @@ export interface LeaseCheck {
 
 /**
  * Puts vouchers into Tripletex exactly once. A voucher is recorded (PENDING, with its exact body
- * and a deterministic external number) before Tripletex is called; `complete` first looks it up
- * (by its external number, a reversal on the reversed voucher) and only posts what is not there,
- * so a crash between Tripletex's answer and our commit never posts twice.
+ * and a deterministic external number) before Tripletex is called, and each attempt is counted
+ * before it sends anything. A retry (a count above 1) first looks the voucher up (by its external
+ * number, a reversal on the reversed voucher) and only posts what is not there, so a crash between
+ * Tripletex's answer and our commit never posts twice; the first attempt has nothing to find.
  */
 @Injectable()
 export class VoucherPoster {
@@ -124,7 +125,15 @@ export class VoucherPoster {
     lease?: LeaseCheck,
   ): Promise<VoucherEntity> {
     const repo = this.dataSource.getRepository(VoucherEntity);
-    await repo.update({ id: pending.id }, { attempts: pending.attempts + 1 });
+    // Counted before anything is sent, atomically: the one attempt that reads 1 knows that no
+    // attempt before it can have reached Tripletex, so it posts without looking the voucher up
+    // first (one call per voucher instead of two); every later attempt looks first.
+    // (TypeORM answers an UPDATE … RETURNING on PostgreSQL with [rows, affected].)
+    const [[counted]] = await this.dataSource.query<[{ attempts: number }[], number]>(
+      'UPDATE vouchers SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts',
+      [pending.id],
+    );
+    const firstAttempt = counted?.attempts === 1;
     let result: Voucher;
     let undoAction: VoucherEntity['undoAction'] = null;
     try {
@@ -132,7 +141,7 @@ export class VoucherPoster {
         const original = await repo.findOneByOrFail({ id: pending.reversesId as string });
         ({ result, undoAction } = await this.undo(client, original, pending, lease));
       } else {
-        const found = await this.lookUp(client, pending);
+        const found = firstAttempt ? undefined : await this.lookUp(client, pending);
         if (found) result = found;
         else {
           lease?.throwIfLost();
