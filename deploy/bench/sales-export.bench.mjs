@@ -254,6 +254,25 @@ let service;
 let store;
 await admin.connect();
 await producer.connect();
+// A fresh broker has none of the topics yet (auto-creation is off, and the service creates its
+// own only at start-up, after the records are produced here): created as the service would.
+{
+  const existing = new Set(await admin.listTopics());
+  const wanted = [
+    [TOPIC, 'delete'],
+    ['integration.config.v1', 'compact'],
+  ].filter(([topic]) => !existing.has(topic));
+  if (wanted.length > 0)
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: wanted.map(([topic, policy]) => ({
+        topic,
+        numPartitions: 6,
+        replicationFactor: 1,
+        configEntries: policy === 'compact' ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      })),
+    });
+}
 try {
   // The ingest is spread over 8 companies (so over the topic's partitions, as in a deployment);
   // they need no settings to be stored.
