@@ -61,7 +61,12 @@ export const freePort = () =>
 /** Starts a built service and waits for /ready. */
 export async function start(main, env, port) {
   port ??= await freePort();
-  const child = spawn(process.execPath, [main], {
+  // BENCH_CPU_PROF=<dir>: each process writes a V8 CPU profile there when it stops (profile before
+  // optimising; `node deploy/bench/profile-summary.mjs <file>` lists the hot spots).
+  const profiling = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...profiling, main], {
     env: {
       PATH: process.env.PATH,
       ...env,
