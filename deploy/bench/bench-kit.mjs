@@ -1,11 +1,12 @@
 // Shared pieces of the benchmark scripts: processes, ports, the sandbox, a schema, results.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { kafkaPrincipalEnv, localKafkaPasswords } from '../local/services.mjs';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const require = createRequire(import.meta.url);
@@ -13,23 +14,14 @@ export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 
 // The local broker authenticates (deploy/kafka/kafka.sh): benchmarks connect as its super user
 // `admin`, unless the shell names other settings (e.g. a managed broker).
-const KAFKA_CREDENTIALS = `${root}.cache/kafka/credentials.env`;
 /** Properties for Kafka's own command-line tools (empty when the broker is open). */
 export const KAFKA_TOOL_PROPERTIES = `${root}.cache/kafka/admin-client.properties`;
-if (!process.env.KAFKA_SECURITY_PROTOCOL && existsSync(KAFKA_CREDENTIALS)) {
-  // Every principal's password (KAFKA_PASSWORD_<PRINCIPAL>: the e2e bench runs each service as
-  // its own principal), and the super user's as the benchmarks' own connection.
-  for (const line of readFileSync(KAFKA_CREDENTIALS, 'utf8').split('\n')) {
-    const at = line.indexOf('=');
-    if (line.startsWith('KAFKA_PASSWORD_') && at > 0)
-      process.env[line.slice(0, at)] ??= line.slice(at + 1);
-  }
-  Object.assign(process.env, {
-    KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
-    KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
-    KAFKA_SASL_USERNAME: 'admin',
-    KAFKA_SASL_PASSWORD: process.env.KAFKA_PASSWORD_ADMIN ?? '',
-  });
+const localPasswords = localKafkaPasswords();
+if (!process.env.KAFKA_SECURITY_PROTOCOL && localPasswords) {
+  // Every principal's password (the e2e bench runs each service as its own principal), and the
+  // super user as the benchmarks' own connection.
+  for (const [name, password] of Object.entries(localPasswords)) process.env[name] ??= password;
+  Object.assign(process.env, { ...kafkaPrincipalEnv('admin') });
 }
 /** The broker's security settings, for the services a benchmark starts. */
 export const KAFKA_SECURITY_ENV = Object.fromEntries(

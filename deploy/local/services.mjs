@@ -35,21 +35,31 @@ export function localSecrets() {
 const KAFKA_CREDENTIALS = new URL('../../.cache/kafka/credentials.env', import.meta.url);
 
 /**
- * The local broker's SASL settings for a service's own principal (deploy/kafka/kafka.sh made the
- * passwords when it formatted its storage); none when the broker runs without authentication.
+ * The passwords deploy/kafka/kafka.sh made for the local broker's principals when it formatted
+ * its storage (`KAFKA_PASSWORD_<PRINCIPAL>` → password); null when it runs without authentication.
  */
+export function localKafkaPasswords() {
+  if (!existsSync(KAFKA_CREDENTIALS)) return null;
+  return Object.fromEntries(
+    readFileSync(KAFKA_CREDENTIALS, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('KAFKA_PASSWORD_') && line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+/** The local broker's SASL settings for `principal` (an open broker: none). */
 export function kafkaPrincipalEnv(principal) {
-  if (!existsSync(KAFKA_CREDENTIALS)) return { KAFKA_SECURITY_PROTOCOL: 'PLAINTEXT' };
-  const variable = `KAFKA_PASSWORD_${principal.toUpperCase().replace(/-/g, '_')}`;
-  const line = readFileSync(KAFKA_CREDENTIALS, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${variable}=`));
-  if (!line) throw new Error(`no Kafka password for ${principal} in ${KAFKA_CREDENTIALS.pathname}`);
+  const passwords = localKafkaPasswords();
+  if (!passwords) return { KAFKA_SECURITY_PROTOCOL: 'PLAINTEXT' };
+  const password = passwords[`KAFKA_PASSWORD_${principal.toUpperCase().replace(/-/g, '_')}`];
+  if (!password)
+    throw new Error(`no Kafka password for ${principal} in ${KAFKA_CREDENTIALS.pathname}`);
   return {
     KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
     KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
     KAFKA_SASL_USERNAME: principal,
-    KAFKA_SASL_PASSWORD: line.slice(variable.length + 1),
+    KAFKA_SASL_PASSWORD: password,
   };
 }
 

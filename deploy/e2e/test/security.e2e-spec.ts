@@ -15,7 +15,18 @@ import {
   TestKafka,
   uniqueName,
 } from '@pos-tripletex/testing';
-import { Kafka, KafkaJSError, logLevel, SASLOptions } from 'kafkajs';
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Kafka,
+  KafkaJSError,
+  logLevel,
+  ResourcePatternTypes,
+  SASLOptions,
+} from 'kafkajs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -129,6 +140,45 @@ describe('Kafka: authenticated, authorised by ACL', () => {
     expect(await readAs(as('pos'), unlisted, `pos.${uniqueName('door')}`)).toBe(
       'TOPIC_AUTHORIZATION_FAILED',
     );
+  });
+
+  it('takes a grant the plan does not make off the broker again (deploy/kafka/acls.mjs)', async () => {
+    // Someone grants pos the settings topic by hand: the door is open…
+    const admin = client(testKafkaSecurity().sasl).admin();
+    await admin.connect();
+    const grant = {
+      resourceType: AclResourceTypes.TOPIC,
+      resourceName: Topics.IntegrationConfigV1,
+      resourcePatternType: ResourcePatternTypes.LITERAL,
+      principal: 'User:pos',
+      host: '*',
+      operation: AclOperationTypes.WRITE,
+      permissionType: AclPermissionTypes.ALLOW,
+    };
+    try {
+      await admin.createAcls({ acl: [grant] });
+      await eventually(async () =>
+        expect(await produceAs(as('pos'), Topics.IntegrationConfigV1)).toBe('written'),
+      );
+      const acls = (...args: string[]) =>
+        spawnSync(process.execPath, [join(__dirname, '../../kafka/acls.mjs'), ...args], {
+          env: { ...process.env, ...testKafkaSecurity().env },
+          encoding: 'utf8',
+        });
+      expect(acls('--check').status).toBe(1);
+      // …until the plan is applied again: the stray grant is deleted.
+      const applied = acls();
+      expect(applied.stdout).toContain('1 removed');
+      expect(acls('--check').status).toBe(0);
+      await eventually(async () =>
+        expect(await produceAs(as('pos'), Topics.IntegrationConfigV1)).toBe(
+          'TOPIC_AUTHORIZATION_FAILED',
+        ),
+      );
+    } finally {
+      await admin.deleteAcls({ filters: [grant] }).catch(() => undefined);
+      await admin.disconnect();
+    }
   });
 
   it('lets the pos principal write checkouts, but not settings another company would receive', async () => {
