@@ -67,23 +67,31 @@ describe(loadEnv.name, () => {
   });
 });
 
+/**
+ * A production deployment's settings with fresh secrets (none published in this repository):
+ * each describe below changes only what it is about.
+ */
+const deployment = {
+  DATABASE_URL: 'postgres://postgres:6f1c0c2d9e@db:5432/pos',
+  KAFKA_BROKERS: 'kafka:9092',
+  KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+  KAFKA_SASL_USERNAME: 'invoicing',
+  KAFKA_SASL_PASSWORD: '9c1f5e0d7b3a46e2b8f0',
+  ENCRYPTION_KEYS: 'k2026:q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=',
+  ENCRYPTION_ACTIVE_KEY_ID: 'k2026',
+  TRIPLETEX_CONSUMER_TOKEN: 'consumer-token-of-the-deployment',
+  TRIPLETEX_BASE_URL: 'https://tripletex.no/v2',
+};
+
 describe('development secrets in production', () => {
   class SecretEnv extends TripletexServiceEnv {
     override DATABASE_SCHEMA = 'example';
   }
   const fresh = {
-    DATABASE_URL: 'postgres://postgres:6f1c0c2d9e@db:5432/pos',
-    KAFKA_BROKERS: 'kafka:9092',
+    ...deployment,
     AUTH_JWT_SECRET: 'b1946ac92492d2347c6235b4d2611184b1946ac92492d234',
-    ENCRYPTION_KEYS: 'k2026:q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=',
-    ENCRYPTION_ACTIVE_KEY_ID: 'k2026',
-    TRIPLETEX_CONSUMER_TOKEN: 'consumer-token-of-the-deployment',
-    TRIPLETEX_BASE_URL: 'https://tripletex.no/v2',
     // HS256 in production only when chosen (the token settings have their own describe).
     AUTH_JWT_ALLOW_HS256: 'true',
-    KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
-    KAFKA_SASL_USERNAME: 'invoicing',
-    KAFKA_SASL_PASSWORD: '9c1f5e0d7b3a46e2b8f0',
   };
   const published = {
     KAFKA_SASL_PASSWORD: DEVELOPMENT_SECRETS.KAFKA_SASL_PASSWORD[3],
@@ -173,17 +181,7 @@ describe('BackOffice token verification settings', () => {
   class TokenEnv extends TripletexServiceEnv {
     override DATABASE_SCHEMA = 'example';
   }
-  const base = {
-    DATABASE_URL: 'postgres://postgres:6f1c0c2d9e@db:5432/pos',
-    KAFKA_BROKERS: 'kafka:9092',
-    ENCRYPTION_KEYS: 'k2026:q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=',
-    ENCRYPTION_ACTIVE_KEY_ID: 'k2026',
-    TRIPLETEX_CONSUMER_TOKEN: 'consumer-token-of-the-deployment',
-    KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
-    KAFKA_SASL_USERNAME: 'onboarding',
-    KAFKA_SASL_PASSWORD: '9c1f5e0d7b3a46e2b8f0',
-    TRIPLETEX_BASE_URL: 'https://tripletex.no/v2',
-  };
+  const base = deployment;
   const secret = 'b1946ac92492d2347c6235b4d2611184b1946ac92492d234';
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -393,19 +391,13 @@ describe('TRIPLETEX_BASE_URL in production', () => {
   class TripletexEnv extends TripletexServiceEnv {
     override DATABASE_SCHEMA = 'example';
   }
+  const { TRIPLETEX_BASE_URL: _url, ...rest } = deployment;
   const production = {
+    ...rest,
     NODE_ENV: 'production',
-    DATABASE_URL: 'postgres://postgres:6f1c0c2d9e@db:5432/pos',
-    KAFKA_BROKERS: 'kafka:9092',
-    KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
-    KAFKA_SASL_USERNAME: 'sales-export',
-    KAFKA_SASL_PASSWORD: '9c1f5e0d7b3a46e2b8f0',
     AUTH_JWT_JWKS_URL: 'https://id.example/jwks.json',
     AUTH_JWT_ISSUER: 'https://id.example/',
     AUTH_JWT_AUDIENCE: 'pos',
-    ENCRYPTION_KEYS: 'k2026:q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=',
-    ENCRYPTION_ACTIVE_KEY_ID: 'k2026',
-    TRIPLETEX_CONSUMER_TOKEN: 'consumer-token-of-the-deployment',
   };
   const problems = (env: Record<string, string>): EnvValidationError['problems'] => {
     try {
