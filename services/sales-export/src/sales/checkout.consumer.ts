@@ -8,8 +8,8 @@ import { SalesService } from './sales.service';
 
 /**
  * pos.checkout.completed.v1, a chunk of INGEST_CHUNK_SIZE records at a time (kafkajs `eachBatch`
- * through libs/messaging, in its own consumer group): one transaction writes the processed-event
- * rows and what SalesService records. A contract violation is dead-lettered with a rejection event
+ * through libs/messaging, in its own consumer group): one transaction writes what SalesService
+ * records, the sales table's primary key (eventId) being the record of what was applied. A contract violation is dead-lettered with a rejection event
  * for the POS; a chunk that fails otherwise is applied one record at a time.
  */
 @Injectable()
@@ -34,6 +34,8 @@ export class CheckoutConsumer implements OnApplicationBootstrap {
       groupId: this.groupId,
       topic: Topics.CheckoutCompletedV1,
       chunkSize: this.env.INGEST_CHUNK_SIZE,
+      concurrency: this.env.INGEST_CONCURRENCY,
+      maxBytesPerPartition: this.env.INGEST_FETCH_BYTES_PER_PARTITION,
       handle: (messages) => this.consume(messages),
     });
   }
@@ -45,6 +47,9 @@ export class CheckoutConsumer implements OnApplicationBootstrap {
       rejection: rejectionEvents(SERVICE_NAME),
       parse: (value) => parseEvent(Topics.CheckoutCompletedV1, value),
       eventId: (checkout) => checkout.eventId,
+      // A sale's primary key is its eventId and sales are kept: the sales table itself tells a
+      // redelivery apart, so no processed-event rows are written for the hottest topic.
+      dedupe: 'handler',
       handleBatch: (parsed, tx) =>
         this.sales.record(
           parsed.map((received) => received.event),

@@ -75,7 +75,8 @@ export class SalesService {
     private readonly lifecycle: DayLifecycle,
   ) {}
 
-  async record(checkouts: CheckoutCompletedV1[], tx: EntityManager): Promise<void> {
+  /** Returns the eventIds recorded now (the others were recorded before). */
+  async record(checkouts: CheckoutCompletedV1[], tx: EntityManager): Promise<Set<string>> {
     const settings = await this.settings.settingsFor(
       checkouts.map((checkout) => checkout.companyId),
       tx,
@@ -114,5 +115,6 @@ export class SalesService {
       }
     }
     await this.lifecycle.recordSales([...days.values()], tx);
+    return inserted;
   }
 }
