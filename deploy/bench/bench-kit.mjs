@@ -1,7 +1,7 @@
 // Shared pieces of the benchmark scripts: processes, ports, the sandbox, a schema, results.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
@@ -125,6 +125,61 @@ export async function freshSchema(prefix, createDataSource, env) {
 export function peakMemoryMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+const CLOCK_TICKS = 100; // USER_HZ: /proc times are in 1/100 s on Linux
+
+/** utime, stime, cutime, cstime of a process (clock ticks), from /proc/<pid>/stat. */
+function processTimes(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces: the fields start after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return {
+      comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      t: fields.slice(11, 15).map(Number),
+      ppid: Number(fields[1]),
+    };
+  } catch {
+    return null; // gone meanwhile
+  }
+}
+
+/**
+ * CPU seconds used so far by the process `pid`, by PostgreSQL (every postgres process, and the
+ * backends that have ended, through the postmaster's children times) and by the Kafka broker (the
+ * java process running kafka.Kafka). Take one before and one after a phase and subtract.
+ */
+export function cpuSeconds(pid) {
+  const out = { service: 0, postgres: 0, kafka: 0 };
+  const own = processTimes(pid);
+  if (own) out.service = (own.t[0] + own.t[1]) / CLOCK_TICKS;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const p = processTimes(entry);
+    if (!p) continue;
+    if (p.comm === 'postgres') {
+      // Its own time; the postmaster (parent not postgres) also carries its ended children's.
+      const parent = processTimes(p.ppid);
+      const children = parent?.comm === 'postgres' ? 0 : p.t[2] + p.t[3];
+      out.postgres += (p.t[0] + p.t[1] + children) / CLOCK_TICKS;
+    } else if (p.comm === 'java') {
+      let cmdline = '';
+      try {
+        cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
+      if (cmdline.includes('kafka.Kafka')) out.kafka += (p.t[0] + p.t[1]) / CLOCK_TICKS;
+    }
+  }
+  return out;
+}
+
+/** CPU seconds between two `cpuSeconds` readings, per 1,000 of `units`. */
+export function cpuPerThousand(before, after, units) {
+  const per = (k) => +(((after[k] - before[k]) / units) * 1000).toFixed(3);
+  return { service: per('service'), postgres: per('postgres'), kafka: per('kafka') };
 }
 
 export function machine() {

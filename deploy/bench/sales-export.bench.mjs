@@ -15,6 +15,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   CONSUMER,
+  cpuPerThousand,
+  cpuSeconds,
   DATABASE_URL,
   freshSchema,
   KAFKA_BROKERS,
@@ -324,6 +326,7 @@ try {
     DATABASE_SCHEMA: store.schema,
   });
   const ready = Date.now();
+  const cpuAtReady = cpuSeconds(service.child.pid);
   const count = async (prefix) =>
     Number(
       (
@@ -332,21 +335,32 @@ try {
         ])
       ).rows[0].n,
     );
+  // Watched through the days' counts of new sales (a few hundred rows), so that the watching does
+  // not cost PostgreSQL a scan of the growing sales table five times a second; then confirmed.
+  const counted = async (prefix) =>
+    Number(
+      (
+        await store.db.query(
+          'SELECT coalesce(sum(checkouts), 0) AS n FROM days WHERE company_id LIKE $1',
+          [`${prefix}%`],
+        )
+      ).rows[0].n,
+    );
   const ingested = await until(
     'the ingest',
-    async () => ((await count(companyA)) >= EVENTS ? Date.now() : 0),
+    async () => ((await counted(companyA)) >= EVENTS ? Date.now() : 0),
     900_000,
   );
+  if ((await count(companyA)) < EVENTS) throw new Error('the days count sales that are not stored');
   await until(
     'the backfill history',
     async () => (await count(companyB)) >= DAYS * PER_DAY,
     300_000,
   );
-  const consumed = Number(
-    (await store.db.query('SELECT count(*) AS n FROM processed_events WHERE topic = $1', [TOPIC]))
-      .rows[0].n,
-  );
+  // Every record stored as a sale (the sales table is the consumer's record of what it applied).
+  const consumed = (await count(companyA)) + (await count(companyB));
   const ingestSeconds = (ingested - ready) / 1000;
+  const ingestCpu = cpuPerThousand(cpuAtReady, cpuSeconds(service.child.pid), consumed);
   const ingestMemoryMb = peakMemoryMb(service.child.pid);
 
   const kafkaCeiling = kafkaConsumerCeiling(records);
@@ -373,6 +387,7 @@ try {
   const before = (await sandbox.op('GET', `requests?companyId=${tripletexB.companyId}`)).requests
     .length;
   const backfillStarted = Date.now();
+  const cpuAtBackfill = cpuSeconds(service.child.pid);
   await publishConfig(companyB, tripletexB, idsB, 'ACTIVE', 2);
   const posted = async () =>
     Number(
@@ -385,6 +400,7 @@ try {
     );
   await until('the backfill', async () => (await posted()) >= DAYS, 3_600_000);
   const backfillSeconds = (Date.now() - backfillStarted) / 1000;
+  const backfillCpu = cpuPerThousand(cpuAtBackfill, cpuSeconds(service.child.pid), DAYS);
   const requests = (
     await sandbox.op('GET', `requests?companyId=${tripletexB.companyId}`)
   ).requests.slice(before);
@@ -404,6 +420,7 @@ try {
       serviceStartSeconds: +((ready - serviceStarted) / 1000).toFixed(1),
       seconds: +ingestSeconds.toFixed(1),
       eventsPerSecond: Math.round(consumed / ingestSeconds),
+      cpuSecondsPer1000Events: ingestCpu,
       kafkaConsumerPerformance: kafkaCeiling,
       kafkajsNoopConsumer: kafkajs,
       peakMemoryMb: ingestMemoryMb,
@@ -418,6 +435,7 @@ try {
       tripletexCalls: calls,
       refused429,
       tripletexCallsPerDay: +(calls / DAYS).toFixed(2),
+      cpuSecondsPer1000Days: backfillCpu,
       tripletexCallsByOperation: requests.reduce(
         (m, r) => ({ ...m, [r.operationId ?? r.path]: (m[r.operationId ?? r.path] ?? 0) + 1 }),
         {},
@@ -439,6 +457,7 @@ try {
       '|---|---|',
       `| checkout events ingested (on the topic before the service started; ${i.recordsConsumed} consumed in all, ${i.recordsOnTopic} on the topic) | ${EVENTS} in ${i.seconds} s |`,
       `| **ingest throughput** (stored as sales and days, idempotent, chunks of 500 per transaction) | **${i.eventsPerSecond} events/s** |`,
+      `| CPU seconds per 1,000 events: service / PostgreSQL / Kafka broker | ${i.cpuSecondsPer1000Events.service} / ${i.cpuSecondsPer1000Events.postgres} / ${i.cpuSecondsPer1000Events.kafka} |`,
       `| ceiling: Kafka's ConsumerPerformance (kafka-tools), same topic, same run | ${i.kafkaConsumerPerformance ? `${Math.round(i.kafkaConsumerPerformance.fetchRecordsPerSecond)} records/s fetching (${Math.round(i.kafkaConsumerPerformance.recordsPerSecond)} records/s with its group join, ${i.kafkaConsumerPerformance.mbPerSecond} MB/s)` : 'n/a'} |`,
       `| ceiling: kafkajs consumer doing nothing, same topic | ${i.kafkajsNoopConsumer.recordsPerSecond} records/s |`,
       `| producing the events (kafkajs, acks=all, 500 per request) | ${i.produceSeconds} s |`,
@@ -452,6 +471,7 @@ try {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')} |`,
       `| **Tripletex calls per exported day** | **${b.tripletexCallsPerDay}** |`,
+      `| CPU milliseconds per exported day: service / PostgreSQL / Kafka broker | ${b.cpuSecondsPer1000Days.service} / ${b.cpuSecondsPer1000Days.postgres} / ${b.cpuSecondsPer1000Days.kafka} |`,
       `| service peak memory overall (VmHWM) | ${peakMb} MB |`,
       '',
     ].join('\n'),

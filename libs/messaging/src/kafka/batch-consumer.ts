@@ -17,6 +17,11 @@ export interface BatchConsumerOptions {
   /** Most bytes fetched per partition per request. */
   maxBytesPerPartition?: number;
   /**
+   * Partitions handled at once (kafkajs `partitionsConsumedConcurrently`): while one chunk is in
+   * the database, the next one is parsed. Records of one partition stay in order.
+   */
+  concurrency?: number;
+  /**
    * Applies the records. Returning means they are done (offsets may be committed). Throwing an
    * outage (`mustWait`) leaves them uncommitted, and Kafka delivers them again after the consumer
    * restarts; any other failure makes each record of the chunk be handled on its own, and a record
@@ -62,7 +67,7 @@ export class BatchConsumers implements BeforeApplicationShutdown {
       autoCommit: true,
       autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: options.concurrency ?? 1,
       eachBatch: async (batchPayload: EachBatchPayload) => {
         const { batch } = batchPayload;
         const heartbeat = () => batchPayload.heartbeat();

@@ -22,6 +22,21 @@ export class SalesExportEnv extends TripletexServiceEnv {
   @IsInt()
   INGEST_CHUNK_SIZE: number = 500;
 
+  /**
+   * Partitions of pos.checkout.completed.v1 ingested at once: one chunk is parsed while another is
+   * in PostgreSQL (a company's records share a partition, so they stay in order).
+   */
+  @Max(64)
+  @Min(1)
+  @IsInt()
+  INGEST_CONCURRENCY: number = 2;
+
+  /** Most bytes of checkout records fetched per partition at once (bounds the memory of a fetch). */
+  @Max(64 * 1024 * 1024)
+  @Min(64 * 1024)
+  @IsInt()
+  INGEST_FETCH_BYTES_PER_PARTITION: number = 1024 * 1024;
+
   /** Days exported in parallel by one instance (one at a time per company, so days go in order). */
   @Max(64)
   @Min(1)
