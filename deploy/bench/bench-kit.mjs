@@ -61,6 +61,10 @@ export async function start(main, env, port) {
   const child = spawn(process.execPath, [...profiling, main], {
     env: {
       PATH: process.env.PATH,
+      // The services' own runtime settings (deploy/Dockerfile sets the same for the images).
+      ...(process.env.BENCH_SERVICE_NODE_OPTIONS
+        ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
+        : {}),
       ...env,
       HTTP_PORT: String(port),
       HTTP_HOST: '127.0.0.1',

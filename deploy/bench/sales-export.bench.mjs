@@ -7,6 +7,9 @@
 //    that does nothing with the records.
 // 2. Backfill: BENCH_DAYS (365) days of history, exported once the company is activated, against
 //    the sandbox with latency and a rate limit; days/s, time, Tripletex calls per exported day.
+// 3. Z-report → day POSTED: BENCH_Z_REPORTS (100) location-days of an active company, each with its
+//    sales in, closed by the POS's Z-report at BENCH_Z_RATE (5) per second; latency from the
+//    Z-report's publication to the day seen POSTED (polled every 20 ms), p50/p99/max.
 // Run it on a development broker: afterwards it deletes the records of pos.checkout.completed.v1
 // (a fresh consumer group, e.g. of the next test run, would otherwise replay 200,000 of them);
 // BENCH_KEEP_RECORDS=1 keeps them.
@@ -25,6 +28,7 @@ import {
   KAFKA_TOOL_PROPERTIES,
   machine,
   peakMemoryMb,
+  percentile,
   require,
   root,
   sleep,
@@ -39,9 +43,11 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const PER_DAY = Number(process.env.BENCH_CHECKOUTS_PER_DAY ?? 5);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const RATE_LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 10); // requests per second per token
+const Z_REPORTS = Number(process.env.BENCH_Z_REPORTS ?? 100); // location-days closed by Z-report
+const Z_RATE = Number(process.env.BENCH_Z_RATE ?? 5); // Z-reports per second (below the rate limit)
 const TOPIC = 'pos.checkout.completed.v1';
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
-const { SecretBindings, SecretBox, osloToday, addDays } = require(
+const { SecretBindings, SecretBox, osloToday, addDays, businessDayOf } = require(
   `${root}libs/platform/dist/index.js`,
 );
 const { createDataSource } = require(`${root}services/sales-export/dist/database/setup.js`);
@@ -405,9 +411,93 @@ try {
     await sandbox.op('GET', `requests?companyId=${tripletexB.companyId}`)
   ).requests.slice(before);
   const ledger = await sandbox.op('GET', `companies/${tripletexB.companyId}/ledger`);
-  const peakMb = peakMemoryMb(service.child.pid);
   const calls = requests.length;
   const refused429 = requests.filter((r) => r.status === 429).length;
+
+  // 3. Z-report → day POSTED, one Z-report at a time at a steady rate, for an active company.
+  const companyC = `bench-c-${randomBytes(3).toString('hex')}`;
+  const tripletexC = await sandbox.op('POST', 'companies', { name: 'Z-report Benchmark AS' });
+  const idsC = await accountIds(sandbox, tripletexC, [1900, 1579, 2910, 3000, 3001, 7740]);
+  await publishConfig(companyC, tripletexC, idsC, 'ACTIVE', 1);
+  // A minute ago is on the business day now (cut-off 04:00), a day that stays open until its
+  // Z-report (its cut-off and grace are still ahead).
+  const saleAt = new Date(Date.now() - 60_000).toISOString();
+  const zDay = businessDayOf(saleAt, 4);
+  const zLocations = Array.from({ length: Z_REPORTS }, (_, i) => `z${i}`);
+  await produceAll(
+    zLocations.flatMap((location, i) =>
+      [0, 1].map((j) => ({
+        key: companyC,
+        value: JSON.stringify({
+          ...JSON.parse(checkout(companyC, location, zDay, i * 2 + j)),
+          completedAt: saleAt,
+        }),
+      })),
+    ),
+  );
+  await until(
+    'the Z-report days to be open with their sales',
+    async () =>
+      Number(
+        (
+          await store.db.query(
+            `SELECT count(*) AS n FROM days WHERE company_id = $1 AND status = 'OPEN' AND checkouts = 2`,
+            [companyC],
+          )
+        ).rows[0].n,
+      ) >= Z_REPORTS,
+    120_000,
+  );
+  const zSent = new Map();
+  const zPosted = new Map();
+  let zSending = true;
+  const watchPosted = (async () => {
+    while (zSending || zPosted.size < Z_REPORTS) {
+      const { rows } = await store.db.query(
+        `SELECT location_id FROM days WHERE company_id = $1 AND status = 'POSTED'`,
+        [companyC],
+      );
+      const seen = Date.now();
+      for (const row of rows) if (!zPosted.has(row.location_id)) zPosted.set(row.location_id, seen);
+      await sleep(20);
+    }
+  })();
+  for (const location of zLocations) {
+    const started = Date.now();
+    zSent.set(location, started);
+    await producer.send({
+      topic: 'pos.day.closed.v1',
+      acks: -1,
+      messages: [
+        {
+          key: companyC,
+          value: JSON.stringify({
+            eventId: randomUUID(),
+            schemaVersion: 1,
+            companyId: companyC,
+            locationId: location,
+            businessDay: zDay,
+            closedAt: new Date().toISOString(),
+            checkoutCount: 2,
+          }),
+        },
+      ],
+    });
+    await sleep(Math.max(0, 1000 / Z_RATE - (Date.now() - started)));
+  }
+  zSending = false;
+  await Promise.race([
+    watchPosted,
+    sleep(120_000).then(() => {
+      throw new Error(`only ${zPosted.size} of ${Z_REPORTS} Z-report days POSTED`);
+    }),
+  ]);
+  const zLatencies = zLocations.map((l) => zPosted.get(l) - zSent.get(l)).sort((a, b) => a - b);
+  const zCalls = (await sandbox.op('GET', `requests?companyId=${tripletexC.companyId}`)).requests
+    .length;
+  const zCallsPerVoucher = +(zCalls / Z_REPORTS).toFixed(2);
+  const zCeilingMs = Math.round(2 * LATENCY_MS * zCallsPerVoucher + 200);
+  const peakMb = peakMemoryMb(service.child.pid);
 
   const result = {
     measuredAt: new Date().toISOString(),
@@ -420,6 +510,8 @@ try {
       serviceStartSeconds: +((ready - serviceStarted) / 1000).toFixed(1),
       seconds: +ingestSeconds.toFixed(1),
       eventsPerSecond: Math.round(consumed / ingestSeconds),
+      targetEventsPerSecond: 20_000,
+      ratioToTarget: +(consumed / ingestSeconds / 20_000).toFixed(2),
       cpuSecondsPer1000Events: ingestCpu,
       kafkaConsumerPerformance: kafkaCeiling,
       kafkajsNoopConsumer: kafkajs,
@@ -431,6 +523,9 @@ try {
       sandbox: { latencyMs: LATENCY_MS, rateLimitPerSecond: RATE_LIMIT },
       seconds: +backfillSeconds.toFixed(1),
       daysPerSecond: +(DAYS / backfillSeconds).toFixed(2),
+      ceilingDaysPerSecond: +(RATE_LIMIT / (calls / DAYS)).toFixed(2),
+      ratioToCeiling: +(DAYS / backfillSeconds / (RATE_LIMIT / (calls / DAYS))).toFixed(2),
+      targetRatio: 0.9,
       vouchers: ledger.vouchers.length,
       tripletexCalls: calls,
       refused429,
@@ -440,6 +535,18 @@ try {
         (m, r) => ({ ...m, [r.operationId ?? r.path]: (m[r.operationId ?? r.path] ?? 0) + 1 }),
         {},
       ),
+    },
+    zReport: {
+      locationDays: Z_REPORTS,
+      perSecond: Z_RATE,
+      latencyMs: {
+        p50: percentile(zLatencies, 50),
+        p99: percentile(zLatencies, 99),
+        max: zLatencies[zLatencies.length - 1],
+      },
+      tripletexCallsPerVoucher: zCallsPerVoucher,
+      targetP99Ms: zCeilingMs,
+      p99RatioToTarget: +(percentile(zLatencies, 99) / zCeilingMs).toFixed(2),
     },
     peakMemoryMb: peakMb,
   };
@@ -456,7 +563,7 @@ try {
       '| measure | value |',
       '|---|---|',
       `| checkout events ingested (on the topic before the service started; ${i.recordsConsumed} consumed in all, ${i.recordsOnTopic} on the topic) | ${EVENTS} in ${i.seconds} s |`,
-      `| **ingest throughput** (stored as sales and days, idempotent, chunks of 500 per transaction) | **${i.eventsPerSecond} events/s** |`,
+      `| **ingest throughput** (stored as sales and days, idempotent, chunks of 500 per transaction) | **${i.eventsPerSecond} events/s** (target 20,000: ratio ${i.ratioToTarget}) |`,
       `| CPU seconds per 1,000 events: service / PostgreSQL / Kafka broker | ${i.cpuSecondsPer1000Events.service} / ${i.cpuSecondsPer1000Events.postgres} / ${i.cpuSecondsPer1000Events.kafka} |`,
       `| ceiling: Kafka's ConsumerPerformance (kafka-tools), same topic, same run | ${i.kafkaConsumerPerformance ? `${Math.round(i.kafkaConsumerPerformance.fetchRecordsPerSecond)} records/s fetching (${Math.round(i.kafkaConsumerPerformance.recordsPerSecond)} records/s with its group join, ${i.kafkaConsumerPerformance.mbPerSecond} MB/s)` : 'n/a'} |`,
       `| ceiling: kafkajs consumer doing nothing, same topic | ${i.kafkajsNoopConsumer.recordsPerSecond} records/s |`,
@@ -464,7 +571,7 @@ try {
       `| service peak memory after the ingest (VmHWM) | ${i.peakMemoryMb} MB |`,
       `| backfill: days exported (${PER_DAY} checkouts a day, one location) | ${b.days} days, ${b.vouchers} vouchers |`,
       `| Tripletex (sandbox): latency per call / rate limit | ${LATENCY_MS} ms / ${RATE_LIMIT} requests/s per token (20 % of 429s without X-Rate-Limit-Reset) |`,
-      `| **backfill time** | **${b.seconds} s** (${b.daysPerSecond} days/s; ceiling ${RATE_LIMIT} calls/s ÷ ${b.tripletexCallsPerDay} calls per day = ${(RATE_LIMIT / b.tripletexCallsPerDay).toFixed(2)} days/s) |`,
+      `| **backfill time** | **${b.seconds} s** (${b.daysPerSecond} days/s; ceiling ${RATE_LIMIT} calls/s ÷ ${b.tripletexCallsPerDay} calls per day = ${b.ceilingDaysPerSecond} days/s; ratio ${b.ratioToCeiling}, target ${b.targetRatio}) |`,
       `| Tripletex calls (429s among them) | ${b.tripletexCalls} (${b.refused429}): ${Object.entries(
         b.tripletexCallsByOperation,
       )
@@ -472,7 +579,8 @@ try {
         .join(', ')} |`,
       `| **Tripletex calls per exported day** | **${b.tripletexCallsPerDay}** |`,
       `| CPU milliseconds per exported day: service / PostgreSQL / Kafka broker | ${b.cpuSecondsPer1000Days.service} / ${b.cpuSecondsPer1000Days.postgres} / ${b.cpuSecondsPer1000Days.kafka} |`,
-      `| service peak memory overall (VmHWM) | ${peakMb} MB |`,
+      `| **Z-report → day POSTED** (${result.zReport.locationDays} location-days, ${result.zReport.perSecond} Z-reports/s, ${LATENCY_MS} ms per Tripletex call) p50 / p99 / max | **${result.zReport.latencyMs.p50} / ${result.zReport.latencyMs.p99} / ${result.zReport.latencyMs.max} ms** (target p99 ≤ 2 × ${LATENCY_MS} ms × ${result.zReport.tripletexCallsPerVoucher} calls per voucher + 200 ms = ${result.zReport.targetP99Ms} ms; ratio ${result.zReport.p99RatioToTarget}) |`,
+      `| service peak memory overall (VmHWM) | ${peakMb} MB (target ≤ 268 MB, 256 MiB) |`,
       '',
     ].join('\n'),
   );
