@@ -6,7 +6,11 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { kafkaPrincipalEnv, localKafkaPasswords } from '../local/services.mjs';
+import {
+  kafkaPrincipalEnv,
+  localKafkaPasswords,
+  SERVICE_NODE_OPTIONS,
+} from '../local/services.mjs';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const require = createRequire(import.meta.url);
@@ -61,10 +65,8 @@ export async function start(main, env, port) {
   const child = spawn(process.execPath, [...profiling, main], {
     env: {
       PATH: process.env.PATH,
-      // The services' own runtime settings (deploy/Dockerfile sets the same for the images).
-      ...(process.env.BENCH_SERVICE_NODE_OPTIONS
-        ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
-        : {}),
+      // The services' own runtime settings, as deployed (BENCH_SERVICE_NODE_OPTIONS to try others).
+      NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS ?? SERVICE_NODE_OPTIONS,
       ...env,
       HTTP_PORT: String(port),
       HTTP_HOST: '127.0.0.1',
@@ -89,6 +91,8 @@ export async function startSandbox() {
     LOG_LEVEL: 'warn',
     SANDBOX_SEED_DEMO: 'false',
     SANDBOX_CONSUMER_TOKENS: CONSUMER,
+    // The sandbox keeps every company in memory: not held to the services' heap bound.
+    NODE_OPTIONS: '',
   });
   sandbox.op = async (method, path, body) =>
     (

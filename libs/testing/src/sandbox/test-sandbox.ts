@@ -34,6 +34,8 @@ export class TestSandbox {
       SANDBOX_SEED_DEMO: 'false',
       SANDBOX_CONSUMER_TOKENS: TEST_CONSUMER_TOKEN,
       SANDBOX_WEBHOOK_ALLOW_HTTP_HOSTS: '127.0.0.1,localhost',
+      // The sandbox keeps every company in memory: not held to the services' heap bound.
+      NODE_OPTIONS: '',
       ...env,
     });
     await service.ready();

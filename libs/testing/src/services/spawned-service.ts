@@ -66,6 +66,8 @@ export class SpawnedService {
     const child = spawn(process.execPath, [mainJs], {
       env: {
         PATH: process.env.PATH ?? '',
+        // As deployed (deploy/Dockerfile, deploy/local/services.mjs): a bounded heap.
+        NODE_OPTIONS: '--max-old-space-size=192',
         ...env,
         HTTP_PORT: String(port),
         HTTP_HOST: '127.0.0.1',
