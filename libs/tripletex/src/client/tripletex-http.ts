@@ -237,16 +237,24 @@ export class TripletexHttp {
   /**
    * One call at the key's pace (RatePacer): when Tripletex's last word says the window's calls are
    * spent, it waits for the window's end; its answer's rate-limit headers pace the next call.
+   * Waiting is pacing, not a retry: it is not bounded by the retry policy's per-retry delay.
    */
   private async sendPaced(
     pacer: RatePacer,
     request: TripletexRequest,
     token: string,
   ): Promise<AxiosResponse> {
-    // At most maxDelayMs: a window that ends later (e.g. an hour's limit spent) is left to the
-    // 429 that follows, whose wait beyond the retry policy's time ends the call (rate-limited).
-    const wait = pacer.waitMs();
-    if (wait > 0) await sleep(Math.min(wait, this.retry.maxDelayMs));
+    for (let wait = pacer.waitMs(); wait > 0; wait = pacer.waitMs()) {
+      // A window that ends beyond the retry policy's time (e.g. an hour's limit spent) is not
+      // waited for: the call fails rate-limited, unsent, with the wait as its retry-after.
+      if (wait > this.retry.maxTotalMs)
+        throw new TripletexError(
+          'rate-limited',
+          `Tripletex ${request.method} ${request.path} not sent: the rate limit's calls are spent for ${Math.ceil(wait / 1000)} s more`,
+          { status: 0, method: request.method, path: request.path, retryAfterMs: wait },
+        );
+      await sleep(wait);
+    }
     const ticket = pacer.sending();
     let res: AxiosResponse;
     try {
