@@ -225,6 +225,45 @@ describe('errors', () => {
   });
 });
 
+describe('pacing', () => {
+  it('spends each window’s calls and then waits for its end, drawing no 429', async () => {
+    const client = newClient({ maxConcurrentPerCompany: 4 });
+    const paced = await sandbox.createCompany({
+      name: 'Takt AS',
+      bankAccountNumber: '12345678903',
+    });
+    const tx = forCompany(client, paced);
+    await tx.whoAmI();
+    await sandbox.setControls({ latencyMs: 20, rateLimit: { limit: 5, windowSeconds: 1 } });
+
+    await Promise.all(Array.from({ length: 12 }, () => tx.listAccounts({ number: '1920' })));
+
+    const calls = await sandbox.requests(paced.companyId);
+    expect(calls.filter((call) => call.status === 429)).toEqual([]);
+    expect(calls.filter((call) => call.operationId === 'LedgerAccount_search')).toHaveLength(12);
+    client.close();
+  });
+
+  it('does not send a call the window has no room for when its end is beyond the retry policy’s time: it fails rate-limited, retriable', async () => {
+    const client = newClient({ retry: { maxTotalMs: 5000 } });
+    const paced = await sandbox.createCompany({
+      name: 'Timegrense AS',
+      bankAccountNumber: '12345678903',
+    });
+    const tx = forCompany(client, paced);
+    await tx.whoAmI(); // the session first: its creation is limited by another key
+    await sandbox.setControls({ rateLimit: { limit: 2, windowSeconds: 3600 } });
+    await tx.listAccounts({ number: '1920' }); // the window's second call: none left
+
+    const error = await caught(tx.listAccounts({ number: '1920' }));
+
+    expect(error).toMatchObject({ kind: 'rate-limited', retriable: true });
+    expect(error.retryAfterMs).toBeGreaterThan(5000);
+    expect(await countCalls(paced.companyId, 'LedgerAccount_search')).toBe(1);
+    client.close();
+  });
+});
+
 describe('retries', () => {
   it('waits for the rate-limit reset Tripletex gives on 429, then succeeds', async () => {
     const client = newClient();

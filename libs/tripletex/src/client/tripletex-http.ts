@@ -13,6 +13,7 @@ import {
 } from '../errors/tripletex-errors';
 import type { SessionToken, TripletexErrorBody, ValueEnvelope } from '../types';
 import { CompanyCredentials, TripletexClientOptions, TripletexLogger } from './options';
+import { RatePacer } from './rate-pacer';
 import { backoffDelay, DEFAULT_RETRY, rateLimitDelay, RetryPolicy } from './retry-policy';
 import { Semaphore } from './semaphore';
 import { SessionTokens } from './session-tokens';
@@ -95,7 +96,7 @@ export class TripletexHttp {
   private readonly sessions: SessionTokens;
   private readonly limits = new Map<string, Semaphore>();
   private readonly lookups = new Map<string, Promise<unknown>>();
-  private readonly pausedUntil = new Map<string, number>();
+  private readonly pacers = new Map<string, RatePacer>();
   private readonly retry: RetryPolicy;
   private readonly logger: TripletexLogger;
   private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
@@ -153,20 +154,23 @@ export class TripletexHttp {
     company: CompanyCredentials,
     request: TripletexRequest,
   ): Promise<TripletexResponse<T>> {
+    const pacer = this.pacerFor(company.key);
     return this.limitFor(company.key).run(() =>
-      this.withRetries(request, async () => {
-        await this.paceFor(company.key);
-        const token = await this.sessions.get(company.key, company.employeeToken);
-        let res = await this.send(request, token);
-        if (res.status === 401) {
-          // Expired or revoked session: forget it and try once more with a fresh one.
-          this.sessions.invalidate(company.key, token);
-          const fresh = await this.sessions.get(company.key, company.employeeToken);
-          res = await this.send(request, fresh);
-        }
-        this.notePace(company.key, res);
-        return res;
-      }),
+      this.withRetries(
+        request,
+        async () => {
+          const token = await this.sessions.get(company.key, company.employeeToken);
+          let res = await this.sendPaced(pacer, request, token);
+          if (res.status === 401) {
+            // Expired or revoked session: forget it and try once more with a fresh one.
+            this.sessions.invalidate(company.key, token);
+            const fresh = await this.sessions.get(company.key, company.employeeToken);
+            res = await this.sendPaced(pacer, request, fresh);
+          }
+          return res;
+        },
+        pacer,
+      ),
     ) as Promise<TripletexResponse<T>>;
   }
 
@@ -179,8 +183,8 @@ export class TripletexHttp {
     const under = (k: string) => k === key || k.startsWith(`${key}:`);
     for (const cachedKey of [...this.lookups.keys()])
       if (cachedKey.startsWith(`${key}:`)) this.lookups.delete(cachedKey);
-    for (const pausedKey of [...this.pausedUntil.keys()])
-      if (under(pausedKey)) this.pausedUntil.delete(pausedKey);
+    for (const [pacedKey, pacer] of [...this.pacers])
+      if (under(pacedKey) && pacer.idle) this.pacers.delete(pacedKey);
     // An idle limit is dropped; one with calls waiting stays until they are done.
     for (const [limitKey, limit] of [...this.limits])
       if (under(limitKey) && limit.idle) this.limits.delete(limitKey);
@@ -231,22 +235,49 @@ export class TripletexHttp {
   }
 
   /**
-   * Proactive pacing: when Tripletex said the window's requests are used up (X-Rate-Limit-Remaining
-   * 0), wait for its reset instead of spending a request on a certain 429.
+   * One call at the key's pace (RatePacer): when Tripletex's last word says the window's calls are
+   * spent, it waits for the window's end; its answer's rate-limit headers pace the next call.
+   * Waiting is pacing, not a retry: it is not bounded by the retry policy's per-retry delay.
    */
-  private async paceFor(key: string): Promise<void> {
-    const until = this.pausedUntil.get(key);
-    if (until === undefined) return;
-    const wait = until - Date.now();
-    if (wait > 0) await sleep(Math.min(wait, this.retry.maxDelayMs));
-    else this.pausedUntil.delete(key);
+  private async sendPaced(
+    pacer: RatePacer,
+    request: TripletexRequest,
+    token: string,
+  ): Promise<AxiosResponse> {
+    for (let wait = pacer.waitMs(); wait > 0; wait = pacer.waitMs()) {
+      // A window that ends beyond the retry policy's time (e.g. an hour's limit spent) is not
+      // waited for: the call fails rate-limited, unsent, with the wait as its retry-after.
+      if (wait > this.retry.maxTotalMs)
+        throw new TripletexError(
+          'rate-limited',
+          `Tripletex ${request.method} ${request.path} not sent: the rate limit's calls are spent for ${Math.ceil(wait / 1000)} s more`,
+          { status: 0, method: request.method, path: request.path, retryAfterMs: wait },
+        );
+      await sleep(wait);
+    }
+    const ticket = pacer.sending();
+    let res: AxiosResponse;
+    try {
+      res = await this.send(request, token);
+    } catch (error) {
+      pacer.unanswered();
+      throw error;
+    }
+    pacer.answered(
+      ticket,
+      headerNumber(res, 'x-rate-limit-remaining'),
+      headerNumber(res, 'x-rate-limit-reset'),
+    );
+    return res;
   }
 
-  private notePace(key: string, res: AxiosResponse): void {
-    const remaining = headerNumber(res, 'x-rate-limit-remaining');
-    const reset = headerNumber(res, 'x-rate-limit-reset');
-    if (remaining === 0 && reset !== undefined)
-      this.pausedUntil.set(key, Date.now() + reset * 1000);
+  private pacerFor(key: string): RatePacer {
+    let pacer = this.pacers.get(key);
+    if (!pacer) {
+      pacer = new RatePacer();
+      this.pacers.set(key, pacer);
+    }
+    return pacer;
   }
 
   private limitFor(key: string): Semaphore {
@@ -258,9 +289,11 @@ export class TripletexHttp {
     return limit;
   }
 
+  /** `pacer`: the key's pacer, which makes a retried 429 wait for its window's end itself. */
   private async withRetries(
     request: TripletexRequest,
     attemptOnce: () => Promise<AxiosResponse>,
+    pacer?: RatePacer,
   ): Promise<TripletexResponse<unknown>> {
     const idempotent =
       request.idempotent ?? (request.method === 'GET' || request.method === 'DELETE');
@@ -286,7 +319,14 @@ export class TripletexHttp {
         error = this.errorFromResponse(request, res, idempotent);
         if (res.status === 429) {
           mayRetry = true; // refused, not processed: safe for any method
-          delay = rateLimitDelay(this.retry, attempt, headerNumber(res, 'x-rate-limit-reset'));
+          const reset = headerNumber(res, 'x-rate-limit-reset');
+          // A paced call waits for the window's end as the pacer knows it from this answer and the
+          // window's earlier ones (the reset alone is rounded up to whole seconds); without
+          // X-Rate-Limit-Reset it backs off.
+          delay =
+            pacer && reset !== undefined
+              ? pacer.waitMs()
+              : rateLimitDelay(this.retry, attempt, reset);
         } else {
           mayRetry = res.status >= 500 && idempotent;
           delay = backoffDelay(this.retry, attempt);

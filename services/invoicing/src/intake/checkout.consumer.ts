@@ -17,10 +17,12 @@ export class CheckoutConsumer {
   @EventPattern(Topics.CheckoutCompletedV1)
   async onCheckout(@Ctx() ctx: KafkaContext): Promise<void> {
     let created = false;
+    let companyId: string | undefined;
     await this.inbox.consume(
       ctx,
       Topics.CheckoutCompletedV1,
       async (checkout, tx, message) => {
+        companyId = checkout.companyId;
         created = await this.intake.accept(checkout, tx, message);
       },
       // Contract violations are announced by sales-export, which owns the intake; a checkout that
@@ -29,10 +31,11 @@ export class CheckoutConsumer {
         rejection: rejectionEvents('invoicing', (reason) => reason.code !== 'CONTRACT_VIOLATION'),
         // A checkout delivered again (e.g. its dead-letter record replayed) retries a FAILED request.
         duplicate: async (checkout, tx) => {
+          companyId = checkout.companyId;
           created = await this.intake.deliveredAgain(checkout, tx);
         },
       },
     );
-    if (created) this.worker.nudge();
+    if (created) this.worker.nudge(companyId);
   }
 }

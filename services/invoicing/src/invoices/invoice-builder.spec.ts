@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CheckoutCompletedV1, IntegrationConfigV1 } from '@pos-tripletex/contracts';
 import {
   deliveryOf,
+  dueDateByTerms,
   markerOf,
   orderFor,
   productKeyOf,
@@ -183,5 +184,32 @@ describe(deliveryOf.name, () => {
       sendType: 'EMAIL',
     });
     expect(deliveryOf(plain, config({}))).toEqual({ sendToCustomer: true });
+  });
+});
+
+describe(dueDateByTerms.name, () => {
+  it('adds the customer’s days or months to the invoice date', () => {
+    expect(dueDateByTerms('2026-11-24', { invoicesDueIn: 10, invoicesDueInType: 'DAYS' })).toBe(
+      '2026-12-04',
+    );
+    expect(dueDateByTerms('2026-12-28', { invoicesDueIn: 14, invoicesDueInType: 'DAYS' })).toBe(
+      '2027-01-11',
+    );
+    expect(dueDateByTerms('2026-01-31', { invoicesDueIn: 1, invoicesDueInType: 'MONTHS' })).toBe(
+      '2026-02-28',
+    );
+  });
+
+  it('leaves the date to Tripletex for a fixed day of the month or a customer without terms', () => {
+    expect(
+      dueDateByTerms('2026-11-24', {
+        invoicesDueIn: 20,
+        invoicesDueInType: 'RECURRING_DAY_OF_MONTH',
+      }),
+    ).toBeUndefined();
+    expect(
+      dueDateByTerms('2026-11-24', { invoicesDueIn: 0, invoicesDueInType: 'DAYS' }),
+    ).toBeUndefined();
+    expect(dueDateByTerms('2026-11-24', {})).toBeUndefined();
   });
 });

@@ -13,6 +13,7 @@ import {
   type TripletexCompanyClient,
 } from '@pos-tripletex/tripletex';
 import type { AppError } from '@pos-tripletex/platform';
+import { DateTime } from 'luxon';
 import { otherEventAccount, productGroupAccount } from '@pos-tripletex/company-settings';
 import { InvoicingErrors } from '../invoicing.errors';
 import type { InvoiceRequestEntity } from './entities/invoice-request.entity';
@@ -212,4 +213,34 @@ export function deliveryOf(
   if (!config.invoicing.sendToCustomer) return { sendToCustomer: false };
   const sendType = checkout.invoice?.sendType ?? config.invoicing.sendType;
   return sendType ? { sendToCustomer: true, sendType } : { sendToCustomer: true };
+}
+
+/** A customer's payment terms as Tripletex keeps them (`invoicesDueIn` + `invoicesDueInType`). */
+export interface PaymentTerms {
+  invoicesDueIn?: number;
+  invoicesDueInType?: 'DAYS' | 'MONTHS' | 'RECURRING_DAY_OF_MONTH';
+}
+
+/**
+ * The due date Tripletex gives an invoice of this customer dated `invoiceDate` – the invoice date
+ * plus the customer's days or months – when we can know it for certain; otherwise undefined, and
+ * the invoice is made from an order (`PUT /order/{id}/:invoice`) so that Tripletex dates it itself:
+ * a fixed day of the month (RECURRING_DAY_OF_MONTH), or a customer without terms of its own (0 or
+ * none: the company's default applies).
+ */
+export function dueDateByTerms(invoiceDate: string, terms: PaymentTerms): string | undefined {
+  const dueIn = terms.invoicesDueIn;
+  if (typeof dueIn !== 'number' || !Number.isInteger(dueIn) || dueIn <= 0) return undefined;
+  const unit =
+    terms.invoicesDueInType === 'DAYS'
+      ? 'days'
+      : terms.invoicesDueInType === 'MONTHS'
+        ? 'months'
+        : undefined;
+  if (!unit) return undefined;
+  return (
+    DateTime.fromISO(invoiceDate, { zone: 'UTC' })
+      .plus({ [unit]: dueIn })
+      .toISODate() ?? undefined
+  );
 }

@@ -43,8 +43,8 @@ export const CLAIM_DUE_REQUESTS_SQL = `WITH due AS (
              lease_until = now() + make_interval(secs => $3), lease_owner = gen_random_uuid(),
              updated_at = now()
            FROM picked WHERE r.checkout_event_id = picked.checkout_event_id
-           RETURNING r.checkout_event_id, r.lease_owner
-         ) SELECT checkout_event_id, lease_owner FROM claimed`;
+           RETURNING r.checkout_event_id, r.company_id, r.lease_owner
+         ) SELECT checkout_event_id, company_id, lease_owner FROM claimed`;
 
 /** Extends a claimed request's lease, only for the claim that holds it. */
 const EXTEND_LEASE_SQL = `WITH extended AS (
@@ -53,9 +53,10 @@ const EXTEND_LEASE_SQL = `WITH extended AS (
     RETURNING 1 AS ours
   ) SELECT ours FROM extended`;
 
-/** A claimed request and the claim's owner token. */
+/** A claimed request, its company and the claim's owner token. */
 export interface ClaimedRequest {
   checkoutEventId: string;
+  companyId: string;
   leaseOwner: string;
 }
 
@@ -149,7 +150,7 @@ export class InvoiceRequestLifecycle {
    */
   async claim(limit: number): Promise<ClaimedRequest[]> {
     const claimed = await this.dataSource.query<
-      { checkout_event_id: string; lease_owner: string }[]
+      { checkout_event_id: string; company_id: string; lease_owner: string }[]
     >(CLAIM_DUE_REQUESTS_SQL, [
       limit,
       this.env.TRIPLETEX_MAX_CONCURRENT_PER_COMPANY,
@@ -157,6 +158,7 @@ export class InvoiceRequestLifecycle {
     ]);
     return claimed.map((row) => ({
       checkoutEventId: row.checkout_event_id,
+      companyId: row.company_id,
       leaseOwner: row.lease_owner,
     }));
   }

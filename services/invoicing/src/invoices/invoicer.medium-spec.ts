@@ -223,6 +223,15 @@ describe(InvoicerService.name, () => {
     expect((await ledgerOf(medium, company)).invoices).toEqual([
       expect.objectContaining({ sendType: 'PAPER' }),
     ]);
+    // POST /invoice takes no send type: the order, then `:invoice` with it.
+    const effects = (await medium.sandbox.requests(company.tripletex.companyId)).filter(
+      (call) =>
+        call.method !== 'GET' && call.path !== '/product' && !call.path.startsWith('/token'),
+    );
+    expect(effects.map((call) => `${call.method} ${call.path.replace(/\d+/, '{id}')}`)).toEqual([
+      'POST /order',
+      'PUT /order/{id}/:invoice',
+    ]);
   });
 
   it('gives a customer without terms of its own the default due date', async () => {
@@ -235,6 +244,67 @@ describe(InvoicerService.name, () => {
 
     const [invoice] = (await ledgerOf(medium, company)).invoices;
     expect(invoice).toMatchObject({ invoiceDate: '2026-11-24', invoiceDueDate: '2026-12-08' });
+  });
+
+  it('invoices a customer with terms in days in one call: the invoice with its order inline, dated by the terms', async () => {
+    const company = await aCompany(medium);
+    const checkout = anInvoiceCheckout(company);
+
+    const outcome = await invoicer.process(await requestOf(checkout));
+
+    const ledger = await ledgerOf(medium, company);
+    expect(ledger.invoices).toEqual([
+      expect.objectContaining({ invoiceDate: '2026-11-24', invoiceDueDate: '2026-12-04' }),
+    ]);
+    expect(ledger.orders).toEqual([
+      expect.objectContaining({
+        isClosed: true,
+        invoiceComment: expect.stringContaining('POS-kvittering'),
+      }),
+    ]);
+    expect(outcome).toMatchObject({
+      status: RequestStatuses.INVOICED,
+      orderId: ledger.orders[0].id,
+    });
+    const effects = (await medium.sandbox.requests(company.tripletex.companyId)).filter(
+      (call) =>
+        call.method !== 'GET' && call.path !== '/product' && !call.path.startsWith('/token'),
+    );
+    expect(effects.map((call) => `${call.method} ${call.path}`)).toEqual(['POST /invoice']);
+  });
+
+  it('dates the invoice of a customer with terms in months by them', async () => {
+    const company = await aCompany(medium);
+    await medium.sandbox.editCustomer(company.tripletex.companyId, company.otherCustomerId, {
+      invoicesDueIn: 1,
+      invoicesDueInType: 'MONTHS',
+    });
+
+    await invoicer.process(
+      await requestOf(
+        anInvoiceCheckout(company, { invoice: { customerId: company.otherCustomerId } }),
+      ),
+    );
+
+    const [invoice] = (await ledgerOf(medium, company)).invoices;
+    expect(invoice).toMatchObject({ invoiceDate: '2026-11-24', invoiceDueDate: '2026-12-24' });
+  });
+
+  it('reads a customer again once customers.changed.v1 says it changed: its new terms date the next invoice', async () => {
+    const company = await aCompany(medium);
+    await invoicer.process(await requestOf(anInvoiceCheckout(company)));
+    await medium.sandbox.editCustomer(company.tripletex.companyId, company.customerId, {
+      invoicesDueIn: 30,
+    });
+
+    invoicer.customerChanged(company.companyId, company.customerId);
+    await invoicer.process(await requestOf(anInvoiceCheckout(company)));
+
+    const invoices = (await ledgerOf(medium, company)).invoices;
+    expect(invoices.map((invoice: { invoiceDueDate: string }) => invoice.invoiceDueDate)).toEqual([
+      '2026-12-04',
+      '2026-12-24',
+    ]);
   });
 
   it('finds the invoice of an earlier attempt instead of creating a second', async () => {

@@ -17,7 +17,13 @@ import {
   RequestStatuses,
 } from './entities/invoice-request.entity';
 import { findEarlierOrder } from './earlier-result';
-import { contentRefusal, deliveryOf, tripletexOrder } from './invoice-builder';
+import {
+  contentRefusal,
+  deliveryOf,
+  dueDateByTerms,
+  PaymentTerms,
+  tripletexOrder,
+} from './invoice-builder';
 import { ProductCatalog } from './product-catalog';
 import {
   Attempt,
@@ -33,14 +39,19 @@ const { ORDERED, INVOICED } = RequestStatuses;
 /** How long a checkout waits for its company's settings before it is refused. */
 const SETTINGS_WAIT_MS = 24 * 60 * 60 * 1000;
 
-/** How long an active customer's terms are cached. */
+/** How long an active customer's terms are cached (customers.changed.v1 forgets one at once). */
 const CUSTOMER_CACHE_MS = 300_000;
+/** Customers cached at most (the least recently read are forgotten first). */
+const CUSTOMER_CACHE_SIZE = 10_000;
 
-/** The customer's fields the invoicer reads: its name and whether it is active. */
-interface Customer {
+/** The customer's fields the invoicer reads: its name, whether it is active, its payment terms. */
+interface Customer extends PaymentTerms {
   name?: string;
   isInactive?: boolean;
 }
+
+/** The fields of the customer read (its terms date the invoice: dueDateByTerms). */
+const CUSTOMER_FIELDS = 'id,name,isInactive,invoicesDueIn,invoicesDueInType';
 
 /**
  * The Tripletex side of one request. On a first attempt it creates; on any later attempt (the
@@ -162,15 +173,35 @@ export class InvoicerService {
         orderId: found.order.id,
         customerName: customer.name,
       };
-    // Order first, then `:invoice`: Tripletex dates the invoice's due date by the customer's terms
-    // (days, months or a fixed day of the month) or the company's default, as in its own UI.
+    const delivery = deliveryOf(request.checkout, config);
+    // One call when we know the due date Tripletex would give (the customer's days or months) and
+    // Tripletex's own choice of delivery holds (POST /invoice takes no sendType): the invoice with
+    // its order inline, made together or not at all. Its order carries the marker like any other,
+    // so a retry finds it the same way.
+    const dueDate =
+      !found && delivery.sendType === undefined
+        ? dueDateByTerms(request.businessDay, customer)
+        : undefined;
+    if (dueDate) {
+      const order = await tripletexOrder(client, request, config, this.products);
+      lease?.throwIfLost();
+      const invoice = await client.postInvoice(
+        { invoiceDate: request.businessDay, invoiceDueDate: dueDate, orders: [order] },
+        { sendToCustomer: delivery.sendToCustomer },
+      );
+      return {
+        status: INVOICED,
+        invoice,
+        orderId: invoice.orders?.[0]?.id,
+        customerName: customer.name,
+      };
+    }
+    // Otherwise order first, then `:invoice`: Tripletex dates the invoice's due date by the
+    // customer's terms (a fixed day of the month) or the company's default, as in its own UI, and
+    // delivers it by the send type asked.
     const orderId = found?.order.id ?? (await this.newOrder(client, request, config, lease));
     lease?.throwIfLost();
-    const invoice = await client.invoiceOrder(
-      orderId,
-      request.businessDay,
-      deliveryOf(request.checkout, config),
-    );
+    const invoice = await client.invoiceOrder(orderId, request.businessDay, delivery);
     return { status: INVOICED, invoice, orderId, customerName: customer.name };
   }
 
@@ -186,6 +217,11 @@ export class InvoicerService {
     return (await client.postOrder(body)).id as number;
   }
 
+  /** Forgets a customer read before (it changed in Tripletex: its terms may have). */
+  customerChanged(companyId: string, customerId: number): void {
+    this.customers.delete(`${companyId}:${customerId}`);
+  }
+
   /** The customer (checked to exist and be active); an active one is cached for five minutes. */
   private async customer(
     client: TripletexCompanyClient,
@@ -197,7 +233,7 @@ export class InvoicerService {
       cached && Date.now() - cached.at < CUSTOMER_CACHE_MS ? cached.customer : undefined;
     if (!customer) {
       try {
-        customer = await client.getCustomer(request.customerId, 'id,name,isInactive');
+        customer = await client.getCustomer(request.customerId, CUSTOMER_FIELDS);
       } catch (error) {
         if (TripletexError.is(error, 'not-found'))
           return failedWith(InvoicingErrors.customerUnknown(request.customerId));
@@ -205,7 +241,12 @@ export class InvoicerService {
       }
       // Only an active customer is cached: a customer made active (or created) is seen at once
       // by the retry its change triggers.
-      if (!customer.isInactive) this.customers.set(key, { at: Date.now(), customer });
+      this.customers.delete(key);
+      if (!customer.isInactive) {
+        this.customers.set(key, { at: Date.now(), customer });
+        if (this.customers.size > CUSTOMER_CACHE_SIZE)
+          this.customers.delete(this.customers.keys().next().value as string);
+      }
     }
     if (customer.isInactive)
       return failedWith(InvoicingErrors.customerInactive(customer.name ?? request.customerId));
