@@ -200,6 +200,41 @@ describeFlow(
       expect((await fetch(`${sut.url}/ready`)).status).toBe(200);
     }, 240_000);
 
+    it('acknowledges checkouts not paid by invoice without a transaction, and invoices the ones in between', async () => {
+      const c = await company();
+      const byInvoice = invoiced(c, 3);
+      const byCard = Array.from({ length: 20 }, (_, i) =>
+        aCheckout({
+          companyId: c.companyId,
+          receiptNumber: `card-${i + 1}`,
+          lines: [{ unitPriceGross: 5_000 + i }],
+        }),
+      );
+      const all = [...byCard.slice(0, 10), ...byInvoice, ...byCard.slice(10)];
+      await sut.kafka.produce(
+        Topics.CheckoutCompletedV1,
+        all.map((checkout) => ({ key: c.companyId, value: checkout })),
+      );
+      await eventually(
+        () => {
+          const last = lastStatus();
+          for (const checkout of byInvoice)
+            expect(last.get(checkout.eventId as string)?.status).toBe('INVOICED');
+        },
+        { timeoutMs: 60_000 },
+      );
+      // Only the checkouts paid by invoice went through a transaction of the Inbox.
+      const processed = await sut.schema.query<{ event_id: string }>(
+        'SELECT event_id FROM processed_events WHERE event_id = ANY($1)',
+        [all.map((checkout) => checkout.eventId)],
+      );
+      expect(processed.map((row) => row.event_id).sort()).toEqual(
+        byInvoice.map((checkout) => checkout.eventId as string).sort(),
+      );
+      const ledger = await sut.sandbox.ledger<{ invoices: unknown[] }>(c.tripletex.companyId);
+      expect(ledger.invoices).toHaveLength(3);
+    }, 120_000);
+
     it('invoices another company at once while one company with a slow Tripletex has a backlog of 1,000', async () => {
       const [slow, quick] = [await company(), await company()];
       await sut.sandbox.setControls({

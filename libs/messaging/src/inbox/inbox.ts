@@ -26,11 +26,11 @@ import { KafkaSettings } from '../kafka/kafka-config';
 import { MESSAGING_SETTINGS } from '../kafka/kafka-client';
 import { fromKafkaContext, ReceivedMessage } from './received-message';
 
-export type InboxOutcome = 'processed' | 'duplicate' | 'dead-lettered';
+export type InboxOutcome = 'processed' | 'duplicate' | 'dead-lettered' | 'ignored';
 
 const consumed = counter({
   name: 'pos_events_consumed_total',
-  help: 'Records consumed, by topic and outcome (processed, duplicate, dead-lettered)',
+  help: 'Records consumed, by topic and outcome (processed, duplicate, dead-lettered, ignored)',
   labelNames: ['topic', 'outcome'] as const,
 });
 
@@ -104,11 +104,18 @@ export interface InboxHandler<T> extends HandlerHooks {
    * (e.g. take up again what failed the first time). Must be idempotent.
    */
   duplicate?: (event: T, tx: EntityManager, message: ReceivedMessage) => Promise<void>;
+  /**
+   * Valid events this consumer has nothing to do with (invoicing and a checkout not paid by
+   * invoice): acknowledged once parsed, without a transaction or a processed-event row (there is no
+   * effect to keep from happening twice). A pure function of the event.
+   */
+  ignore?: (event: T) => boolean;
 }
 
 export interface ConsumeOptions<T = unknown> extends HandlerHooks {
   tombstone?: InboxHandler<unknown>['tombstone'];
   duplicate?: InboxHandler<T>['duplicate'];
+  ignore?: InboxHandler<T>['ignore'];
 }
 
 /**
@@ -306,6 +313,7 @@ export class Inbox implements BeforeApplicationShutdown {
       await this.deadLetterViolation(message, parsed.problems, handler);
       return 'dead-lettered';
     }
+    if (handler.ignore?.(parsed.event)) return 'ignored';
     const consumer = handler.consumer ?? this.settings.groupId;
     return this.withRetries(message, `event ${parsed.id}`, handler, async (tx) => {
       const inserted: unknown[] = await tx.query(

@@ -3,9 +3,12 @@ import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { Topics } from '@pos-tripletex/contracts';
 import { Inbox, rejectionEvents } from '@pos-tripletex/messaging';
 import { InvoiceWorker } from '../invoices/invoice.worker';
-import { IntakeService } from './intake.service';
+import { IntakeService, isInvoiceCheckout } from './intake.service';
 
-/** pos.checkout.completed.v1 in: each checkout once (Inbox), decided by IntakeService. */
+/**
+ * pos.checkout.completed.v1 in: each checkout paid by invoice once (Inbox), decided by
+ * IntakeService; the others are acknowledged once parsed.
+ */
 @Controller()
 export class CheckoutConsumer {
   constructor(
@@ -34,6 +37,9 @@ export class CheckoutConsumer {
           companyId = checkout.companyId;
           created = await this.intake.deliveredAgain(checkout, tx);
         },
+        // Most checkouts are not paid by invoice: nothing to do, so no transaction for them (the
+        // intake keeps up with the topic instead of spending a commit on each).
+        ignore: (checkout) => !isInvoiceCheckout(checkout),
       },
     );
     if (created) this.worker.nudge(companyId);

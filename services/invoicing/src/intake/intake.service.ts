@@ -20,6 +20,11 @@ const DEFAULT_CUTOFF_HOUR = 4;
  * record, never silently dropped. A company whose settings have not arrived yet is waited for, not
  * rejected.
  */
+/** A checkout paid by invoice: the only kind invoicing has anything to do with. */
+export function isInvoiceCheckout(checkout: CheckoutCompletedV1): boolean {
+  return checkout.payments.some((payment) => payment.method === 'INVOICE');
+}
+
 @Injectable()
 export class IntakeService {
   private readonly logger = new Logger(IntakeService.name);
@@ -36,8 +41,7 @@ export class IntakeService {
     tx: EntityManager,
     message: ReceivedMessage,
   ): Promise<boolean> {
-    if (!checkout.payments.some((payment) => payment.method === 'INVOICE') || !checkout.invoice)
-      return false;
+    if (!isInvoiceCheckout(checkout) || !checkout.invoice) return false;
     // Read in (and share-locked for) the intake's transaction: a settings change waits for it, so
     // its re-dating of unattempted requests sees this one (InvoiceRequestLifecycle.settingsApplied).
     const config =
