@@ -85,7 +85,10 @@ export class TripletexApiController {
     let companyId: number | undefined;
     let release: (() => void) | undefined;
     // Whose request it is, for the request log, even when a fault answers before authentication.
-    companyId = this.companyOfAuth(req);
+    const arriving = this.sessionOfAuth(req);
+    companyId = arriving?.companyId;
+    // In flight from its arrival, as at a real server: its latency is part of it.
+    if (arriving) release = this.controls.enter(arriving.employeeToken);
     try {
       const latency = this.controls.latencyFor(companyId);
       if (latency > 0) await sleep(latency);
@@ -106,11 +109,8 @@ export class TripletexApiController {
       const company = session ? this.state.companies.get(session.companyId) : undefined;
       companyId = company?.company.id;
       this.rateLimit(res, session?.employeeToken ?? `anon:${req.ip ?? ''}`);
-      if (session) {
-        release = this.controls.enter(session.employeeToken);
-        // Let concurrent requests overlap the way they do against a real server.
-        await sleep(0);
-      }
+      // Let concurrent requests overlap the way they do against a real server.
+      if (session) await sleep(0);
 
       const text = await readBody(req);
       const ctx = {
@@ -150,11 +150,12 @@ export class TripletexApiController {
     }
   }
 
-  private companyOfAuth(req: Request): number | undefined {
+  /** The session a request's Basic auth names, if any (never throws: authenticate() judges it). */
+  private sessionOfAuth(req: Request): SessionRecord | undefined {
     const match = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
     if (!match) return undefined;
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-    return this.state.sessions.get(decoded.slice(decoded.indexOf(':') + 1))?.companyId;
+    return this.state.sessions.get(decoded.slice(decoded.indexOf(':') + 1));
   }
 
   private authenticate(req: Request): SessionRecord {
