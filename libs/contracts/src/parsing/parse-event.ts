@@ -160,11 +160,7 @@ export function parseEvent(
   topic: string,
   bytes: Uint8Array | string | null | undefined,
 ): ParseResult<object> {
-  try {
-    return parseBytes(topic, bytes, true);
-  } catch (error) {
-    return unprocessable(error);
-  }
+  return parseSafely(topic, bytes, true);
 }
 
 /**
@@ -175,8 +171,17 @@ export function parseEventByClassValidator(
   topic: string,
   bytes: Uint8Array | string | null | undefined,
 ): ParseResult<object> {
+  return parseSafely(topic, bytes, false);
+}
+
+/** Either way of parsing; a failure of the checking itself is still an answer, never a throw. */
+function parseSafely(
+  topic: string,
+  bytes: Uint8Array | string | null | undefined,
+  compiled: boolean,
+): ParseResult<object> {
   try {
-    return parseBytes(topic, bytes, false);
+    return parseBytes(topic, bytes, compiled);
   } catch (error) {
     return unprocessable(error);
   }
