@@ -47,6 +47,9 @@ const CHUNK = Number(process.env.BENCH_CHUNK_SIZE ?? 500); // the service's INGE
 const CONCURRENCY = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 2); // its INGEST_CONCURRENCY
 const Z_REPORTS = Number(process.env.BENCH_Z_REPORTS ?? 100); // location-days closed by Z-report
 const Z_RATE = Number(process.env.BENCH_Z_RATE ?? 5); // Z-reports per second (below the rate limit)
+const INGEST_ORDER = process.env.BENCH_INGEST_ORDER ?? 'pos'; // pos | scattered (see the ingest)
+if (!['pos', 'scattered'].includes(INGEST_ORDER))
+  throw new Error('BENCH_INGEST_ORDER: pos | scattered');
 const TOPIC = 'pos.checkout.completed.v1';
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
 const { SecretBindings, SecretBox, osloToday, addDays, businessDayOf } = require(
@@ -305,10 +308,19 @@ try {
 
   const locations = ['oslo', 'bergen', 'trondheim', 'stavanger'];
   const ingestDays = 50;
+  // A company's k-th checkout. As POS send them (INGEST_ORDER=pos, the default): each location's
+  // checkouts in time order, day after day, the company's 4 locations selling at once – a backlog
+  // after an outage, replayed. INGEST_ORDER=scattered is the worst case for the days table: every
+  // checkout of a company on another location-day than the one before (0.86 day upserts per sale).
+  const perLocationDay = Math.ceil(EVENTS / 8 / locations.length / ingestDays);
+  const dayOf = (k) =>
+    INGEST_ORDER === 'scattered'
+      ? addDays(today, -2 - (Math.floor(k / 4) % ingestDays))
+      : addDays(today, -2 - ingestDays + 1 + Math.floor(k / locations.length / perLocationDay));
   const messages = Array.from({ length: EVENTS }, (_, i) => {
     const companyId = ingestCompanies[i % 8];
-    const day = addDays(today, -2 - (Math.floor(i / 32) % ingestDays));
-    return { key: companyId, value: checkout(companyId, locations[Math.floor(i / 8) % 4], day, i) };
+    const k = Math.floor(i / 8);
+    return { key: companyId, value: checkout(companyId, locations[k % 4], dayOf(k), i) };
   });
   const produceSeconds = await produceAll(messages);
   const backfillMessages = [];
@@ -525,6 +537,7 @@ try {
       eventsPerSecond: Math.round(consumed / ingestSeconds),
       chunkSize: CHUNK,
       concurrency: CONCURRENCY,
+      order: INGEST_ORDER,
       targetEventsPerSecond: 20_000,
       ratioToTarget: +(consumed / ingestSeconds / 20_000).toFixed(2),
       cpuSecondsPer1000Events: ingestCpu,
