@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 
 export * from './topics';
+export * from './headers';
 export * from './parsing/problem';
 export * from './parsing/parse-event';
 export * from './events/validators';
