@@ -14,3 +14,4 @@ export * from './events/invoice-status.v1';
 export * from './events/day-status.v1';
 export * from './events/record-rejected.v1';
 export * from './access';
+export * from './records';
