@@ -196,7 +196,7 @@ export function payloadSchemas(topics: readonly string[] = allTopics): PayloadSc
       ...Object.fromEntries(Object.entries(converters).map(([k, v]) => [k, () => v])),
       ...overrides,
     },
-  }) as Record<string, SchemaObject>;
+  });
   const exported = require('../src') as Record<string, unknown>;
   const docs = classDocs();
   for (const [name, schema] of Object.entries(all)) {

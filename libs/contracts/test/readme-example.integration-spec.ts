@@ -9,13 +9,7 @@ import { builtinModules } from 'node:module';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Kafka, KafkaMessage, SASLOptions, logLevel } from 'kafkajs';
-import {
-  DayStatusV1,
-  InvoiceStatusV1,
-  Topics,
-  parseEvent,
-  recordRejection,
-} from '@pos-tripletex/contracts';
+import { DayStatusV1, InvoiceStatusV1, Topics, parseEvent, recordRejection } from '../src';
 
 const ROOT = resolve(__dirname, '../../..');
 const PACKAGE_DIR = resolve(__dirname, '..');

@@ -116,9 +116,7 @@ export function eventContractOf(
   topic: string,
 ): { cls: ClassConstructor<object>; strict: boolean; maxBytes: number } | undefined {
   if (!Object.prototype.hasOwnProperty.call(definitions, topic)) return undefined;
-  const { cls, strict, maxBytes } = (definitions as Record<string, EventDefinition<object>>)[
-    topic
-  ];
+  const { cls, strict, maxBytes } = (definitions as Record<string, EventDefinition<object>>)[topic];
   return { cls, strict, maxBytes };
 }
 
