@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import Ajv from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import {
@@ -8,13 +9,13 @@ import {
   POS_TOPICS,
   SERVICE_TOPICS,
   TOPIC_METADATA,
-  Topics,
   allTopics,
   deadLetterTopic,
   keyOf,
+  parseEvent,
   topicSpec,
 } from '../src';
-import { ASYNCAPI_FILE, asyncApiFile, buildAsyncApi } from './asyncapi';
+import { ASYNCAPI_FILE, asyncApiFile, buildAsyncApi, examplesOf } from './asyncapi';
 import { SCHEMA_DIR } from './json-schema';
 
 /**
@@ -120,22 +121,43 @@ describe('the AsyncAPI document (libs/contracts/asyncapi.json)', () => {
     expect(posOps).toHaveLength(POS_TOPICS.produces.length + POS_TOPICS.consumes.length);
   });
 
-  it('carries examples its own payload schemas accept', () => {
+  describe.each([...allTopics])('the examples of %s', (topic) => {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats(ajv);
-    const validate = ajv.compile(
-      JSON.parse(
-        readFileSync(join(SCHEMA_DIR, `${Topics.CheckoutCompletedV1}.schema.json`), 'utf8'),
-      ),
+    const payloadSchema = ajv.compile(
+      JSON.parse(readFileSync(join(SCHEMA_DIR, `${topic}.schema.json`), 'utf8')) as object,
     );
-    const examples = doc.components.messages.CheckoutCompletedV1.examples as {
+    const message = Object.values(doc.components.messages).find((m) => m.title === topic)!;
+    const headerSchema = new Ajv({ allErrors: true, strict: false }).compile(
+      message.headers as object,
+    );
+    const examples = message.examples as {
+      name: string;
+      headers: Record<string, string>;
       payload: object;
     }[];
-    expect(examples.length).toBeGreaterThan(0);
-    for (const { payload } of examples) {
-      expect(validate(payload)).toBe(true);
-      expect(keyOf(Topics.CheckoutCompletedV1, payload)).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
-    }
+
+    it('are those of the fixtures, at least one', () => {
+      expect(examples.map((e) => e.name)).toEqual(examplesOf(topic).map((e) => e.name));
+      expect(examples.length).toBeGreaterThan(0);
+    });
+
+    it.each(examples.map((e) => [e.name, e] as const))(
+      '%s: parseEvent and the JSON Schema accept it; its headers and key are right',
+      (_, { headers, payload }) => {
+        const parsed = parseEvent(topic, JSON.stringify(payload));
+        expect(parsed.ok ? [] : parsed.problems).toEqual([]);
+        expect(payloadSchema(payload) ? [] : payloadSchema.errors).toEqual([]);
+        expect(headerSchema(headers) ? [] : headerSchema.errors).toEqual([]);
+        expect(keyOf(topic, payload)).toMatch(/^[A-Za-z0-9_-]{1,64}(:\d+)?$/);
+      },
+    );
+  });
+
+  it('refuses to describe a topic without an example', () => {
+    expect(() => examplesOf('integration.alerts.v1')).toThrow(
+      /integration\.alerts\.v1 has no example: add one as libs\/contracts\/fixtures\/examples/,
+    );
   });
 
   it('fails loudly for a topic that lacks metadata (e.g. a new topic added to the registry only)', () => {

@@ -4,7 +4,7 @@
 // consumes what (access.ts, the same table the ACLs and subscriptions come from) and the header
 // names (headers.ts). `nx run contracts:schemas` writes it; a unit test fails when the committed
 // document differs from what this produces, and validates it with the official AsyncAPI parser.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DEAD_LETTER_HEADER_SPECS,
@@ -26,7 +26,48 @@ import { payloadSchemas } from './json-schema';
 type SchemaObject = Record<string, unknown>;
 
 export const ASYNCAPI_FILE = join(__dirname, '..', 'asyncapi.json');
-const FIXTURES = join(__dirname, '..', 'fixtures', 'checkout-completed.v1', 'valid');
+const FIXTURES = join(__dirname, '..', 'fixtures');
+
+/**
+ * Where a topic's examples are: `fixtures/examples/<topic>/*.json`, and for checkouts the valid
+ * examples of shared/contracts (`fixtures/checkout-completed.v1/valid`). Every topic needs one:
+ * the document shows it, and a unit test proves parseEvent and the JSON Schema accept it.
+ */
+export function exampleDir(topic: string): string {
+  return topic === Topics.CheckoutCompletedV1
+    ? join(FIXTURES, 'checkout-completed.v1', 'valid')
+    : join(FIXTURES, 'examples', topic);
+}
+
+/** A topic's examples, by name; throws, naming the topic, when it has none. */
+export function examplesOf(topic: string): { name: string; payload: Record<string, unknown> }[] {
+  const dir = exampleDir(topic);
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
+  if (files.length === 0)
+    throw new Error(
+      `topic ${topic} has no example: add one as libs/contracts/fixtures/examples/${topic}/<name>.json`,
+    );
+  return files.map((file) => ({
+    name: file.replace(/\.json$/, ''),
+    payload: JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>,
+  }));
+}
+
+/** The headers a service sets on an example event (none for a POS topic's example). */
+function exampleHeaders(topic: string, producer: string, payload: Record<string, unknown>) {
+  const headers: Record<string, string> = {};
+  for (const name of topicMetadata(topic).requiredHeaders) {
+    if (name === 'event-type') headers[name] = topic;
+    else if (name === 'producer') headers[name] = producer;
+    else if (name === 'causation-id') headers[name] = String(payload.checkoutEventId);
+    else throw new Error(`no example value is known for header ${name} (${topic})`);
+  }
+  return headers;
+}
 
 /** The Kafka bindings version the document uses (AsyncAPI bindings, kafka 0.5.0). */
 const KAFKA_BINDING = '0.5.0';
@@ -235,20 +276,19 @@ export function buildAsyncApi(topics: readonly string[] = allTopics): Record<str
           oneOf: [{ $ref: `#/components/schemas/${className}` }, { type: 'null' }],
         }
       : { $ref: `#/components/schemas/${className}` };
-    const examples =
-      topic === Topics.CheckoutCompletedV1
-        ? ['sale-card-eatin.json', 'refund-vipps.json', 'sale-invoice.json'].map((file) => {
-            const value = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as {
-              companyId: string;
-            };
-            return {
-              name: file.replace(/\.json$/, ''),
-              summary: `shared/contracts/examples: ${file}`,
-              headers: {},
-              payload: value,
-            };
-          })
-        : undefined;
+    const serviceProducers = producers.filter((p) => p !== POS_PRINCIPAL);
+    const examples = examplesOf(topic).map(({ name: exampleName, payload: value }) => ({
+      name: exampleName,
+      // The producing service the example names (an auth failure's `service`), else the first.
+      headers: exampleHeaders(
+        topic,
+        serviceProducers.find((p) => Object.values(value).includes(p)) ??
+          serviceProducers[0] ??
+          POS_PRINCIPAL,
+        value,
+      ),
+      payload: value,
+    }));
     messages[name] = {
       name,
       title: topic,
