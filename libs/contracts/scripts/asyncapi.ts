@@ -18,6 +18,7 @@ import {
   Topics,
   allTopics,
   deadLetterTopic,
+  eventContractOf,
   topicMetadata,
 } from '../src';
 import { payloadSchemas } from './json-schema';
@@ -294,12 +295,11 @@ export function buildAsyncApi(topics: readonly string[] = allTopics): Record<str
       title: topic,
       summary: metadata.summary,
       contentType: 'application/json',
-      headers: headersSchema(
-        topic,
-        producers.filter((p) => p !== POS_PRINCIPAL),
-      ),
+      headers: headersSchema(topic, serviceProducers),
       payload,
-      ...(examples ? { examples } : {}),
+      examples,
+      // The largest value parseEvent accepts on the topic (bigger records are dead-lettered).
+      'x-max-bytes': eventContractOf(topic)?.maxBytes,
       bindings: { kafka: { key: keySchema(topic), bindingVersion: KAFKA_BINDING } },
     };
     channels[channelId] = {
