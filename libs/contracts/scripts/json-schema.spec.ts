@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { recordRejection, Topics } from '../src';
+import { allTopics, recordRejection, Topics } from '../src';
 import { SCHEMA_DIR, schemaFiles } from './json-schema';
 
 const examples = resolve(__dirname, '../fixtures/checkout-completed.v1');
@@ -14,8 +14,20 @@ describe('published JSON Schemas', () => {
     }
   });
 
+  it('are one per topic of the registry, and nothing else', () => {
+    expect(readdirSync(SCHEMA_DIR).sort()).toEqual(allTopics.map((t) => `${t}.schema.json`).sort());
+  });
+
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   addFormats(ajv);
+
+  it.each([...allTopics])('compile: %s', (topic) => {
+    const schema = JSON.parse(readFileSync(join(SCHEMA_DIR, `${topic}.schema.json`), 'utf8'));
+    expect(schema.title).toBe(topic);
+    const own = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(own);
+    expect(() => own.compile(schema)).not.toThrow();
+  });
   const validate = ajv.compile(
     JSON.parse(readFileSync(join(SCHEMA_DIR, `${Topics.CheckoutCompletedV1}.schema.json`), 'utf8')),
   );

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 
 export * from './topics';
+export * from './headers';
 export * from './parsing/problem';
 export * from './parsing/parse-event';
 export * from './events/validators';
@@ -13,3 +14,4 @@ export * from './events/invoice-status.v1';
 export * from './events/day-status.v1';
 export * from './events/record-rejected.v1';
 export * from './access';
+export * from './records';

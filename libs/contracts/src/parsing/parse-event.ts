@@ -107,6 +107,19 @@ export function limitsOf(topic: ParseableTopic): {
   return { maxBytes, maxDepth, maxValues };
 }
 
+/**
+ * The class a topic's records are validated with, whether unknown top-level fields are refused
+ * (`strict`, POS-facing intake) and the largest record accepted; undefined for a topic parseEvent
+ * does not know. What the JSON Schemas and the AsyncAPI document are generated from.
+ */
+export function eventContractOf(
+  topic: string,
+): { cls: ClassConstructor<object>; strict: boolean; maxBytes: number } | undefined {
+  if (!Object.prototype.hasOwnProperty.call(definitions, topic)) return undefined;
+  const { cls, strict, maxBytes } = (definitions as Record<string, EventDefinition<object>>)[topic];
+  return { cls, strict, maxBytes };
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Top-level fields a topic knows, read from the class's validation metadata. */

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { deadLetterTopic, Problem } from '@pos-tripletex/contracts';
+import { DeadLetterHeaders, deadLetterTopic, Problem } from '@pos-tripletex/contracts';
 import { counter } from '@pos-tripletex/platform';
 import { createHash } from 'node:crypto';
 import type { Message } from 'kafkajs';
@@ -14,21 +14,9 @@ export interface DeadLetterReason {
   problems?: Problem[];
 }
 
-/** Header names on dead-letter records. The value and key are the original bytes, untouched. */
-export const DeadLetterHeaders = {
-  OriginalTopic: 'dlq-original-topic',
-  OriginalPartition: 'dlq-original-partition',
-  OriginalOffset: 'dlq-original-offset',
-  OriginalTimestamp: 'dlq-original-timestamp',
-  ConsumerGroup: 'dlq-consumer-group',
-  ErrorCode: 'dlq-error-code',
-  ErrorMessage: 'dlq-error-message',
-  Problems: 'dlq-problems',
-  FailedAt: 'dlq-failed-at',
-  /** Set when the broker refused the full copy: the original value's size and SHA-256 instead. */
-  ValueOmitted: 'dlq-value-omitted',
-  ValueSha256: 'dlq-value-sha256',
-} as const;
+// The dlq-* header names (and what each carries) are wire format POS teams read too: they live in
+// libs/contracts (headers.ts), where the AsyncAPI document is generated from.
+export { DeadLetterHeaders };
 
 /** Another record to publish together with the dead-letter record (e.g. a rejection event). */
 export interface CompanionRecord {

@@ -513,7 +513,7 @@ export class InvoiceRequestLifecycle {
         [DeadLetterHeaders.ErrorMessage]: reason.slice(0, 1000),
         [DeadLetterHeaders.Problems]: '[]',
         [DeadLetterHeaders.FailedAt]: new Date().toISOString(),
-        'dlq-reserialized': 'true',
+        [DeadLetterHeaders.Reserialized]: 'true',
       },
     });
   }

@@ -1,0 +1,3 @@
+const { integrationConfig } = require('../../jest.preset');
+
+module.exports = integrationConfig(__dirname);
