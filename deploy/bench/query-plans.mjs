@@ -76,6 +76,15 @@ sections.push([
            10, 1, now() - interval '1 day' * (n / ${COMPANIES * 2}), now(), now(), now()
          FROM generate_series(0, ${ROWS - 1}) n`,
       );
+      // And as many closed days of companies that never activated the integration (a POS tenant
+      // that sells but does not export): they stay CLOSED for good, and the claim must not scan them.
+      await db.query(
+        `INSERT INTO days (company_id, location_id, business_day, status, checkouts, revision, closes_at,
+           next_attempt_at, created_at, updated_at)
+         SELECT 'idle' || (n % ${COMPANIES}), 'loc', date '2026-11-30' - (n / ${COMPANIES})::int,
+           'CLOSED', 10, 1, now(), now(), now(), now()
+         FROM generate_series(0, ${ROWS - 1}) n`,
+      );
       await db.query(
         `INSERT INTO sales (event_id, company_id, location_id, business_day, receipt_number, kind, completed_at,
            invoiced, total_gross, tip, rounding, lines, payments, received_at)

@@ -18,6 +18,7 @@ import { VoucherEntity } from '../vouchers/entities/voucher.entity';
 import { LeasesAndIndexes1764547200510 } from './migrations/1764547200510-leases-and-indexes';
 import { ZReportReconciliation1764547200520 } from './migrations/1764547200520-z-report-reconciliation';
 import { VoucherUndoAction1764547200530 } from './migrations/1764547200530-voucher-undo-action';
+import { ClaimableDaysIndex1764547200540 } from './migrations/1764547200540-claimable-days-index';
 import { TripletexIdsInt641764547200500 } from './migrations/1764547200500-tripletex-ids-int64';
 import { SalesExport1764028800500 } from './migrations/1764028800500-sales-export';
 
@@ -40,6 +41,7 @@ export const databaseSetup: DatabaseSetup = {
     LeasesAndIndexes1764547200510,
     ZReportReconciliation1764547200520,
     VoucherUndoAction1764547200530,
+    ClaimableDaysIndex1764547200540,
     ...auditMigrations,
   ],
 };

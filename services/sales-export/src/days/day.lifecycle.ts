@@ -27,15 +27,22 @@ const { OPEN, CLOSED, EXPORTING, POSTED, NOTHING_TO_POST, UNMAPPED, FAILED } = D
  * (test/claim.integration-spec.ts).
  */
 export const CLAIM_DUE_DAYS_SQL = `WITH candidates AS (
-         SELECT DISTINCT ON (d.company_id) d.company_id, d.location_id, d.business_day
-         FROM days d JOIN company_settings cs ON cs.company_id = d.company_id
+         -- The oldest due day of each ACTIVE company without a day in export (ix_days_claimable):
+         -- the cost follows the active companies, not the closed days of inactive ones.
+         SELECT c.company_id, c.location_id, c.business_day
+         FROM company_settings cs
+         CROSS JOIN LATERAL (
+           SELECT d.company_id, d.location_id, d.business_day FROM days d
+           WHERE d.company_id = cs.company_id AND d.business_day >= cs.start_date
+             AND d.status IN (${sqlText(CLOSED)}, ${sqlText(EXPORTING)})
+             AND ((d.status = ${sqlText(CLOSED)} AND d.next_attempt_at <= now())
+               OR (d.status = ${sqlText(EXPORTING)} AND d.lease_until < now()))
+           ORDER BY d.business_day, d.location_id
+           LIMIT 1
+         ) c
          WHERE cs.status = 'ACTIVE' AND cs.start_date IS NOT NULL
-           AND d.business_day >= cs.start_date
-           AND ((d.status = ${sqlText(CLOSED)} AND d.next_attempt_at <= now())
-             OR (d.status = ${sqlText(EXPORTING)} AND d.lease_until < now()))
-           AND NOT EXISTS (SELECT 1 FROM days x WHERE x.company_id = d.company_id
+           AND NOT EXISTS (SELECT 1 FROM days x WHERE x.company_id = cs.company_id
                              AND x.status = ${sqlText(EXPORTING)} AND x.lease_until >= now())
-         ORDER BY d.company_id, d.business_day, d.location_id
        ), picked AS (
          SELECT d.company_id, d.location_id, d.business_day
          FROM days d JOIN candidates c USING (company_id, location_id, business_day)

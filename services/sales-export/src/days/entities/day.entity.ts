@@ -16,6 +16,9 @@ import { DayCloser, DayState, DayStatuses, sqlText } from '../day-statuses';
 @Index('ix_days_exporting_company', ['companyId', 'leaseUntil'], {
   where: `"status" = ${sqlText(DayStatuses.EXPORTING)}`,
 })
+@Index('ix_days_claimable', ['companyId', 'businessDay', 'locationId'], {
+  where: `"status" IN (${sqlText(DayStatuses.CLOSED)}, ${sqlText(DayStatuses.EXPORTING)})`,
+})
 export class DayEntity {
   @PrimaryColumn({ type: 'varchar', length: 64, primaryKeyConstraintName: 'pk_days' })
   companyId!: string;
