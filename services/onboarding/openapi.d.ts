@@ -615,7 +615,7 @@ export interface components {
        * @default 4
        * @example 4
        */
-      dayCutoffHour: number;
+      dayCutoffHour?: number;
       /**
        * @description true (default): the daily vouchers go straight into the ledger; false: they wait in Tripletex for a bookkeeper to approve them.
        * @example true
@@ -626,7 +626,7 @@ export interface components {
        * @default 30
        * @example 30
        */
-      graceMinutes: number;
+      graceMinutes?: number;
     };
     PaymentMethodMappingDto: {
       /**
@@ -694,7 +694,7 @@ export interface components {
        * @description When collective invoices are made; ON_DEMAND: only by POST …/collective-invoices/run.
        * @default MONTHLY
        */
-      cadence: components['schemas']['CollectiveCadence'];
+      cadence?: components['schemas']['CollectiveCadence'];
     };
     InvoicingDto: {
       /**
@@ -706,7 +706,7 @@ export interface components {
        * @description Let Tripletex send each invoice to the customer.
        * @default true
        */
-      sendToCustomer: boolean;
+      sendToCustomer?: boolean;
       /** @description How Tripletex delivers sent invoices: EHF (needs the customer’s organisation number and address), EMAIL, PAPER or MANUAL; null or never set: each customer’s send method in Tripletex. A checkout may ask for its own (invoice.sendType). */
       sendType?: (string & components['schemas']['InvoiceSendType']) | null;
       collective?: components['schemas']['CollectiveInvoicingDto'];

@@ -43,7 +43,8 @@ export function renderOpenApiTypes(document: object, file: string): string {
     writeFileSync(join(dir, 'openapi.json'), JSON.stringify(document));
     execFileSync(
       join(ROOT, 'node_modules/.bin/openapi-typescript'),
-      [join(dir, 'openapi.json'), '-o', join(dir, 'openapi.d.ts')],
+      // A default is the server's to apply: a request may leave such a field out.
+      [join(dir, 'openapi.json'), '-o', join(dir, 'openapi.d.ts'), '--default-non-nullable=false'],
       { stdio: 'pipe' },
     );
     return prettier(readFileSync(join(dir, 'openapi.d.ts'), 'utf8'), file);
