@@ -188,7 +188,7 @@ export function ApiErrors(
         example: doc.example,
       });
     }),
-  ) as MethodDecorator & ClassDecorator;
+  );
 }
 
 /**

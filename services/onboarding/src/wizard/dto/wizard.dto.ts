@@ -41,10 +41,10 @@ function ListOfAtMost(max: number, what: string): PropertyDecorator {
         defaultMessage: () =>
           `${String(property)} lists at most ${max} ${what}; split the list or ask us to raise the limit`,
       },
-    })(target, property as string);
+    })(target, property);
     IsArray({
       message: `${String(property)} is required: a list of ${what} (an empty list [] for none)`,
-    })(target, property as string);
+    })(target, property);
   };
 }
 
