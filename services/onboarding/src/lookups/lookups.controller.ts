@@ -62,7 +62,8 @@ export class LookupsController {
     },
     {
       status: 422,
-      description: "ONBOARDING.TRIPLETEX_REFUSED with Tripletex's reason, or ONBOARDING.MISSING_ACCESS.",
+      description:
+        "ONBOARDING.TRIPLETEX_REFUSED with Tripletex's reason, or ONBOARDING.MISSING_ACCESS.",
     },
     LOOKUP_ERRORS[3],
   )

@@ -24,11 +24,13 @@ import { IntegrationView, TokenVerification } from './wizard.view';
 const SAVED = { type: IntegrationView, description: 'The integration as saved.' };
 const NOT_STARTED = {
   status: 404,
-  description: 'ONBOARDING.NOT_FOUND: the company has not started the integration (verify a token first).',
+  description:
+    'ONBOARDING.NOT_FOUND: the company has not started the integration (verify a token first).',
 } as const;
 const TRIPLETEX_DOWN = {
   status: 503,
-  description: 'ONBOARDING.TRIPLETEX_UNAVAILABLE (try again) or ONBOARDING.CONSUMER_TOKEN_REJECTED (our set-up).',
+  description:
+    'ONBOARDING.TRIPLETEX_UNAVAILABLE (try again) or ONBOARDING.CONSUMER_TOKEN_REJECTED (our set-up).',
 } as const;
 /** A mapping step: accounts checked against the company's chart (step 1's token needed). */
 const MAPPING_ERRORS = [
@@ -78,11 +80,15 @@ export class WizardController {
     description:
       'Who the token belongs to, the company, and warnings such as a missing bank account number.',
   })
-  @ApiErrors(400, {
-    status: 422,
-    description:
-      'ONBOARDING.TOKEN_INVALID, ONBOARDING.MISSING_ACCESS or ONBOARDING.MISSING_ENTITLEMENT, in plain words.',
-  }, TRIPLETEX_DOWN)
+  @ApiErrors(
+    400,
+    {
+      status: 422,
+      description:
+        'ONBOARDING.TOKEN_INVALID, ONBOARDING.MISSING_ACCESS or ONBOARDING.MISSING_ENTITLEMENT, in plain words.',
+    },
+    TRIPLETEX_DOWN,
+  )
   verifyToken(
     @Param('companyId') companyId: string,
     @Body() body: VerifyTokenDto,

@@ -30,7 +30,14 @@ export type WizardStep = (typeof WIZARD_STEPS)[number];
 export const OPTIONAL_STEPS: readonly WizardStep[] = ['locations'];
 
 /** What kind of payment a POS payment method is; INVOICE is charged by a Tripletex invoice. */
-export const PAYMENT_METHOD_KINDS = ['CASH', 'CARD', 'VIPPS', 'GIFT_CARD', 'INVOICE', 'OTHER'] as const;
+export const PAYMENT_METHOD_KINDS = [
+  'CASH',
+  'CARD',
+  'VIPPS',
+  'GIFT_CARD',
+  'INVOICE',
+  'OTHER',
+] as const;
 export type PaymentMethodKind = (typeof PAYMENT_METHOD_KINDS)[number];
 
 export interface PaymentMethodMapping {

@@ -133,7 +133,8 @@ export class PaymentMethodMappingDto {
     type: 'integer',
     nullable: true,
     example: 1000123,
-    description: 'Tripletex account id (GET …/accounts); null: not chosen yet (always for INVOICE).',
+    description:
+      'Tripletex account id (GET …/accounts); null: not chosen yet (always for INVOICE).',
   })
   @Min(1)
   @IsInt()
@@ -240,7 +241,8 @@ export class CollectiveInvoicingDto {
     enum: ['WEEKLY', 'MONTHLY', 'ON_DEMAND'],
     enumName: 'CollectiveCadence',
     default: 'MONTHLY',
-    description: 'When collective invoices are made; ON_DEMAND: only by POST …/collective-invoices/run.',
+    description:
+      'When collective invoices are made; ON_DEMAND: only by POST …/collective-invoices/run.',
   })
   @IsIn(['WEEKLY', 'MONTHLY', 'ON_DEMAND'])
   @IsOptional()
