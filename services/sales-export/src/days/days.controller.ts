@@ -59,10 +59,7 @@ export class DaysController {
   })
   @ApiOkResponse({ type: DayPageDto })
   @ApiErrors(400)
-  list(
-    @Param('companyId') companyId: string,
-    @Query() query: DaysQueryDto,
-  ): Promise<DayPageDto> {
+  list(@Param('companyId') companyId: string, @Query() query: DaysQueryDto): Promise<DayPageDto> {
     return this.days.list(companyId, query);
   }
 
@@ -91,7 +88,8 @@ export class DaysController {
     },
     {
       status: 422,
-      description: 'SALES_EXPORT.MISSING_ACCESS or SALES_EXPORT.TRIPLETEX_REJECTED, in plain words.',
+      description:
+        'SALES_EXPORT.MISSING_ACCESS or SALES_EXPORT.TRIPLETEX_REJECTED, in plain words.',
     },
     { status: 503, description: 'Tripletex did not answer: try again.' },
   )
@@ -126,10 +124,7 @@ export class DaysController {
   })
   @ApiOkResponse({ type: GapsDto })
   @ApiErrors(400)
-  gaps(
-    @Param('companyId') companyId: string,
-    @Query() query: GapsQueryDto,
-  ): Promise<GapsDto> {
+  gaps(@Param('companyId') companyId: string, @Query() query: GapsQueryDto): Promise<GapsDto> {
     return this.days.gaps(companyId, query);
   }
 
