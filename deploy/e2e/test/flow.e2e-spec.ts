@@ -170,6 +170,47 @@ describe('from the employee token to invoices and vouchers', () => {
     );
   }, 300_000);
 
+  // onboard() walked each wizard through onboarding's generated, typed client (openapi-typescript +
+  // openapi-fetch from services/onboarding/openapi.json) and required the read-back to be what it
+  // wrote; here the same client reads the live integration and meets a refusal, typed as ErrorBody.
+  it('runs the wizard through the client generated from the OpenAPI document, errors included', async () => {
+    for (const [c, via] of [
+      [collective, 0],
+      [single, 1],
+    ] as const) {
+      const client = system.onboarding(c.companyId, via);
+      const params = { path: { companyId: c.companyId } };
+      const read = await client.GET('/v1/companies/{companyId}/tripletex', { params });
+      expect(read.data).toMatchObject({ status: 'ACTIVE', nextStep: null, configVersion: 1 });
+      expect(read.data?.paymentMethods.map((m) => [m.paymentMethodId, m.method])).toEqual([
+        ['cash', 'CASH'],
+        ['card', 'CARD'],
+        ['vipps', 'VIPPS'],
+        ['invoice', 'INVOICE'],
+      ]);
+      // A body the document does not allow does not compile; sent anyway, the answer names it.
+      const refused = await client.PUT('/v1/companies/{companyId}/tripletex/payment-methods', {
+        params,
+        body: {} as never,
+      });
+      expect(refused.response.status).toBe(400);
+      expect(refused.error).toEqual({
+        statusCode: 400,
+        code: 'VALIDATION_FAILED',
+        message: 'The request is invalid',
+        errors: [
+          {
+            field: 'paymentMethods',
+            messages: [
+              'paymentMethods is required: a list of payment methods (an empty list [] for none)',
+            ],
+          },
+        ],
+        requestId: expect.any(String),
+      });
+    }
+  });
+
   it('shows each company’s Tripletex customers through customer-sync, and follows edits', async () => {
     for (const [c, via] of [
       [collective, 1],
