@@ -241,9 +241,15 @@ export interface components {
       updatedAt: string;
     };
     CustomerPage: {
-      /** @example 1 */
+      /**
+       * @description How many match in all.
+       * @example 1
+       */
       total: number;
-      /** @example 0 */
+      /**
+       * @description How many were skipped (offset).
+       * @example 0
+       */
       from: number;
       /**
        * @description How many `values` this page holds.

@@ -349,8 +349,20 @@ export interface components {
       updatedAt: string;
     };
     DayPage: {
+      /**
+       * @description How many match in all.
+       * @example 1
+       */
       total: number;
+      /**
+       * @description How many were skipped (offset).
+       * @example 0
+       */
       from: number;
+      /**
+       * @description How many `values` this page holds.
+       * @example 1
+       */
       count: number;
       values: components['schemas']['Day'][];
     };
@@ -499,8 +511,20 @@ export interface components {
       reexportRequested: boolean;
     };
     Gaps: {
+      /**
+       * @description How many match in all.
+       * @example 1
+       */
       total: number;
+      /**
+       * @description How many were skipped (offset).
+       * @example 0
+       */
       from: number;
+      /**
+       * @description How many `values` this page holds.
+       * @example 1
+       */
       count: number;
       values: components['schemas']['Day'][];
       /**

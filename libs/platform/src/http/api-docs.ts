@@ -1,4 +1,4 @@
-import { applyDecorators, Controller, HttpStatus, UseGuards } from '@nestjs/common';
+import { applyDecorators, Controller, HttpStatus, Type, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiParam,
@@ -209,4 +209,33 @@ export function BackOfficeApi(options: { tag: string; path: string }): ClassDeco
     UseGuards(BackOfficeAuthGuard),
     Controller(options.path),
   );
+}
+
+/** A page of a list, as every BackOffice list (and Tripletex) pages: `from` and `count`. */
+export interface Page<T> {
+  total: number;
+  from: number;
+  count: number;
+  values: T[];
+}
+
+/**
+ * The documented page of `item`s (`{ total, from, count, values }`): extend it and name the
+ * schema, `@ApiSchema({ name: 'DayPage' }) class DayPageDto extends PageOf(DayDto) {}`.
+ */
+export function PageOf<T>(item: Type<T>): Type<Page<T>> {
+  class PageDto implements Page<T> {
+    @ApiProperty({ type: 'integer', example: 1, description: 'How many match in all.' })
+    total!: number;
+
+    @ApiProperty({ type: 'integer', example: 0, description: 'How many were skipped (offset).' })
+    from!: number;
+
+    @ApiProperty({ type: 'integer', example: 1, description: 'How many `values` this page holds.' })
+    count!: number;
+
+    @ApiProperty({ type: [item] })
+    values!: T[];
+  }
+  return PageDto;
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { PageOf } from '@pos-tripletex/platform';
 import {
   FullSyncStatus,
   FullSyncStatuses,
@@ -57,19 +58,7 @@ export class CustomerDto implements CustomerView {
 }
 
 @ApiSchema({ name: 'CustomerPage' })
-export class CustomerPageDto implements CustomerPage {
-  @ApiProperty({ type: 'integer', example: 1 })
-  total!: number;
-
-  @ApiProperty({ type: 'integer', example: 0 })
-  from!: number;
-
-  @ApiProperty({ type: 'integer', example: 1, description: 'How many `values` this page holds.' })
-  count!: number;
-
-  @ApiProperty({ type: [CustomerDto] })
-  values!: CustomerDto[];
-}
+export class CustomerPageDto extends PageOf(CustomerDto) implements CustomerPage {}
 
 export class WebhookStateDto {
   @ApiProperty({

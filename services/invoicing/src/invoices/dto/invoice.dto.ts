@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { INVOICE_RETRY_CAUSES, type InvoiceRetryCause } from '@pos-tripletex/contracts';
+import { PageOf } from '@pos-tripletex/platform';
 import { RunStatuses } from '../../collective/entities/collective-run.entity';
 import {
   RequestKind,
@@ -90,19 +91,7 @@ export class InvoiceRequestDto {
 }
 
 @ApiSchema({ name: 'InvoiceRequestPage' })
-export class InvoiceRequestPageDto {
-  @ApiProperty({ type: 'integer' })
-  total!: number;
-
-  @ApiProperty({ type: 'integer' })
-  from!: number;
-
-  @ApiProperty({ type: 'integer' })
-  count!: number;
-
-  @ApiProperty({ type: [InvoiceRequestDto] })
-  values!: InvoiceRequestDto[];
-}
+export class InvoiceRequestPageDto extends PageOf(InvoiceRequestDto) {}
 
 /** One business day at one location: its sales charged by invoice. */
 @ApiSchema({ name: 'InvoiceDay' })

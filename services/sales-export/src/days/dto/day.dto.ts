@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { UNMAPPED_KINDS, VOUCHER_KINDS } from '@pos-tripletex/contracts';
+import { PageOf } from '@pos-tripletex/platform';
 import { DayClosers, DayStatuses } from '../day-statuses';
 import { VoucherStatuses } from '../../vouchers/entities/voucher.entity';
 
@@ -233,19 +234,7 @@ export class DayWithVouchersDto extends DayDto {
 }
 
 @ApiSchema({ name: 'DayPage' })
-export class DayPageDto {
-  @ApiProperty({ type: 'integer' })
-  total!: number;
-
-  @ApiProperty({ type: 'integer' })
-  from!: number;
-
-  @ApiProperty({ type: 'integer' })
-  count!: number;
-
-  @ApiProperty({ type: [DayDto] })
-  values!: DayDto[];
-}
+export class DayPageDto extends PageOf(DayDto) {}
 
 @ApiSchema({ name: 'Gaps' })
 export class GapsDto extends DayPageDto {
