@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import createClient, { type Client } from 'openapi-fetch';
 import { backOfficeJwt } from '@pos-tripletex/testing';
 // Types only, from the generated file onboarding publishes for BackOffice teams (not its code).
@@ -36,4 +38,11 @@ export function answered<T>(
     throw new Error(`${step}: ${result.response.status} ${JSON.stringify(result.error)}`);
   }
   return result.data;
+}
+
+/** A service's committed OpenAPI document (services/<service>/openapi.json), parsed. */
+export function committedDocument(service: string): unknown {
+  return JSON.parse(
+    readFileSync(join(__dirname, '../../../services', service, 'openapi.json'), 'utf8'),
+  );
 }

@@ -17,6 +17,7 @@ import {
   todaySoFar,
   zReport,
 } from '../src/scenario';
+import { committedDocument } from '../src/backoffice-client';
 import { SERVICE_NAMES, System } from '../src/system';
 
 // The seed flow end to end, the way an operator and a POS use the product: every service as its
@@ -113,7 +114,12 @@ it('runs two instances of every service, sharing each consumer group’s partiti
 it('shows the outside of every instance a bare status: /metrics and /docs only on its admin listener', async () => {
   for (const instance of system.all()) {
     await expectClosedPublicSurface(instance.url);
-    await expectAdminSurface(instance.adminUrl, { name: instance.name, apiDocs: true });
+    // …and /docs serves exactly the committed OpenAPI document BackOffice teams generate from.
+    await expectAdminSurface(instance.adminUrl, {
+      name: instance.name,
+      apiDocs: true,
+      document: committedDocument(instance.name),
+    });
   }
 });
 

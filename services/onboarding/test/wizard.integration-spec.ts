@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { SecretBindings } from '@pos-tripletex/platform';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -363,6 +364,12 @@ describeFlow(
             '/v1/companies/{companyId}/tripletex/accounts',
           ]),
         );
+        // The running service serves exactly the committed document (built without starting
+        // anything, in Nest's preview mode): what BackOffice teams generate from is what runs.
+        const committed = JSON.parse(
+          readFileSync(join(__dirname, '../openapi.json'), 'utf8'),
+        ) as unknown;
+        expect(doc).toEqual(committed);
       });
     });
 
