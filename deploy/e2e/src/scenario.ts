@@ -1,8 +1,10 @@
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { Topics } from '@pos-tripletex/contracts';
 import { addDays, businessDayOf } from '@pos-tripletex/platform';
 import { aCheckout, SandboxCompany, uniqueName } from '@pos-tripletex/testing';
+import { answered, OnboardingClient, OnboardingSchemas } from './backoffice-client';
 import { System } from './system';
 
 // What an operator and a POS do, as code: onboard a company through the wizard (the seed flow),
@@ -21,25 +23,37 @@ export interface Company {
   departments: Record<string, number>;
 }
 
-/** Fails with the step, status and body when an answer is not the expected one. */
-function expectStatus(step: string, answer: { status: number; body: unknown }, status: number) {
-  if (answer.status !== status)
-    throw new Error(`${step}: ${answer.status} ${JSON.stringify(answer.body)}`);
+/** What onboarding needs of a system: the typed BackOffice client and the Tripletex sandbox. */
+export interface Backoffice {
+  sandbox: System['sandbox'];
+  /** onboarding's generated client as the operator of `companyId`, on instance `via`. */
+  onboarding(companyId: string, via?: number): OnboardingClient;
 }
 
-/** What onboarding needs of a system: BackOffice calls and the Tripletex sandbox. */
-export type Backoffice = Pick<System, 'api' | 'sandbox'>;
+type Written = Pick<
+  OnboardingSchemas['IntegrationView'],
+  | 'startDate'
+  | 'dayCutoffHour'
+  | 'paymentMethods'
+  | 'productGroups'
+  | 'productGroupsTakeaway'
+  | 'otherEvents'
+  | 'locations'
+  | 'invoicing'
+  | 'salesExport'
+>;
 
 /**
- * The BackOffice wizard, step by step as the operator's guide has it: paste the employee token,
- * start date, payment methods, product groups (eat-in and takeaway), other events, invoicing and
- * collective invoice, a department per location, finish. `via` picks which onboarding instance answers (they share a DB).
+ * The BackOffice wizard, step by step as the operator's guide has it, through onboarding's
+ * generated, typed client only: paste the employee token, start date, payment methods, product
+ * groups (eat-in and takeaway), other events, invoicing and collective invoice, a department per
+ * location, finish – then it reads the integration back and requires everything written to be
+ * there as written. `via` picks which onboarding instance answers (they share a DB).
  */
 export async function onboard(
   system: Backoffice,
   options: { collective: boolean; startDate: string; via?: number; customers?: number },
 ): Promise<Company> {
-  const via = options.via ?? 0;
   const companyId = uniqueName('e2e_co');
   const tripletex = await system.sandbox.createCompany({
     name: `Restaurant ${companyId}`,
@@ -55,97 +69,155 @@ export async function onboard(
       })),
     )
   ).map((c) => c.id);
-  const step = (method: string, path: string, body?: unknown) =>
-    system.api('onboarding', companyId, method, `/tripletex${path}`, body, via);
+  const client = system.onboarding(companyId, options.via ?? 0);
+  const params = { path: { companyId } };
+  const wizard = '/v1/companies/{companyId}/tripletex';
 
-  expectStatus(
+  answered(
     'token',
-    await step('POST', '/token', { employeeToken: tripletex.employeeToken }),
-    200,
+    await client.POST(`${wizard}/token`, {
+      params,
+      body: { employeeToken: tripletex.employeeToken },
+    }),
   );
-  const card = await step('POST', '/accounts', { number: 1921, name: 'Kortoppgjør' });
-  expectStatus('create account 1921', card, 201);
-  const chart = await step('GET', '/accounts?count=1000');
-  expectStatus('accounts', chart, 200);
+  answered(
+    'create account 1921',
+    await client.POST(`${wizard}/accounts`, {
+      params,
+      body: { number: 1921, name: 'Kortoppgjør' },
+    }),
+  );
+  const chart = answered(
+    'accounts',
+    await client.GET(`${wizard}/accounts`, { params: { ...params, query: { count: 1000 } } }),
+  );
   const id = (n: number): number => {
-    const account = (chart.body.values as { id: number; number: number }[]).find(
-      (a) => a.number === n,
-    );
+    const account = chart.values.find((a) => a.number === n);
     if (!account) throw new Error(`account ${n} is not in the chart`);
     return account.id;
   };
-  const steps: [string, unknown][] = [
-    [
-      '/start-date',
-      { startDate: options.startDate, dayCutoffHour: CUTOFF_HOUR, graceMinutes: 24 * 60 },
-    ],
-    [
-      '/payment-methods',
-      {
-        paymentMethods: [
-          { paymentMethodId: 'cash', name: 'Kontant', method: 'CASH', accountId: id(1900) },
-          { paymentMethodId: 'card', name: 'Bankkort', method: 'CARD', accountId: id(1921) },
-          { paymentMethodId: 'vipps', name: 'Vipps', method: 'VIPPS', accountId: id(1921) },
-          { paymentMethodId: 'invoice', name: 'Faktura', method: 'INVOICE', accountId: null },
-        ],
-      },
-    ],
-    [
-      '/product-groups',
-      {
-        productGroups: [
-          { productGroupId: 'food', name: 'Mat', vatRate: 25, accountId: id(3000) },
-          { productGroupId: 'beer', name: 'Øl', vatRate: 25, accountId: id(3000) },
-        ],
-      },
-    ],
-    [
-      '/product-groups-takeaway',
-      {
-        productGroups: [{ productGroupId: 'food', name: 'Mat', vatRate: 15, accountId: id(3001) }],
-      },
-    ],
-    [
-      '/other-events',
-      {
-        otherEvents: [
-          { event: 'TIPS', accountId: id(2910) },
-          { event: 'ROUNDING', accountId: id(7740) },
-          { event: 'GIFT_CARDS_SOLD', accountId: id(2960) },
-          { event: 'CASH_DIFFERENCE', accountId: id(1909) },
-        ],
-      },
-    ],
-    [
-      '/invoicing',
-      { enabled: true, collective: { enabled: options.collective, cadence: 'ON_DEMAND' } },
-    ],
+  const startDate = {
+    startDate: options.startDate,
+    dayCutoffHour: CUTOFF_HOUR,
+    graceMinutes: 24 * 60,
+  };
+  const paymentMethods: OnboardingSchemas['PaymentMethodMappingDto'][] = [
+    { paymentMethodId: 'cash', name: 'Kontant', method: 'CASH', accountId: id(1900) },
+    { paymentMethodId: 'card', name: 'Bankkort', method: 'CARD', accountId: id(1921) },
+    { paymentMethodId: 'vipps', name: 'Vipps', method: 'VIPPS', accountId: id(1921) },
+    { paymentMethodId: 'invoice', name: 'Faktura', method: 'INVOICE', accountId: null },
   ];
-  for (const [path, body] of steps) expectStatus(path, await step('PUT', path, body), 200);
+  const productGroups: OnboardingSchemas['ProductGroupMappingDto'][] = [
+    { productGroupId: 'food', name: 'Mat', vatRate: 25, accountId: id(3000) },
+    { productGroupId: 'beer', name: 'Øl', vatRate: 25, accountId: id(3000) },
+  ];
+  const productGroupsTakeaway: OnboardingSchemas['ProductGroupMappingDto'][] = [
+    { productGroupId: 'food', name: 'Mat', vatRate: 15, accountId: id(3001) },
+  ];
+  const otherEvents: OnboardingSchemas['OtherEventMappingDto'][] = [
+    { event: 'TIPS', accountId: id(2910) },
+    { event: 'ROUNDING', accountId: id(7740) },
+    { event: 'GIFT_CARDS_SOLD', accountId: id(2960) },
+    { event: 'CASH_DIFFERENCE', accountId: id(1909) },
+  ];
+  const invoicing: OnboardingSchemas['InvoicingDto'] = {
+    enabled: true,
+    collective: { enabled: options.collective, cadence: 'ON_DEMAND' },
+  };
+  answered('start date', await client.PUT(`${wizard}/start-date`, { params, body: startDate }));
+  answered(
+    'payment methods',
+    await client.PUT(`${wizard}/payment-methods`, { params, body: { paymentMethods } }),
+  );
+  answered(
+    'product groups',
+    await client.PUT(`${wizard}/product-groups`, { params, body: { productGroups } }),
+  );
+  answered(
+    'product groups, takeaway',
+    await client.PUT(`${wizard}/product-groups-takeaway`, {
+      params,
+      body: { productGroups: productGroupsTakeaway },
+    }),
+  );
+  answered(
+    'other events',
+    await client.PUT(`${wizard}/other-events`, { params, body: { otherEvents } }),
+  );
+  answered('invoicing', await client.PUT(`${wizard}/invoicing`, { params, body: invoicing }));
   // Each location its own department, created from the wizard.
   const departments: Record<string, number> = {};
+  const created: OnboardingSchemas['DepartmentOptionView'][] = [];
   for (const [i, locationId] of LOCATIONS.entries()) {
-    const created = await step('POST', '/departments', {
-      name: locationId,
-      number: String(10 + i),
-    });
-    expectStatus(`department for ${locationId}`, created, 201);
-    departments[locationId] = (created.body as { id: number }).id;
+    const department = answered(
+      `department for ${locationId}`,
+      await client.POST(`${wizard}/departments`, {
+        params,
+        body: { name: locationId, number: String(10 + i) },
+      }),
+    );
+    departments[locationId] = department.id;
+    created.push(department);
   }
-  expectStatus(
-    '/locations',
-    await step('PUT', '/locations', {
-      locations: LOCATIONS.map((locationId) => ({
-        locationId,
-        departmentId: departments[locationId],
-      })),
-    }),
-    200,
+  const locations = LOCATIONS.map((locationId) => ({
+    locationId,
+    departmentId: departments[locationId],
+  }));
+  answered('locations', await client.PUT(`${wizard}/locations`, { params, body: { locations } }));
+  const finished = answered('finish', await client.POST(`${wizard}/finish`, { params }));
+  if (finished.status !== 'ACTIVE') throw new Error(`finish: ${JSON.stringify(finished)}`);
+
+  // Read back: every step's answers as written, with what onboarding adds (account numbers,
+  // department names, defaults) – the Invoice method and each method's kind included.
+  const read = answered('read back', await client.GET(wizard, { params }));
+  const numbered = <T extends { accountId: number | null }>(list: T[]) =>
+    list.map((entry) => ({
+      ...entry,
+      accountNumber:
+        entry.accountId === null
+          ? null
+          : (chart.values.find((a) => a.id === entry.accountId)?.number ?? entry.accountId),
+    }));
+  const expected: Written = {
+    startDate: startDate.startDate,
+    dayCutoffHour: startDate.dayCutoffHour,
+    paymentMethods: numbered(paymentMethods).map((method) => ({
+      ...method,
+      method: method.method ?? null,
+    })),
+    productGroups: numbered(productGroups),
+    productGroupsTakeaway: numbered(productGroupsTakeaway),
+    otherEvents: numbered(otherEvents),
+    locations: locations.map((location, i) => ({
+      ...location,
+      name: null,
+      departmentNumber: created[i].number,
+      departmentName: created[i].name,
+    })),
+    invoicing: {
+      enabled: true,
+      sendToCustomer: true,
+      collective: { enabled: options.collective, cadence: 'ON_DEMAND' },
+    },
+    salesExport: { sendToLedger: true, graceMinutes: startDate.graceMinutes },
+  };
+  const got: Written = {
+    startDate: read.startDate,
+    dayCutoffHour: read.dayCutoffHour,
+    paymentMethods: read.paymentMethods,
+    productGroups: read.productGroups,
+    productGroupsTakeaway: read.productGroupsTakeaway,
+    otherEvents: read.otherEvents,
+    locations: read.locations,
+    invoicing: read.invoicing,
+    salesExport: read.salesExport,
+  };
+  // Through JSON: fetch's objects come from another realm than jest's (other prototypes).
+  assert.deepStrictEqual(
+    JSON.parse(JSON.stringify(got)),
+    expected,
+    'the wizard read back is not what was written',
   );
-  const finished = await step('POST', '/finish');
-  expectStatus('finish', finished, 200);
-  if ((finished.body as { status: string }).status !== 'ACTIVE')
-    throw new Error(`finish: ${JSON.stringify(finished.body)}`);
   return { companyId, tripletex, customers, collective: options.collective, departments };
 }
 

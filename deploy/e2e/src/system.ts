@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { AssignerProtocol } from 'kafkajs';
+import { OnboardingClient, onboardingClient } from './backoffice-client';
 import { Topics } from '@pos-tripletex/contracts';
 import {
   backOfficeJwt,
@@ -214,6 +215,11 @@ export class System {
 
   instances(name: ServiceName): Instance[] {
     return this.services.get(name) ?? [];
+  }
+
+  /** onboarding's generated, typed client as the company's operator, on instance `index`. */
+  onboarding(companyId: string, index = 0): OnboardingClient {
+    return onboardingClient(this.instances('onboarding')[index].url, this.jwtSecret, companyId);
   }
 
   /** A BackOffice call as the company's operator, to instance `index` of a service. */

@@ -8,7 +8,7 @@ import {
   TestSandbox,
 } from '@pos-tripletex/testing';
 import { Backoffice, onboard, todaySoFar, zReport } from '../src/scenario';
-import { backofficeCall } from '../src/system';
+import { onboardingClient } from '../src/backoffice-client';
 
 // The compose stack as an operator runs it (deploy/docker/smoke.sh brings it up and down):
 // reached only through its published ports – onboarding's HTTP API, the sandbox's, and Kafka's
@@ -50,8 +50,8 @@ describe('docker compose stack (smoke, through published ports)', () => {
   const jwtSecret = env('AUTH_JWT_SECRET');
   const backoffice: Backoffice = {
     sandbox,
-    api: (name, companyId, method, path, body) =>
-      backofficeCall(`http://127.0.0.1:${PORTS[name]}`, jwtSecret, companyId, method, path, body),
+    onboarding: (companyId) =>
+      onboardingClient(`http://127.0.0.1:${PORTS.onboarding}`, jwtSecret, companyId),
   };
 
   afterAll(() => kafka.close());

@@ -17,6 +17,7 @@ import {
   todaySoFar,
   zReport,
 } from '../src/scenario';
+import { committedDocument } from '../src/backoffice-client';
 import { SERVICE_NAMES, System } from '../src/system';
 
 // The seed flow end to end, the way an operator and a POS use the product: every service as its
@@ -113,7 +114,12 @@ it('runs two instances of every service, sharing each consumer group’s partiti
 it('shows the outside of every instance a bare status: /metrics and /docs only on its admin listener', async () => {
   for (const instance of system.all()) {
     await expectClosedPublicSurface(instance.url);
-    await expectAdminSurface(instance.adminUrl, { name: instance.name, apiDocs: true });
+    // …and /docs serves exactly the committed OpenAPI document BackOffice teams generate from.
+    await expectAdminSurface(instance.adminUrl, {
+      name: instance.name,
+      apiDocs: true,
+      document: committedDocument(instance.name),
+    });
   }
 });
 
@@ -169,6 +175,47 @@ describe('from the employee token to invoices and vouchers', () => {
       plans.flatMap((p) => p.live.map(zReport)),
     );
   }, 300_000);
+
+  // onboard() walked each wizard through onboarding's generated, typed client (openapi-typescript +
+  // openapi-fetch from services/onboarding/openapi.json) and required the read-back to be what it
+  // wrote; here the same client reads the live integration and meets a refusal, typed as ErrorBody.
+  it('runs the wizard through the client generated from the OpenAPI document, errors included', async () => {
+    for (const [c, via] of [
+      [collective, 0],
+      [single, 1],
+    ] as const) {
+      const client = system.onboarding(c.companyId, via);
+      const params = { path: { companyId: c.companyId } };
+      const read = await client.GET('/v1/companies/{companyId}/tripletex', { params });
+      expect(read.data).toMatchObject({ status: 'ACTIVE', nextStep: null, configVersion: 1 });
+      expect(read.data?.paymentMethods.map((m) => [m.paymentMethodId, m.method])).toEqual([
+        ['cash', 'CASH'],
+        ['card', 'CARD'],
+        ['vipps', 'VIPPS'],
+        ['invoice', 'INVOICE'],
+      ]);
+      // A body the document does not allow does not compile; sent anyway, the answer names it.
+      const refused = await client.PUT('/v1/companies/{companyId}/tripletex/payment-methods', {
+        params,
+        body: {} as never,
+      });
+      expect(refused.response.status).toBe(400);
+      expect(refused.error).toEqual({
+        statusCode: 400,
+        code: 'VALIDATION_FAILED',
+        message: 'The request is invalid',
+        errors: [
+          {
+            field: 'paymentMethods',
+            messages: [
+              'paymentMethods is required: a list of payment methods (an empty list [] for none)',
+            ],
+          },
+        ],
+        requestId: expect.any(String),
+      });
+    }
+  });
 
   it('shows each company’s Tripletex customers through customer-sync, and follows edits', async () => {
     for (const [c, via] of [

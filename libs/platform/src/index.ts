@@ -18,6 +18,7 @@ export * from './database/typeorm-logger';
 export * from './database/run-migrations';
 export * from './database/database.module';
 export * from './http/app-error.filter';
+export * from './http/api-docs';
 export * from './http/request-id';
 export * from './bootstrap/bootstrap';
 export * from './security/secret-box';

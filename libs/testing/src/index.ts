@@ -16,3 +16,4 @@ export * from './services/service-under-test';
 export * from './services/medium-test';
 export * from './services/describe-flow';
 export * from './services/public-surface';
+export * from './openapi/describe-openapi';

@@ -153,7 +153,7 @@ describeFlow(
       const res = await fetch(`${flow().sut.adminUrl}/docs/openapi.json`);
       const doc = (await res.json()) as any;
       const route = doc.paths['/v1/companies/{companyId}/audit'].get;
-      expect(route.security).toEqual([{ bearer: [] }]);
+      expect(route.security).toEqual([{ backOffice: [] }]);
       expect(route.parameters.map((p: { name: string }) => p.name).sort()).toEqual(
         ['action', 'companyId', 'cursor', 'limit', 'since', 'target', 'until'].sort(),
       );

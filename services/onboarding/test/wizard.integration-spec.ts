@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { SecretBindings } from '@pos-tripletex/platform';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -133,9 +134,21 @@ describeFlow(
           nextStep: 'finish',
           startDate: '2026-11-01',
         });
+        // Read back as written: each method's kind, and the Invoice method (which has no account).
         expect(
-          resumed.body.paymentMethods.map((m: { paymentMethodId: string }) => m.paymentMethodId),
-        ).toEqual(['cash', 'card', 'vipps']);
+          resumed.body.paymentMethods.map(
+            (m: { paymentMethodId: string; method: string | null; accountId: number | null }) => [
+              m.paymentMethodId,
+              m.method,
+              m.accountId,
+            ],
+          ),
+        ).toEqual([
+          ['cash', 'CASH', ids[1900]],
+          ['card', 'CARD', ids[1921]],
+          ['vipps', 'VIPPS', ids[1921]],
+          ['invoice', 'INVOICE', null],
+        ]);
 
         const finished = await api(companyId, 'POST', '/finish');
         expect(finished).toMatchObject({
@@ -310,6 +323,22 @@ describeFlow(
           'paymentMethods[0].name',
           'paymentMethods[0].paymentMethodId',
         ]);
+        // An empty body names what is missing, not a size it does not have.
+        const empty = await api(companyId, 'PUT', '/payment-methods', {});
+        expect(empty).toMatchObject({
+          status: 400,
+          body: {
+            code: 'VALIDATION_FAILED',
+            errors: [
+              {
+                field: 'paymentMethods',
+                messages: [
+                  'paymentMethods is required: a list of payment methods (an empty list [] for none)',
+                ],
+              },
+            ],
+          },
+        });
         const notJson = await fetch(
           `${flow().sut.url}/v1/companies/${companyId}/tripletex/start-date`,
           {
@@ -335,6 +364,12 @@ describeFlow(
             '/v1/companies/{companyId}/tripletex/accounts',
           ]),
         );
+        // The running service serves exactly the committed document (built without starting
+        // anything, in Nest's preview mode): what BackOffice teams generate from is what runs.
+        const committed = JSON.parse(
+          readFileSync(join(__dirname, '../openapi.json'), 'utf8'),
+        ) as unknown;
+        expect(doc).toEqual(committed);
       });
     });
 

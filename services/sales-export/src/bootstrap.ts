@@ -5,7 +5,7 @@ import { SalesExportEnv } from './config/env.schema';
 export const SERVICE_NAME = 'sales-export';
 
 /** `bootstrap` runs the service until SIGTERM (main.ts); `startForTest` starts it on a free port. */
-export const { bootstrap, startForTest } = serviceEntryPoints({
+export const { bootstrap, startForTest, openApiDocument } = serviceEntryPoints({
   service: SERVICE_NAME,
   env: SalesExportEnv,
   // Imported lazily: the environment is validated when the module is imported.

@@ -1,16 +1,85 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { Get, Param, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
+  ApiProperty,
   ApiPropertyOptional,
-  ApiTags,
+  ApiSchema,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
-import { BackOfficeAuthGuard } from '../security/backoffice-auth';
-import { AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, AuditTrail } from './audit-trail';
+import { ApiErrors, BackOfficeApi } from '../http/api-docs';
+import { ActorKinds } from './actor';
+import {
+  AUDIT_PAGE_DEFAULT,
+  AUDIT_PAGE_MAX,
+  AuditPage,
+  AuditRecordView,
+  AuditTrail,
+} from './audit-trail';
+
+/** One audit record, as the API answers it. */
+@ApiSchema({ name: 'AuditRecord' })
+export class AuditRecordDto implements AuditRecordView {
+  @ApiProperty({ example: '1042', description: 'Record id (a 64-bit integer, as a string).' })
+  id!: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  occurredAt!: Date;
+
+  @ApiProperty({
+    enum: Object.values(ActorKinds),
+    enumName: 'ActorKind',
+    description: "USER: the token's sub; SYSTEM: what in the service.",
+  })
+  actorKind!: string;
+
+  @ApiProperty({ example: 'user-17' })
+  actor!: string;
+
+  @ApiProperty({ example: 'wizard.invoicing.updated' })
+  action!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'integration' })
+  target!: string | null;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The fields that changed, before (secrets never).',
+    example: { enabled: false },
+  })
+  before!: AuditRecordView['before'];
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The fields that changed, after (secrets never).',
+    example: { enabled: true },
+  })
+  after!: AuditRecordView['after'];
+
+  @ApiProperty({ type: String, nullable: true, description: 'The request id that caused it.' })
+  correlationId!: string | null;
+}
+
+@ApiSchema({ name: 'AuditPage' })
+export class AuditPageDto implements AuditPage {
+  @ApiProperty({ type: 'integer', example: 1 })
+  count!: number;
+
+  @ApiProperty({ type: [AuditRecordDto] })
+  values!: AuditRecordDto[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next (older) page; null: this was the last.',
+  })
+  nextCursor!: string | null;
+}
 
 export class AuditQueryDto {
   @ApiPropertyOptional({
@@ -52,11 +121,7 @@ export class AuditQueryDto {
 }
 
 /** `GET /v1/companies/:companyId/audit`: the company's audit trail in this service. */
-@ApiTags('Audit trail')
-@ApiBearerAuth()
-@ApiParam({ name: 'companyId', description: 'The BackOffice company; must match the JWT.' })
-@UseGuards(BackOfficeAuthGuard)
-@Controller('v1/companies/:companyId/audit')
+@BackOfficeApi({ tag: 'Audit trail', path: 'v1/companies/:companyId/audit' })
 export class AuditController {
   constructor(private readonly audit: AuditTrail) {}
 
@@ -66,9 +131,10 @@ export class AuditController {
       'Who changed what, and when: this service’s records of changes to the company’s settings and of operator actions, newest first, without secrets.',
   })
   @ApiOkResponse({
-    description:
-      '`{ count, values, nextCursor }`; each value `{ id, occurredAt, actorKind (USER: the token’s sub; SYSTEM: what in the service), actor, action, target, before, after, correlationId }`, before/after holding only the fields that changed.',
+    type: AuditPageDto,
+    description: 'Newest first; before/after hold only the fields that changed.',
   })
+  @ApiErrors(400)
   list(@Param('companyId') companyId: string, @Query() query: AuditQueryDto) {
     return this.audit.page(companyId, query);
   }

@@ -4,12 +4,14 @@ import type { ClassConstructor } from 'class-transformer';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { EnvValidationError, loadEnv } from '../config/validate-env';
 import { describeError } from '../errors/app-error';
 import { AppErrorFilter, requestValidationPipe } from '../http/app-error.filter';
+import { BACKOFFICE_AUTH, ErrorBodyDto } from '../http/api-docs';
 import { createLogger } from '../logging/logging.module';
 import type { BaseServiceEnv } from '../config/base-env';
 import { ReadinessService } from '../health/readiness.service';
@@ -205,16 +207,20 @@ export async function runService(options: ServiceAppOptions): Promise<void> {
 export type { INestApplication };
 
 /**
- * A service's two entry points from one description: `bootstrap` (main.ts: run until SIGTERM)
- * and `startForTest` (integration tests: the real service in-process on a free port).
+ * A service's entry points from one description: `bootstrap` (main.ts: run until SIGTERM),
+ * `startForTest` (integration tests: the real service in-process on a free port) and
+ * `openApiDocument` (its OpenAPI document, nothing started).
  */
 export function serviceEntryPoints(options: Omit<ServiceAppOptions, 'port' | 'adminPort'>): {
   bootstrap: () => Promise<void>;
   startForTest: () => Promise<RunningService>;
+  /** The service's OpenAPI document, built without starting anything (buildApiDocument). */
+  openApiDocument: () => Promise<OpenAPIObject>;
 } {
   return {
     bootstrap: () => runService(options),
     startForTest: () => startService({ ...options, port: 0, adminPort: 0 }),
+    openApiDocument: () => buildApiDocument(options),
   };
 }
 
@@ -224,17 +230,104 @@ export function apiDocument(
   title: string,
   description: string,
 ): OpenAPIObject {
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle(title)
       .setDescription(
-        `${description} Errors: {statusCode, code, message, errors?: [{field, messages}], details?, requestId}.`,
+        `${description}\n\nEvery route under \`/v1/companies/{companyId}\` needs a BackOffice bearer token (a JWT whose \`companyId\` claim is the company in the path; changes also need \`sub\`). Every error answers with one body, the \`ErrorBody\` schema: \`{statusCode, code, message, errors?, details?, requestId?}\` – \`code\` is stable and machine-readable, \`errors\` lists invalid fields (400 VALIDATION_FAILED), \`details\` what a code documents. Money is in øre (integers).`,
       )
       .setVersion('1')
-      .addBearerAuth()
+      .setLicense('UNLICENSED', 'https://spdx.org/licenses/')
+      .addServer('/', 'The service itself (this document is served at /docs/openapi.json)')
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            "BackOffice's JWT: signed by the identity provider (RS256/ES256 via its JWKS or public key; HS256 only in development), with `exp`, a `companyId` claim (the company in the path) and `sub` (the user, recorded in the audit trail).",
+        },
+        BACKOFFICE_AUTH,
+      )
       .build(),
+    {
+      extraModels: [ErrorBodyDto],
+      // Stable, readable operation ids: `Wizard_setStartDate`.
+      operationIdFactory: (controllerKey, methodKey) =>
+        `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
+    },
   );
+  // A route without a guard (/health, /ready) says so: no security, rather than none stated.
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = item[method];
+      if (operation && !operation.security) operation.security = [];
+    }
+  }
+  typeNullableReferences(document);
+  return document;
+}
+
+/**
+ * A nullable property of a named schema (an enum with `enumName`) is `{ nullable, allOf: [$ref] }`;
+ * OpenAPI 3.0 wants its `type` beside `nullable`, so it gets the referenced schema's.
+ */
+function typeNullableReferences(document: OpenAPIObject): void {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, SchemaObject>;
+  for (const schema of Object.values(schemas)) {
+    for (const property of Object.values(schema.properties ?? {}) as SchemaObject[]) {
+      const ref = (property.allOf?.[0] as { $ref?: string } | undefined)?.$ref;
+      if (!property.nullable || property.type || !ref) continue;
+      const target = schemas[ref.replace('#/components/schemas/', '')];
+      if (target?.type) property.type = target.type;
+    }
+  }
+}
+
+/**
+ * Placeholders for the variables a service's environment requires, so its module can be loaded
+ * to describe its routes: the document is built in preview mode, where nothing is instantiated
+ * and nothing connects, so no value is ever used.
+ */
+const DOCUMENT_ONLY_ENV: Record<string, string> = {
+  NODE_ENV: 'development',
+  LOG_LEVEL: 'silent',
+  DATABASE_URL: 'postgres://openapi@127.0.0.1:1/openapi',
+  KAFKA_BROKERS: '127.0.0.1:1',
+  AUTH_JWT_SECRET: 'openapi-document-only-secret-0123456789',
+  ENCRYPTION_KEYS: `openapi:${Buffer.alloc(32).toString('base64')}`,
+  ENCRYPTION_ACTIVE_KEY_ID: 'openapi',
+  TRIPLETEX_CONSUMER_TOKEN: 'openapi-document-only',
+};
+
+/**
+ * A service's OpenAPI document without its infrastructure: its module in Nest's preview mode
+ * (controllers and providers are scanned, nothing is created, no database or broker is
+ * touched), described by `apiDocument` exactly as `/docs` serves it. Used to write and check the
+ * committed `services/<service>/openapi.json`.
+ */
+export async function buildApiDocument(
+  options: Pick<ServiceAppOptions, 'service' | 'module' | 'apiDocs'>,
+): Promise<OpenAPIObject> {
+  if (!options.apiDocs) throw new Error(`${options.service} serves no API docs`);
+  const saved = { ...process.env };
+  for (const [name, value] of Object.entries(DOCUMENT_ONLY_ENV)) {
+    process.env[name] = value;
+  }
+  try {
+    const app = await NestFactory.create<NestExpressApplication>(await options.module(), {
+      preview: true,
+      logger: false,
+      abortOnError: false,
+    });
+    return apiDocument(app, options.apiDocs.title, options.apiDocs.description);
+  } finally {
+    for (const name of Object.keys(DOCUMENT_ONLY_ENV)) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  }
 }
 
 /** Serves a document at /docs (Swagger UI) and /docs/openapi.json on `app` (either listener). */

@@ -2,6 +2,7 @@ import { Controller, Get, HttpStatus, Logger, Res } from '@nestjs/common';
 import {
   ApiExcludeController,
   ApiOkResponse,
+  ApiOperation,
   ApiServiceUnavailableResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -24,6 +25,7 @@ export class HealthController {
 
   /** Liveness: the process is up and its event loop answers. Checks nothing external. */
   @Get('health')
+  @ApiOperation({ summary: 'Liveness: the process answers (checks nothing external).' })
   @ApiOkResponse({ description: 'The process answers.', ...statusSchema('ok') })
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -31,6 +33,9 @@ export class HealthController {
 
   /** Readiness: every registered dependency answers (200), or not (503). */
   @Get('ready')
+  @ApiOperation({
+    summary: 'Readiness: database, Kafka and consumers answer (a bare status; details on admin).',
+  })
   @ApiOkResponse({ description: 'Every dependency answers.', ...statusSchema('ok') })
   @ApiServiceUnavailableResponse({
     description: 'A dependency does not answer (details on the admin listener).',

@@ -59,7 +59,12 @@ export async function expectClosedPublicSurface(publicUrl: string): Promise<void
  */
 export async function expectAdminSurface(
   adminUrl: string,
-  service: { name: string; apiDocs: boolean },
+  service: {
+    name: string;
+    apiDocs: boolean;
+    /** The committed OpenAPI document (services/<name>/openapi.json) the service must serve. */
+    document?: unknown;
+  },
 ): Promise<void> {
   const metrics = await get(adminUrl, '/metrics');
   expect(metrics.status).toBe(200);
@@ -73,6 +78,7 @@ export async function expectAdminSurface(
       paths: Record<string, unknown>;
     };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/ready']));
+    if (service.document !== undefined) expect(doc).toEqual(service.document);
   } else {
     await expectNotServed(adminUrl, ['/docs', '/docs/openapi.json']);
   }

@@ -1,6 +1,4 @@
-import { applyDecorators, Controller, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
-import { BackOfficeAuthGuard } from '@pos-tripletex/platform';
+import { BackOfficeApi } from '@pos-tripletex/platform';
 import type { Request } from 'express';
 
 /**
@@ -9,13 +7,7 @@ import type { Request } from 'express';
  * the path.
  */
 export function IntegrationApi(): ClassDecorator {
-  return applyDecorators(
-    ApiTags('Tripletex integration'),
-    ApiBearerAuth(),
-    ApiParam({ name: 'companyId', description: 'The BackOffice company; must match the JWT.' }),
-    UseGuards(BackOfficeAuthGuard),
-    Controller('v1/companies/:companyId/tripletex'),
-  );
+  return BackOfficeApi({ tag: 'Tripletex integration', path: 'v1/companies/:companyId/tripletex' });
 }
 
 /** The request id, passed on as the correlation id of the events a request causes. */

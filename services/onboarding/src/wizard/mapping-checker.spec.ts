@@ -37,6 +37,25 @@ const healthy = chart(
 );
 
 describe(chosenAccounts.name, () => {
+  it('leaves the Invoice method out: it is kept for read-back, but takes no account', () => {
+    const withInvoice = anIntegration({
+      paymentMethods: [
+        ...integration.paymentMethods,
+        {
+          paymentMethodId: 'invoice',
+          name: 'Faktura',
+          method: 'INVOICE',
+          accountId: null,
+          accountNumber: null,
+        },
+      ],
+    });
+    expect(chosenAccounts(withInvoice, ['payment-methods']).map((chosen) => chosen.posId)).toEqual([
+      'cash',
+      'vipps',
+    ]);
+  });
+
   it('lists the accounts of the steps asked for, each with a label naming its POS item', () => {
     const chosen = chosenAccounts(integration, ['product-groups-takeaway', 'other-events']);
     expect(chosen.map((item) => [item.step, item.posId, item.required])).toEqual([

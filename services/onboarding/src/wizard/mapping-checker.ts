@@ -12,6 +12,7 @@ import {
   WIZARD_STEPS,
   WizardStep,
 } from '../integrations/entities/integration.entity';
+import { isInvoiceMethod } from './step-rules';
 import { IntegrationClients } from '../integrations/integration-clients';
 import {
   CHART_OF_ACCOUNTS,
@@ -45,6 +46,7 @@ export function chosenAccounts(
   const out: ChosenAccount[] = [];
   if (steps.includes('payment-methods')) {
     for (const method of integration.paymentMethods) {
+      if (isInvoiceMethod(method)) continue;
       out.push({
         step: 'payment-methods',
         posId: method.paymentMethodId,

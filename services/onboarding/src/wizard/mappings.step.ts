@@ -40,14 +40,15 @@ export class MappingsStep {
       companyId,
       'payment-methods',
       (integration) => {
-        integration.paymentMethods = dto.paymentMethods
-          .filter((method) => method.method !== 'INVOICE')
-          .map((method) => ({
-            paymentMethodId: method.paymentMethodId,
-            name: method.name,
-            accountId: method.accountId ?? null,
-            accountNumber: numbers.get(method.accountId ?? -1) ?? null,
-          }));
+        // Every method as written, the Invoice one too (read back as given; it needs no account,
+        // so the finish check and the published mappings leave it out).
+        integration.paymentMethods = dto.paymentMethods.map((method) => ({
+          paymentMethodId: method.paymentMethodId,
+          name: method.name,
+          method: method.method ?? null,
+          accountId: method.accountId ?? null,
+          accountNumber: numbers.get(method.accountId ?? -1) ?? null,
+        }));
       },
       actor,
       correlationId,

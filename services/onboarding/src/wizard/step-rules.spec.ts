@@ -115,4 +115,21 @@ describe('the wizard step rules', () => {
     ]);
     expect(completenessProblems(anIntegration({ productGroups: [] }))).toEqual([]);
   });
+
+  it('does not count the Invoice method as a mapped payment method (it takes no account)', () => {
+    const invoiceOnly = anIntegration({
+      paymentMethods: [
+        {
+          paymentMethodId: 'invoice',
+          name: 'Faktura',
+          method: 'INVOICE',
+          accountId: null,
+          accountNumber: null,
+        },
+      ],
+    });
+    expect(completenessProblems(invoiceOnly)).toEqual([
+      { step: 'payment-methods', code: 'NONE', message: 'Map at least one payment method.' },
+    ]);
+  });
 });

@@ -1,4 +1,8 @@
-import { IntegrationEntity, WizardStep } from '../integrations/entities/integration.entity';
+import {
+  IntegrationEntity,
+  PaymentMethodMapping,
+  WizardStep,
+} from '../integrations/entities/integration.entity';
 import { missingSteps } from '../integrations/wizard-progress';
 import { OnboardingErrors, StepProblem } from '../onboarding.errors';
 import { PaymentMethodMappingDto } from './dto/wizard.dto';
@@ -9,6 +13,10 @@ import { PaymentMethodMappingDto } from './dto/wizard.dto';
 export function refuseStartDateInFuture(startDate: string, today: string): void {
   if (startDate > today) throw OnboardingErrors.startDateInFuture(today);
 }
+
+/** The POS Invoice method: charged by a Tripletex invoice, so it needs (and has) no account. */
+export const isInvoiceMethod = (method: Pick<PaymentMethodMapping, 'method'>): boolean =>
+  method.method === 'INVOICE';
 
 /** The POS Invoice method needs no account: Tripletex books invoiced sales on the invoice. */
 export function refuseAccountForInvoiceMethod(paymentMethods: PaymentMethodMappingDto[]): void {
@@ -59,7 +67,7 @@ export function completenessProblems(integration: IntegrationEntity): StepProble
     message: `Complete the step "${step}".`,
   }));
   if (
-    integration.paymentMethods.length === 0 &&
+    integration.paymentMethods.filter((method) => !isInvoiceMethod(method)).length === 0 &&
     integration.completedSteps.includes('payment-methods')
   ) {
     problems.push({

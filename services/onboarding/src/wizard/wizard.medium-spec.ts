@@ -154,13 +154,38 @@ describe(StartDateStep.name, () => {
 });
 
 describe(MappingsStep.name, () => {
-  it('stores each chosen account with its number from Tripletex, and leaves out the Invoice method', async () => {
+  it('stores each payment method as written, with its kind and its account number from Tripletex, the Invoice method without an account', async () => {
     const { companyId, tripletex } = await aCompany();
     const ids = await completeWizard(medium, companyId, tripletex);
     expect((await stored(companyId)).paymentMethods).toEqual([
-      { paymentMethodId: 'cash', name: 'Kontant', accountId: ids[1900], accountNumber: 1900 },
-      { paymentMethodId: 'card', name: 'Bankkort', accountId: ids[1921], accountNumber: 1921 },
-      { paymentMethodId: 'vipps', name: 'Vipps', accountId: ids[1921], accountNumber: 1921 },
+      {
+        paymentMethodId: 'cash',
+        name: 'Kontant',
+        method: 'CASH',
+        accountId: ids[1900],
+        accountNumber: 1900,
+      },
+      {
+        paymentMethodId: 'card',
+        name: 'Bankkort',
+        method: 'CARD',
+        accountId: ids[1921],
+        accountNumber: 1921,
+      },
+      {
+        paymentMethodId: 'vipps',
+        name: 'Vipps',
+        method: 'VIPPS',
+        accountId: ids[1921],
+        accountNumber: 1921,
+      },
+      {
+        paymentMethodId: 'invoice',
+        name: 'Faktura',
+        method: 'INVOICE',
+        accountId: null,
+        accountNumber: null,
+      },
     ]);
   });
 

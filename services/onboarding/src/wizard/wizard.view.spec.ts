@@ -82,4 +82,33 @@ describe(toView.name, () => {
     );
     expect(fresh).toMatchObject({ tripletex: null, tokenVerifiedAt: null, activatedAt: null });
   });
+
+  it('shows every payment method with its kind, the Invoice one too; one saved without a kind says null', () => {
+    const view = toView(
+      anIntegration({
+        paymentMethods: [
+          {
+            paymentMethodId: 'card',
+            name: 'Bankkort',
+            method: 'CARD',
+            accountId: 7,
+            accountNumber: 1921,
+          },
+          {
+            paymentMethodId: 'invoice',
+            name: 'Faktura',
+            method: 'INVOICE',
+            accountId: null,
+            accountNumber: null,
+          },
+          { paymentMethodId: 'old', name: 'Saved before kinds', accountId: 8, accountNumber: 1900 },
+        ],
+      }),
+    );
+    expect(view.paymentMethods.map((m) => [m.paymentMethodId, m.method])).toEqual([
+      ['card', 'CARD'],
+      ['invoice', 'INVOICE'],
+      ['old', null],
+    ]);
+  });
 });

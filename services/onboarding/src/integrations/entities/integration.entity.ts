@@ -29,9 +29,23 @@ export type WizardStep = (typeof WIZARD_STEPS)[number];
  */
 export const OPTIONAL_STEPS: readonly WizardStep[] = ['locations'];
 
+/** What kind of payment a POS payment method is; INVOICE is charged by a Tripletex invoice. */
+export const PAYMENT_METHOD_KINDS = [
+  'CASH',
+  'CARD',
+  'VIPPS',
+  'GIFT_CARD',
+  'INVOICE',
+  'OTHER',
+] as const;
+export type PaymentMethodKind = (typeof PAYMENT_METHOD_KINDS)[number];
+
 export interface PaymentMethodMapping {
   paymentMethodId: string;
   name: string;
+  /** As the operator gave it; null when not given (or saved before kinds were kept). */
+  method?: PaymentMethodKind | null;
+  /** Always null for the Invoice method (Tripletex books invoiced sales on the invoice). */
   accountId: number | null;
   accountNumber: number | null;
 }

@@ -60,3 +60,78 @@ export class CreateDepartmentDto {
   @IsOptional()
   number?: string;
 }
+
+/** A ledger account for the wizard's selects. */
+export class AccountOptionView {
+  @ApiProperty({ type: 'integer', example: 1000123, description: 'Tripletex account id.' })
+  id!: number;
+
+  @ApiProperty({ type: 'integer', example: 1921 })
+  number!: number;
+
+  @ApiProperty({ example: 'Kortoppgjør' })
+  name!: string;
+
+  @ApiProperty({ description: 'Postings must use the account’s own VAT code.' })
+  vatLocked!: boolean;
+
+  @ApiProperty({ type: String, nullable: true, example: '3', description: 'The locked VAT code.' })
+  vatCode!: string | null;
+
+  @ApiProperty({ description: 'A bank account (cash, card clearing).' })
+  isBankAccount!: boolean;
+}
+
+export class AccountPageView {
+  @ApiProperty({ type: 'integer', example: 0 })
+  from!: number;
+
+  @ApiProperty({ type: 'integer', example: 1, description: 'How many `values` holds.' })
+  count!: number;
+
+  @ApiProperty({ description: 'More accounts match than this page holds (page on with `from`).' })
+  hasMore!: boolean;
+
+  @ApiProperty({ type: [AccountOptionView] })
+  values!: AccountOptionView[];
+}
+
+/** A Tripletex department for the locations step. */
+export class DepartmentOptionView {
+  @ApiProperty({ type: 'integer', example: 1000789 })
+  id!: number;
+
+  @ApiProperty({ type: String, nullable: true, example: '2' })
+  number!: string | null;
+
+  @ApiProperty({ example: 'Storgata' })
+  name!: string;
+
+  @ApiProperty({ example: false })
+  inactive!: boolean;
+}
+
+export class DepartmentListView {
+  @ApiProperty({ type: [DepartmentOptionView] })
+  values!: DepartmentOptionView[];
+}
+
+/** An outgoing VAT type of the company. */
+export class VatTypeView {
+  @ApiProperty({ type: 'integer', required: false, example: 3 })
+  id?: number;
+
+  @ApiProperty({ required: false, example: '3' })
+  number?: string;
+
+  @ApiProperty({ required: false, example: 'Utgående mva, høy sats' })
+  name?: string;
+
+  @ApiProperty({ required: false, example: 25 })
+  percentage?: number;
+}
+
+export class VatTypeListView {
+  @ApiProperty({ type: [VatTypeView] })
+  values!: VatTypeView[];
+}

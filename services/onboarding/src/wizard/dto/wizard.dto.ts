@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -12,13 +12,41 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { INVOICE_SEND_TYPES, type InvoiceSendType } from '@pos-tripletex/contracts';
+import {
+  PAYMENT_METHOD_KINDS,
+  type PaymentMethodKind,
+} from '../../integrations/entities/integration.entity';
 
 const ID64 = /^[A-Za-z0-9_-]{1,64}$/;
 const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/**
+ * A step's list: required, a JSON array (an empty one is allowed), of at most `max` entries.
+ * Anything else is named for what it is ("… must be a list …"), never measured as if it were a
+ * list (class-validator's ArrayMaxSize says "no more than 200 elements" of a missing field).
+ */
+function ListOfAtMost(max: number, what: string): PropertyDecorator {
+  return (target, property) => {
+    ValidateBy({
+      name: 'listOfAtMost',
+      constraints: [max],
+      validator: {
+        // Only a list has a size: a missing or non-list value is IsArray's to name.
+        validate: (value: unknown) => !Array.isArray(value) || value.length <= max,
+        defaultMessage: () =>
+          `${String(property)} lists at most ${max} ${what}; split the list or ask us to raise the limit`,
+      },
+    })(target, property);
+    IsArray({
+      message: `${String(property)} is required: a list of ${what} (an empty list [] for none)`,
+    })(target, property);
+  };
+}
 
 export class VerifyTokenDto {
   @ApiProperty({
@@ -41,6 +69,10 @@ export class StartDateDto {
   startDate!: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 12,
+    default: 4,
     example: 4,
     description: 'Sales before this hour belong to the previous business day.',
   })
@@ -60,6 +92,10 @@ export class StartDateDto {
   sendToLedger?: boolean;
 
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 24 * 60,
+    default: 30,
     example: 30,
     description:
       'Minutes after the cut-off a day without a Z-report (pos.day.closed.v1) stays open for late sales (default 30).',
@@ -82,15 +118,23 @@ export class PaymentMethodMappingDto {
   @IsString()
   name!: string;
 
-  @ApiPropertyOptional({ enum: ['CASH', 'CARD', 'VIPPS', 'GIFT_CARD', 'INVOICE', 'OTHER'] })
-  @IsIn(['CASH', 'CARD', 'VIPPS', 'GIFT_CARD', 'INVOICE', 'OTHER'])
+  @ApiPropertyOptional({
+    enum: PAYMENT_METHOD_KINDS,
+    enumName: 'PaymentMethodKind',
+    example: 'CARD',
+    description:
+      'What kind of payment it is. INVOICE: charged by a Tripletex invoice, so it takes no account (accountId null).',
+  })
+  @IsIn(PAYMENT_METHOD_KINDS)
   @IsOptional()
-  method?: string;
+  method?: PaymentMethodKind;
 
   @ApiProperty({
+    type: 'integer',
     nullable: true,
     example: 1000123,
-    description: 'Tripletex account id; null: not chosen yet.',
+    description:
+      'Tripletex account id (GET …/accounts); null: not chosen yet (always for INVOICE).',
   })
   @Min(1)
   @IsInt()
@@ -99,9 +143,13 @@ export class PaymentMethodMappingDto {
 }
 
 export class PaymentMethodsDto {
-  @ApiProperty({ type: [PaymentMethodMappingDto], description: 'Every payment method of the POS.' })
+  @ApiProperty({
+    type: [PaymentMethodMappingDto],
+    maxItems: 200,
+    description: 'Every payment method of the POS, the Invoice method too.',
+  })
   @ValidateNested({ each: true })
-  @ArrayMaxSize(200)
+  @ListOfAtMost(200, 'payment methods')
   @Type(() => PaymentMethodMappingDto)
   paymentMethods!: PaymentMethodMappingDto[];
 }
@@ -119,13 +167,20 @@ export class ProductGroupMappingDto {
 
   @ApiProperty({
     enum: [25, 15, 12, 0],
+    enumName: 'VatRate',
+    example: 25,
     description:
       "The VAT rate the group is sold at (eat-in or takeaway). A group sold at several rates (take-away beer 25 %, soda 15 %) is listed once per rate, each with the account for that rate; a group listed once takes its account for every rate it is sold at, if the account accepts that rate's VAT code.",
   })
   @IsIn([25, 15, 12, 0])
   vatRate!: 25 | 15 | 12 | 0;
 
-  @ApiProperty({ nullable: true, example: 1000456 })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: 1000456,
+    description: 'Tripletex account id (GET …/accounts); null: not chosen yet.',
+  })
   @Min(1)
   @IsInt()
   @IsOptional()
@@ -133,19 +188,32 @@ export class ProductGroupMappingDto {
 }
 
 export class ProductGroupsDto {
-  @ApiProperty({ type: [ProductGroupMappingDto], description: 'Every product group of the POS.' })
+  @ApiProperty({
+    type: [ProductGroupMappingDto],
+    maxItems: 1000,
+    description: 'Every product group of the POS.',
+  })
   @ValidateNested({ each: true })
-  @ArrayMaxSize(1000)
+  @ListOfAtMost(1000, 'product groups')
   @Type(() => ProductGroupMappingDto)
   productGroups!: ProductGroupMappingDto[];
 }
 
 export class OtherEventMappingDto {
-  @ApiProperty({ enum: ['TIPS', 'ROUNDING', 'CASH_DIFFERENCE', 'GIFT_CARDS_SOLD'] })
+  @ApiProperty({
+    enum: ['TIPS', 'ROUNDING', 'CASH_DIFFERENCE', 'GIFT_CARDS_SOLD'],
+    enumName: 'OtherEvent',
+    example: 'TIPS',
+  })
   @IsIn(['TIPS', 'ROUNDING', 'CASH_DIFFERENCE', 'GIFT_CARDS_SOLD'])
   event!: 'TIPS' | 'ROUNDING' | 'CASH_DIFFERENCE' | 'GIFT_CARDS_SOLD';
 
-  @ApiProperty({ nullable: true, description: 'null: the business has none of these.' })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: 1000789,
+    description: 'Tripletex account id; null: the business has none of these.',
+  })
   @Min(1)
   @IsInt()
   @IsOptional()
@@ -153,19 +221,29 @@ export class OtherEventMappingDto {
 }
 
 export class OtherEventsDto {
-  @ApiProperty({ type: [OtherEventMappingDto] })
+  @ApiProperty({
+    type: [OtherEventMappingDto],
+    maxItems: 10,
+    description: 'Tips, rounding, cash differences and gift cards sold, each at most once.',
+  })
   @ValidateNested({ each: true })
-  @ArrayMaxSize(10)
+  @ListOfAtMost(10, 'other events')
   @Type(() => OtherEventMappingDto)
   otherEvents!: OtherEventMappingDto[];
 }
 
 export class CollectiveInvoicingDto {
-  @ApiProperty()
+  @ApiProperty({ example: true, description: 'Collect invoiced sales into one invoice a period.' })
   @IsBoolean()
   enabled!: boolean;
 
-  @ApiPropertyOptional({ enum: ['WEEKLY', 'MONTHLY', 'ON_DEMAND'], default: 'MONTHLY' })
+  @ApiPropertyOptional({
+    enum: ['WEEKLY', 'MONTHLY', 'ON_DEMAND'],
+    enumName: 'CollectiveCadence',
+    default: 'MONTHLY',
+    description:
+      'When collective invoices are made; ON_DEMAND: only by POST …/collective-invoices/run.',
+  })
   @IsIn(['WEEKLY', 'MONTHLY', 'ON_DEMAND'])
   @IsOptional()
   cadence?: 'WEEKLY' | 'MONTHLY' | 'ON_DEMAND';
@@ -173,6 +251,7 @@ export class CollectiveInvoicingDto {
 
 export class InvoicingDto {
   @ApiProperty({
+    example: true,
     description: 'Charge by invoice through Tripletex (needs a bank account number in Tripletex).',
   })
   @IsBoolean()
@@ -187,7 +266,9 @@ export class InvoicingDto {
   sendToCustomer?: boolean;
 
   @ApiPropertyOptional({
+    type: 'string',
     enum: INVOICE_SEND_TYPES,
+    enumName: 'InvoiceSendType',
     nullable: true,
     description:
       'How Tripletex delivers sent invoices: EHF (needs the customer’s organisation number and address), EMAIL, PAPER or MANUAL; null or never set: each customer’s send method in Tripletex. A checkout may ask for its own (invoice.sendType).',
@@ -219,6 +300,7 @@ export class LocationMappingDto {
   name?: string;
 
   @ApiProperty({
+    type: 'integer',
     example: 1000789,
     description:
       'Tripletex department id (GET …/departments); every posting of the location carries it.',
@@ -233,9 +315,10 @@ export class LocationsDto {
     type: [LocationMappingDto],
     description:
       'Every POS location with its Tripletex department; empty: postings carry no department (one location, and no chosen account requires a department).',
+    maxItems: 500,
   })
   @ValidateNested({ each: true })
-  @ArrayMaxSize(500)
+  @ListOfAtMost(500, 'locations')
   @Type(() => LocationMappingDto)
   locations!: LocationMappingDto[];
 }
