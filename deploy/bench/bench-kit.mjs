@@ -156,8 +156,12 @@ function processTimes(pid) {
 /**
  * CPU seconds used so far by the process `pid`, by PostgreSQL (every postgres process, and the
  * backends that have ended, through the postmaster's children times) and by the Kafka broker (the
- * java process running kafka.Kafka). Take one before and one after a phase and subtract.
+ * java process running kafka.Kafka with the development broker's configuration – not the tests'
+ * broker on 19092, which may run at the same time). Take one before and one after a phase and
+ * subtract. PostgreSQL's share counts whatever else uses it meanwhile: measure on a quiet machine.
  */
+const BROKER_CONFIG = `${process.env.KAFKA_CACHE_DIR ?? `${root}.cache/kafka`}/server.properties`;
+
 export function cpuSeconds(pid) {
   const out = { service: 0, postgres: 0, kafka: 0 };
   const own = processTimes(pid);
@@ -178,7 +182,8 @@ export function cpuSeconds(pid) {
       } catch {
         continue;
       }
-      if (cmdline.includes('kafka.Kafka')) out.kafka += (p.t[0] + p.t[1]) / CLOCK_TICKS;
+      if (cmdline.includes('kafka.Kafka') && cmdline.includes(BROKER_CONFIG))
+        out.kafka += (p.t[0] + p.t[1]) / CLOCK_TICKS;
     }
   }
   return out;
