@@ -19,6 +19,7 @@ import { LeasesAndIndexes1764547200510 } from './migrations/1764547200510-leases
 import { ZReportReconciliation1764547200520 } from './migrations/1764547200520-z-report-reconciliation';
 import { VoucherUndoAction1764547200530 } from './migrations/1764547200530-voucher-undo-action';
 import { ClaimableDaysIndex1764547200540 } from './migrations/1764547200540-claimable-days-index';
+import { SalesReceivedAtDefault1764547200550 } from './migrations/1764547200550-sales-received-at-default';
 import { TripletexIdsInt641764547200500 } from './migrations/1764547200500-tripletex-ids-int64';
 import { SalesExport1764028800500 } from './migrations/1764028800500-sales-export';
 
@@ -42,6 +43,7 @@ export const databaseSetup: DatabaseSetup = {
     ZReportReconciliation1764547200520,
     VoucherUndoAction1764547200530,
     ClaimableDaysIndex1764547200540,
+    SalesReceivedAtDefault1764547200550,
     ...auditMigrations,
   ],
 };

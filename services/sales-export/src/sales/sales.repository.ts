@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
 import { BUSINESS_DAY_SQL } from '../days/day-boundaries';
 import type { DayKey } from '../days/day-key';
@@ -21,11 +23,88 @@ export interface SaleRow {
   payments: SalePayment[];
 }
 
+const UNIQUE_VIOLATION = '23505';
+
+const COPY_SALES_SQL = `COPY sales (event_id, company_id, location_id, business_day, receipt_number, kind,
+  completed_at, invoiced, total_gross, tip, rounding, lines, payments) FROM STDIN`;
+
+const COPY_SPECIAL = /[\\\n\r\t]/;
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+/** A value in COPY's text format: backslash, newline, carriage return and tab escaped. */
+export function copyText(value: string | number | boolean): string {
+  if (typeof value !== 'string')
+    return typeof value === 'boolean' ? (value ? 't' : 'f') : String(value);
+  return COPY_SPECIAL.test(value) ? value.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]) : value;
+}
+
+/** A sale as one line of COPY's text format, in COPY_SALES_SQL's column order. */
+export function copyLine(row: SaleRow): string {
+  return (
+    [
+      row.event_id,
+      row.company_id,
+      row.location_id,
+      row.business_day,
+      row.receipt_number,
+      row.kind,
+      row.completed_at,
+      row.invoiced,
+      row.total_gross,
+      row.tip,
+      row.rounding,
+      JSON.stringify(row.lines),
+      JSON.stringify(row.payments),
+    ]
+      .map(copyText)
+      .join('\t') + '\n'
+  );
+}
+
+/** Runs a COPY … FROM STDIN on the transaction's connection with `text` as its data. */
+function copyInto(client: PoolClient, sql: string, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = client.query(copyFrom(sql));
+    stream.on('error', reject);
+    stream.on('finish', () => resolve());
+    stream.end(text);
+  });
+}
+
 /** Writes of the `sales` table (the voucher planner reads a day's sales summed: DaySalesRepository). */
 @Injectable()
 export class SalesRepository {
-  /** Inserts the sales not stored yet, in one statement; returns the eventIds it inserted. */
+  /**
+   * Inserts the sales not stored yet; returns the eventIds it inserted. The chunk goes in by COPY
+   * (a third of PostgreSQL's work per sale compared with INSERT … SELECT from JSON), under a
+   * savepoint: when one of its sales is stored already (a redelivery) or comes twice in the chunk,
+   * the primary key refuses the COPY, and the chunk goes in again by INSERT … ON CONFLICT DO
+   * NOTHING, which tells which ones are new. Any other refusal (a value PostgreSQL cannot store)
+   * fails the chunk as before: the Inbox then applies its records one by one.
+   */
   async insertNew(rows: SaleRow[], tx: EntityManager): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const client = (await tx.queryRunner?.connect()) as PoolClient | undefined;
+    if (!client || !tx.queryRunner?.isTransactionActive) return this.insertOnConflict(rows, tx);
+    await tx.query('SAVEPOINT sales_copy');
+    try {
+      await copyInto(client, COPY_SALES_SQL, rows.map(copyLine).join(''));
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      await tx.query('ROLLBACK TO SAVEPOINT sales_copy');
+      return this.insertOnConflict(rows, tx);
+    }
+    await tx.query('RELEASE SAVEPOINT sales_copy');
+    return new Set(rows.map((row) => row.event_id));
+  }
+
+  /** The sales not stored yet, by one INSERT … ON CONFLICT DO NOTHING; the eventIds inserted. */
+  private async insertOnConflict(rows: SaleRow[], tx: EntityManager): Promise<Set<string>> {
     const inserted = await tx.query<{ event_id: string }[]>(
       `INSERT INTO sales (event_id, company_id, location_id, business_day, receipt_number, kind,
                           completed_at, invoiced, total_gross, tip, rounding, lines, payments, received_at)

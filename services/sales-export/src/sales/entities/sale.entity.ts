@@ -75,6 +75,6 @@ export class SaleEntity {
   @Column({ type: 'jsonb' })
   payments!: SalePayment[];
 
-  @Column({ type: 'timestamptz' })
+  @Column({ type: 'timestamptz', default: () => 'now()' })
   receivedAt!: Date;
 }
