@@ -81,8 +81,8 @@ function copyInto(client: PoolClient, sql: string, text: string): Promise<void> 
 export class SalesRepository {
   /**
    * Inserts the sales not stored yet; returns the eventIds it inserted. The chunk goes in by COPY
-   * (a third of PostgreSQL's work per sale compared with INSERT … SELECT from JSON), under a
-   * savepoint: when one of its sales is stored already (a redelivery) or comes twice in the chunk,
+   * (about 40 % less of PostgreSQL's CPU per sale than INSERT … SELECT from JSON: 13 against
+   * 22 µs, measured on 500-sale chunks), under a savepoint: when one of its sales is stored already (a redelivery) or comes twice in the chunk,
    * the primary key refuses the COPY, and the chunk goes in again by INSERT … ON CONFLICT DO
    * NOTHING, which tells which ones are new. Any other refusal (a value PostgreSQL cannot store)
    * fails the chunk as before: the Inbox then applies its records one by one.
