@@ -14,6 +14,7 @@ import { SalesExportEnv } from '../config/env.schema';
 import type { VoucherEntity } from '../vouchers/entities/voucher.entity';
 import { CLOSES_AT_SQL, dayBoundaries } from './day-boundaries';
 import type { DayKey } from './day-key';
+import { dayAlerts } from './day.alerts';
 import { DayRef, DayStatusPublisher, StatusDetails } from './day-status.publisher';
 import { DayClosers, DayStatuses, sqlText } from './day-statuses';
 import { DayEntity } from './entities/day.entity';
@@ -381,6 +382,7 @@ export class DayLifecycle {
       day.leaseOwner = null;
       day.updatedAt = new Date();
       let details: StatusDetails | undefined;
+      const previousFailureCode = day.failureCode;
       if (outcome.reconciliation !== undefined) day.reconciliation = outcome.reconciliation;
       switch (outcome.status) {
         case POSTED:
@@ -423,6 +425,11 @@ export class DayLifecycle {
             details: { ...details, reconciliation: day.reconciliation ?? undefined },
           },
         ]);
+      if (outcome.status !== 'RETRY')
+        await this.statuses.alerts(
+          tx,
+          dayAlerts(key, previousFailureCode, day.status as DayStatus, details),
+        );
       return true;
     });
   }
