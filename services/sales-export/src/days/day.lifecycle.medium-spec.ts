@@ -1,5 +1,5 @@
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
-import { DayStatusV1, IntegrationConfigV1, Topics } from '@pos-tripletex/contracts';
+import { AlertV1, DayStatusV1, IntegrationConfigV1, Topics } from '@pos-tripletex/contracts';
 import { BatchConsumers } from '@pos-tripletex/messaging';
 import { addDays, osloToday, SecretBindings } from '@pos-tripletex/platform';
 import {
@@ -111,6 +111,15 @@ async function statusEvents(companyId: string): Promise<DayStatusV1[]> {
     [Topics.DayStatusV1, companyId],
   );
   return rows.map((row) => JSON.parse(row.value) as DayStatusV1);
+}
+
+/** The alerts the outbox holds for the company, oldest first. */
+async function alertEvents(companyId: string): Promise<AlertV1[]> {
+  const rows = await dataSource.query<{ value: string }[]>(
+    'SELECT value FROM outbox_messages WHERE topic = $1 AND key = $2 ORDER BY id',
+    [Topics.AlertsV1, companyId],
+  );
+  return rows.map((row) => JSON.parse(row.value) as AlertV1);
 }
 
 const statusesOf = async (companyId: string) =>
@@ -445,6 +454,35 @@ describe(DayLifecycle.name, () => {
         DayStatuses.FAILED,
         DayStatuses.CLOSED,
       ]);
+    });
+
+    it('raises day-unmapped with the UNMAPPED status, keeps it through a new try, and resolves it once the day posts', async () => {
+      const claimed = await claimedDay();
+      await lifecycle.finish(claimed, {
+        status: DayStatuses.UNMAPPED,
+        unmapped: [{ kind: 'PAYMENT_METHOD', id: 'vipps' }],
+        code: 'SALES_EXPORT.UNMAPPED',
+        reason: 'Not mapped yet: payment method vipps.',
+      });
+      const key = `day-unmapped:${claimed.locationId}:${claimed.businessDay}`;
+      expect(await alertEvents(claimed.companyId)).toEqual([
+        expect.objectContaining({
+          alertKey: key,
+          kind: 'DAY_UNMAPPED',
+          state: 'OPEN',
+          source: 'sales-export',
+          message: expect.stringContaining('payment method vipps under payment methods'),
+          details: expect.objectContaining({ unmapped: [{ kind: 'PAYMENT_METHOD', id: 'vipps' }] }),
+        }),
+      ]);
+      await settings(claimed.companyId); // mapped: the day is CLOSED again, the alert stays
+      expect(await alertEvents(claimed.companyId)).toHaveLength(1);
+      const [again] = await lifecycle.claimDue(10);
+      expect(again).toMatchObject(dayKey(claimed.companyId, claimed.businessDay));
+      await lifecycle.finish(again, posted(1));
+      expect((await alertEvents(claimed.companyId)).map((a) => `${a.state} ${a.alertKey}`)).toEqual(
+        [`OPEN ${key}`, `RESOLVED ${key}`],
+      );
     });
 
     it('moves the closing time of open days when the cut-off changes', async () => {
