@@ -34,9 +34,8 @@ export function tokenProblemAlerts(
           severity: 'CRITICAL',
           title: 'Tripletex refuses the employee token',
           message:
-            'Nothing reaches Tripletex (no day is posted, no invoice made) until a working token is ' +
-            'stored: create a new employee token in Tripletex and paste it in the Tripletex ' +
-            `integration's token step (POST ${path}/token). Tripletex said: ${problem}`,
+            'Nothing reaches Tripletex (no day is posted, no invoice made) until a working token ' +
+            `is stored in the integration's token step (POST ${path}/token). ${problem}`,
           details: { code: found.code },
         }
       : {

@@ -70,7 +70,7 @@ describe(ReverificationService.name, () => {
         severity: 'CRITICAL',
         source: 'onboarding',
         message: expect.stringMatching(
-          /paste it in the Tripletex integration's token step.*did not accept the token/,
+          /token step \(POST .*\/token\)\. Tripletex did not accept the token/,
         ),
         details: { code: 'ONBOARDING.TOKEN_INVALID' },
       }),
