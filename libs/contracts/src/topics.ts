@@ -184,7 +184,8 @@ export const TOPIC_METADATA = {
     summary: 'Something needs a person (OPEN), or no longer does (RESOLVED).',
     description:
       'Published by the service that knows the cause, in the transaction of the change that ' +
-      'raises or clears it: sales-export (a day UNMAPPED or FAILED, until it posts), invoicing (an ' +
+      'raises or clears it: sales-export (a day UNMAPPED or FAILED, until it posts; a Z-report ' +
+      'that disagrees with the checkouts received, until it agrees), invoicing (an ' +
       'invoice FAILED, until it is invoiced or taken up again), onboarding (the token refused or ' +
       'missing a right, until it works). `alertKey` names the cause: a repeated OPEN is the same ' +
       'alert seen again, RESOLVED closes it, a later OPEN opens it anew. Onboarding keeps them and ' +

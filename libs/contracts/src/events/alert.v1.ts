@@ -60,6 +60,8 @@ export const AlertKeys = {
   invoiceFailed: (checkoutEventId: string) => `invoice-failed:${checkoutEventId}`,
   tokenRefused: () => 'token-refused',
   tokenMissingRights: () => 'token-missing-rights',
+  zReportNotReconciled: (locationId: string, businessDay: string) =>
+    `z-report:${locationId}:${businessDay}`,
 } as const;
 
 /** What the alert is about, where it applies (all optional: each kind fills its own). */

@@ -1,4 +1,9 @@
-import { AlertKeys, DayStatus, UnmappedItemV1 } from '@pos-tripletex/contracts';
+import {
+  AlertKeys,
+  DayReconciliationV1,
+  DayStatus,
+  UnmappedItemV1,
+} from '@pos-tripletex/contracts';
 import type { AlertInput } from '@pos-tripletex/messaging';
 import { describeUnmapped } from '../vouchers/voucher-builder';
 import { DayStatuses } from './day-statuses';
@@ -43,13 +48,83 @@ export interface ExportedDay {
  * - a failure of the other kind than before resolves the earlier one.
  * A re-export or a mapping change alone (the day CLOSED again) clears nothing: the alert stays open
  * until the export's outcome says the cause is gone, so it does not flap.
- * `previousFailureCode` is the day's recorded failure before this outcome (null: none).
+ * `before` is what the day had recorded before this outcome: its failure (null: none) and its
+ * Z-report's mismatches. The Z-report alerts are `zReportAlerts`'.
  */
 export function dayAlerts(
   day: ExportedDay,
+  before: DayBefore,
+  status: DayStatus,
+  details: DayOutcomeDetails = {},
+): AlertInput[] {
+  return [
+    ...failureAlerts(day, before.failureCode, status, details),
+    ...zReportAlerts(day, before.mismatches, details.reconciliation),
+  ];
+}
+
+/** What a day had recorded before an export's outcome. */
+export interface DayBefore {
+  failureCode: string | null;
+  /** Mismatches of its Z-report against the stored sales (0: none, or no Z-report). */
+  mismatches: number;
+}
+
+export interface DayOutcomeDetails {
+  unmapped?: UnmappedItemV1[];
+  code?: string;
+  reason?: string;
+  reconciliation?: DayReconciliationV1;
+}
+
+/**
+ * Z_REPORT_NOT_RECONCILED (a WARNING: the day is posted with the checkouts received): opened while
+ * the day's Z-report disagrees with them, resolved once an export finds it agreeing (a late
+ * checkout came in). A cash difference is no mismatch: it is posted.
+ */
+export function zReportAlerts(
+  day: ExportedDay,
+  mismatchesBefore: number,
+  reconciliation: DayReconciliationV1 | undefined,
+): AlertInput[] {
+  if (!reconciliation) return [];
+  const base = {
+    companyId: day.companyId,
+    alertKey: AlertKeys.zReportNotReconciled(day.locationId, day.businessDay),
+    kind: 'Z_REPORT_NOT_RECONCILED' as const,
+    severity: 'WARNING' as const,
+    details: { locationId: day.locationId, businessDay: day.businessDay },
+  };
+  const where = `Day ${day.businessDay} at ${day.locationId}`;
+  if (reconciliation.mismatches.length > 0)
+    return [
+      {
+        ...base,
+        state: 'OPEN',
+        title: `${where}: the Z-report does not agree with the checkouts received`,
+        message:
+          `${reconciliation.mismatches.join('; ')}. The day is posted with the checkouts ` +
+          'received. Check the register: a checkout it has not sent yet is posted as a correction ' +
+          'when it comes.',
+      },
+    ];
+  if (mismatchesBefore > 0)
+    return [
+      {
+        ...base,
+        state: 'RESOLVED',
+        title: `${where}: the Z-report agrees with the checkouts received`,
+        message: 'The checkouts received now add up to the Z-report.',
+      },
+    ];
+  return [];
+}
+
+function failureAlerts(
+  day: ExportedDay,
   previousFailureCode: string | null,
   status: DayStatus,
-  details: { unmapped?: UnmappedItemV1[]; code?: string; reason?: string } = {},
+  details: DayOutcomeDetails,
 ): AlertInput[] {
   const where = `Day ${day.businessDay} at ${day.locationId}`;
   const base = {

@@ -485,6 +485,39 @@ describe(DayLifecycle.name, () => {
       );
     });
 
+    it('raises Z_REPORT_NOT_RECONCILED with the POSTED day whose Z-report disagrees, and resolves it once a correction adds up', async () => {
+      const claimed = await claimedDay();
+      const reconciliation = (mismatches: string[]) => ({
+        zCheckoutCount: 2,
+        checkouts: mismatches.length ? 1 : 2,
+        salesGross: 12_300,
+        expectedCash: 0,
+        mismatches,
+      });
+      await lifecycle.finish(claimed, {
+        ...posted(1),
+        reconciliation: reconciliation(['the Z-report counts 2 checkouts, but 1 were received']),
+      });
+      const key = `z-report:${claimed.locationId}:${claimed.businessDay}`;
+      expect(await alertEvents(claimed.companyId)).toEqual([
+        expect.objectContaining({
+          alertKey: key,
+          kind: 'Z_REPORT_NOT_RECONCILED',
+          state: 'OPEN',
+          severity: 'WARNING',
+          message: expect.stringMatching(
+            /^the Z-report counts 2 checkouts, but 1 were received\. /,
+          ),
+        }),
+      ]);
+      await lifecycle.requestReexport(claimed, testOperator);
+      const [again] = await lifecycle.claimDue(10);
+      await lifecycle.finish(again, { ...posted(1), reconciliation: reconciliation([]) });
+      expect((await alertEvents(claimed.companyId)).map((a) => `${a.state} ${a.alertKey}`)).toEqual(
+        [`OPEN ${key}`, `RESOLVED ${key}`],
+      );
+    });
+
     it('moves the closing time of open days when the cut-off changes', async () => {
       const companyId = uniqueName('co');
       await settings(companyId);

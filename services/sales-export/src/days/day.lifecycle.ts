@@ -382,7 +382,10 @@ export class DayLifecycle {
       day.leaseOwner = null;
       day.updatedAt = new Date();
       let details: StatusDetails | undefined;
-      const previousFailureCode = day.failureCode;
+      const before = {
+        failureCode: day.failureCode,
+        mismatches: day.reconciliation?.mismatches?.length ?? 0,
+      };
       if (outcome.reconciliation !== undefined) day.reconciliation = outcome.reconciliation;
       switch (outcome.status) {
         case POSTED:
@@ -428,7 +431,10 @@ export class DayLifecycle {
       if (outcome.status !== 'RETRY')
         await this.statuses.alerts(
           tx,
-          dayAlerts(key, previousFailureCode, day.status as DayStatus, details),
+          dayAlerts(key, before, day.status as DayStatus, {
+            ...details,
+            reconciliation: outcome.reconciliation ?? undefined,
+          }),
         );
       return true;
     });
