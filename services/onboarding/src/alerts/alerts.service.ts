@@ -20,8 +20,9 @@ export class AlertsService {
     const change = applyAlert(row, event);
     if (change.kind === 'opened') await this.alerts.insert(tx, change.row);
     else if (change.kind !== 'ignored') await this.alerts.update(tx, change.row);
+    // The alert is the notice; the log line is for tracing it (another service's problem).
     if (change.kind === 'opened' || change.kind === 'reopened')
-      this.logger.warn(
+      this.logger.log(
         { companyId: event.companyId, alertKey: event.alertKey, kind: event.kind },
         `alert ${change.kind}: ${event.title}`,
       );
