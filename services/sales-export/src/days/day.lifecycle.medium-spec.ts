@@ -456,7 +456,7 @@ describe(DayLifecycle.name, () => {
       ]);
     });
 
-    it('raises day-unmapped with the UNMAPPED status, keeps it through a new try, and resolves it once the day posts', async () => {
+    it('raises day-unmapped with the UNMAPPED status, keeps it through a new try, and resolves it once the day’s voucher posts (even with a correction to come)', async () => {
       const claimed = await claimedDay();
       await lifecycle.finish(claimed, {
         status: DayStatuses.UNMAPPED,
@@ -479,7 +479,10 @@ describe(DayLifecycle.name, () => {
       expect(await alertEvents(claimed.companyId)).toHaveLength(1);
       const [again] = await lifecycle.claimDue(10);
       expect(again).toMatchObject(dayKey(claimed.companyId, claimed.businessDay));
+      // Its voucher posts while a late sale comes in: CLOSED again for the correction, but mapped.
+      await recordSales(sales(claimed));
       await lifecycle.finish(again, posted(1));
+      expect(await dayOf(claimed)).toMatchObject({ status: DayStatuses.CLOSED });
       expect((await alertEvents(claimed.companyId)).map((a) => `${a.state} ${a.alertKey}`)).toEqual(
         [`OPEN ${key}`, `RESOLVED ${key}`],
       );

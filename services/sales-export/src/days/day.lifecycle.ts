@@ -431,7 +431,9 @@ export class DayLifecycle {
       if (outcome.status !== 'RETRY')
         await this.statuses.alerts(
           tx,
-          dayAlerts(key, before, day.status as DayStatus, {
+          // The outcome, not the day's new status: a day POSTED and CLOSED again for sales that
+          // came in meanwhile no longer has the failure it had.
+          dayAlerts(key, before, outcome.status, {
             ...details,
             reconciliation: outcome.reconciliation ?? undefined,
           }),
