@@ -13,12 +13,17 @@ export interface TopicUsage {
 
 export const SERVICE_TOPICS = {
   onboarding: {
-    consumes: [Topics.TripletexAuthFailedV1],
-    produces: [Topics.IntegrationConfigV1, Topics.InvoicePaymentMethodV1],
+    consumes: [Topics.TripletexAuthFailedV1, Topics.AlertsV1],
+    produces: [Topics.IntegrationConfigV1, Topics.InvoicePaymentMethodV1, Topics.AlertsV1],
   },
   'sales-export': {
     consumes: [Topics.CheckoutCompletedV1, Topics.DayClosedV1, Topics.IntegrationConfigV1],
-    produces: [Topics.RecordRejectedV1, Topics.DayStatusV1, Topics.TripletexAuthFailedV1],
+    produces: [
+      Topics.RecordRejectedV1,
+      Topics.DayStatusV1,
+      Topics.TripletexAuthFailedV1,
+      Topics.AlertsV1,
+    ],
   },
   'customer-sync': {
     consumes: [Topics.IntegrationConfigV1],
@@ -26,7 +31,12 @@ export const SERVICE_TOPICS = {
   },
   invoicing: {
     consumes: [Topics.CheckoutCompletedV1, Topics.IntegrationConfigV1, Topics.CustomersChangedV1],
-    produces: [Topics.RecordRejectedV1, Topics.InvoiceStatusV1, Topics.TripletexAuthFailedV1],
+    produces: [
+      Topics.RecordRejectedV1,
+      Topics.InvoiceStatusV1,
+      Topics.TripletexAuthFailedV1,
+      Topics.AlertsV1,
+    ],
   },
 } as const satisfies Record<string, TopicUsage>;
 
@@ -45,6 +55,7 @@ export const POS_TOPICS: TopicUsage = {
     Topics.CustomersChangedV1,
     Topics.InvoicePaymentMethodV1,
     Topics.RecordRejectedV1,
+    Topics.AlertsV1,
   ],
 };
 

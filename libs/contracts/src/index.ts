@@ -13,5 +13,6 @@ export * from './events/customers-changed.v1';
 export * from './events/invoice-status.v1';
 export * from './events/day-status.v1';
 export * from './events/record-rejected.v1';
+export * from './events/alert.v1';
 export * from './access';
 export * from './records';

@@ -22,6 +22,11 @@ export const Topics = {
    * problem. Key = companyId when one could be read.
    */
   RecordRejectedV1: 'integration.record-rejected.v1',
+  /**
+   * sales-export, invoicing, onboarding → onboarding (kept and listed per company), BackOffice,
+   * POS: something needs a person (OPEN), or no longer does (RESOLVED).
+   */
+  AlertsV1: 'integration.alerts.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
@@ -171,6 +176,23 @@ export const TOPIC_METADATA = {
       'it. Tolerant reader: ignore fields you do not know.',
     owner: 'sales-export',
     key: { fields: ['companyId'], nullWhen: 'no company could be read from the refused record' },
+    cleanupPolicy: 'delete',
+    requiredHeaders: SERVICE_HEADERS,
+    optionalHeaders: ['correlation-id'],
+  },
+  [Topics.AlertsV1]: {
+    summary: 'Something needs a person (OPEN), or no longer does (RESOLVED).',
+    description:
+      'Published by the service that knows the cause, in the transaction of the change that ' +
+      'raises or clears it: sales-export (a day UNMAPPED or FAILED, until it posts; a Z-report ' +
+      'that disagrees with the checkouts received, until it agrees), invoicing (an ' +
+      'invoice FAILED, until it is invoiced or taken up again), onboarding (the token refused or ' +
+      'missing a right, until it works). `alertKey` names the cause: a repeated OPEN is the same ' +
+      'alert seen again, RESOLVED closes it, a later OPEN opens it anew. Onboarding keeps them and ' +
+      'lists them per company (GET /v1/companies/{companyId}/alerts). Tolerant reader: ignore ' +
+      'fields and kinds you do not know.',
+    owner: 'onboarding',
+    key: { fields: ['companyId'] },
     cleanupPolicy: 'delete',
     requiredHeaders: SERVICE_HEADERS,
     optionalHeaders: ['correlation-id'],

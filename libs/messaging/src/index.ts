@@ -13,6 +13,7 @@ export * from './kafka/kafka-event-server';
 export * from './dead-letter/dead-letter.publisher';
 export * from './dead-letter/rejection-events';
 export * from './outbox/outbox';
+export * from './outbox/alerts';
 export * from './outbox/outbox-relay';
 export * from './housekeeping/messaging-housekeeping';
 export * from './messaging.module';

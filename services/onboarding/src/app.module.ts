@@ -10,6 +10,7 @@ import {
   SecurityModule,
 } from '@pos-tripletex/platform';
 import { TripletexModule } from '@pos-tripletex/tripletex';
+import { AlertsModule } from './alerts/alerts.module';
 import { SERVICE_NAME } from './bootstrap';
 import { OnboardingEnv } from './config/env.schema';
 import { databaseSetup } from './database/setup';
@@ -31,6 +32,7 @@ import { WizardModule } from './wizard/wizard.module';
     WizardModule,
     LookupsModule,
     ReverificationModule,
+    AlertsModule,
   ],
 })
 export class AppModule {}

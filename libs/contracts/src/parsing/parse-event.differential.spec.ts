@@ -200,6 +200,27 @@ const SAMPLES: Record<ParseableTopic, Record<string, unknown>> = {
     ],
     rejectedAt: '2026-11-24T10:00:00Z',
   },
+  [Topics.AlertsV1]: {
+    eventId: uuid(10),
+    schemaVersion: 1,
+    companyId: 'c1',
+    alertKey: 'day-unmapped:oslo:2026-11-24',
+    kind: 'DAY_UNMAPPED',
+    state: 'OPEN',
+    severity: 'CRITICAL',
+    title: 'Day 2026-11-24 at oslo cannot be posted',
+    message: 'Map product group food (eat-in, 25 % VAT) to an account.',
+    details: {
+      locationId: 'oslo',
+      businessDay: '2026-11-24',
+      checkoutEventId: uuid(1),
+      receiptNumber: '1001',
+      code: 'SALES_EXPORT.UNMAPPED',
+      unmapped: [{ kind: 'PRODUCT_GROUP', id: 'food', takeaway: false, vatRate: 25 }],
+    },
+    source: 'sales-export',
+    occurredAt: '2026-11-24T10:00:00Z',
+  },
 };
 
 const TOPICS = Object.keys(SAMPLES) as ParseableTopic[];

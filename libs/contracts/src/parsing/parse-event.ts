@@ -14,6 +14,7 @@ import { InvoiceStatusV1 } from '../events/invoice-status.v1';
 import { DayStatusV1 } from '../events/day-status.v1';
 import { InvoicePaymentMethodV1, TripletexAuthFailedV1 } from '../events/integration-events.v1';
 import { RecordRejectedV1 } from '../events/record-rejected.v1';
+import { AlertV1 } from '../events/alert.v1';
 import { Topics } from '../topics';
 import { Acceptor, acceptorFor } from './compiled-validation';
 import { ParseResult, Problem, ProblemCodes } from './problem';
@@ -29,6 +30,7 @@ export interface EventsByTopic {
   [Topics.InvoiceStatusV1]: InvoiceStatusV1;
   [Topics.DayStatusV1]: DayStatusV1;
   [Topics.RecordRejectedV1]: RecordRejectedV1;
+  [Topics.AlertsV1]: AlertV1;
 }
 export type ParseableTopic = keyof EventsByTopic;
 
@@ -95,6 +97,7 @@ const definitions: { [K in ParseableTopic]: EventDefinition<EventsByTopic[K]> } 
   [Topics.InvoiceStatusV1]: { cls: InvoiceStatusV1, ...INTERNAL_LIMITS, strict: false },
   [Topics.DayStatusV1]: { cls: DayStatusV1, ...INTERNAL_LIMITS, strict: false },
   [Topics.RecordRejectedV1]: { cls: RecordRejectedV1, ...INTERNAL_LIMITS, strict: false },
+  [Topics.AlertsV1]: { cls: AlertV1, ...INTERNAL_LIMITS, maxBytes: 64 * 1024, strict: false },
 };
 
 /** The size and shape limits a topic's records are checked against before anything else. */

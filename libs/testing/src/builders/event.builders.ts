@@ -34,6 +34,28 @@ export function anAuthFailed(companyId: string, service = 'invoicing'): Record<s
   };
 }
 
+/** A valid integration.alerts.v1: an OPEN, CRITICAL DAY_UNMAPPED alert unless `over` says otherwise. */
+export function anAlert(
+  companyId: string,
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    eventId: randomUUID(),
+    schemaVersion: 1,
+    companyId,
+    alertKey: 'day-unmapped:oslo:2026-11-24',
+    kind: 'DAY_UNMAPPED',
+    state: 'OPEN',
+    severity: 'CRITICAL',
+    title: 'Day 2026-11-24 at oslo cannot be posted: something is not mapped',
+    message: 'Map product group food (eat-in, 25 % VAT) to an account.',
+    details: { locationId: 'oslo', businessDay: '2026-11-24' },
+    source: 'sales-export',
+    occurredAt: new Date().toISOString(),
+    ...over,
+  };
+}
+
 /** A valid, minimal integration.config.v1 (an inactive company without a token). */
 export function aMinimalConfig(companyId: string, version = 1): Record<string, unknown> {
   return {

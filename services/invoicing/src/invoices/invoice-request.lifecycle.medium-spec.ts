@@ -1,5 +1,5 @@
 import { deadLetterTopic, Topics } from '@pos-tripletex/contracts';
-import { eventually, MediumTest } from '@pos-tripletex/testing';
+import { eventually, MediumTest, testOperator } from '@pos-tripletex/testing';
 import {
   aCompany,
   anInvoiceCheckout,
@@ -228,6 +228,42 @@ describe(InvoiceRequestLifecycle.name, () => {
       'dlq-consumer-group': medium.env.KAFKA_GROUP_ID,
       'dlq-error-code': 'INVOICING.CUSTOMER_UNKNOWN',
       'dlq-reserialized': 'true',
+    });
+  });
+
+  it('opens invoice-failed with a FAILED request, and resolves it when an operator retries it', async () => {
+    const company = await aCompany(medium);
+    const [id] = await requestsOf(company, 1);
+    await lifecycle.record(await claimOne(), {
+      status: RequestStatuses.FAILED,
+      code: 'INVOICING.CUSTOMER_INACTIVE',
+      reason: 'Customer Fjordkanten AS is inactive in Tripletex.',
+      mode: RequestModes.SINGLE,
+    });
+    const alerts = async () =>
+      (await outboxEvents(medium, Topics.AlertsV1)).filter(
+        (alert) => alert.alertKey === `invoice-failed:${id}`,
+      );
+    expect(await alerts()).toEqual([
+      expect.objectContaining({
+        companyId: company.companyId,
+        kind: 'INVOICE_FAILED',
+        state: 'OPEN',
+        severity: 'CRITICAL',
+        source: 'invoicing',
+        message:
+          'Customer Fjordkanten AS is inactive in Tripletex. It is retried on its own once the ' +
+          'customer is corrected (or activated) in Tripletex.',
+        details: expect.objectContaining({
+          checkoutEventId: id,
+          code: 'INVOICING.CUSTOMER_INACTIVE',
+        }),
+      }),
+    ]);
+    await lifecycle.retryByOperator(company.companyId, id, testOperator);
+    expect((await alerts()).map((alert) => alert.state)).toEqual(['OPEN', 'RESOLVED']);
+    expect((await alerts())[1]).toMatchObject({
+      message: 'Taken up again: retried by an operator.',
     });
   });
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TokenRejections } from '@pos-tripletex/company-settings';
 import { deadLetterTopic, InvoiceStatus, InvoiceStatusV1, Topics } from '@pos-tripletex/contracts';
-import { DeadLetterHeaders, Outbox } from '@pos-tripletex/messaging';
+import { alertEvent, DeadLetterHeaders, Outbox } from '@pos-tripletex/messaging';
 import { Actor, AppError, AuditTrail, backoffDelay, HeldLease } from '@pos-tripletex/platform';
 import { Invoice, oreFromKroner } from '@pos-tripletex/tripletex';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +13,7 @@ import {
   RequestModes,
   RequestStatuses,
 } from './entities/invoice-request.entity';
+import { invoiceFailedAlert, invoiceRetriedAlert } from './invoice.alerts';
 import { InvoiceRequestOutcome, RETRY } from './invoice-request.outcome';
 
 const { PENDING, IN_FLIGHT, ORDERED, INVOICED, CREDITED, FAILED } = RequestStatuses;
@@ -296,6 +297,7 @@ export class InvoiceRequestLifecycle {
       });
       await repository.save(row);
       await this.announce(tx, row, PENDING);
+      await this.outbox.add(tx, alertEvent('invoicing', invoiceRetriedAlert(row, why)));
     }
     if (failed.length > 0)
       this.logger.log({ companyId: failed[0].companyId, requests: failed.length }, why);
@@ -488,6 +490,8 @@ export class InvoiceRequestLifecycle {
         'causation-id': request.checkoutEventId,
       },
     });
+    if (status === FAILED)
+      await this.outbox.add(tx, alertEvent('invoicing', invoiceFailedAlert(request)));
   }
 
   /**

@@ -9,6 +9,7 @@ import {
 import { DataSource } from 'typeorm';
 import { OnboardingEnv } from '../config/env.schema';
 import { IntegrationEntity } from '../integrations/entities/integration.entity';
+import { Alerts1796169600200 } from './migrations/1796169600200-alerts';
 import { Integrations1764028800200 } from './migrations/1764028800200-integrations';
 import { Locations1765152000200 } from './migrations/1765152000200-locations';
 import { ReverificationClaims1764547200210 } from './migrations/1764547200210-reverification-claims';
@@ -27,6 +28,7 @@ export const databaseSetup: DatabaseSetup = {
     ReverificationClaims1764547200210,
     Locations1765152000200,
     ...auditMigrations,
+    Alerts1796169600200,
   ],
 };
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, AuditTrail, EncryptedSecret, staleSecretSql } from '@pos-tripletex/platform';
+import type { AlertInput } from '@pos-tripletex/messaging';
 import { DataSource, EntityManager } from 'typeorm';
 import { OnboardingErrors } from '../onboarding.errors';
 import {
@@ -11,6 +12,7 @@ import {
 import { auditedState, INTEGRATION_TARGET } from './integration-audit';
 import { IntegrationStatuses, isLive } from './integration-status';
 import { IntegrationPublisher } from './integration.publisher';
+import { TokenProblem, tokenProblemAlerts, tokenWorksAlerts } from './token.alerts';
 import { markStepDone, missingSteps } from './wizard-progress';
 
 /** What Tripletex said about an employee token that works. */
@@ -35,6 +37,8 @@ export interface TokenStored {
 export interface ReverificationOutcome {
   /** Why the integration needs attention, in plain words; null: the token works. */
   problem: string | null;
+  /** What kind of problem it is (its alert); absent when there is none. */
+  found?: TokenProblem;
   bankAccountRegistered: boolean;
 }
 
@@ -130,6 +134,12 @@ export class IntegrationLifecycle {
       const saved = await tx.getRepository(IntegrationEntity).save(integration);
       if (saved.status === IntegrationStatuses.ACTIVE)
         await this.publishAndSave(tx, saved, correlationId);
+      if (existing?.status === IntegrationStatuses.NEEDS_ATTENTION)
+        await this.alert(
+          tx,
+          tokenWorksAlerts(companyId, 'A new, verified employee token is stored.'),
+          correlationId,
+        );
       const reactivated =
         existing?.status === IntegrationStatuses.INACTIVE &&
         saved.status === IntegrationStatuses.ACTIVE;
@@ -236,6 +246,7 @@ export class IntegrationLifecycle {
     return this.dataSource.transaction(async (tx) => {
       const integration = await this.lockExisting(tx, companyId);
       const audited = auditedState(integration);
+      const statusBefore = integration.status;
       const { problem } = outcome;
       if (!problem) integration.tokenVerifiedAt = new Date();
       integration.bankAccountRegistered = outcome.bankAccountRegistered;
@@ -250,6 +261,20 @@ export class IntegrationLifecycle {
       }
       const changed = before !== this.fingerprint(integration);
       await this.save(tx, integration, changed && integration.configVersion > 0, correlationId);
+      // A live integration's token problem is an alert (a draft's is the wizard's to show); the
+      // alert resolves when a check finds the token working again.
+      if (problem && integration.status === IntegrationStatuses.NEEDS_ATTENTION)
+        await this.alert(
+          tx,
+          tokenProblemAlerts(companyId, outcome.found ?? { kind: 'TOKEN_REFUSED' }, problem),
+          correlationId,
+        );
+      else if (!problem && statusBefore === IntegrationStatuses.NEEDS_ATTENTION)
+        await this.alert(
+          tx,
+          tokenWorksAlerts(companyId, 'A new check found the token working again.'),
+          correlationId,
+        );
       if (changed)
         await this.record(tx, integration, {
           action:
@@ -262,6 +287,11 @@ export class IntegrationLifecycle {
         });
       return integration;
     });
+  }
+
+  /** integration.alerts.v1 in the transition's transaction (token.alerts.ts says which). */
+  private alert(tx: EntityManager, alerts: AlertInput[], correlationId?: string): Promise<void> {
+    return this.publisher.alerts(tx, alerts, correlationId);
   }
 
   /**

@@ -5,7 +5,7 @@ import {
   InvoicePaymentMethodV1,
   Topics,
 } from '@pos-tripletex/contracts';
-import { Outbox } from '@pos-tripletex/messaging';
+import { AlertInput, alertEvent, Outbox } from '@pos-tripletex/messaging';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { IntegrationEntity } from './entities/integration.entity';
@@ -122,6 +122,14 @@ export class IntegrationPublisher {
         value: paymentMethod,
         headers: headers(Topics.InvoicePaymentMethodV1),
       },
+    );
+  }
+
+  /** Alerts about the integration (the token), in the transaction of the change that found them. */
+  async alerts(tx: EntityManager, alerts: AlertInput[], correlationId?: string): Promise<void> {
+    await this.outbox.add(
+      tx,
+      ...alerts.map((alert) => alertEvent('onboarding', alert, correlationId)),
     );
   }
 

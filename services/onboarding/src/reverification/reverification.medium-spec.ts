@@ -62,6 +62,20 @@ describe(ReverificationService.name, () => {
     expect(
       (await published(medium, companyId, Topics.InvoicePaymentMethodV1)).at(-1),
     ).toMatchObject({ enabled: false, reason: expect.stringContaining('needs attention') });
+    expect(await published(medium, companyId, Topics.AlertsV1)).toEqual([
+      expect.objectContaining({
+        alertKey: 'token-refused',
+        kind: 'TOKEN_REFUSED',
+        state: 'OPEN',
+        severity: 'CRITICAL',
+        source: 'onboarding',
+        message: expect.stringMatching(
+          /token step \(POST .*\/token\)\. Tripletex did not accept the token/,
+        ),
+        details: { code: 'ONBOARDING.TOKEN_INVALID' },
+      }),
+      expect.objectContaining({ alertKey: 'token-missing-rights', state: 'RESOLVED' }),
+    ]);
     const [attention, activated] = await trail(companyId);
     expect(activated).toMatchObject({
       action: 'integration.activated',
@@ -91,6 +105,7 @@ describe(ReverificationService.name, () => {
     const after = await stored(companyId);
     expect(after.tokenVerifiedAt!.getTime()).toBeGreaterThan(before.tokenVerifiedAt!.getTime());
     expect(await published(medium, companyId, Topics.IntegrationConfigV1)).toHaveLength(1);
+    expect(await published(medium, companyId, Topics.AlertsV1)).toEqual([]);
     // A check that changes no setting or status is not a change for the audit trail.
     expect(await trail(companyId)).toEqual(records);
   });
@@ -107,6 +122,9 @@ describe(ReverificationService.name, () => {
       version: 2,
       status: 'ACTIVE',
     });
+    expect(
+      (await published(medium, companyId, Topics.AlertsV1)).map((a) => `${a.state} ${a.alertKey}`),
+    ).toEqual(['RESOLVED token-refused', 'RESOLVED token-missing-rights']);
   });
 
   it('leaves a draft a draft when its token is refused', async () => {
@@ -115,6 +133,8 @@ describe(ReverificationService.name, () => {
     await medium.sandbox.revokeEmployeeToken(tripletex.employeeToken);
     const checked = await reverification().reverify(companyId, WORKER);
     expect(checked).toMatchObject({ status: 'ONBOARDING', statusReason: null, configVersion: 0 });
+    // a draft's token problem is the wizard's to show, not an alert
+    expect(await published(medium, companyId, Topics.AlertsV1)).toEqual([]);
   });
 
   it('does not check a deactivated integration', async () => {

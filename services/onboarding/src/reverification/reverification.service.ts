@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { OnboardingEnv } from '../config/env.schema';
 import { IntegrationStatuses } from '../integrations/integration-status';
 import { IntegrationLifecycle } from '../integrations/integration.lifecycle';
+import type { TokenProblem } from '../integrations/token.alerts';
 import { OnboardingErrorCodes, OnboardingErrors } from '../onboarding.errors';
 import { EntitlementCheck } from '../wizard/entitlement-check';
 import { TokenVerifier } from '../wizard/token-verifier';
@@ -56,18 +57,23 @@ export class ReverificationService {
     const sealed = { keyId: current.tokenKeyId as string, value: current.tokenCiphertext };
     const token = this.secrets.open(sealed, SecretBindings.tripletexToken(companyId));
     let problem: string | null = null;
+    let found: TokenProblem | undefined;
     let bankAccountRegistered = current.bankAccountRegistered;
     try {
       const verified = await this.verifier.verify(token);
       bankAccountRegistered = verified.bankAccountRegistered;
-      if (verified.tripletexCompanyId !== current.tripletexCompanyId)
+      if (verified.tripletexCompanyId !== current.tripletexCompanyId) {
         problem = 'the token now belongs to another Tripletex company';
-      else if (current.invoicing.enabled && !verified.bankAccountRegistered)
+        found = { kind: 'TOKEN_REFUSED' };
+      } else if (current.invoicing.enabled && !verified.bankAccountRegistered) {
         problem = OnboardingErrors.noBankAccount().message;
-      else
+        found = { kind: 'TOKEN_MISSING_RIGHTS', code: OnboardingErrorCodes.NO_BANK_ACCOUNT };
+      } else {
         problem =
           this.entitlements.problemsOf(verified.rights, EntitlementCheck.capabilitiesOf(current))[0]
             ?.message ?? null;
+        found = { kind: 'TOKEN_MISSING_RIGHTS', code: OnboardingErrorCodes.MISSING_ENTITLEMENT };
+      }
     } catch (error) {
       if (
         error instanceof AppError &&
@@ -75,6 +81,7 @@ export class ReverificationService {
         error.code !== OnboardingErrorCodes.CONSUMER_TOKEN_REJECTED
       ) {
         problem = error.message;
+        found = { kind: 'TOKEN_REFUSED', code: error.code };
       } else {
         this.logger.warn(
           { companyId },
@@ -85,7 +92,7 @@ export class ReverificationService {
     }
     const integration = await this.lifecycle.recordReverification(
       companyId,
-      { problem, bankAccountRegistered },
+      { problem, found: problem ? found : undefined, bankAccountRegistered },
       actor,
       correlationId,
     );

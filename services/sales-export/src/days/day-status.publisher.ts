@@ -7,7 +7,7 @@ import {
   Topics,
   UnmappedItemV1,
 } from '@pos-tripletex/contracts';
-import { Outbox } from '@pos-tripletex/messaging';
+import { AlertInput, alertEvent, Outbox } from '@pos-tripletex/messaging';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { SERVICE_NAME } from '../bootstrap';
@@ -30,12 +30,17 @@ export interface StatusDetails {
 }
 
 /**
- * sales-export.day-status.v1 through the outbox: it commits with the state change it reports
- * (only DayLifecycle publishes).
+ * sales-export.day-status.v1 (and the alerts of an export's outcome) through the outbox: it
+ * commits with the state change it reports (only DayLifecycle publishes).
  */
 @Injectable()
 export class DayStatusPublisher {
   constructor(private readonly outbox: Outbox) {}
+
+  /** integration.alerts.v1 of a day's outcome (day.alerts.ts), in the same transaction. */
+  async alerts(tx: EntityManager, alerts: AlertInput[]): Promise<void> {
+    await this.outbox.add(tx, ...alerts.map((alert) => alertEvent(SERVICE_NAME, alert)));
+  }
 
   async publish(
     tx: EntityManager,

@@ -1,5 +1,5 @@
 import { CompanySettingsService } from '@pos-tripletex/company-settings';
-import { DayStatusV1, IntegrationConfigV1, Topics } from '@pos-tripletex/contracts';
+import { AlertV1, DayStatusV1, IntegrationConfigV1, Topics } from '@pos-tripletex/contracts';
 import { BatchConsumers } from '@pos-tripletex/messaging';
 import { addDays, osloToday, SecretBindings } from '@pos-tripletex/platform';
 import {
@@ -111,6 +111,15 @@ async function statusEvents(companyId: string): Promise<DayStatusV1[]> {
     [Topics.DayStatusV1, companyId],
   );
   return rows.map((row) => JSON.parse(row.value) as DayStatusV1);
+}
+
+/** The alerts the outbox holds for the company, oldest first. */
+async function alertEvents(companyId: string): Promise<AlertV1[]> {
+  const rows = await dataSource.query<{ value: string }[]>(
+    'SELECT value FROM outbox_messages WHERE topic = $1 AND key = $2 ORDER BY id',
+    [Topics.AlertsV1, companyId],
+  );
+  return rows.map((row) => JSON.parse(row.value) as AlertV1);
 }
 
 const statusesOf = async (companyId: string) =>
@@ -445,6 +454,71 @@ describe(DayLifecycle.name, () => {
         DayStatuses.FAILED,
         DayStatuses.CLOSED,
       ]);
+    });
+
+    it('raises day-unmapped with the UNMAPPED status, keeps it through a new try, and resolves it once the day’s voucher posts (even with a correction to come)', async () => {
+      const claimed = await claimedDay();
+      await lifecycle.finish(claimed, {
+        status: DayStatuses.UNMAPPED,
+        unmapped: [{ kind: 'PAYMENT_METHOD', id: 'vipps' }],
+        code: 'SALES_EXPORT.UNMAPPED',
+        reason: 'Not mapped yet: payment method vipps.',
+      });
+      const key = `day-unmapped:${claimed.locationId}:${claimed.businessDay}`;
+      expect(await alertEvents(claimed.companyId)).toEqual([
+        expect.objectContaining({
+          alertKey: key,
+          kind: 'DAY_UNMAPPED',
+          state: 'OPEN',
+          source: 'sales-export',
+          message: expect.stringContaining('payment method vipps under payment methods'),
+          details: expect.objectContaining({ unmapped: [{ kind: 'PAYMENT_METHOD', id: 'vipps' }] }),
+        }),
+      ]);
+      await settings(claimed.companyId); // mapped: the day is CLOSED again, the alert stays
+      expect(await alertEvents(claimed.companyId)).toHaveLength(1);
+      const [again] = await lifecycle.claimDue(10);
+      expect(again).toMatchObject(dayKey(claimed.companyId, claimed.businessDay));
+      // Its voucher posts while a late sale comes in: CLOSED again for the correction, but mapped.
+      await recordSales(sales(claimed));
+      await lifecycle.finish(again, posted(1));
+      expect(await dayOf(claimed)).toMatchObject({ status: DayStatuses.CLOSED });
+      expect((await alertEvents(claimed.companyId)).map((a) => `${a.state} ${a.alertKey}`)).toEqual(
+        [`OPEN ${key}`, `RESOLVED ${key}`],
+      );
+    });
+
+    it('raises Z_REPORT_NOT_RECONCILED with the POSTED day whose Z-report disagrees, and resolves it once a correction adds up', async () => {
+      const claimed = await claimedDay();
+      const reconciliation = (mismatches: string[]) => ({
+        zCheckoutCount: 2,
+        checkouts: mismatches.length ? 1 : 2,
+        salesGross: 12_300,
+        expectedCash: 0,
+        mismatches,
+      });
+      await lifecycle.finish(claimed, {
+        ...posted(1),
+        reconciliation: reconciliation(['the Z-report counts 2 checkouts, but 1 were received']),
+      });
+      const key = `z-report:${claimed.locationId}:${claimed.businessDay}`;
+      expect(await alertEvents(claimed.companyId)).toEqual([
+        expect.objectContaining({
+          alertKey: key,
+          kind: 'Z_REPORT_NOT_RECONCILED',
+          state: 'OPEN',
+          severity: 'WARNING',
+          message: expect.stringMatching(
+            /^the Z-report counts 2 checkouts, but 1 were received\. /,
+          ),
+        }),
+      ]);
+      await lifecycle.requestReexport(claimed, testOperator);
+      const [again] = await lifecycle.claimDue(10);
+      await lifecycle.finish(again, { ...posted(1), reconciliation: reconciliation([]) });
+      expect((await alertEvents(claimed.companyId)).map((a) => `${a.state} ${a.alertKey}`)).toEqual(
+        [`OPEN ${key}`, `RESOLVED ${key}`],
+      );
     });
 
     it('moves the closing time of open days when the cut-off changes', async () => {

@@ -14,6 +14,7 @@ import { SalesExportEnv } from '../config/env.schema';
 import type { VoucherEntity } from '../vouchers/entities/voucher.entity';
 import { CLOSES_AT_SQL, dayBoundaries } from './day-boundaries';
 import type { DayKey } from './day-key';
+import { dayAlerts } from './day.alerts';
 import { DayRef, DayStatusPublisher, StatusDetails } from './day-status.publisher';
 import { DayClosers, DayStatuses, sqlText } from './day-statuses';
 import { DayEntity } from './entities/day.entity';
@@ -388,6 +389,10 @@ export class DayLifecycle {
       day.leaseOwner = null;
       day.updatedAt = new Date();
       let details: StatusDetails | undefined;
+      const before = {
+        failureCode: day.failureCode,
+        mismatches: day.reconciliation?.mismatches?.length ?? 0,
+      };
       if (outcome.reconciliation !== undefined) day.reconciliation = outcome.reconciliation;
       switch (outcome.status) {
         case POSTED:
@@ -430,6 +435,16 @@ export class DayLifecycle {
             details: { ...details, reconciliation: day.reconciliation ?? undefined },
           },
         ]);
+      if (outcome.status !== 'RETRY')
+        await this.statuses.alerts(
+          tx,
+          // The outcome, not the day's new status: a day POSTED and CLOSED again for sales that
+          // came in meanwhile no longer has the failure it had.
+          dayAlerts(key, before, outcome.status, {
+            ...details,
+            reconciliation: outcome.reconciliation ?? undefined,
+          }),
+        );
       return true;
     });
   }
