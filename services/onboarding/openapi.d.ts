@@ -312,6 +312,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/companies/{companyId}/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The company’s alerts – a day that cannot be posted, an invoice that failed, a token Tripletex refuses – one per cause, open ones first, CRITICAL before WARNING, newest first. */
+    get: operations['Alerts_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -810,6 +827,122 @@ export interface components {
     };
     VatTypeListView: {
       values: components['schemas']['VatTypeView'][];
+    };
+    AlertUnmappedItemView: {
+      /** @enum {string} */
+      kind: 'PAYMENT_METHOD' | 'PRODUCT_GROUP' | 'OTHER_EVENT' | 'LOCATION';
+      /**
+       * @description The paymentMethodId, productGroupId, other event (TIPS, ROUNDING, GIFT_CARDS_SOLD, CASH_DIFFERENCE) or locationId.
+       * @example bakery
+       */
+      id: string;
+      /** @description A product group: sold take-away (true) or eaten in. */
+      takeaway?: boolean;
+      /**
+       * @description A product group: the VAT rate.
+       * @enum {number}
+       */
+      vatRate?: 25 | 15 | 12 | 0;
+    };
+    AlertDetailsView: {
+      /** @example oslo-sentrum */
+      locationId?: string;
+      /**
+       * Format: date
+       * @example 2026-11-24
+       */
+      businessDay?: string;
+      /**
+       * Format: uuid
+       * @description The checkout an invoice alert is about.
+       */
+      checkoutEventId?: string;
+      /** @example R-1001 */
+      receiptNumber?: string;
+      /**
+       * @description The stable code of the failure behind it.
+       * @example SALES_EXPORT.TRIPLETEX_REJECTED
+       */
+      code?: string;
+      /** @description DAY_UNMAPPED: what to map. */
+      unmapped?: components['schemas']['AlertUnmappedItemView'][];
+    };
+    AlertView: {
+      /**
+       * @description The cause, stable across repeats: one alert per key.
+       * @example day-unmapped:oslo-sentrum:2026-11-24
+       */
+      alertKey: string;
+      /** @enum {string} */
+      kind:
+        | 'DAY_UNMAPPED'
+        | 'DAY_FAILED'
+        | 'INVOICE_FAILED'
+        | 'INVOICE_WAITING'
+        | 'TOKEN_REFUSED'
+        | 'TOKEN_MISSING_RIGHTS'
+        | 'SUBSCRIPTION_DISABLED'
+        | 'CONSUMER_STALLED'
+        | 'Z_REPORT_NOT_RECONCILED';
+      /** @enum {string} */
+      state: 'OPEN' | 'RESOLVED';
+      /**
+       * @description CRITICAL: the books or invoices stop until a person acts; WARNING: worth a look.
+       * @enum {string}
+       */
+      severity: 'CRITICAL' | 'WARNING';
+      /** @example Day 2026-11-24 at oslo-sentrum cannot be posted: something is not mapped */
+      title: string;
+      /**
+       * @description What a person must do, in plain words (as last raised).
+       * @example Map these to an account in the Tripletex wizard, and the day is posted on its own: product group bakery (takeaway, 15 % VAT).
+       */
+      message: string;
+      details: components['schemas']['AlertDetailsView'];
+      /**
+       * @description The service that raised it.
+       * @example sales-export
+       */
+      source: string;
+      /**
+       * Format: date-time
+       * @description When this occurrence opened.
+       */
+      openedAt: string;
+      /**
+       * Format: date-time
+       * @description When the cause was last reported.
+       */
+      lastSeenAt: string;
+      /** @description Times the cause was reported in this occurrence. */
+      count: number;
+      /** @description Times the cause has opened (after being resolved). */
+      occurrences: number;
+      /** Format: date-time */
+      resolvedAt: string | null;
+      /**
+       * @description What cleared it.
+       * @example The day’s voucher is in Tripletex.
+       */
+      resolution: string | null;
+    };
+    AlertPage: {
+      /**
+       * @description How many match in all.
+       * @example 1
+       */
+      total: number;
+      /**
+       * @description How many were skipped (offset).
+       * @example 0
+       */
+      from: number;
+      /**
+       * @description How many `values` this page holds.
+       * @example 1
+       */
+      count: number;
+      values: components['schemas']['AlertView'][];
     };
   };
   responses: never;
@@ -3468,6 +3601,106 @@ export interface operations {
            *       "statusCode": 503,
            *       "code": "ONBOARDING.TRIPLETEX_UNAVAILABLE",
            *       "message": "Tripletex is not answering right now. Please try again in a minute."
+           *     }
+           */
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  Alerts_list: {
+    parameters: {
+      query?: {
+        /** @description OPEN (the default): what needs a person now; RESOLVED: what no longer does; ALL. */
+        state?: 'OPEN' | 'RESOLVED' | 'ALL';
+        /** @description How many to skip (offset). */
+        from?: number;
+        count?: number;
+      };
+      header?: never;
+      path: {
+        /** @description The BackOffice company; must match the JWT. */
+        companyId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertPage'];
+        };
+      };
+      /** @description VALIDATION_FAILED: `state`, `from` or `count` invalid (`errors` names each). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 400,
+           *       "code": "VALIDATION_FAILED",
+           *       "message": "The request is invalid",
+           *       "errors": [
+           *         {
+           *           "field": "startDate",
+           *           "messages": [
+           *             "startDate must be a date YYYY-MM-DD"
+           *           ]
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description AUTH.MISSING_TOKEN, AUTH.INVALID_TOKEN, AUTH.TOKEN_EXPIRED (sign in again) or AUTH.NO_COMPANY; on changes also AUTH.NO_SUBJECT (a token without `sub` cannot change anything). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 401,
+           *       "code": "AUTH.TOKEN_EXPIRED",
+           *       "message": "Your session has expired: sign in again."
+           *     }
+           */
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description AUTH.OTHER_COMPANY: the token is for another company than the path names. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 403,
+           *       "code": "AUTH.OTHER_COMPANY",
+           *       "message": "This token is for another company."
+           *     }
+           */
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description INTERNAL: a fault on our side; it is logged under the request id. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "statusCode": 500,
+           *       "code": "INTERNAL",
+           *       "message": "Something went wrong on our side; it has been logged."
            *     }
            */
           'application/json': components['schemas']['ErrorBody'];

@@ -8,6 +8,7 @@ import {
   UNMAPPED_KINDS,
   type UnmappedKind,
 } from '@pos-tripletex/contracts';
+import { PageOf } from '@pos-tripletex/platform';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { AlertRow, AlertRowState } from '../alert-rules';
@@ -146,19 +147,8 @@ export class AlertView {
   resolution!: string | null;
 }
 
-export class AlertPage {
-  @ApiProperty({ description: 'Alerts matching the filter.' })
-  total!: number;
-
-  @ApiProperty()
-  from!: number;
-
-  @ApiProperty({ description: 'Alerts in `values`.' })
-  count!: number;
-
-  @ApiProperty({ type: [AlertView] })
-  values!: AlertView[];
-}
+/** `{ total, from, count, values }`: a page of the company's alerts. */
+export class AlertPage extends PageOf(AlertView) {}
 
 export function alertView(row: AlertRow): AlertView {
   return {
